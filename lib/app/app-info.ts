@@ -1,0 +1,5 @@
+import { token } from '../container/index.js';
+import type { AppInfo } from './options.js';
+
+/** Injection token of the running app's identity. */
+export const APP_INFO = token<AppInfo>('AppInfo');

@@ -1,0 +1,72 @@
+import type { Provider } from '../container/index.js';
+import type { Logger } from '../log/index.js';
+import type { MiddlewareEntry } from '../metadata/index.js';
+
+/** An application hook; receives the app. */
+export type Hook = (app: AppInfo) => void | Promise<void>;
+
+/** Names of the application hooks, in the order they run (§1). */
+export const HOOK_NAMES = ['beforeStart', 'afterStart', 'beforeStop', 'afterStop'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+/** Identity of a running app (Kratos `AppInfo`), injectable through the `AppInfo` token. */
+export interface AppInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Advertised server URLs, known after start. */
+  readonly endpoints: readonly string[];
+}
+
+/** Options of the HTTP server. */
+export interface HttpServerConfig {
+  /** `host:port` to listen on. Default: config `server.http.addr`, else `0.0.0.0:8000`. */
+  addr?: string;
+  /** Per-request timeout, ms or a duration string. Default: config `server.http.timeout`, else 1 s. 0 disables. */
+  timeout?: number | string;
+  /** Largest accepted request body in bytes. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Serve HTTPS with this key pair. */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
+}
+
+/** Options of {@link createApp}; every field is optional. */
+export interface AppOptions {
+  /** Instance id. Default: hostname-pid. */
+  id?: string;
+  /** Service name. Default: the root module's class name. */
+  name?: string;
+  /** Service version. Default: ''. */
+  version?: string;
+  /** Instance metadata (copied into the registry record). */
+  metadata?: Record<string, string>;
+  /** HTTP server options, or false for no HTTP server. */
+  http?: HttpServerConfig | false;
+  /** In-memory configuration tree (`{ server: { http: { addr } } }`), merged over the files of configDir. */
+  config?: Record<string, unknown>;
+  /**
+   * A config file or directory (yaml, yml, json) read at creation, or false for none.
+   * Default: `configs/` beside the entry script, when present.
+   */
+  configDir?: string | false;
+  /** The logger. Default: plain text on stdout at level `info`. */
+  logger?: Logger;
+  /** Middleware for every operation, outermost first, before module middleware. */
+  middleware?: MiddlewareEntry[];
+  /** Extra framework-level providers, visible from every module. */
+  providers?: Provider[];
+  /** Replacements by token, wherever declared (what createTestApp uses). */
+  overrides?: Provider[];
+  /** Application hooks; each may be one function or a list run in order. */
+  hooks?: Partial<Record<HookName, Hook | Hook[]>>;
+  /** How long servers may drain on stop, ms. Default: 10 000. */
+  stopTimeout?: number;
+  /** Signals that make run() stop the app. Default: SIGTERM, SIGQUIT, SIGINT. */
+  signals?: NodeJS.Signals[];
+}
+
+export const DEFAULT_HTTP_ADDR = '0.0.0.0:8000';
+export const DEFAULT_HTTP_TIMEOUT_MS = 1000;
+export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+export const DEFAULT_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGQUIT', 'SIGINT'];

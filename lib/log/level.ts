@@ -1,0 +1,16 @@
+/** Log levels, lowest first (§8). */
+export const LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type Level = (typeof LEVELS)[number];
+
+const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 };
+
+/** Numeric rank of a level, for comparisons. */
+export function levelRank(level: Level): number {
+  return ORDER[level];
+}
+
+/** Parses a level name case-insensitively; unknown names give `info`, as in Kratos. */
+export function parseLevel(name: string | undefined): Level {
+  const l = name?.toLowerCase();
+  return (LEVELS as readonly string[]).includes(l ?? '') ? (l as Level) : 'info';
+}

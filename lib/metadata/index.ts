@@ -1,0 +1,32 @@
+export { KEYS } from './keys.js';
+export {
+  defineClassRecord,
+  appendClassList,
+  addRoute,
+  addRpc,
+  addUseMiddleware,
+  mergeParamInject,
+  mergePropInject,
+} from './write.js';
+export {
+  readModule,
+  readInjectable,
+  readServiceOptions,
+  readMiddlewareOptions,
+  readConstructorDeps,
+  readPropertyDeps,
+  scanService,
+  joinPath,
+} from './read.js';
+export type { Dependency, RouteDescriptor, RpcDescriptor, ServiceDescriptor } from './read.js';
+export type {
+  Scope,
+  ModuleOptions,
+  ServiceOptions,
+  MiddlewareOptions,
+  MiddlewareEntry,
+  MiddlewareClass,
+  RouteRecord,
+  RpcRecord,
+  InjectRecord,
+} from './records.js';

@@ -1,0 +1,10 @@
+import type { Handler, Middleware } from './types.js';
+
+/** Composes middleware into one; `m[0]` is the outermost (Kratos `Chain`). */
+export function chain(...m: Middleware[]): Middleware {
+  return (next: Handler): Handler => {
+    let h = next;
+    for (let i = m.length - 1; i >= 0; i--) h = m[i]!(h);
+    return h;
+  };
+}

@@ -1,0 +1,2 @@
+export { createTestApp } from './test-app.js';
+export type { TestApp, TestAppOptions } from './test-app.js';

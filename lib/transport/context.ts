@@ -1,0 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The transport a call travels on. */
+export type Kind = 'http' | 'grpc';
+
+/** Which end of a call a context belongs to. */
+export type Side = 'server' | 'client';
+
+/**
+ * Case-insensitive, multi-value header map shared by HTTP headers and gRPC metadata (§2.1).
+ * Keys are compared lower-cased.
+ */
+export interface Header {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  add(key: string, value: string): void;
+  keys(): string[];
+  values(key: string): string[];
+}
+
+/**
+ * What a handler or middleware knows about the call it serves: the Kratos `Transporter` (§2.1)
+ * plus cancellation. One object per call, reachable anywhere in it through {@link currentContext}.
+ */
+export interface Context {
+  readonly kind: Kind;
+  readonly side: Side;
+  /** `/package.Service/Method` for proto operations, the route template for plain HTTP routes. */
+  readonly operation: string;
+  /** Server: the address this server advertises (`http://10.0.0.5:8000`); client: the target. */
+  readonly endpoint: string;
+  readonly requestHeader: Header;
+  readonly replyHeader: Header;
+  /** Aborted when the call is cancelled or its deadline passes. */
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds after which the call is abandoned, or undefined when it has none. */
+  readonly deadline: number | undefined;
+}
+
+const storage = new AsyncLocalStorage<Context>();
+
+/** The context of the call being served, anywhere below a handler; undefined outside a call. */
+export function currentContext(): Context | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` with `ctx` as the current context. Transports call this once per call. */
+export function runWithContext<T>(ctx: Context, fn: () => T): T {
+  return storage.run(ctx, fn);
+}

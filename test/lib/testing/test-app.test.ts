@@ -1,0 +1,55 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Get, Module, Service } from '../../../decorators/index.js';
+import { Config } from '../../../lib/config/index.js';
+import { Logger, NoopLogger } from '../../../lib/log/index.js';
+import { createTestApp } from '../../../lib/testing/index.js';
+
+describe('createTestApp', () => {
+  @Service() class Greeter {
+    constructor(readonly config: Config, readonly log: Logger) {}
+    @Get('/greet') greet() { return { prefix: this.config.get<string>('greeting.prefix') ?? 'Hello' }; }
+  }
+  @Module({ services: [Greeter] }) class AppModule {}
+
+  it('should serve on 127.0.0.1 with an ephemeral port and a silent logger', async () => {
+    const t = await createTestApp(AppModule);
+    try {
+      assert.match(t.httpUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(new URL(t.httpUrl).port, '0');
+      assert.ok(t.get(Greeter).log instanceof NoopLogger);
+      assert.deepEqual(await (await fetch(`${t.httpUrl}/greet`)).json(), { prefix: 'Hello' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('should feed in-memory config to the Config provider', async () => {
+    const t = await createTestApp(AppModule, { config: { greeting: { prefix: 'Hi' } } });
+    try {
+      assert.deepEqual(await (await fetch(`${t.httpUrl}/greet`)).json(), { prefix: 'Hi' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('should override framework providers such as Config by token', async () => {
+    class Fixed extends Config { get<T>(): T | undefined { return 'Yo' as T; } }
+    const t = await createTestApp(AppModule, { overrides: [{ provide: Config, useValue: new Fixed() }] });
+    try {
+      assert.deepEqual(await (await fetch(`${t.httpUrl}/greet`)).json(), { prefix: 'Yo' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('should give every test app its own container', async () => {
+    const [a, b] = await Promise.all([createTestApp(AppModule), createTestApp(AppModule)]);
+    try {
+      assert.notEqual(a.get(Greeter), b.get(Greeter));
+      assert.notEqual(a.httpUrl, b.httpUrl);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
