@@ -34,3 +34,4 @@ export {
 } from './helpers.js';
 export { FRAMEWORK_ERRORS, FrameworkError } from './codes.js';
 export type { FrameworkErrorCode } from './codes.js';
+export { GrpcCode, toGrpcCode, fromGrpcCode } from './grpc-codes.js';

@@ -1,0 +1,70 @@
+/** An entry of a {@link DeadlineQueue}; `expire` runs if it is still queued at its deadline. */
+export interface Expirable {
+  /** Epoch ms; entries without one are never added. */
+  readonly deadline: number | undefined;
+  expire(): void;
+  /** @internal links, owned by the queue */
+  prev: Expirable | undefined;
+  next: Expirable | undefined;
+  queued: boolean;
+}
+
+/**
+ * Expires entries whose deadlines arrive in insertion order (one fixed timeout per server), with one
+ * timer for the whole queue instead of one per entry. Add and remove are O(1).
+ */
+export class DeadlineQueue {
+  #head: Expirable | undefined;
+  #tail: Expirable | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #fire = (): void => this.#expireDue();
+
+  add(e: Expirable): void {
+    e.prev = this.#tail;
+    e.next = undefined;
+    e.queued = true;
+    if (this.#tail === undefined) this.#head = e;
+    else this.#tail.next = e;
+    this.#tail = e;
+    if (this.#timer === undefined) this.#arm(e.deadline ?? Infinity);
+  }
+
+  remove(e: Expirable): void {
+    if (!e.queued) return;
+    e.queued = false;
+    if (e.prev === undefined) this.#head = e.next;
+    else e.prev.next = e.next;
+    if (e.next === undefined) this.#tail = e.prev;
+    else e.next.prev = e.prev;
+    e.prev = e.next = undefined;
+    // The timer is left armed: when it fires it re-arms for the new head, which is cheaper than
+    // re-arming on every completion.
+    if (this.#head === undefined && this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /** Stops the timer; queued entries never expire. */
+  close(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#head = this.#tail = undefined;
+  }
+
+  #arm(deadline: number): void {
+    this.#timer = setTimeout(this.#fire, Math.min(2 ** 31 - 1, Math.max(0, deadline - Date.now())));
+    this.#timer.unref();
+  }
+
+  #expireDue(): void {
+    this.#timer = undefined;
+    const now = Date.now();
+    while (this.#head !== undefined && (this.#head.deadline ?? Infinity) <= now) {
+      const e = this.#head;
+      this.remove(e);
+      e.expire();
+    }
+    if (this.#head !== undefined) this.#arm(this.#head.deadline ?? Infinity);
+  }
+}

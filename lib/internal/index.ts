@@ -1,0 +1,4 @@
+export { parseAddress, advertisedHost, formatHostPort } from './address.js';
+export type { HostPort } from './address.js';
+export { DeadlineQueue } from './deadline-queue.js';
+export type { Expirable } from './deadline-queue.js';

@@ -1,0 +1,44 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+const ACTIVE = Symbol('kratos-ts/http/active');
+type TrackedSocket = Socket & { [ACTIVE]?: number };
+
+/** Knows which connections are busy, so a graceful stop can close idle ones and wait for the rest. */
+export class ConnectionTracker {
+  readonly #sockets = new Set<TrackedSocket>();
+  readonly #server: Server;
+  #closing = false;
+
+  constructor(server: Server) {
+    this.#server = server;
+    server.on('connection', (s: TrackedSocket) => {
+      s[ACTIVE] = 0;
+      this.#sockets.add(s);
+      s.once('close', () => this.#sockets.delete(s));
+    });
+    server.on('request', (req, res) => {
+      const s = req.socket as TrackedSocket;
+      s[ACTIVE] = (s[ACTIVE] ?? 0) + 1;
+      res.once('finish', () => this.#done(s));
+      res.once('close', () => this.#done(s));
+    });
+  }
+
+  /** Closes every connection with no request in flight, now and as each one goes idle. */
+  closeIdle(): void {
+    this.#closing = true;
+    this.#server.closeIdleConnections();
+    for (const s of this.#sockets) if (s[ACTIVE] === 0) s.end();
+  }
+
+  /** Destroys every connection left (the drain deadline passed). */
+  destroyAll(): void {
+    for (const s of this.#sockets) s.destroy();
+  }
+
+  #done(s: TrackedSocket): void {
+    s[ACTIVE] = Math.max(0, (s[ACTIVE] ?? 1) - 1);
+    if (this.#closing && s[ACTIVE] === 0) setImmediate(() => s[ACTIVE] === 0 && s.end());
+  }
+}

@@ -1,0 +1,196 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { FrameworkError, KratosError, toKratosError } from '../../errors/index.js';
+import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
+import { NoopLogger, type Logger } from '../../log/index.js';
+import { runWithContext } from '../context.js';
+import type { Server } from '../server.js';
+import { bindParams, bindQuery, decodeJsonBody, readBody } from './body.js';
+import { HttpContext } from './http-context.js';
+import { ConnectionTracker } from './connections.js';
+import { errorBody, httpStatus, writeReply } from './reply.js';
+import { RouteTable, type HttpRoute, type RouteMatch } from './route-table.js';
+
+/** Options of {@link HttpServer}. */
+export interface HttpServerOptions {
+  /** `host:port` to listen on. Default `0.0.0.0:0`. */
+  addr?: string;
+  /** Per-request timeout in ms; 0 disables. Default 1000 (Kratos' default). */
+  timeout?: number;
+  /** Largest accepted request body in bytes. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Logger for failures that are not Kratos errors. Default: silent. */
+  logger?: Logger;
+  /** Serve HTTPS with this key pair. */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
+}
+
+export const DEFAULT_HTTP_OPTIONS = { addr: '0.0.0.0:0', timeout: 1000, bodyLimit: 1 << 20 } as const;
+
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/**
+ * The HTTP transport on Koa: routes from descriptors, each request dispatched once to its prepared
+ * handler, replies and Kratos error bodies written straight to the response, graceful stop.
+ */
+export class HttpServer implements Server {
+  readonly #routes = new RouteTable();
+  readonly #addr: { host: string; port: number };
+  readonly #timeout: number;
+  readonly #bodyLimit: number;
+  readonly #logger: Logger;
+  readonly #tls: HttpServerOptions['tls'];
+  readonly #deadlines = new DeadlineQueue();
+  readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
+  #server: NodeServer | undefined;
+  #connections: ConnectionTracker | undefined;
+  #endpoint = '';
+  #port = 0;
+  #inFlight = 0;
+  #draining = false;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: HttpServerOptions = {}) {
+    this.#addr = parseAddress(options.addr ?? DEFAULT_HTTP_OPTIONS.addr);
+    this.#timeout = options.timeout ?? DEFAULT_HTTP_OPTIONS.timeout;
+    this.#bodyLimit = options.bodyLimit ?? DEFAULT_HTTP_OPTIONS.bodyLimit;
+    this.#logger = options.logger ?? new NoopLogger();
+    this.#tls = options.tls;
+  }
+
+  /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
+  route(route: HttpRoute): void {
+    this.#routes.add(route);
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get host(): string {
+    return this.#addr.host;
+  }
+
+  /** Requests being served now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  endpoint(): string {
+    return this.#endpoint;
+  }
+
+  async start(): Promise<void> {
+    const koa = new Koa();
+    koa.silent = true;
+    koa.use((kctx) => {
+      kctx.respond = false;
+      return this.#dispatch(kctx.req, kctx.res, kctx.method, kctx.path, kctx.querystring);
+    });
+    const callback = koa.callback();
+    const server = this.#tls === undefined ? createHttpServer(callback) : createHttpsServer(this.#tls, callback);
+    this.#connections = new ConnectionTracker(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new FrameworkError('KRATOS_ERR_ADDRESS_INVALID', `cannot listen on ${formatHostPort(this.#addr.host, this.#addr.port)}: ${err.code ?? err.message}`, { cause: err })));
+      server.listen(this.#addr.port, this.#addr.host, () => resolve());
+    });
+    this.#server = server;
+    this.#port = (server.address() as AddressInfo).port;
+    const scheme = this.#tls === undefined ? 'http' : 'https';
+    this.#endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish (their responses close the connection), closes
+   * idle keep-alive connections now, and destroys what is left at `deadline`.
+   */
+  stop(deadline?: number): Promise<void> {
+    if (this.#server === undefined) return Promise.resolve();
+    this.#stopped ??= this.#stop(this.#server, this.#connections as ConnectionTracker, deadline);
+    return this.#stopped;
+  }
+
+  async #stop(server: NodeServer, connections: ConnectionTracker, deadline: number | undefined): Promise<void> {
+    this.#draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    connections.closeIdle();
+    const timer = deadline === undefined ? undefined : setTimeout(() => connections.destroyAll(), Math.max(0, deadline - Date.now()));
+    await closed;
+    if (timer !== undefined) clearTimeout(timer);
+    this.#deadlines.close();
+  }
+
+  async #dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
+    const found = this.#routes.lookup(method, path);
+    if (found.match === undefined) return this.#noRoute(res, method, path, found.allowed);
+    const { route } = found.match;
+    const deadline = this.#timeout > 0 ? Date.now() + this.#timeout : undefined;
+    const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
+    this.#inFlight++;
+    res.once('close', onResponseClose);
+    (res as ResponseWithContext)[CONTEXT] = ctx;
+    if (deadline !== undefined) {
+      ctx.onExpire = this.#onExpire;
+      this.#deadlines.add(ctx);
+    }
+    try {
+      const request = await this.#bind(req, method, query, found.match);
+      const reply: unknown = await runWithContext(ctx, () => route.handler(request, ctx));
+      if (ctx.abandoned === undefined) {
+        writeReply(res, 200, reply === undefined || reply === null ? undefined : JSON.stringify(reply), this.#draining, method === 'HEAD');
+      }
+    } catch (err) {
+      if (ctx.abandoned === undefined) this.#writeError(ctx, err);
+    } finally {
+      this.#deadlines.remove(ctx);
+      this.#inFlight--;
+    }
+  }
+
+  async #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): Promise<Record<string, unknown>> {
+    const contentType = req.headers['content-type'];
+    const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    const request = hasBody ? decodeJsonBody(contentType, await readBody(req, this.#bodyLimit)) : {};
+    bindQuery(request, query);
+    bindParams(request, match.params);
+    return request;
+  }
+
+  #writeError(ctx: HttpContext, err: unknown): void {
+    const e = toKratosError(err);
+    if (!KratosError.isKratosError(err) && e.cause === err) {
+      this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
+    }
+    // A body we stopped reading must not be parsed as the next request on this connection.
+    const closing = this.#draining || e.code === 413;
+    writeReply(ctx.res, httpStatus(e.code), errorBody(e), closing, ctx.req.method === 'HEAD');
+  }
+
+  #noRoute(res: ServerResponse, method: string, path: string, allowed: string[]): void {
+    if (allowed.length === 0) {
+      writeReply(res, 404, errorBody(new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`)), this.#draining, method === 'HEAD');
+      return;
+    }
+    res.setHeader('allow', allowed.join(', '));
+    if (method === 'OPTIONS') return writeReply(res, 204, undefined, this.#draining, false);
+    const e = new KratosError(405, 'METHOD_NOT_ALLOWED', `method ${method} not allowed for ${path}`);
+    writeReply(res, 405, errorBody(e), this.#draining, method === 'HEAD');
+  }
+}
+
+const CONTEXT = Symbol('kratos-ts/http/context');
+type ResponseWithContext = ServerResponse & { [CONTEXT]?: HttpContext };
+
+// Shared listener (no closure per request): a response closed before it finished means the client left.
+function onResponseClose(this: ResponseWithContext): void {
+  const ctx = this[CONTEXT];
+  if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
+}
+
+function timeoutError(ms: number): KratosError {
+  return new KratosError(504, 'TIMEOUT', `request timeout after ${ms}ms`);
+}
+

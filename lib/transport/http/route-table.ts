@@ -1,0 +1,77 @@
+import Router from '@koa/router';
+import { FrameworkError } from '../../errors/index.js';
+import type { Handler } from '../../middleware/index.js';
+
+/** A route the app hands to the HTTP server; its handler already carries its middleware. */
+export interface HttpRoute {
+  /** Upper-case HTTP method; custom verbs are allowed. */
+  method: string;
+  /** Template with `{name}` or `:name` parameters. */
+  path: string;
+  /** What `ctx.operation` is for this route. */
+  operation: string;
+  handler: Handler;
+}
+
+/** A route as matched: the route and its decoded path parameters. */
+export interface RouteMatch {
+  route: HttpRoute;
+  params: Record<string, string>;
+}
+
+/** What a path lookup found: a route, or the methods the path does allow (empty: unknown path). */
+export type Lookup = { match: RouteMatch; allowed?: undefined } | { match?: undefined; allowed: string[] };
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** `{id}` -> `:id`, so one template syntax serves both Kratos- and Koa-style paths. */
+export function toRouterPath(template: string): string {
+  return template.replace(/\{([A-Za-z_][\w]*)\}/g, ':$1');
+}
+
+/**
+ * Routes matched once per request with @koa/router's matcher (no per-request middleware composition);
+ * paths without parameters are looked up in a map first.
+ */
+export class RouteTable {
+  readonly #router = new Router({ strict: true });
+  readonly #static = new Map<string, HttpRoute>();
+  readonly #byLayer = new Map<unknown, HttpRoute>();
+  readonly #seen = new Set<string>();
+
+  add(route: HttpRoute): void {
+    const method = route.method.toUpperCase();
+    const key = `${method} ${route.path}`;
+    if (this.#seen.has(key)) {
+      throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `two handlers for ${key} (operation ${route.operation})`);
+    }
+    if (!route.path.startsWith('/')) {
+      throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `route path '${route.path}' of ${route.operation} must start with '/'`);
+    }
+    const path = toRouterPath(route.path);
+    let layer: unknown;
+    try {
+      layer = this.#router.register(path, [method], () => undefined);
+    } catch (err) {
+      throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `route path '${route.path}' of ${route.operation}: ${(err as Error).message}`);
+    }
+    this.#seen.add(key);
+    this.#byLayer.set(layer, route);
+    if (!path.includes(':') && !path.includes('{') && !path.includes('*')) {
+      this.#static.set(`${method} ${path}`, route);
+      if (method === 'GET') this.#static.set(`HEAD ${path}`, route);
+    }
+  }
+
+  lookup(method: string, path: string): Lookup {
+    const hit = this.#static.get(`${method} ${path}`);
+    if (hit !== undefined) return { match: { route: hit, params: NO_PARAMS } };
+    const m = this.#router.match(path, method);
+    const layer = m.pathAndMethod[0];
+    if (m.route && layer !== undefined) {
+      const route = this.#byLayer.get(layer) as HttpRoute;
+      return { match: { route, params: layer.params(path, layer.captures(path), {}) } };
+    }
+    return { allowed: [...new Set(m.path.flatMap((l) => l.methods))] };
+  }
+}
