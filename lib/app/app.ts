@@ -83,7 +83,7 @@ export class App implements AppInfo {
       await Promise.all(this.#servers.map((s) => s.start()));
       this.#endpoints = this.#servers.map((s) => s.endpoint());
       this.#state = 'running';
-      for (const e of this.#endpoints) this.#logger.info(`server listening on ${e}`, 'service.name', this.name);
+      for (const e of this.#endpoints) this.#logger.info(`server listening on ${e}`);
       await this.#hooks.run('afterStart', this);
     } catch (err) {
       await this.stop().catch((e: unknown) => this.#logger.error('stop after failed start failed', 'error', e));

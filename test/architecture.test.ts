@@ -1,0 +1,83 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\s+'([^']+)'/g)].map((m) => (m[1] ?? m[2]) as string);
+}
+
+/** The concept folder of a file under lib/ (`transport/http` counts as its own concept). */
+function concept(file: string): string {
+  const parts = relative(join(root, 'lib'), file).split(sep);
+  if (parts[0] === 'transport' && parts.length > 2) return `transport/${parts[1]}`;
+  return parts.length > 1 ? (parts[0] as string) : '';
+}
+
+// Vendor SDKs live behind our interfaces: only these adapter files may import them.
+const VENDOR_ADAPTERS: Record<string, RegExp> = {
+  winston: /^lib\/log\/winston[\w-]*\.ts$/,
+  'prom-client': /^lib\/metrics\/prometheus[\w-]*\.ts$/,
+  '@opentelemetry/': /^lib\/tracing\/otel[\w-]*\.ts$/,
+};
+
+describe('the source tree', () => {
+  const libFiles = sources(join(root, 'lib'));
+
+  it('should enter another lib/ folder only through its index.ts', () => {
+    const bad: string[] = [];
+    for (const file of libFiles) {
+      for (const spec of imports(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
+        if (!target.startsWith(join(root, 'lib') + sep)) continue;
+        const from = concept(file);
+        const to = concept(target);
+        if (from === to || to === '') continue;
+        // A sub-transport may use its parent's files (transport/http -> transport/context.ts).
+        if (from.startsWith(`${to}/`)) continue;
+        if (!target.endsWith(`${sep}index.ts`)) bad.push(`${relative(root, file)} imports ${spec}`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
+  it('should import vendor SDKs only in their adapter files', () => {
+    const bad: string[] = [];
+    for (const file of libFiles) {
+      const rel = relative(root, file).split(sep).join('/');
+      for (const spec of imports(file)) {
+        for (const [vendor, allowed] of Object.entries(VENDOR_ADAPTERS)) {
+          if ((spec === vendor || spec.startsWith(vendor)) && !allowed.test(rel)) bad.push(`${rel} imports ${spec}`);
+        }
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
+  it('should keep decorators free of anything but metadata writes', () => {
+    for (const file of sources(join(root, 'decorators'))) {
+      for (const spec of imports(file)) {
+        assert.ok(spec === 'reflect-metadata' || spec.startsWith('./') || /lib\/(metadata|container)\/index\.js$/.test(spec), `${relative(root, file)} imports ${spec}`);
+      }
+    }
+  });
+
+  it('should keep every source file under 300 lines', () => {
+    const long = [...libFiles, ...sources(join(root, 'decorators'))]
+      .map((f) => [relative(root, f), readFileSync(f, 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 300);
+    assert.deepEqual(long, []);
+  });
+});
