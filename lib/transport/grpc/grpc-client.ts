@@ -1,0 +1,146 @@
+import { Client, credentials, Metadata, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { FrameworkError, KratosError } from '../../errors/index.js';
+import { chain, type Handler, type Middleware } from '../../middleware/index.js';
+import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
+import { parseEndpoint } from '../endpoint.js';
+import { methodDefinition, type GrpcMethodSchema } from './method.js';
+import { MetadataHeader } from './metadata-header.js';
+import { fromGrpcError } from './status.js';
+
+/** TLS for the client; `true` uses the system roots. */
+export type GrpcClientTls = true | { ca?: string | Buffer; key?: string | Buffer; cert?: string | Buffer };
+
+/** Options of {@link createGrpcClient}. */
+export interface GrpcClientOptions {
+  /** `host:port`, `grpc://host:port`, `grpcs://host:port` or `direct:///h1:p1,h2:p2`. */
+  endpoint: string;
+  /** Default per-call timeout in ms (Kratos: 2000); 0 for none. */
+  timeout?: number;
+  /** Client middleware, outermost first; runs once per call, streams included. */
+  middleware?: Middleware[];
+  tls?: GrpcClientTls;
+  maxReceiveMessageLength?: number;
+  maxSendMessageLength?: number;
+}
+
+/** What a client is made from: a loaded proto service (lib/proto's ServiceSchema fits). */
+export interface GrpcServiceLike {
+  fullName: string;
+  methods: readonly GrpcMethodSchema[];
+}
+
+/** A method of a generic client; the four call kinds share one shape. */
+export type ClientMethod = (request: unknown, options?: CallOptions) => Promise<unknown> | AsyncIterable<unknown>;
+
+/** A client: one method per rpc in lowerCamel (`sayHello`), plus close(). */
+export interface GrpcClient {
+  readonly [method: string]: ClientMethod | (() => void);
+  close(): void;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+function channelCredentials(tls: GrpcClientTls | undefined, scheme: string): ChannelCredentials {
+  if (tls === undefined) return scheme === 'grpcs' ? credentials.createSsl() : credentials.createInsecure();
+  if (tls === true) return credentials.createSsl();
+  const b = (v: string | Buffer | undefined): Buffer | null => (v === undefined ? null : Buffer.from(v));
+  return credentials.createSsl(b(tls.ca), b(tls.key), b(tls.cert));
+}
+
+// A call we cancelled ourselves (deadline, caller's signal) fails with our reason, not CANCELLED.
+function failure(err: ServiceError, ctx: ClientContext): KratosError {
+  const reason: unknown = ctx.signal.reason;
+  if (ctx.signal.aborted && KratosError.isKratosError(reason)) return reason;
+  return fromGrpcError(err);
+}
+
+async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext): AsyncIterable<unknown> {
+  try {
+    for await (const msg of stream) yield msg;
+  } catch (err) {
+    throw failure(err as ServiceError, ctx);
+  } finally {
+    ctx.done();
+  }
+}
+
+async function pump(input: unknown, call: { write(m: unknown): boolean; end(): void; once(e: 'drain', f: () => void): unknown }): Promise<void> {
+  const items = Symbol.asyncIterator in (input as object) || Symbol.iterator in (input as object) ? (input as AsyncIterable<unknown>) : [input];
+  for await (const item of items) {
+    if (!call.write(item)) await new Promise<void>((r) => call.once('drain', r));
+  }
+  call.end();
+}
+
+/**
+ * A gRPC client for `service` (§2.6): promise unary calls, AsyncIterable streams, per-call timeout with
+ * deadline propagation, client middleware, reply headers, and errors restored as Kratos errors. One
+ * channel per address, reused by every call; `direct:///` lists are used round robin.
+ */
+export function createGrpcClient(service: GrpcServiceLike, options: GrpcClientOptions): GrpcClient {
+  const endpoint = parseEndpoint(options.endpoint, 'grpc');
+  if (endpoint.scheme === 'discovery') {
+    throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `endpoint ${options.endpoint}: discovery needs a registry (not configured)`);
+  }
+  const creds = channelCredentials(options.tls, endpoint.scheme);
+  const channelOptions: Record<string, number> = {};
+  if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
+  if (options.maxSendMessageLength !== undefined) channelOptions['grpc.max_send_message_length'] = options.maxSendMessageLength;
+  const channels = endpoint.addresses.map((a) => new Client(a, creds, channelOptions));
+  let next = 0;
+  const pick = (): Client => channels[next++ % channels.length] as Client;
+  const timeout = options.timeout ?? 2000;
+  const wrap = chain(...(options.middleware ?? []));
+  const client: Record<string, unknown> = { close: () => channels.forEach((c) => c.close()) };
+  for (const m of service.methods) {
+    const def = methodDefinition(m);
+    const invoke: Handler = async (req, context) => {
+      const ctx = context as ClientContext;
+      const md = (ctx.requestHeader as MetadataHeader).metadata;
+      const callOpts: GrpcCallOptions = ctx.deadline === undefined ? {} : { deadline: ctx.deadline };
+      const c = pick();
+      const onHeaders = (h: Metadata): void => {
+        for (const [k, v] of Object.entries(h.getMap())) ctx.replyHeader.add(k, typeof v === 'string' ? v : v.toString('base64'));
+      };
+      if (!m.responseStream) {
+        return new Promise((resolve, reject) => {
+          const cb = (err: ServiceError | null, reply?: unknown): void => (err ? reject(failure(err, ctx)) : resolve(reply));
+          const call = m.requestStream
+            ? c.makeClientStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts, cb)
+            : c.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts, cb);
+          call.on('metadata', onHeaders);
+          ctx.signal.addEventListener('abort', () => call.cancel(), { once: true });
+          if (m.requestStream) pump(req, call as never).catch(reject);
+        });
+      }
+      const call = m.requestStream
+        ? c.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts)
+        : c.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts);
+      call.on('metadata', onHeaders);
+      ctx.signal.addEventListener('abort', () => call.cancel(), { once: true });
+      if (m.requestStream) pump(req, call as never).catch((err: unknown) => call.destroy(err as Error));
+      return mapErrors(call as ClientReadableStream<unknown>, ctx);
+    };
+    const handler = wrap(invoke);
+    client[lowerFirst(m.name)] = (req: unknown, opts: CallOptions = {}) => {
+      const request = new MetadataHeader(new Metadata());
+      for (const [k, v] of Object.entries(opts.headers ?? {})) for (const x of Array.isArray(v) ? v : [v]) request.add(k, x);
+      const ctx = new ClientContext('grpc', m.operation, options.endpoint, { request, reply: opts.replyHeader ?? new MetadataHeader() }, outgoingDeadline(opts.timeout ?? timeout), opts.signal);
+      const result = handler(req, ctx);
+      if (!m.responseStream) return result.finally(() => ctx.done());
+      return streamOf(result);
+    };
+  }
+  return client as unknown as GrpcClient;
+}
+
+// Stream methods return an AsyncIterable at once; the chain's promise settles into it.
+async function* streamOf(pending: Promise<unknown>): AsyncIterable<unknown> {
+  const it = (await pending) as AsyncIterable<unknown>;
+  if (it === null || typeof it !== 'object' || !(Symbol.asyncIterator in it)) {
+    throw new KratosError(500, 'UNKNOWN', 'client middleware must return the stream it was given');
+  }
+  yield* it;
+}

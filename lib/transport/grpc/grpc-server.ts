@@ -1,0 +1,133 @@
+import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { FrameworkError } from '../../errors/index.js';
+import { advertisedHost, formatHostPort, parseAddress } from '../../internal/index.js';
+import type { Server } from '../server.js';
+import { callHandler, type CallEnv } from './call-handlers.js';
+import { methodDefinition, type GrpcMethod } from './method.js';
+
+/** TLS material; with `ca` and `requireClientCert`, clients must present a certificate (mutual TLS). */
+export interface GrpcTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+  ca?: string | Buffer;
+  requireClientCert?: boolean;
+}
+
+/** Options of {@link GrpcServer}. */
+export interface GrpcServerOptions {
+  /** `host:port` to listen on. Default `0.0.0.0:0`. */
+  addr?: string;
+  /** Timeout in ms for unary and client-streaming calls (a shorter client deadline wins); 0 for none. Default 1000. */
+  timeout?: number;
+  tls?: GrpcTlsOptions;
+  /** Largest message accepted, bytes. Default 4 MiB (grpc-js). */
+  maxReceiveMessageLength?: number;
+  /** Largest message sent, bytes. Default unlimited (grpc-js). */
+  maxSendMessageLength?: number;
+}
+
+/** A service registered by something other than the app's own services (health, reflection). */
+export interface RawService {
+  definition: ServiceDefinition;
+  implementation: UntypedServiceImplementation;
+}
+
+/** Called when the server starts serving or begins to drain. */
+export type ServingListener = (serving: boolean) => void;
+
+/** The gRPC transport on @grpc/grpc-js, serving protobufjs-described services (§2.5). */
+export class GrpcServer implements Server {
+  readonly #server: GrpcJsServer;
+  readonly #addr: { host: string; port: number };
+  readonly #tls: GrpcTlsOptions | undefined;
+  readonly #env: CallEnv;
+  readonly #listeners: ServingListener[] = [];
+  readonly #services = new Set<string>();
+  #port = 0;
+  #started = false;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: GrpcServerOptions = {}) {
+    this.#addr = parseAddress(options.addr ?? '0.0.0.0:0');
+    this.#tls = options.tls;
+    this.#env = { endpoint: '', timeout: options.timeout ?? 1000 };
+    const channelOptions: Record<string, number> = {};
+    if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
+    if (options.maxSendMessageLength !== undefined) channelOptions['grpc.max_send_message_length'] = options.maxSendMessageLength;
+    this.#server = new GrpcJsServer(channelOptions);
+  }
+
+  /** Names of the services added so far (`helloworld.v1.Greeter`). */
+  get services(): string[] {
+    return [...this.#services];
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Adds a service's rpcs; before start(). */
+  addService(fullName: string, methods: GrpcMethod[]): void {
+    const definition: Record<string, ServiceDefinition[string]> = {};
+    const implementation: UntypedServiceImplementation = {};
+    for (const m of methods) {
+      definition[m.schema.name] = methodDefinition(m.schema);
+      implementation[m.schema.name] = callHandler(m, this.#env);
+    }
+    this.addRawService(fullName, { definition, implementation });
+  }
+
+  /** Adds a service implemented directly on grpc-js (health, reflection). */
+  addRawService(fullName: string, service: RawService): void {
+    if (this.#services.has(fullName)) {
+      throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `gRPC service ${fullName} is registered twice`);
+    }
+    this.#services.add(fullName);
+    this.#server.addService(service.definition, service.implementation);
+  }
+
+  /** Tells `listener` when serving starts and when draining begins (health reporting). */
+  onServingChange(listener: ServingListener): void {
+    this.#listeners.push(listener);
+  }
+
+  endpoint(): string {
+    return this.#env.endpoint;
+  }
+
+  async start(): Promise<void> {
+    const creds = this.#credentials();
+    const target = formatHostPort(this.#addr.host, this.#addr.port);
+    this.#port = await new Promise<number>((resolve, reject) => {
+      this.#server.bindAsync(target, creds, (err, port) => {
+        if (err !== null) reject(new FrameworkError('KRATOS_ERR_ADDRESS_INVALID', `cannot listen on ${target}: ${err.message}`, { cause: err }));
+        else resolve(port);
+      });
+    });
+    this.#started = true;
+    const scheme = this.#tls === undefined ? 'grpc' : 'grpcs';
+    this.#env.endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;
+    for (const l of this.#listeners) l(true);
+  }
+
+  /** Reports NOT_SERVING, lets calls finish (tryShutdown) until `deadline`, then forces the rest closed. */
+  stop(deadline?: number): Promise<void> {
+    if (!this.#started) return Promise.resolve();
+    this.#stopped ??= new Promise<void>((resolve) => {
+      for (const l of this.#listeners) l(false);
+      const timer = deadline === undefined ? undefined : setTimeout(() => this.#server.forceShutdown(), Math.max(0, deadline - Date.now()));
+      this.#server.tryShutdown(() => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      });
+    });
+    return this.#stopped;
+  }
+
+  #credentials(): ServerCredentials {
+    const tls = this.#tls;
+    if (tls === undefined) return ServerCredentials.createInsecure();
+    const ca = tls.ca === undefined ? null : Buffer.from(tls.ca);
+    return ServerCredentials.createSsl(ca, [{ private_key: Buffer.from(tls.key), cert_chain: Buffer.from(tls.cert) }], tls.requireClientCert === true);
+  }
+}

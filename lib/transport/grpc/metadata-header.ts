@@ -1,0 +1,40 @@
+import { Metadata } from '@grpc/grpc-js';
+import type { Header } from '../context.js';
+
+/** gRPC metadata as a {@link Header}; binary (`-bin`) entries are read as base64 strings. */
+export class MetadataHeader implements Header {
+  readonly metadata: Metadata;
+
+  constructor(metadata: Metadata = new Metadata()) {
+    this.metadata = metadata;
+  }
+
+  get(key: string): string | undefined {
+    return this.values(key)[0];
+  }
+
+  set(key: string, value: string): void {
+    const k = key.toLowerCase();
+    if (k.endsWith('-bin')) this.metadata.set(k, Buffer.from(value, 'base64'));
+    else this.metadata.set(k, value);
+  }
+
+  add(key: string, value: string): void {
+    const k = key.toLowerCase();
+    if (k.endsWith('-bin')) this.metadata.add(k, Buffer.from(value, 'base64'));
+    else this.metadata.add(k, value);
+  }
+
+  keys(): string[] {
+    return Object.keys(this.metadata.getMap());
+  }
+
+  values(key: string): string[] {
+    return this.metadata.get(key.toLowerCase()).map((v) => (typeof v === 'string' ? v : v.toString('base64')));
+  }
+
+  /** Whether anything was set. */
+  get empty(): boolean {
+    return this.keys().length === 0;
+  }
+}

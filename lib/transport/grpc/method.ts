@@ -1,0 +1,43 @@
+import type { MethodDefinition } from '@grpc/grpc-js';
+import type protobuf from 'protobufjs';
+import type { Handler } from '../../middleware/index.js';
+
+/** What the gRPC server needs to know about one rpc. */
+export interface GrpcMethodSchema {
+  name: string;
+  /** `/package.Service/Method` */
+  operation: string;
+  requestType: protobuf.Type;
+  responseType: protobuf.Type;
+  requestStream: boolean;
+  responseStream: boolean;
+}
+
+/** An rpc with its handler; the handler already carries its middleware. */
+export interface GrpcMethod {
+  schema: GrpcMethodSchema;
+  /**
+   * Unary: `(request, ctx) => reply`. Client streaming: the request is an AsyncIterable of messages.
+   * Server streaming and bidi: the reply is an AsyncIterable of messages.
+   */
+  handler: Handler;
+}
+
+/** How messages look in handlers: protobufjs plain objects, 64-bit as strings, enums as names. */
+export const MESSAGE_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, arrays: true, objects: true };
+
+/** The grpc-js definition of an rpc, (de)serialising with protobufjs reflection. */
+export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown, unknown> {
+  const Req = m.requestType;
+  const Res = m.responseType;
+  return {
+    path: m.operation,
+    requestStream: m.requestStream,
+    responseStream: m.responseStream,
+    originalName: m.name,
+    requestSerialize: (o) => Buffer.from(Req.encode(Req.fromObject(o as Record<string, unknown>)).finish()),
+    requestDeserialize: (b) => Req.toObject(Req.decode(b), MESSAGE_OBJECT),
+    responseSerialize: (o) => Buffer.from(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),
+    responseDeserialize: (b) => Res.toObject(Res.decode(b), MESSAGE_OBJECT),
+  };
+}
