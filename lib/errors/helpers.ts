@@ -1,4 +1,5 @@
-import { KratosError, fromError } from './kratos-error.js';
+import { fromError } from './from-error.js';
+import { KratosError } from './kratos-error.js';
 
 type Make = (reason: string, message: string) => KratosError;
 type Check = (err: unknown) => boolean;

@@ -1,14 +1,7 @@
-export {
-  KratosError,
-  newError,
-  fromError,
-  toKratosError,
-  code,
-  reason,
-  UNKNOWN_CODE,
-  UNKNOWN_REASON,
-  UNKNOWN_MESSAGE,
-} from './kratos-error.js';
+export { KratosError, newError, findKratosError, UNKNOWN_CODE, UNKNOWN_REASON, UNKNOWN_MESSAGE } from './kratos-error.js';
+export { fromError, toKratosError, code, reason } from './from-error.js';
+export { toGrpcStatus, fromGrpcStatus, STATUS_DETAILS_KEY } from './grpc-status.js';
+export type { GrpcStatusLike, MetadataLike } from './grpc-status.js';
 export type { Status } from './kratos-error.js';
 export {
   badRequest,

@@ -41,7 +41,7 @@ export class KratosError extends Error implements Status {
 
   /** Same code and same reason (Kratos `Is`). */
   is(other: unknown): boolean {
-    const e = fromError(other);
+    const e = findKratosError(other);
     return e !== undefined && e.code === this.code && e.reason === this.reason;
   }
 
@@ -76,11 +76,8 @@ export function newError(code: number, reason: string, message: string): KratosE
   return new KratosError(code, reason, message);
 }
 
-/**
- * The Kratos error carried by `err`: itself, the first Kratos error in its cause chain, or undefined.
- * Use {@link toKratosError} when any value must become an error to send.
- */
-export function fromError(err: unknown): KratosError | undefined {
+/** The Kratos error in `err` or its cause chain, if any; no conversion. */
+export function findKratosError(err: unknown): KratosError | undefined {
   let cur: unknown = err;
   for (let depth = 0; depth < 16 && cur !== undefined && cur !== null; depth++) {
     if (KratosError.isKratosError(cur)) return cur;
@@ -89,21 +86,4 @@ export function fromError(err: unknown): KratosError | undefined {
   return undefined;
 }
 
-/**
- * What a server sends for `err`: the Kratos error it carries, or a 500 `UNKNOWN` that keeps the original
- * as its cause but does not show its message to clients.
- */
-export function toKratosError(err: unknown): KratosError {
-  return fromError(err) ?? new KratosError(UNKNOWN_CODE, UNKNOWN_REASON, UNKNOWN_MESSAGE, {}, err);
-}
 
-/** HTTP code of `err`: 200 for none, 500 for a non-Kratos error (Kratos `Code`). */
-export function code(err: unknown): number {
-  if (err === undefined || err === null) return 200;
-  return fromError(err)?.code ?? UNKNOWN_CODE;
-}
-
-/** Reason of `err`, '' when it has none (Kratos `Reason`). */
-export function reason(err: unknown): string {
-  return fromError(err)?.reason ?? '';
-}

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import {
   Metadata,
-  status as GrpcStatus,
   type sendUnaryData,
   type ServerDuplexStream,
   type ServerReadableStream,
@@ -9,11 +8,10 @@ import {
   type ServerWritableStream,
   type UntypedHandleCall,
 } from '@grpc/grpc-js';
-import { KratosError } from '../../errors/index.js';
+import { KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
 import { runWithContext } from '../context.js';
 import { GrpcContext } from './grpc-context.js';
 import type { GrpcMethod } from './method.js';
-import { toGrpcStatus } from './status.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.
 interface AnyCall {
@@ -56,6 +54,14 @@ function watch(call: AnyCall, ctx: GrpcContext, onDeadline: () => void): () => v
   };
 }
 
+/** The grpc-js status object for an error, details in `grpc-status-details-bin` (§4). */
+function statusOf(err: unknown): { code: number; details: string; metadata: Metadata } {
+  const s = toGrpcStatus(err);
+  const metadata = new Metadata();
+  metadata.set(STATUS_DETAILS_KEY, s.statusDetails);
+  return { code: s.code, details: s.details, metadata };
+}
+
 function sendHeaders(call: AnyCall, ctx: GrpcContext): void {
   if (ctx.headersSent) return;
   ctx.headersSent = true;
@@ -94,7 +100,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
         if (done) return;
         done = true;
         cleanup();
-        if (err !== undefined) return callback(toGrpcStatus(err));
+        if (err !== undefined) return callback(statusOf(err));
         sendHeaders(call, ctx);
         callback(null, reply);
       };
@@ -110,8 +116,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       if (done) return;
       done = true;
       cleanup();
-      const s = toGrpcStatus(err);
-      call.emit('error', { ...s, code: s.code ?? GrpcStatus.UNKNOWN });
+      call.emit('error', statusOf(err));
     };
     const cleanup = watch(call, ctx, () => fail(deadlineError()));
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;

@@ -1,11 +1,10 @@
 import { Client, credentials, Metadata, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { FrameworkError, KratosError } from '../../errors/index.js';
+import { FrameworkError, fromGrpcStatus, KratosError } from '../../errors/index.js';
 import { chain, type Handler, type Middleware } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
 import { methodDefinition, type GrpcMethodSchema } from './method.js';
 import { MetadataHeader } from './metadata-header.js';
-import { fromGrpcError } from './status.js';
 
 /** TLS for the client; `true` uses the system roots. */
 export type GrpcClientTls = true | { ca?: string | Buffer; key?: string | Buffer; cert?: string | Buffer };
@@ -53,7 +52,7 @@ function channelCredentials(tls: GrpcClientTls | undefined, scheme: string): Cha
 function failure(err: ServiceError, ctx: ClientContext): KratosError {
   const reason: unknown = ctx.signal.reason;
   if (ctx.signal.aborted && KratosError.isKratosError(reason)) return reason;
-  return fromGrpcError(err);
+  return fromGrpcStatus(err);
 }
 
 async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext): AsyncIterable<unknown> {

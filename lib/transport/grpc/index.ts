@@ -4,6 +4,5 @@ export type { GrpcMethod, GrpcMethodSchema } from './method.js';
 export { methodDefinition, MESSAGE_OBJECT } from './method.js';
 export { GrpcContext } from './grpc-context.js';
 export { MetadataHeader } from './metadata-header.js';
-export { toGrpcStatus, fromGrpcError, STATUS_DETAILS_KEY } from './status.js';
 export { createGrpcClient } from './grpc-client.js';
 export type { GrpcClient, GrpcClientOptions, GrpcClientTls, GrpcServiceLike, ClientMethod } from './grpc-client.js';

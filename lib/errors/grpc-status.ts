@@ -1,6 +1,19 @@
-import { Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { fromGrpcCode, GrpcCode, KratosError, toGrpcCode, toKratosError } from '../../errors/index.js';
+import { fromGrpcCode, GrpcCode, toGrpcCode } from './grpc-codes.js';
+import { findKratosError, KratosError, UNKNOWN_CODE, UNKNOWN_MESSAGE, UNKNOWN_REASON } from './kratos-error.js';
+
+/** The part of grpc-js Metadata this file needs, so errors do not depend on the transport. */
+export interface MetadataLike {
+  get(key: string): (string | Buffer)[];
+}
+
+/** What a failed gRPC call reports (grpc-js ServiceError and StatusObject both fit). */
+export interface GrpcStatusLike {
+  code?: number;
+  details?: string;
+  message?: string;
+  metadata?: MetadataLike | null;
+}
 
 // google.rpc.Status and google.rpc.ErrorInfo, described inline: only their wire shape matters here.
 const types = protobuf.Root.fromJSON(({
@@ -39,20 +52,18 @@ export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
  * The gRPC status for an error (§4): code from the HTTP code, details = message, and
  * `grpc-status-details-bin` carrying google.rpc.Status with an ErrorInfo{reason, metadata}.
  */
-export function toGrpcStatus(err: unknown): Partial<StatusObject> & { code: number; details: string; metadata: Metadata } {
-  const e = toKratosError(err);
+export function toGrpcStatus(err: unknown): { code: number; details: string; statusDetails: Buffer } {
+  const e = findKratosError(err) ?? new KratosError(UNKNOWN_CODE, UNKNOWN_REASON, UNKNOWN_MESSAGE);
   const code = toGrpcCode(e.code);
   const info = ErrorInfoType.encode(ErrorInfoType.fromObject({ reason: e.reason, metadata: e.metadata })).finish();
   const status = StatusType.encode(
     StatusType.fromObject({ code, message: e.message, details: [{ typeUrl: ERROR_INFO_URL, value: info }] }),
   ).finish();
-  const metadata = new Metadata();
-  metadata.set(STATUS_DETAILS_KEY, Buffer.from(status));
-  return { code, details: e.message, metadata };
+  return { code, details: e.message, statusDetails: Buffer.from(status) };
 }
 
-/** The Kratos error a gRPC failure carries: reason and metadata from its ErrorInfo detail, if any. */
-export function fromGrpcError(err: Partial<ServiceError> & { code?: number; details?: string }): KratosError {
+/** The Kratos error a gRPC failure carries (§4): reason and metadata from its ErrorInfo detail, if any. */
+export function fromGrpcStatus(err: GrpcStatusLike): KratosError {
   const code = typeof err.code === 'number' ? err.code : GrpcCode.UNKNOWN;
   let reason = '';
   let metadata: Record<string, string> = {};
