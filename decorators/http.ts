@@ -1,9 +1,16 @@
-import { addRoute, defineClassRecord, KEYS } from '../lib/metadata/index.js';
+import { addRoute, defineClassRecord, KEYS, type RequestSchema } from '../lib/metadata/index.js';
 
 /** `@Http` options: on a method, a route; on a class, a path prefix for all its routes. */
 export interface HttpOptions {
   method?: string;
   path?: string;
+  /** A Standard Schema (zod, valibot, ...) the bound request must satisfy; else 400 `VALIDATOR`. */
+  validate?: RequestSchema;
+}
+
+/** Options of the verb decorators (`@Get(path, { validate })`). */
+export interface RouteOptions {
+  validate?: RequestSchema;
 }
 
 type ClassOrMethodDecorator = ClassDecorator & MethodDecorator;
@@ -19,13 +26,13 @@ export function Http(options: HttpOptions | string = {}): ClassOrMethodDecorator
       defineClassRecord(target, KEYS.httpPrefix, o.path ?? '');
       return;
     }
-    addRoute(target.constructor, { method: (o.method ?? 'GET').toUpperCase(), path: o.path ?? '', propertyKey });
+    addRoute(target.constructor, { method: (o.method ?? 'GET').toUpperCase(), path: o.path ?? '', propertyKey, validate: o.validate });
   }) as ClassOrMethodDecorator;
 }
 
 function verb(method: string) {
-  return (path = ''): MethodDecorator =>
-    (target, propertyKey) => addRoute(target.constructor, { method, path, propertyKey });
+  return (path = '', options: RouteOptions = {}): MethodDecorator =>
+    (target, propertyKey) => addRoute(target.constructor, { method, path, propertyKey, validate: options.validate });
 }
 
 export const Get = verb('GET');

@@ -4,6 +4,7 @@ import { AppContainer, type Class, type ProviderToken } from '../container/index
 import { Config, StaticConfig, deepMerge, loadConfigPath, parseDuration, resolvePlaceholders } from '../config/index.js';
 import { FrameworkError } from '../errors/index.js';
 import { Logger, StdLogger } from '../log/index.js';
+import { metadataServer, recovery, type Middleware } from '../middleware/index.js';
 import type { Server } from '../transport/index.js';
 import { HttpServer } from '../transport/http/index.js';
 import { APP_INFO } from './app-info.js';
@@ -37,6 +38,11 @@ export class App implements AppInfo {
   readonly #stopTimeout: number;
   readonly #signals: NodeJS.Signals[];
   readonly #http: HttpServer | undefined;
+  readonly #rejections: 'log' | 'exit';
+  readonly #onRejection = (reason: unknown): void => {
+    this.#logger.log('error', 'msg', 'unhandled promise rejection', 'error', reason);
+    if (this.#rejections === 'exit') process.exit(1);
+  };
   #endpoints: string[] = [];
   #state: State = 'created';
   #stopping: Promise<void> | undefined;
@@ -54,6 +60,7 @@ export class App implements AppInfo {
     this.#logger = parts.logger;
     this.#stopTimeout = parts.stopTimeout;
     this.#signals = parts.signals;
+    this.#rejections = parts.rejections;
   }
 
   /** Advertised server URLs (`http://10.0.0.5:8000`), port 0 resolved; empty before start. */
@@ -77,6 +84,7 @@ export class App implements AppInfo {
       throw new FrameworkError('KRATOS_ERR_APP_STATE', `start() called on an app that is ${this.#state}`);
     }
     this.#state = 'starting';
+    process.on('unhandledRejection', this.#onRejection);
     try {
       await this.#container.start();
       await this.#hooks.run('beforeStart', this);
@@ -119,6 +127,7 @@ export class App implements AppInfo {
       await step(() => this.#container.stop());
     }
     await step(() => this.#container.destroy());
+    process.off('unhandledRejection', this.#onRejection);
     this.#state = 'stopped';
     if (errors.length > 0) throw errors[0];
   }
@@ -152,6 +161,7 @@ interface AppParts {
   logger: Logger;
   stopTimeout: number;
   signals: NodeJS.Signals[];
+  rejections: 'log' | 'exit';
 }
 
 /**
@@ -179,7 +189,7 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   });
   const logger = container.get(Logger);
   const resolver = new MiddlewareResolver(container);
-  const appMiddleware = resolver.resolveAll(options.middleware ?? [], 'the app options');
+  const appMiddleware = [...builtinMiddleware(options, logger), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
   let http: HttpServer | undefined;
   if (options.http !== false) {
     const cfg = options.http ?? {};
@@ -199,8 +209,17 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
     logger,
     stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
     signals: options.signals ?? DEFAULT_SIGNALS,
+    rejections: options.unhandledRejections ?? 'log',
   });
   return app;
+}
+
+// Recovery is outermost so it also catches failures of every later middleware.
+function builtinMiddleware(options: AppOptions, logger: Logger): Middleware[] {
+  const m: Middleware[] = [];
+  if (options.recovery !== false) m.push(recovery({ logger, exposeMessages: options.recovery?.exposeMessages ?? false }));
+  if (options.callMetadata !== false) m.push(metadataServer(options.callMetadata ?? {}));
+  return m;
 }
 
 function readConfig(options: AppOptions): Record<string, unknown> {

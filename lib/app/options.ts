@@ -1,6 +1,7 @@
 import type { Provider } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import type { MiddlewareEntry } from '../metadata/index.js';
+import type { MetadataServerOptions } from '../middleware/index.js';
 
 /** An application hook; receives the app. */
 export type Hook = (app: AppInfo) => void | Promise<void>;
@@ -52,8 +53,17 @@ export interface AppOptions {
   configDir?: string | false;
   /** The logger. Default: plain text on stdout at level `info`. */
   logger?: Logger;
-  /** Middleware for every operation, outermost first, before module middleware. */
+  /** Middleware for every operation, outermost first, after the built-ins and before module middleware. */
   middleware?: MiddlewareEntry[];
+  /**
+   * The built-in recovery middleware (outermost; on by default): non-Kratos failures become 500
+   * `UNKNOWN` and are logged once. `exposeMessages` sends their message (development only).
+   */
+  recovery?: false | { exposeMessages?: boolean };
+  /** The built-in metadata middleware (on by default, §5): `x-md-*` request headers become ctx.metadata. */
+  callMetadata?: false | MetadataServerOptions;
+  /** What an unhandled promise rejection does while the app runs: logged (default) or exit the process. */
+  unhandledRejections?: 'log' | 'exit';
   /** Extra framework-level providers, visible from every module. */
   providers?: Provider[];
   /** Replacements by token, wherever declared (what createTestApp uses). */

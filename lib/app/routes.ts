@@ -1,6 +1,7 @@
 import type { AppContainer, Class, ModuleNode } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { chainFor, type Handler, type Middleware } from '../middleware/index.js';
+import { chainFor, fromStandardSchema, validate, type Handler, type Middleware, type StandardSchemaV1 } from '../middleware/index.js';
+import type { RequestSchema } from '../metadata/index.js';
 import type { ServiceDescriptor } from '../metadata/index.js';
 import type { HttpRoute } from '../transport/http/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
@@ -27,6 +28,11 @@ export function buildHttpRoutes(container: AppContainer, resolver: MiddlewareRes
   return routes;
 }
 
+/** The innermost validate middleware for an operation's schema, if it has one. */
+export function validation(schema: RequestSchema | undefined): Middleware[] {
+  return schema === undefined ? [] : [validate(fromStandardSchema(schema as StandardSchemaV1))];
+}
+
 function lineageMiddleware(node: ModuleNode, resolver: MiddlewareResolver): Middleware[] {
   return node.lineage.flatMap((m) => resolver.resolveAll(m.options.middleware ?? [], `module ${m.name}`));
 }
@@ -38,7 +44,7 @@ function serviceRoutes(container: AppContainer, resolver: MiddlewareResolver, sv
   const classMiddleware = resolver.resolveAll(svc.middleware, cls.name);
   return svc.routes.map((r) => {
     const where = `${cls.name}.${String(r.propertyKey)}`;
-    const all = [...outer, ...classMiddleware, ...resolver.resolveAll(r.middleware, where)];
+    const all = [...outer, ...classMiddleware, ...resolver.resolveAll(r.middleware, where), ...validation(r.validate)];
     const operation = r.path;
     return {
       method: r.method,

@@ -29,4 +29,5 @@ export type {
   RouteRecord,
   RpcRecord,
   InjectRecord,
+  RequestSchema,
 } from './records.js';

@@ -44,11 +44,16 @@ export interface MiddlewareClass {
   handle(next: Parameters<Middleware>[0]): ReturnType<Middleware>;
 }
 
+/** A Standard Schema (zod, valibot, ...) that checks a handler's request; see lib/middleware/validate. */
+export type RequestSchema = { readonly '~standard': { readonly version: 1; readonly validate: (value: unknown) => unknown } };
+
 /** One HTTP route declared by `@Http`/`@Get`/... on a method. */
 export interface RouteRecord {
   method: string;
   path: string;
   propertyKey: string | symbol;
+  /** Checks the bound request before the handler. */
+  validate?: RequestSchema | undefined;
 }
 
 /** One `@Rpc` method. */
@@ -56,6 +61,8 @@ export interface RpcRecord {
   /** Rpc name when given explicitly (`@Rpc('SayHello')`). */
   name: string | undefined;
   propertyKey: string | symbol;
+  /** Checks the request before the handler. */
+  validate?: RequestSchema | undefined;
 }
 
 /** An explicit injection on a parameter or property. */

@@ -10,3 +10,9 @@ export {
   APPLIES_TO,
 } from './selector.js';
 export type { OperationMatcher, SelectiveMiddleware } from './selector.js';
+export { recovery } from './recovery/index.js';
+export type { RecoveryOptions } from './recovery/index.js';
+export { metadataServer, metadataClient } from './metadata/index.js';
+export type { MetadataServerOptions, MetadataClientOptions } from './metadata/index.js';
+export { validate, fromStandardSchema, validationError, isStandardSchema } from './validate/index.js';
+export type { Validator, Violation, StandardSchemaV1, StandardIssue, StandardResult } from './validate/index.js';

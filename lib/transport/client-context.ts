@@ -1,3 +1,4 @@
+import { Metadata } from '../call-metadata/index.js';
 import { KratosError } from '../errors/index.js';
 import { currentContext, type Context, type Header, type Kind } from './context.js';
 
@@ -11,6 +12,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Filled with the reply headers when they arrive. */
   replyHeader?: Header;
+  /** Metadata sent with this call (§5), on top of what is propagated from the call being served. */
+  metadata?: Record<string, string | string[]>;
 }
 
 /**
@@ -33,10 +36,20 @@ export class ClientContext implements Context {
   readonly requestHeader: Header;
   readonly replyHeader: Header;
   readonly deadline: number | undefined;
+  readonly metadata: Metadata;
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(kind: Kind, operation: string, endpoint: string, headers: { request: Header; reply: Header }, deadline: number | undefined, signal?: AbortSignal) {
+  constructor(
+    kind: Kind,
+    operation: string,
+    endpoint: string,
+    headers: { request: Header; reply: Header },
+    deadline: number | undefined,
+    options: { signal?: AbortSignal | undefined; metadata?: Record<string, string | string[]> | undefined } = {},
+  ) {
+    const signal = options.signal;
+    this.metadata = new Metadata(options.metadata);
     this.kind = kind;
     this.operation = operation;
     this.endpoint = endpoint;

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Metadata } from '../call-metadata/index.js';
 
 /** The transport a call travels on. */
 export type Kind = 'http' | 'grpc';
@@ -35,6 +36,11 @@ export interface Context {
   readonly signal: AbortSignal;
   /** Epoch milliseconds after which the call is abandoned, or undefined when it has none. */
   readonly deadline: number | undefined;
+  /**
+   * Metadata of the call (§5): on a server, what the metadata middleware captured from `x-md-*`
+   * headers; on a client, what this call sends on top of what is propagated.
+   */
+  readonly metadata: Metadata;
 }
 
 const storage = new AsyncLocalStorage<Context>();

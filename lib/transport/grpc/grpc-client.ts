@@ -126,7 +126,7 @@ export function createGrpcClient(service: GrpcServiceLike, options: GrpcClientOp
     client[lowerFirst(m.name)] = (req: unknown, opts: CallOptions = {}) => {
       const request = new MetadataHeader(new Metadata());
       for (const [k, v] of Object.entries(opts.headers ?? {})) for (const x of Array.isArray(v) ? v : [v]) request.add(k, x);
-      const ctx = new ClientContext('grpc', m.operation, options.endpoint, { request, reply: opts.replyHeader ?? new MetadataHeader() }, outgoingDeadline(opts.timeout ?? timeout), opts.signal);
+      const ctx = new ClientContext('grpc', m.operation, options.endpoint, { request, reply: opts.replyHeader ?? new MetadataHeader() }, outgoingDeadline(opts.timeout ?? timeout), opts);
       const result = handler(req, ctx);
       if (!m.responseStream) return result.finally(() => ctx.done());
       return streamOf(result);

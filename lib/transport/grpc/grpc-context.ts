@@ -1,4 +1,5 @@
-import type { Metadata } from '@grpc/grpc-js';
+import type { Metadata as GrpcMetadata } from '@grpc/grpc-js';
+import { Metadata } from '../../call-metadata/index.js';
 import type { Context } from '../context.js';
 import { MetadataHeader } from './metadata-header.js';
 
@@ -10,13 +11,14 @@ export class GrpcContext implements Context {
   readonly endpoint: string;
   readonly deadline: number | undefined;
   readonly replyHeader = new MetadataHeader();
-  readonly #incoming: Metadata;
+  readonly #incoming: GrpcMetadata;
   readonly #abort = new AbortController();
   #requestHeader: MetadataHeader | undefined;
+  #metadata: Metadata | undefined;
   /** Set once reply headers went out, so later changes are not sent twice. */
   headersSent = false;
 
-  constructor(operation: string, endpoint: string, incoming: Metadata, deadline: number | undefined) {
+  constructor(operation: string, endpoint: string, incoming: GrpcMetadata, deadline: number | undefined) {
     this.operation = operation;
     this.endpoint = endpoint;
     this.#incoming = incoming;
@@ -25,6 +27,10 @@ export class GrpcContext implements Context {
 
   get requestHeader(): MetadataHeader {
     return (this.#requestHeader ??= new MetadataHeader(this.#incoming));
+  }
+
+  get metadata(): Metadata {
+    return (this.#metadata ??= new Metadata());
   }
 
   get signal(): AbortSignal {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Metadata } from '../../call-metadata/index.js';
 import type { Expirable } from '../../internal/index.js';
 import type { Context } from '../context.js';
 import { ReplyHeader, RequestHeader } from './headers.js';
@@ -28,6 +29,7 @@ export class HttpContext implements Context, Expirable {
   #requestHeader: RequestHeader | undefined;
   #replyHeader: ReplyHeader | undefined;
   #abort: AbortController | undefined;
+  #metadata: Metadata | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, operation: string, endpoint: string, deadline: number | undefined) {
     this.req = req;
@@ -43,6 +45,10 @@ export class HttpContext implements Context, Expirable {
 
   get replyHeader(): ReplyHeader {
     return (this.#replyHeader ??= new ReplyHeader(this.res));
+  }
+
+  get metadata(): Metadata {
+    return (this.#metadata ??= new Metadata());
   }
 
   get signal(): AbortSignal {

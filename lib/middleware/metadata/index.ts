@@ -1,0 +1,2 @@
+export { metadataServer, metadataClient } from './metadata.js';
+export type { MetadataServerOptions, MetadataClientOptions } from './metadata.js';

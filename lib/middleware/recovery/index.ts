@@ -1,0 +1,2 @@
+export { recovery } from './recovery.js';
+export type { RecoveryOptions } from './recovery.js';

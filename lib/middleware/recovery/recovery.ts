@@ -1,0 +1,33 @@
+import { findKratosError, KratosError, UNKNOWN_MESSAGE, UNKNOWN_REASON } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
+import type { Context } from '../../transport/index.js';
+import type { Middleware } from '../types.js';
+
+/** Options of {@link recovery}. */
+export interface RecoveryOptions {
+  /** Where the failure is logged (once, with its stack and the operation). */
+  logger: Logger;
+  /** Turns the failure into the error sent; default: 500 `UNKNOWN` "unknown request error". */
+  handler?: (err: unknown, req: unknown, ctx: Context) => KratosError;
+  /** Send the original message instead of "unknown request error" (development only). */
+  exposeMessages?: boolean;
+}
+
+/**
+ * Outermost server middleware (§6): a Kratos error passes through as it is; anything else thrown or
+ * rejected below becomes a 500 `UNKNOWN` whose message does not reveal internals, logged once.
+ */
+export function recovery(options: RecoveryOptions): Middleware {
+  const { logger, handler, exposeMessages = false } = options;
+  return (next) => async (req, ctx) => {
+    try {
+      return await next(req, ctx);
+    } catch (err) {
+      if (findKratosError(err) !== undefined) throw err;
+      logger.log('error', 'msg', 'handler failed', 'kind', ctx.kind, 'operation', ctx.operation, 'error', err);
+      if (handler !== undefined) throw handler(err, req, ctx);
+      const message = exposeMessages && err instanceof Error ? err.message : UNKNOWN_MESSAGE;
+      throw new KratosError(500, UNKNOWN_REASON, message, {}, err);
+    }
+  };
+}
