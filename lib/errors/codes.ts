@@ -63,6 +63,14 @@ export const FRAMEWORK_ERRORS = {
     description: 'An application method was called in a state that does not allow it (start after stop, ...).',
     hint: 'Create a new application: an App starts once and stops once.',
   },
+  KRATOS_ERR_PROTO_INVALID: {
+    description: 'A .proto file does not parse, an import is missing, a named service is not in it, or an error enum code is outside 100..599.',
+    hint: 'Fix the file and line named in the message; user imports are searched in the importing file\'s directory and `protoPaths`.',
+  },
+  KRATOS_ERR_PROTO_BINDING: {
+    description: 'A service class and its proto do not match: an rpc without a handler, an @Rpc without an rpc, a streaming mismatch, or a google.api.http rule naming a missing field.',
+    hint: 'Make the @Rpc methods of the class match the rpcs of the .proto, and http rules name fields of the request message.',
+  },
 } as const satisfies Record<string, { description: string; hint: string }>;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

@@ -1,0 +1,120 @@
+import { relative, sep } from 'node:path';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor.js';
+
+/** Serialized FileDescriptorProtos for server reflection, with a symbol index and each file's imports. */
+export interface DescriptorIndex {
+  files: Map<string, Buffer>;
+  /** Fully qualified symbol (message, enum, service, `pkg.Svc.Method`) -> file name. */
+  symbols: Map<string, string>;
+  dependencies: Map<string, string[]>;
+}
+
+// protobufjs keeps its built-in well-known types without a file name; these are their real files.
+const WKT_FILES: Record<string, string> = {
+  Any: 'any', Duration: 'duration', Timestamp: 'timestamp', Empty: 'empty', Struct: 'struct', Value: 'struct',
+  ListValue: 'struct', NullValue: 'struct', FieldMask: 'field_mask', DoubleValue: 'wrappers', FloatValue: 'wrappers',
+  Int64Value: 'wrappers', UInt64Value: 'wrappers', Int32Value: 'wrappers', UInt32Value: 'wrappers', BoolValue: 'wrappers',
+  StringValue: 'wrappers', BytesValue: 'wrappers',
+};
+
+function fileNameOf(obj: protobuf.ReflectionObject): string {
+  if (obj.filename === null) {
+    const wkt = WKT_FILES[obj.name];
+    return obj.fullName.startsWith('.google.protobuf.') && wkt !== undefined ? `google/protobuf/${wkt}.proto` : 'unknown.proto';
+  }
+  const rel = relative(process.cwd(), obj.filename);
+  const inGoogle = obj.filename.split(sep).join('/').match(/(google\/(?:api|protobuf|rpc)\/[^/]+\.proto)$/);
+  if (inGoogle !== null) return inGoogle[1] as string;
+  return (rel.startsWith('..') ? obj.filename : rel).split(sep).join('/');
+}
+
+interface FileParts {
+  pkg: string;
+  types: protobuf.Type[];
+  enums: protobuf.Enum[];
+  services: protobuf.Service[];
+  deps: Set<string>;
+}
+
+const qualify = (name: string | null | undefined): string | undefined => (name ? (name.startsWith('.') ? name : `.${name}`) : undefined);
+
+function fixNames(d: Record<string, unknown>): void {
+  for (const f of (d['field'] as Record<string, unknown>[] | undefined) ?? []) if (f['typeName']) f['typeName'] = qualify(f['typeName'] as string);
+  for (const n of (d['nestedType'] as Record<string, unknown>[] | undefined) ?? []) fixNames(n);
+}
+
+/** Descriptors of every message, enum and service reachable from `roots`, one per source file. */
+export function descriptorIndex(roots: protobuf.Root[]): DescriptorIndex {
+  const parts = new Map<string, FileParts>();
+  const symbols = new Map<string, string>();
+  const fileOf = new Map<protobuf.ReflectionObject, string>();
+  const part = (file: string, pkg: string): FileParts => {
+    let p = parts.get(file);
+    if (p === undefined) parts.set(file, (p = { pkg, types: [], enums: [], services: [], deps: new Set() }));
+    return p;
+  };
+  const index = (obj: protobuf.ReflectionObject, file: string): void => {
+    symbols.set(obj.fullName.slice(1), file);
+    fileOf.set(obj, file);
+    if ('methodsArray' in obj) for (const m of (obj as protobuf.Service).methodsArray) symbols.set(m.fullName.slice(1), file);
+    if ('nestedArray' in obj) for (const n of (obj as protobuf.NamespaceBase).nestedArray) if (!('nestedArray' in n) || 'fields' in n || 'values' in n) index(n, file);
+  };
+  const walk = (ns: protobuf.NamespaceBase, pkg: string): void => {
+    for (const n of ns.nestedArray) {
+      if (n instanceof protobuf.Type || n instanceof protobuf.Enum || n instanceof protobuf.Service) {
+        const file = fileNameOf(n);
+        const p = part(file, pkg);
+        if (n instanceof protobuf.Type) p.types.push(n);
+        else if (n instanceof protobuf.Enum) p.enums.push(n);
+        else p.services.push(n);
+        index(n, file);
+        if (n instanceof protobuf.Type) for (const inner of n.nestedArray) index(inner, file);
+      } else if (n instanceof protobuf.Namespace) walk(n, pkg === '' ? n.name : `${pkg}.${n.name}`);
+    }
+  };
+  for (const r of roots) walk(r, '');
+  const depOf = (t: protobuf.ReflectionObject | null | undefined, self: string, p: FileParts): void => {
+    const f = t === null || t === undefined ? undefined : fileOf.get(t);
+    if (f !== undefined && f !== self) p.deps.add(f);
+  };
+  const files = new Map<string, Buffer>();
+  const dependencies = new Map<string, string[]>();
+  for (const [file, p] of parts) {
+    const scan = (t: protobuf.Type): void => {
+      for (const f of t.fieldsArray) depOf(f.resolve().resolvedType, file, p);
+      for (const n of t.nestedArray) if (n instanceof protobuf.Type) scan(n);
+    };
+    p.types.forEach(scan);
+    for (const s of p.services) for (const m of s.methodsArray) {
+      m.resolve();
+      depOf(m.resolvedRequestType, file, p);
+      depOf(m.resolvedResponseType, file, p);
+    }
+    const messageType = p.types.map((t) => {
+      const d = t.toDescriptor('proto3') as unknown as Record<string, unknown>;
+      fixNames(d);
+      return d;
+    });
+    const service = p.services.map((s) => {
+      const d = s.toDescriptor() as unknown as { method?: Record<string, unknown>[] };
+      for (const m of d.method ?? []) {
+        m['inputType'] = qualify(m['inputType'] as string);
+        m['outputType'] = qualify(m['outputType'] as string);
+      }
+      return d;
+    });
+    const fdp = descriptor.FileDescriptorProto.fromObject({
+      name: file,
+      package: p.pkg,
+      dependency: [...p.deps],
+      messageType,
+      enumType: p.enums.map((e) => e.toDescriptor()),
+      service,
+      syntax: 'proto3',
+    });
+    files.set(file, Buffer.from(descriptor.FileDescriptorProto.encode(fdp).finish()));
+    dependencies.set(file, [...p.deps]);
+  }
+  return { files, symbols, dependencies };
+}

@@ -1,0 +1,12 @@
+export { ProtoLoader } from './loader.js';
+export type { ProtoLoaderOptions } from './loader.js';
+export type { ServiceSchema, MethodSchema } from './schema.js';
+export { serviceNames } from './schema.js';
+export type { HttpRule } from './http-rule.js';
+export { parsePathTemplate, toCamelPath } from './path-template.js';
+export type { PathTemplate } from './path-template.js';
+export { errorEnums } from './error-enums.js';
+export type { ErrorEnumValue } from './error-enums.js';
+export { descriptorIndex } from './descriptors.js';
+export type { DescriptorIndex } from './descriptors.js';
+export { bundledIncludeDir } from './include-dirs.js';

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import protobuf from 'protobufjs';
+import { FrameworkError } from '../errors/index.js';
+import { searchPath } from './include-dirs.js';
+import { buildServiceSchema, type ServiceSchema } from './schema.js';
+
+/** Options of {@link ProtoLoader}. */
+export interface ProtoLoaderOptions {
+  /** Directories searched for imports after the importing file's own directory. */
+  includeDirs?: string[];
+}
+
+// protobufjs reports parse errors as "<message> (<file>, line <n>)".
+const PARSE_AT = /^(.*) \((.+), line (\d+)\)$/;
+
+function protoError(file: string, err: unknown, importedBy: Map<string, string>): FrameworkError {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') {
+    const missing = (e.path ?? '').toString();
+    const by = importedBy.get(missing);
+    const msg = by === undefined ? `${missing}: file not found` : `${by}: import '${missing}' not found`;
+    return new FrameworkError('KRATOS_ERR_PROTO_INVALID', msg, { cause: err });
+  }
+  const m = PARSE_AT.exec(e.message ?? String(err));
+  const msg = m === null ? `${file}: ${e.message ?? String(err)}` : `${m[2]}:${m[3]}: ${m[1]}`;
+  return new FrameworkError('KRATOS_ERR_PROTO_INVALID', msg, { cause: err });
+}
+
+/**
+ * Loads .proto files at run time with protobufjs (no protoc step): imports are found beside the
+ * importing file, in `includeDirs`, in the protos shipped with kratos-ts, and in protobufjs'.
+ * Each file gets its own root, loaded once.
+ */
+export class ProtoLoader {
+  readonly #includeDirs: string[];
+  readonly #roots = new Map<string, Promise<protobuf.Root>>();
+  readonly #schemas = new Map<string, ServiceSchema>();
+
+  constructor(options: ProtoLoaderOptions = {}) {
+    this.#includeDirs = options.includeDirs ?? [];
+  }
+
+  /** The root of `file` and everything it imports, resolved; parse errors name file and line. */
+  load(file: string): Promise<protobuf.Root> {
+    const path = resolve(file);
+    let root = this.#roots.get(path);
+    if (root === undefined) {
+      const { root: r, importedBy } = this.#newRoot();
+      root = r.load(path, { keepCase: false }).then(
+        (loaded) => this.#resolveAll(loaded, path),
+        (err: unknown) => Promise.reject(protoError(path, err, importedBy)),
+      );
+      this.#roots.set(path, root);
+    }
+    return root;
+  }
+
+  /** Like {@link load}, synchronously (for tools and clients built outside an app). */
+  loadSync(file: string): protobuf.Root {
+    const path = resolve(file);
+    const { root, importedBy } = this.#newRoot();
+    try {
+      root.loadSync(path, { keepCase: false });
+    } catch (err) {
+      throw protoError(path, err, importedBy);
+    }
+    const loaded = this.#resolveAll(root, path);
+    this.#roots.set(path, Promise.resolve(loaded));
+    return loaded;
+  }
+
+  /** The service `fullName` declared by `file`, with its methods and HTTP rules. */
+  async service(file: string, fullName: string): Promise<ServiceSchema> {
+    return this.#schema(await this.load(file), resolve(file), fullName);
+  }
+
+  /** Like {@link service}, synchronously. */
+  serviceSync(file: string, fullName: string): ServiceSchema {
+    return this.#schema(this.loadSync(file), resolve(file), fullName);
+  }
+
+  #schema(root: protobuf.Root, file: string, fullName: string): ServiceSchema {
+    const key = `${file}#${fullName}`;
+    let schema = this.#schemas.get(key);
+    if (schema === undefined) {
+      schema = buildServiceSchema(root, file, fullName);
+      this.#schemas.set(key, schema);
+    }
+    return schema;
+  }
+
+  #newRoot(): { root: protobuf.Root; importedBy: Map<string, string> } {
+    const root = new protobuf.Root();
+    const importedBy = new Map<string, string>();
+    const dirs = this.#includeDirs;
+    root.resolvePath = (origin, target) => {
+      if (isAbsolute(target)) return target;
+      const dirsToTry = searchPath(origin, dirs);
+      for (const d of dirsToTry) {
+        const p = join(d, target);
+        if (existsSync(p)) return p;
+      }
+      // Not found: report it against the first place it would have been, naming who imported it.
+      const guess = join(dirsToTry[0] as string, target);
+      importedBy.set(guess, origin);
+      return guess;
+    };
+    return { root, importedBy };
+  }
+
+  #resolveAll(root: protobuf.Root, file: string): protobuf.Root {
+    try {
+      root.resolveAll();
+    } catch (err) {
+      throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${file}: ${(err as Error).message}`, { cause: err });
+    }
+    return root;
+  }
+}
