@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
@@ -11,10 +11,22 @@ export interface ProtoLoaderOptions {
   includeDirs?: string[];
 }
 
-// protobufjs reports parse errors as "<message> (<file>, line <n>)".
-const PARSE_AT = /^(.*) \((.+), line (\d+)\)$/;
+// protobufjs reports parse errors as "<message> (line <n>)", naming the file only sometimes.
+const PARSE_AT = /^(.*) \((?:(.+), )?line (\d+)\)$/;
 
-function protoError(file: string, err: unknown, importedBy: Map<string, string>): FrameworkError {
+// Which loaded file a parse error came from: the one that fails to parse alone (error path only).
+function failingFile(root: protobuf.Root, fallback: string): string {
+  for (const f of [...root.files].reverse()) {
+    try {
+      protobuf.parse(readFileSync(f, 'utf8'), new protobuf.Root());
+    } catch {
+      return f;
+    }
+  }
+  return fallback;
+}
+
+function protoError(file: string, err: unknown, importedBy: Map<string, string>, root: protobuf.Root): FrameworkError {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOENT') {
     const missing = (e.path ?? '').toString();
@@ -23,7 +35,7 @@ function protoError(file: string, err: unknown, importedBy: Map<string, string>)
     return new FrameworkError('KRATOS_ERR_PROTO_INVALID', msg, { cause: err });
   }
   const m = PARSE_AT.exec(e.message ?? String(err));
-  const msg = m === null ? `${file}: ${e.message ?? String(err)}` : `${m[2]}:${m[3]}: ${m[1]}`;
+  const msg = m === null ? `${file}: ${e.message ?? String(err)}` : `${m[2] ?? failingFile(root, file)}:${m[3]}: ${m[1]}`;
   return new FrameworkError('KRATOS_ERR_PROTO_INVALID', msg, { cause: err });
 }
 
@@ -49,7 +61,7 @@ export class ProtoLoader {
       const { root: r, importedBy } = this.#newRoot();
       root = r.load(path, { keepCase: false }).then(
         (loaded) => this.#resolveAll(loaded, path),
-        (err: unknown) => Promise.reject(protoError(path, err, importedBy)),
+        (err: unknown) => Promise.reject(protoError(path, err, importedBy, r)),
       );
       this.#roots.set(path, root);
     }
@@ -63,7 +75,7 @@ export class ProtoLoader {
     try {
       root.loadSync(path, { keepCase: false });
     } catch (err) {
-      throw protoError(path, err, importedBy);
+      throw protoError(path, err, importedBy, root);
     }
     const loaded = this.#resolveAll(root, path);
     this.#roots.set(path, Promise.resolve(loaded));
