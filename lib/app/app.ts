@@ -1,24 +1,23 @@
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppContainer, type Class, type ProviderToken } from '../container/index.js';
-import { Config, StaticConfig, deepMerge, loadConfigPath, parseDuration, resolvePlaceholders } from '../config/index.js';
+import { Config, StaticConfig, deepMerge, loadConfigPath, resolvePlaceholders } from '../config/index.js';
 import { FrameworkError } from '../errors/index.js';
 import { Logger, StdLogger } from '../log/index.js';
 import { metadataServer, recovery, type Middleware } from '../middleware/index.js';
 import type { Server } from '../transport/index.js';
-import { HttpServer } from '../transport/http/index.js';
+import type { HttpServer } from '../transport/http/index.js';
+import type { GrpcServer } from '../transport/grpc/index.js';
 import { APP_INFO } from './app-info.js';
 import { Hooks } from './hooks.js';
 import { MiddlewareResolver } from './middleware-resolver.js';
 import {
-  DEFAULT_HTTP_ADDR,
-  DEFAULT_HTTP_TIMEOUT_MS,
   DEFAULT_SIGNALS,
   DEFAULT_STOP_TIMEOUT_MS,
   type AppInfo,
   type AppOptions,
 } from './options.js';
-import { buildHttpRoutes } from './routes.js';
+import { buildServers, type Servers } from './servers.js';
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -38,6 +37,7 @@ export class App implements AppInfo {
   readonly #stopTimeout: number;
   readonly #signals: NodeJS.Signals[];
   readonly #http: HttpServer | undefined;
+  readonly #grpc: GrpcServer | undefined;
   readonly #rejections: 'log' | 'exit';
   readonly #onRejection = (reason: unknown): void => {
     this.#logger.log('error', 'msg', 'unhandled promise rejection', 'error', reason);
@@ -54,8 +54,9 @@ export class App implements AppInfo {
     this.version = info.version;
     this.metadata = info.metadata;
     this.#container = parts.container;
-    this.#http = parts.http;
-    this.#servers = parts.http === undefined ? [] : [parts.http];
+    this.#http = parts.servers.http;
+    this.#grpc = parts.servers.grpc;
+    this.#servers = [parts.servers.http, parts.servers.grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined);
     this.#hooks = parts.hooks;
     this.#logger = parts.logger;
     this.#stopTimeout = parts.stopTimeout;
@@ -71,6 +72,11 @@ export class App implements AppInfo {
   /** The HTTP server, when the app has one. */
   get http(): HttpServer | undefined {
     return this.#http;
+  }
+
+  /** The gRPC server, when the app has one. */
+  get grpc(): GrpcServer | undefined {
+    return this.#grpc;
   }
 
   /** A provider's value by token. */
@@ -156,7 +162,7 @@ export class App implements AppInfo {
 
 interface AppParts {
   container: AppContainer;
-  http: HttpServer | undefined;
+  servers: Servers;
   hooks: Hooks;
   logger: Logger;
   stopTimeout: number;
@@ -190,21 +196,10 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   const logger = container.get(Logger);
   const resolver = new MiddlewareResolver(container);
   const appMiddleware = [...builtinMiddleware(options, logger), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
-  let http: HttpServer | undefined;
-  if (options.http !== false) {
-    const cfg = options.http ?? {};
-    http = new HttpServer({
-      addr: cfg.addr ?? container.get(Config).get<string>('server.http.addr') ?? DEFAULT_HTTP_ADDR,
-      timeout: parseDuration(cfg.timeout ?? container.get(Config).get('server.http.timeout') ?? DEFAULT_HTTP_TIMEOUT_MS, 'server.http.timeout'),
-      logger,
-      ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
-      ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
-    });
-    for (const route of buildHttpRoutes(container, resolver, appMiddleware)) http.route(route);
-  }
+  const servers = await buildServers(container, resolver, appMiddleware, options, logger);
   app = new App(info, {
     container,
-    http,
+    servers,
     hooks,
     logger,
     stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,

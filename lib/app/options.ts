@@ -32,6 +32,24 @@ export interface HttpServerConfig {
   tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
 }
 
+/** Options of the gRPC server. */
+export interface GrpcServerConfig {
+  /** `host:port` to listen on. Default: config `server.grpc.addr`, else `0.0.0.0:9000`. */
+  addr?: string;
+  /** Timeout of unary and client-streaming calls, ms or a duration string. Default: config `server.grpc.timeout`, else 1 s. */
+  timeout?: number | string;
+  /** TLS; with `ca` and `requireClientCert`, mutual TLS. */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requireClientCert?: boolean };
+  /** Largest message accepted, bytes. Default 4 MiB. */
+  maxReceiveMessageLength?: number;
+  /** Largest message sent, bytes. Default unlimited. */
+  maxSendMessageLength?: number;
+  /** Serve grpc.health.v1.Health. Default true. */
+  health?: boolean;
+  /** Serve server reflection (v1 and v1alpha). Default true. */
+  reflection?: boolean;
+}
+
 /** Options of {@link createApp}; every field is optional. */
 export interface AppOptions {
   /** Instance id. Default: hostname-pid. */
@@ -44,6 +62,10 @@ export interface AppOptions {
   metadata?: Record<string, string>;
   /** HTTP server options, or false for no HTTP server. */
   http?: HttpServerConfig | false;
+  /** gRPC server options, or false for none. Default: a gRPC server when a service is bound to a proto. */
+  grpc?: GrpcServerConfig | false;
+  /** Directories searched for `@Service({ proto })` files and their imports. */
+  protoPaths?: string[];
   /** In-memory configuration tree (`{ server: { http: { addr } } }`), merged over the files of configDir. */
   config?: Record<string, unknown>;
   /**
@@ -77,6 +99,7 @@ export interface AppOptions {
 }
 
 export const DEFAULT_HTTP_ADDR = '0.0.0.0:8000';
+export const DEFAULT_GRPC_ADDR = '0.0.0.0:9000';
 export const DEFAULT_HTTP_TIMEOUT_MS = 1000;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 export const DEFAULT_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGQUIT', 'SIGINT'];

@@ -33,7 +33,7 @@ export function validation(schema: RequestSchema | undefined): Middleware[] {
   return schema === undefined ? [] : [validate(fromStandardSchema(schema as StandardSchemaV1))];
 }
 
-function lineageMiddleware(node: ModuleNode, resolver: MiddlewareResolver): Middleware[] {
+export function lineageMiddleware(node: ModuleNode, resolver: MiddlewareResolver): Middleware[] {
   return node.lineage.flatMap((m) => resolver.resolveAll(m.options.middleware ?? [], `module ${m.name}`));
 }
 

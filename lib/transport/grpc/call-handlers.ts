@@ -8,7 +8,8 @@ import {
   type ServerWritableStream,
   type UntypedHandleCall,
 } from '@grpc/grpc-js';
-import { KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
+import { findKratosError, KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import { GrpcContext } from './grpc-context.js';
 import type { GrpcMethod } from './method.js';
@@ -26,6 +27,7 @@ export interface CallEnv {
   endpoint: string;
   /** Server-side timeout in ms for unary and client-streaming calls; 0 for none. */
   timeout: number;
+  logger: Logger;
 }
 
 function deadlineOf(call: AnyCall, serverTimeout: number): number | undefined {
@@ -55,7 +57,8 @@ function watch(call: AnyCall, ctx: GrpcContext, onDeadline: () => void): () => v
 }
 
 /** The grpc-js status object for an error, details in `grpc-status-details-bin` (§4). */
-function statusOf(err: unknown): { code: number; details: string; metadata: Metadata } {
+function statusOf(err: unknown, ctx: GrpcContext, env: CallEnv): { code: number; details: string; metadata: Metadata } {
+  if (findKratosError(err) === undefined) env.logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
   const s = toGrpcStatus(err);
   const metadata = new Metadata();
   metadata.set(STATUS_DETAILS_KEY, s.statusDetails);
@@ -100,7 +103,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
         if (done) return;
         done = true;
         cleanup();
-        if (err !== undefined) return callback(statusOf(err));
+        if (err !== undefined) return callback(statusOf(err, ctx, env));
         sendHeaders(call, ctx);
         callback(null, reply);
       };
@@ -116,7 +119,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       if (done) return;
       done = true;
       cleanup();
-      call.emit('error', statusOf(err));
+      call.emit('error', statusOf(err, ctx, env));
     };
     const cleanup = watch(call, ctx, () => fail(deadlineError()));
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;

@@ -1,6 +1,6 @@
 import { Client, credentials, Metadata, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { FrameworkError, fromGrpcStatus, KratosError } from '../../errors/index.js';
-import { chain, type Handler, type Middleware } from '../../middleware/index.js';
+import { chain, metadataClient, type Handler, type MetadataClientOptions, type Middleware } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
 import { methodDefinition, type GrpcMethodSchema } from './method.js';
@@ -17,6 +17,8 @@ export interface GrpcClientOptions {
   timeout?: number;
   /** Client middleware, outermost first; runs once per call, streams included. */
   middleware?: Middleware[];
+  /** Metadata propagation (§5), on by default. */
+  callMetadata?: false | MetadataClientOptions;
   tls?: GrpcClientTls;
   maxReceiveMessageLength?: number;
   maxSendMessageLength?: number;
@@ -91,7 +93,8 @@ export function createGrpcClient(service: GrpcServiceLike, options: GrpcClientOp
   let next = 0;
   const pick = (): Client => channels[next++ % channels.length] as Client;
   const timeout = options.timeout ?? 2000;
-  const wrap = chain(...(options.middleware ?? []));
+  const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
+  const wrap = chain(...builtin, ...(options.middleware ?? []));
   const client: Record<string, unknown> = { close: () => channels.forEach((c) => c.close()) };
   for (const m of service.methods) {
     const def = methodDefinition(m);

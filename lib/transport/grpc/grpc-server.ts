@@ -1,6 +1,7 @@
 import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { FrameworkError } from '../../errors/index.js';
 import { advertisedHost, formatHostPort, parseAddress } from '../../internal/index.js';
+import { NoopLogger, type Logger } from '../../log/index.js';
 import type { Server } from '../server.js';
 import { callHandler, type CallEnv } from './call-handlers.js';
 import { methodDefinition, type GrpcMethod } from './method.js';
@@ -24,6 +25,8 @@ export interface GrpcServerOptions {
   maxReceiveMessageLength?: number;
   /** Largest message sent, bytes. Default unlimited (grpc-js). */
   maxSendMessageLength?: number;
+  /** Logs failures that are not Kratos errors (when no recovery middleware did). Default: silent. */
+  logger?: Logger;
 }
 
 /** A service registered by something other than the app's own services (health, reflection). */
@@ -50,7 +53,7 @@ export class GrpcServer implements Server {
   constructor(options: GrpcServerOptions = {}) {
     this.#addr = parseAddress(options.addr ?? '0.0.0.0:0');
     this.#tls = options.tls;
-    this.#env = { endpoint: '', timeout: options.timeout ?? 1000 };
+    this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger() };
     const channelOptions: Record<string, number> = {};
     if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
     if (options.maxSendMessageLength !== undefined) channelOptions['grpc.max_send_message_length'] = options.maxSendMessageLength;

@@ -1,14 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { Codec } from '../../encoding/index.js';
 import { KratosError } from '../../errors/index.js';
 
 /** Keys that would reach an object's prototype if assigned; never bound from input. */
 export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-const UNSAFE_TEXT = /__proto__|constructor|prototype/;
-
-function stripUnsafe(key: string, value: unknown): unknown {
-  return UNSAFE_KEYS.has(key) ? undefined : value;
-}
 
 /** Reads the whole body, failing with 413 past `limit` bytes without buffering the rest. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -37,35 +32,23 @@ function tooLarge(limit: number): KratosError {
   return new KratosError(413, 'REQUEST_TOO_LARGE', `request body larger than ${limit} bytes`);
 }
 
-/** The subtype of a Content-Type (`application/json; charset=utf-8` -> `json`), as Kratos reads it (§2.3). */
-export function contentSubtype(contentType: string | undefined): string {
-  if (contentType === undefined) return '';
-  const slash = contentType.indexOf('/');
-  const semi = contentType.indexOf(';');
-  return contentType.slice(slash + 1, semi === -1 ? undefined : semi).trim().toLowerCase();
-}
-
 /**
- * Decodes a JSON request body into an object. An empty body is `{}` whatever the Content-Type; a
- * body in another format is a 415, a body that is not a JSON object a 400 `CODEC`.
+ * Decodes a request body without a message type. An empty body is `{}` whatever the Content-Type; a
+ * body with no registered codec is a 415, a body that does not decode to an object a 400 `CODEC`.
  */
-export function decodeJsonBody(contentType: string | undefined, body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  const sub = contentSubtype(contentType);
-  if (contentType !== undefined && sub !== 'json' && !sub.endsWith('+json')) {
-    throw new KratosError(415, 'CODEC', `unsupported Content-Type: ${contentType}`);
-  }
-  const text = body.toString('utf8');
-  let value: unknown;
-  try {
-    value = UNSAFE_TEXT.test(text) ? JSON.parse(text, stripUnsafe) : JSON.parse(text);
-  } catch (err) {
-    throw new KratosError(400, 'CODEC', `body unmarshal: ${(err as Error).message}`);
-  }
+export function decodePlainBody(raw: { body: Buffer; codec: Codec | undefined; contentType: string | undefined }): Record<string, unknown> {
+  if (raw.body.length === 0) return {};
+  if (raw.codec === undefined) throw unsupported(raw.contentType);
+  const value = raw.codec.unmarshal(raw.body);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new KratosError(400, 'CODEC', 'body unmarshal: the body must be a JSON object');
+    throw new KratosError(400, 'CODEC', 'body unmarshal: the body must be an object');
   }
   return value as Record<string, unknown>;
+}
+
+/** The 415 for a body whose Content-Type no codec reads. */
+export function unsupported(contentType: string | undefined): KratosError {
+  return new KratosError(415, 'CODEC', `unsupported Content-Type: ${contentType ?? '(none)'}`);
 }
 
 /** Adds query parameters to `target` (repeated keys become arrays), skipping unsafe keys. */

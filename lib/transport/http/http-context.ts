@@ -21,6 +21,8 @@ export class HttpContext implements Context, Expirable {
   readonly res: ServerResponse;
   /** Set when the deadline passed or the client went away; the reply is then not written. */
   abandoned: 'timeout' | 'closed' | undefined;
+  /** Why binding the request failed, for the route's onBindError chain. */
+  bindError: unknown;
   /** Called on expiry by the server's deadline queue. */
   onExpire: ((ctx: HttpContext) => void) | undefined;
   prev: Expirable | undefined;

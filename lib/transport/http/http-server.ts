@@ -2,16 +2,17 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
 import { FrameworkError, KratosError, toKratosError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import type { Server } from '../server.js';
-import { bindParams, bindQuery, decodeJsonBody, readBody } from './body.js';
+import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
 import { errorBody, httpStatus, writeReply } from './reply.js';
-import { RouteTable, type HttpRoute, type RouteMatch } from './route-table.js';
+import { RouteTable, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
 
 /** Options of {@link HttpServer}. */
 export interface HttpServerOptions {
@@ -25,11 +26,14 @@ export interface HttpServerOptions {
   logger?: Logger;
   /** Serve HTTPS with this key pair. */
   tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
+  /** Codecs for request bodies (by Content-Type) and replies (by Accept). Default: json, proto, form, yaml, xml. */
+  codecs?: CodecRegistry;
 }
 
 export const DEFAULT_HTTP_OPTIONS = { addr: '0.0.0.0:0', timeout: 1000, bodyLimit: 1 << 20 } as const;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The HTTP transport on Koa: routes from descriptors, each request dispatched once to its prepared
@@ -43,6 +47,8 @@ export class HttpServer implements Server {
   readonly #logger: Logger;
   readonly #tls: HttpServerOptions['tls'];
   readonly #deadlines = new DeadlineQueue();
+  readonly #codecs: CodecRegistry;
+  readonly #json: Codec;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -58,6 +64,8 @@ export class HttpServer implements Server {
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_HTTP_OPTIONS.bodyLimit;
     this.#logger = options.logger ?? new NoopLogger();
     this.#tls = options.tls;
+    this.#codecs = options.codecs ?? defaultCodecs();
+    this.#json = this.#codecs.get('json') as Codec;
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -125,7 +133,7 @@ export class HttpServer implements Server {
 
   async #dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
     const found = this.#routes.lookup(method, path);
-    if (found.match === undefined) return this.#noRoute(res, method, path, found.allowed);
+    if (found.match === undefined) return this.#noRoute(req, res, method, path, found.allowed);
     const { route } = found.match;
     const deadline = this.#timeout > 0 ? Date.now() + this.#timeout : undefined;
     const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
@@ -137,11 +145,17 @@ export class HttpServer implements Server {
       this.#deadlines.add(ctx);
     }
     try {
-      const request = await this.#bind(req, method, query, found.match);
-      const reply: unknown = await runWithContext(ctx, () => route.handler(request, ctx));
-      if (ctx.abandoned === undefined) {
-        writeReply(res, 200, reply === undefined || reply === null ? undefined : JSON.stringify(reply), this.#draining, method === 'HEAD');
+      let request: unknown;
+      let handler = route.handler;
+      try {
+        request = await this.#bind(req, method, query, found.match);
+      } catch (err) {
+        if (route.onBindError === undefined) throw err;
+        ctx.bindError = err;
+        handler = route.onBindError;
       }
+      const reply: unknown = await runWithContext(ctx, () => handler(request, ctx));
+      if (ctx.abandoned === undefined) writeReply(res, 200, this.#encode(route, reply, req), this.#draining, method === 'HEAD');
     } catch (err) {
       if (ctx.abandoned === undefined) this.#writeError(ctx, err);
     } finally {
@@ -150,13 +164,34 @@ export class HttpServer implements Server {
     }
   }
 
-  async #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): Promise<Record<string, unknown>> {
+  async #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): Promise<unknown> {
     const contentType = req.headers['content-type'];
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    const request = hasBody ? decodeJsonBody(contentType, await readBody(req, this.#bodyLimit)) : {};
+    const raw: RawRequest = {
+      body: hasBody ? await readBody(req, this.#bodyLimit) : EMPTY,
+      // A body without a Content-Type is read as JSON, the format clients most often forget to name.
+      codec: contentType === undefined ? this.#json : this.#codecs.forContentType(contentType),
+      contentType,
+      query,
+      params: match.params,
+    };
+    if (match.route.bind !== undefined) return match.route.bind(raw);
+    const request = decodePlainBody(raw);
     bindQuery(request, query);
     bindParams(request, match.params);
     return request;
+  }
+
+  #encode(route: HttpRoute, reply: unknown, req: IncomingMessage): { contentType: string; bytes: Buffer } | undefined {
+    const codec = this.#codecs.forAccept(req.headers.accept);
+    if (route.reply === undefined) {
+      if (reply === undefined || reply === null) return undefined;
+      return { contentType: codec.contentType, bytes: codec.marshal(reply) };
+    }
+    const { type, field } = route.reply;
+    let value = reply;
+    for (const f of field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
+    return { contentType: codec.contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
   }
 
   #writeError(ctx: HttpContext, err: unknown): void {
@@ -166,18 +201,20 @@ export class HttpServer implements Server {
     }
     // A body we stopped reading must not be parsed as the next request on this connection.
     const closing = this.#draining || e.code === 413;
-    writeReply(ctx.res, httpStatus(e.code), errorBody(e), closing, ctx.req.method === 'HEAD');
+    writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.forAccept(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
   }
 
-  #noRoute(res: ServerResponse, method: string, path: string, allowed: string[]): void {
+  #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {
+    const codec = this.#codecs.forAccept(req.headers.accept);
     if (allowed.length === 0) {
-      writeReply(res, 404, errorBody(new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`)), this.#draining, method === 'HEAD');
+      const e = new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`);
+      writeReply(res, 404, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
       return;
     }
     res.setHeader('allow', allowed.join(', '));
     if (method === 'OPTIONS') return writeReply(res, 204, undefined, this.#draining, false);
     const e = new KratosError(405, 'METHOD_NOT_ALLOWED', `method ${method} not allowed for ${path}`);
-    writeReply(res, 405, errorBody(e), this.#draining, method === 'HEAD');
+    writeReply(res, 405, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
   }
 }
 

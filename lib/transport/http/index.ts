@@ -1,6 +1,9 @@
 export { HttpServer, DEFAULT_HTTP_OPTIONS } from './http-server.js';
 export type { HttpServerOptions } from './http-server.js';
-export type { HttpRoute } from './route-table.js';
+export type { HttpRoute, RawRequest } from './route-table.js';
 export { toRouterPath } from './route-table.js';
 export { HttpContext } from './http-context.js';
-export { contentSubtype, UNSAFE_KEYS } from './body.js';
+export { UNSAFE_KEYS, decodePlainBody, bindQuery, bindParams, unsupported } from './body.js';
+export { HttpClient, createHttpClient } from './http-client.js';
+export type { HttpClientOptions, HttpCallOptions } from './http-client.js';
+export { protoRoutes } from './proto-route.js';

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import protobuf from 'protobufjs';
+import type { Codec } from '../../encoding/index.js';
 import type { Status } from '../../errors/index.js';
 
-const JSON_TYPE = 'application/json';
-
 /** Writes a complete response; `body` undefined writes none. */
-export function writeReply(res: ServerResponse, status: number, body: string | undefined, closing: boolean, head: boolean): void {
+export function writeReply(res: ServerResponse, status: number, body: { contentType: string; bytes: Buffer } | undefined, closing: boolean, head: boolean): void {
   if (res.headersSent || res.writableEnded) return;
   res.statusCode = status;
   if (closing) res.setHeader('connection', 'close');
@@ -13,14 +13,28 @@ export function writeReply(res: ServerResponse, status: number, body: string | u
     res.end();
     return;
   }
-  res.setHeader('content-type', JSON_TYPE);
-  res.setHeader('content-length', Buffer.byteLength(body));
-  res.end(head ? undefined : body);
+  res.setHeader('content-type', body.contentType);
+  res.setHeader('content-length', body.bytes.length);
+  res.end(head ? undefined : body.bytes);
 }
 
-/** The Kratos error body, keys in wire order. */
-export function errorBody(e: Status): string {
-  return JSON.stringify({ code: e.code, reason: e.reason, message: e.message, metadata: e.metadata });
+// Kratos' errors.Status (§4), so an error reply can be proto-encoded for clients that accept only proto.
+const StatusType = protobuf.Root.fromJSON({
+  nested: {
+    Status: {
+      fields: { code: { type: 'int32', id: 1 }, reason: { type: 'string', id: 2 }, message: { type: 'string', id: 3 }, metadata: { keyType: 'string', type: 'string', id: 4 } },
+    },
+  },
+} as protobuf.INamespace).lookupType('Status');
+
+/** The Kratos error body in the client's codec, keys in wire order. */
+export function errorBody(e: Status, codec: Codec, json: Codec): { contentType: string; bytes: Buffer } {
+  const status = { code: e.code, reason: e.reason, message: e.message, metadata: e.metadata };
+  try {
+    return { contentType: codec.contentType, bytes: codec.marshal(status, codec.name === 'proto' ? StatusType : undefined) };
+  } catch {
+    return { contentType: json.contentType, bytes: json.marshal(status) };
+  }
 }
 
 /** A status code a response can carry; anything else becomes 500. */

@@ -1,16 +1,36 @@
 import Router from '@koa/router';
+import type protobuf from 'protobufjs';
+import type { Codec } from '../../encoding/index.js';
 import { FrameworkError } from '../../errors/index.js';
 import type { Handler } from '../../middleware/index.js';
+
+/** The parts of a request a route binds its handler's request from. */
+export interface RawRequest {
+  body: Buffer;
+  /** The codec of the Content-Type, or undefined when none is registered for it. */
+  codec: Codec | undefined;
+  contentType: string | undefined;
+  /** The query string without '?'. */
+  query: string;
+  /** Decoded path parameters. */
+  params: Record<string, string>;
+}
 
 /** A route the app hands to the HTTP server; its handler already carries its middleware. */
 export interface HttpRoute {
   /** Upper-case HTTP method; custom verbs are allowed. */
   method: string;
-  /** Template with `{name}` or `:name` parameters. */
+  /** Template with `{name}` or `:name` parameters (or path-to-regexp 8 syntax). */
   path: string;
   /** What `ctx.operation` is for this route. */
   operation: string;
   handler: Handler;
+  /** Builds the request; default: the body (by its Content-Type), then query, then path parameters. */
+  bind?: (raw: RawRequest) => unknown;
+  /** Encodes the reply as this message type (for proto-aware codecs); `field` picks a field path of it (response_body). */
+  reply?: { type: protobuf.Type | undefined; field?: string[] | undefined };
+  /** Runs instead of `handler` when binding fails, so the error passes through the middleware chain. */
+  onBindError?: Handler;
 }
 
 /** A route as matched: the route and its decoded path parameters. */

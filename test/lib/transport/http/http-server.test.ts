@@ -73,9 +73,9 @@ describe('HttpServer', () => {
     });
 
     it('should answer an unsupported Content-Type with 415 CODEC', async () => {
-      const res = await post(`${url}/plain`, 'a=1', 'application/x-www-form-urlencoded');
+      const res = await post(`${url}/plain`, 'a,b', 'text/csv');
       assert.equal(res.status, 415);
-      assert.deepEqual(await res.json(), { code: 415, reason: 'CODEC', message: 'unsupported Content-Type: application/x-www-form-urlencoded', metadata: {} });
+      assert.deepEqual(await res.json(), { code: 415, reason: 'CODEC', message: 'unsupported Content-Type: text/csv', metadata: {} });
     });
   });
 

@@ -1,0 +1,69 @@
+import { Config, parseDuration } from '../config/index.js';
+import type { AppContainer } from '../container/index.js';
+import type { Logger } from '../log/index.js';
+import type { Middleware } from '../middleware/index.js';
+import { descriptorIndex, ProtoLoader } from '../proto/index.js';
+import { GrpcServer, HealthService, HEALTH_SERVICE, reflectionServices } from '../transport/grpc/index.js';
+import { HttpServer, protoRoutes } from '../transport/http/index.js';
+import type { MiddlewareResolver } from './middleware-resolver.js';
+import { DEFAULT_GRPC_ADDR, DEFAULT_HTTP_ADDR, DEFAULT_HTTP_TIMEOUT_MS, type AppOptions } from './options.js';
+import { bindProtoServices, defaultProtoRoots } from './proto-services.js';
+import { buildHttpRoutes } from './routes.js';
+
+/** The servers of an app, with the health service that reports on them. */
+export interface Servers {
+  http: HttpServer | undefined;
+  grpc: GrpcServer | undefined;
+  health: HealthService | undefined;
+}
+
+function timeoutOf(value: unknown, key: string): number {
+  return parseDuration(value ?? DEFAULT_HTTP_TIMEOUT_MS, key);
+}
+
+/**
+ * Builds the HTTP server (plain routes and google.api.http routes of proto services) and, when the
+ * app has proto services or asks for one, the gRPC server with health and reflection.
+ */
+export async function buildServers(container: AppContainer, resolver: MiddlewareResolver, middleware: Middleware[], options: AppOptions, logger: Logger): Promise<Servers> {
+  const config = container.get(Config);
+  const loader = new ProtoLoader({ includeDirs: options.protoPaths ?? [] });
+  const bound = await bindProtoServices(container, resolver, middleware, loader, defaultProtoRoots(options.protoPaths));
+  let http: HttpServer | undefined;
+  if (options.http !== false) {
+    const cfg = options.http ?? {};
+    http = new HttpServer({
+      addr: cfg.addr ?? config.get<string>('server.http.addr') ?? DEFAULT_HTTP_ADDR,
+      timeout: timeoutOf(cfg.timeout ?? config.get('server.http.timeout'), 'server.http.timeout'),
+      logger,
+      ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
+      ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
+    });
+    for (const route of buildHttpRoutes(container, resolver, middleware)) http.route(route);
+    for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);
+  }
+  if (options.grpc === false || (bound.length === 0 && options.grpc === undefined)) return { http, grpc: undefined, health: undefined };
+  const cfg = options.grpc ?? {};
+  const grpc = new GrpcServer({
+    addr: cfg.addr ?? config.get<string>('server.grpc.addr') ?? DEFAULT_GRPC_ADDR,
+    timeout: timeoutOf(cfg.timeout ?? config.get('server.grpc.timeout'), 'server.grpc.timeout'),
+    logger,
+    ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
+    ...(cfg.maxReceiveMessageLength === undefined ? {} : { maxReceiveMessageLength: cfg.maxReceiveMessageLength }),
+    ...(cfg.maxSendMessageLength === undefined ? {} : { maxSendMessageLength: cfg.maxSendMessageLength }),
+  });
+  for (const svc of bound) grpc.addService(svc.schema.fullName, svc.methods.map((m) => ({ schema: m.schema, handler: m.handler })));
+  let health: HealthService | undefined;
+  if (cfg.health !== false) {
+    health = new HealthService();
+    for (const name of ['', ...grpc.services]) health.set(name, 'NOT_SERVING');
+    grpc.addRawService(HEALTH_SERVICE, health.raw());
+    const h = health;
+    grpc.onServingChange((serving) => h.setAll(serving ? 'SERVING' : 'NOT_SERVING'));
+  }
+  if (cfg.reflection !== false) {
+    const source = descriptorIndex(bound.map((b) => b.schema.root));
+    for (const [name, raw] of reflectionServices(() => source, () => grpc.services)) grpc.addRawService(name, raw);
+  }
+  return { http, grpc, health };
+}

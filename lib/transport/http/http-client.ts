@@ -1,0 +1,163 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type protobuf from 'protobufjs';
+import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
+import { FrameworkError, KratosError } from '../../errors/index.js';
+import { chain, metadataClient, type Handler, type Middleware, type MetadataClientOptions } from '../../middleware/index.js';
+import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
+import { parseEndpoint } from '../endpoint.js';
+import { MapHeader } from '../header.js';
+
+/** Options of {@link HttpClient}. */
+export interface HttpClientOptions {
+  /** `host:port`, `http(s)://host:port` or `direct:///h1:p1,h2:p2` (round robin). */
+  endpoint: string;
+  /** Default per-call timeout in ms (Kratos: 2000); 0 for none. */
+  timeout?: number;
+  /** Client middleware, outermost first. */
+  middleware?: Middleware[];
+  /** Metadata propagation (§5), on by default. */
+  callMetadata?: false | MetadataClientOptions;
+  /** Codecs for request bodies and replies. Default: json, proto, form, yaml, xml. */
+  codecs?: CodecRegistry;
+  /** Content-Type of request bodies. Default `application/json`. */
+  contentType?: string;
+  /** TLS for https endpoints: extra CA, client certificate. */
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
+  userAgent?: string;
+}
+
+/** Options of one HTTP call. */
+export interface HttpCallOptions extends CallOptions {
+  /** What middleware sees as ctx.operation (default: the path). */
+  operation?: string;
+  /** Message type of the request body, for proto-aware codecs. */
+  requestType?: protobuf.Type | undefined;
+  /** Message type of the reply, for proto-aware codecs. */
+  replyType?: protobuf.Type | undefined;
+  contentType?: string;
+}
+
+/** A request as the innermost client handler sends it. */
+interface Outgoing {
+  method: string;
+  path: string;
+  body: unknown;
+  options: HttpCallOptions;
+}
+
+/**
+ * An HTTP client (§2.4): codec-encoded bodies, client middleware on every call, per-call timeout
+ * with deadline propagation, reply headers, and Kratos errors restored from error bodies. One
+ * keep-alive agent per client, so connections are reused across calls.
+ */
+export class HttpClient {
+  readonly #addresses: string[];
+  readonly #tls: boolean;
+  readonly #agent: HttpAgent;
+  readonly #codecs: CodecRegistry;
+  readonly #timeout: number;
+  readonly #contentType: string;
+  readonly #userAgent: string;
+  readonly #handler: Handler;
+  readonly #endpoint: string;
+  #next = 0;
+
+  constructor(options: HttpClientOptions) {
+    const ep = parseEndpoint(options.endpoint, 'http');
+    if (ep.scheme === 'discovery') {
+      throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `endpoint ${options.endpoint}: discovery needs a registry (not configured)`);
+    }
+    this.#endpoint = options.endpoint;
+    this.#addresses = ep.addresses;
+    this.#tls = ep.scheme === 'https';
+    this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
+    this.#codecs = options.codecs ?? defaultCodecs();
+    this.#timeout = options.timeout ?? 2000;
+    this.#contentType = options.contentType ?? 'application/json';
+    this.#userAgent = options.userAgent ?? 'kratos-ts';
+    const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
+    this.#handler = chain(...builtin, ...(options.middleware ?? []))((req, ctx) => this.#send(req as Outgoing, ctx as ClientContext));
+  }
+
+  /** Sends `body` (if any) to `path` and resolves with the decoded reply; failures reject with a KratosError. */
+  async invoke<T = unknown>(method: string, path: string, body?: unknown, options: HttpCallOptions = {}): Promise<T> {
+    const request = new MapHeader(options.headers);
+    const ctx = new ClientContext('http', options.operation ?? path, this.#endpoint, { request, reply: options.replyHeader ?? new MapHeader() }, outgoingDeadline(options.timeout ?? this.#timeout), options);
+    try {
+      return (await this.#handler({ method: method.toUpperCase(), path, body, options } satisfies Outgoing, ctx)) as T;
+    } finally {
+      ctx.done();
+    }
+  }
+
+  /** Closes idle connections; calls in flight finish. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #send(out: Outgoing, ctx: ClientContext): Promise<unknown> {
+    const codec = this.#codecs.forContentType(out.options.contentType ?? this.#contentType) ?? (this.#codecs.get('json') as Codec);
+    const payload = out.body === undefined ? undefined : codec.marshal(out.body, out.options.requestType);
+    const headers: Record<string, string | string[]> = { 'user-agent': this.#userAgent, accept: codec.contentType };
+    for (const k of ctx.requestHeader.keys()) headers[k] = ctx.requestHeader.values(k);
+    if (payload !== undefined) {
+      headers['content-type'] = codec.contentType;
+      headers['content-length'] = String(payload.length);
+    }
+    const address = this.#addresses[this.#next++ % this.#addresses.length] as string;
+    const send = this.#tls ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(`${this.#tls ? 'https' : 'http'}://${address}${out.path}`, { method: out.method, headers, agent: this.#agent, signal: ctx.signal });
+      req.once('error', (err: NodeJS.ErrnoException) => reject(transportError(err, ctx)));
+      req.once('response', (res) => {
+        for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : [v ?? '']) ctx.replyHeader.add(k, x);
+        readAll(res).then((buf) => {
+          try {
+            resolve(this.#decode(res, buf, out.options.replyType));
+          } catch (err) {
+            reject(err);
+          }
+        }, (err: NodeJS.ErrnoException) => reject(transportError(err, ctx)));
+      });
+      req.end(payload);
+    });
+  }
+
+  #decode(res: IncomingMessage, body: Buffer, type: protobuf.Type | undefined): unknown {
+    const status = res.statusCode ?? 500;
+    const codec = this.#codecs.forContentType(res.headers['content-type']) ?? (this.#codecs.get('json') as Codec);
+    if (status >= 200 && status < 300) return body.length === 0 ? undefined : codec.unmarshal(body, type);
+    let e: Partial<KratosError> = {};
+    try {
+      e = codec.unmarshal(body) as Partial<KratosError>;
+    } catch {
+      // A body that is not a Kratos error still gives the status and its text.
+    }
+    const metadata = typeof e.metadata === 'object' && e.metadata !== null ? e.metadata : {};
+    const message = typeof e.message === 'string' ? e.message : body.toString('utf8').slice(0, 512) || (res.statusMessage ?? '');
+    return Promise.reject(new KratosError(status, typeof e.reason === 'string' ? e.reason : '', message, { ...metadata }));
+  }
+}
+
+function readAll(res: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.once('end', () => resolve(Buffer.concat(chunks)));
+    res.once('error', reject);
+  });
+}
+
+// Transport failures as Kratos errors: our own deadline is a 504, a refused or reset connection a 503.
+function transportError(err: NodeJS.ErrnoException, ctx: ClientContext): KratosError {
+  const reason: unknown = ctx.signal.reason;
+  if (ctx.signal.aborted && KratosError.isKratosError(reason)) return reason;
+  if (ctx.signal.aborted) return new KratosError(499, 'CANCELLED', 'call cancelled', {}, err);
+  return new KratosError(503, 'UNAVAILABLE', `${err.code ?? 'error'}: ${err.message}`, {}, err);
+}
+
+/** A generic HTTP client for `options.endpoint`. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  return new HttpClient(options);
+}

@@ -1,0 +1,76 @@
+import type protobuf from 'protobufjs';
+import { decodeForm, setFieldPath, toCanonical } from '../../encoding/index.js';
+import { FrameworkError } from '../../errors/index.js';
+import type { Handler } from '../../middleware/index.js';
+import type { HttpRule, MethodSchema } from '../../proto/index.js';
+import { unsupported } from './body.js';
+import type { HttpRoute, RawRequest } from './route-table.js';
+
+function camel(path: string): string[] {
+  return path.split('.').map((p) => p.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
+}
+
+/** The field at a (proto-named) dotted path of `type`; a coded error names the rpc when it does not exist. */
+function fieldAt(type: protobuf.Type, path: string, op: string): { names: string[]; field: protobuf.Field } {
+  const names = camel(path);
+  let t: protobuf.Type | undefined = type;
+  let field: protobuf.Field | undefined;
+  for (const n of names) {
+    field = t?.fields[n];
+    if (field === undefined) throw new FrameworkError('KRATOS_ERR_PROTO_BINDING', `${op}: field '${path}' does not exist in ${type.fullName.slice(1)}`);
+    field.resolve();
+    t = field.resolvedType instanceof Object && 'fields' in field.resolvedType ? (field.resolvedType as protobuf.Type) : undefined;
+  }
+  return { names, field: field as protobuf.Field };
+}
+
+function setPath(target: Record<string, unknown>, names: string[], value: unknown): void {
+  let cur = target;
+  for (const n of names.slice(0, -1)) {
+    const next = cur[n];
+    cur = (cur[n] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
+  }
+  cur[names[names.length - 1] as string] = value;
+}
+
+function messageType(field: protobuf.Field): protobuf.Type | undefined {
+  const t = field.resolvedType;
+  return t !== null && 'fields' in t ? (t as protobuf.Type) : undefined;
+}
+
+/**
+ * Binds a request for one google.api.http rule (§3): the body (`*` or a field), then query
+ * parameters, then path variables, later winning; the result is a canonical request message.
+ */
+function binder(type: protobuf.Type, rule: HttpRule, op: string): (raw: RawRequest) => unknown {
+  const body = rule.body === undefined || rule.body === '*' ? undefined : fieldAt(type, rule.body, op);
+  const bodyType = body === undefined ? undefined : messageType(body.field);
+  return (raw) => {
+    let req: Record<string, unknown> = {};
+    if (rule.body !== undefined && raw.body.length > 0) {
+      if (raw.codec === undefined) throw unsupported(raw.contentType);
+      if (body === undefined) req = raw.codec.unmarshal(raw.body, type) as Record<string, unknown>;
+      else setPath(req, body.names, raw.codec.unmarshal(raw.body, bodyType));
+    }
+    if (raw.query !== '') decodeForm(type, new URLSearchParams(raw.query), req);
+    for (const [field, value] of Object.entries(rule.template.fields(raw.params))) setFieldPath(type, req, field, value);
+    return toCanonical(type, type.fromObject(req));
+  };
+}
+
+/** One HTTP route per google.api.http rule of a unary rpc, all on the same handler. */
+export function protoRoutes(method: MethodSchema, handler: Handler, onBindError: Handler): HttpRoute[] {
+  if (method.requestStream || method.responseStream) return [];
+  return method.http.map((rule) => {
+    const rb = rule.responseBody === undefined ? undefined : fieldAt(method.responseType, rule.responseBody, method.operation);
+    return {
+      method: rule.method,
+      path: rule.template.routerPath,
+      operation: method.operation,
+      handler,
+      onBindError,
+      bind: binder(method.requestType, rule, method.operation),
+      reply: rb === undefined ? { type: method.responseType } : { type: messageType(rb.field), field: rb.names },
+    };
+  });
+}
