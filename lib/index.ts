@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as errors from './errors/index.js';
 
 export { App, createApp, APP_INFO, HOOK_NAMES } from './app/index.js';
-export type { AppOptions, AppInfo, Hook, HookName, HttpServerConfig } from './app/index.js';
+export type { AppOptions, AppInfo, Hook, HookName, HttpServerConfig, GrpcServerConfig } from './app/index.js';
 export { token, AppContainer } from './container/index.js';
 export type {
   Token,
@@ -20,9 +20,29 @@ export type {
 export { Config, StaticConfig } from './config/index.js';
 export { Logger, NoopLogger, StdLogger, parseLevel } from './log/index.js';
 export type { Level, StdLoggerOptions } from './log/index.js';
-export { chain, selector } from './middleware/index.js';
-export type { Handler, Middleware, OperationMatcher } from './middleware/index.js';
-export { currentContext, MapHeader } from './transport/index.js';
+export { chain, selector, recovery, metadataServer, metadataClient, validate, fromStandardSchema } from './middleware/index.js';
+export type {
+  Handler,
+  Middleware,
+  OperationMatcher,
+  RecoveryOptions,
+  MetadataServerOptions,
+  MetadataClientOptions,
+  Validator,
+  Violation,
+  StandardSchemaV1,
+} from './middleware/index.js';
+export { currentContext, MapHeader, ClientContext } from './transport/index.js';
+export type { CallOptions, Endpoint } from './transport/index.js';
+export { HttpServer, HttpClient, createHttpClient } from './transport/http/index.js';
+export type { HttpRoute, HttpServerOptions, HttpClientOptions, HttpCallOptions } from './transport/http/index.js';
+export { GrpcServer, createGrpcClient, HealthService } from './transport/grpc/index.js';
+export type { GrpcServerOptions, GrpcClient, GrpcClientOptions, GrpcMethod } from './transport/grpc/index.js';
+export { ProtoLoader, loadErrors, errorEnums, parsePathTemplate } from './proto/index.js';
+export type { ServiceSchema, MethodSchema, HttpRule, PathTemplate, ErrorHelpers, ErrorEnumValue } from './proto/index.js';
+export { CodecRegistry, defaultCodecs, toProtoJson, fromProtoJson } from './encoding/index.js';
+export type { Codec } from './encoding/index.js';
+export { Metadata } from './call-metadata/index.js';
 export type { Context, Header, Kind, Server } from './transport/index.js';
 export { errors };
 export { KratosError, FrameworkError, FRAMEWORK_ERRORS } from './errors/index.js';

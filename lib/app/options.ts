@@ -62,7 +62,7 @@ export interface AppOptions {
   metadata?: Record<string, string>;
   /** HTTP server options, or false for no HTTP server. */
   http?: HttpServerConfig | false;
-  /** gRPC server options, or false for none. Default: a gRPC server when a service is bound to a proto. */
+  /** gRPC server options, or false for none. A gRPC server starts when a service is bound to a proto. */
   grpc?: GrpcServerConfig | false;
   /** Directories searched for `@Service({ proto })` files and their imports. */
   protoPaths?: string[];

@@ -42,7 +42,8 @@ export async function buildServers(container: AppContainer, resolver: Middleware
     for (const route of buildHttpRoutes(container, resolver, middleware)) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);
   }
-  if (options.grpc === false || (bound.length === 0 && options.grpc === undefined)) return { http, grpc: undefined, health: undefined };
+  // A gRPC server only serves proto services; with none there is nothing to listen for.
+  if (options.grpc === false || bound.length === 0) return { http, grpc: undefined, health: undefined };
   const cfg = options.grpc ?? {};
   const grpc = new GrpcServer({
     addr: cfg.addr ?? config.get<string>('server.grpc.addr') ?? DEFAULT_GRPC_ADDR,

@@ -10,3 +10,5 @@ export type { ErrorEnumValue } from './error-enums.js';
 export { descriptorIndex } from './descriptors.js';
 export type { DescriptorIndex } from './descriptors.js';
 export { bundledIncludeDir } from './include-dirs.js';
+export { loadErrors, errorHelpersOf, camelReason } from './error-helpers.js';
+export type { ErrorHelpers } from './error-helpers.js';

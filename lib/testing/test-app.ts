@@ -14,6 +14,8 @@ export interface TestApp {
   readonly app: App;
   /** `http://127.0.0.1:<port>`, or '' without an HTTP server. */
   readonly httpUrl: string;
+  /** `127.0.0.1:<port>` of the gRPC server, or '' without one. */
+  readonly grpcAddress: string;
   get<T>(token: ProviderToken<T>): T;
   /** Stops the app gracefully. */
   close(): Promise<void>;
@@ -31,12 +33,15 @@ export async function createTestApp(root: Class, options: TestAppOptions = {}): 
     signals: [],
     ...options,
     http: options.http === false ? false : { ...(options.http ?? {}), addr: options.http?.addr ?? '127.0.0.1:0' },
+    grpc: options.grpc === false ? false : { ...(options.grpc ?? {}), addr: options.grpc?.addr ?? '127.0.0.1:0' },
   });
   await app.start();
   const port = app.http?.port;
+  const grpcPort = app.grpc?.port;
   return {
     app,
     httpUrl: port === undefined ? '' : `http://127.0.0.1:${port}`,
+    grpcAddress: grpcPort === undefined ? '' : `127.0.0.1:${grpcPort}`,
     get: (token) => app.get(token),
     close: () => app.stop(),
   };

@@ -3,6 +3,7 @@ import { FrameworkError, fromGrpcStatus, KratosError } from '../../errors/index.
 import { chain, metadataClient, type Handler, type MetadataClientOptions, type Middleware } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
+import { ProtoLoader } from '../../proto/index.js';
 import { methodDefinition, type GrpcMethodSchema } from './method.js';
 import { MetadataHeader } from './metadata-header.js';
 
@@ -28,6 +29,14 @@ export interface GrpcClientOptions {
 export interface GrpcServiceLike {
   fullName: string;
   methods: readonly GrpcMethodSchema[];
+}
+
+/** A service by its .proto file and full name, loaded when the client is made. */
+export interface ProtoServiceRef {
+  proto: string;
+  name: string;
+  /** Directories searched for its imports. */
+  includeDirs?: string[];
 }
 
 /** A method of a generic client; the four call kinds share one shape. */
@@ -80,7 +89,8 @@ async function pump(input: unknown, call: { write(m: unknown): boolean; end(): v
  * deadline propagation, client middleware, reply headers, and errors restored as Kratos errors. One
  * channel per address, reused by every call; `direct:///` lists are used round robin.
  */
-export function createGrpcClient(service: GrpcServiceLike, options: GrpcClientOptions): GrpcClient {
+export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, options: GrpcClientOptions): GrpcClient {
+  const service = 'proto' in target ? new ProtoLoader({ includeDirs: target.includeDirs ?? [] }).serviceSync(target.proto, target.name) : target;
   const endpoint = parseEndpoint(options.endpoint, 'grpc');
   if (endpoint.scheme === 'discovery') {
     throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `endpoint ${options.endpoint}: discovery needs a registry (not configured)`);

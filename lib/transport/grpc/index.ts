@@ -5,7 +5,7 @@ export { methodDefinition, MESSAGE_OBJECT } from './method.js';
 export { GrpcContext } from './grpc-context.js';
 export { MetadataHeader } from './metadata-header.js';
 export { createGrpcClient } from './grpc-client.js';
-export type { GrpcClient, GrpcClientOptions, GrpcClientTls, GrpcServiceLike, ClientMethod } from './grpc-client.js';
+export type { GrpcClient, GrpcClientOptions, GrpcClientTls, GrpcServiceLike, ProtoServiceRef, ClientMethod } from './grpc-client.js';
 export { HealthService, HEALTH_SERVICE, healthRoot } from './health.js';
 export type { ServingStatus } from './health.js';
 export { reflectionServices } from './reflection.js';

@@ -50,7 +50,7 @@ describe('helloworld', () => {
   describe('main.js', () => {
     it('should serve on HTTP_ADDR, log JSON-free text lines, and exit 0 on SIGTERM', async () => {
       const main = fileURLToPath(new URL('../main.js', import.meta.url));
-      const child = spawn(process.execPath, [main], { env: { ...process.env, HTTP_ADDR: '127.0.0.1:0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [main], { env: { ...process.env, HTTP_ADDR: '127.0.0.1:0', GRPC_ADDR: '127.0.0.1:0' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -69,7 +69,7 @@ describe('helloworld', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       assert.equal(await exited, 0, out);
-      assert.match(out, /operation=\/helloworld\/\{name\} code=200/);
+      assert.match(out, /operation=\/helloworld.v1.Greeter\/SayHello code=200/);
     });
   });
 });

@@ -1,5 +1,5 @@
-import { errors } from 'kratos-ts';
 import { Service } from 'kratos-ts/decorators';
+import { errorUserNotFound } from './errors.js';
 
 /** A greeter as the domain knows it. */
 export interface Greeter {
@@ -11,9 +11,6 @@ export abstract class GreeterRepo {
   abstract find(name: string): Promise<Greeter | undefined>;
 }
 
-/** Reason of the `ErrorReason.USER_NOT_FOUND` value in api/helloworld/v1/error_reason.proto. */
-export const USER_NOT_FOUND = 'USER_NOT_FOUND';
-
 /** The greeting use case. */
 @Service()
 export class GreeterUsecase {
@@ -21,7 +18,7 @@ export class GreeterUsecase {
 
   async greet(name: string): Promise<string> {
     const greeter = await this.repo.find(name);
-    if (greeter === undefined) throw errors.notFound(USER_NOT_FOUND, `user not found: ${name}`);
+    if (greeter === undefined) throw errorUserNotFound(`user not found: ${name}`);
     return `Hello ${greeter.name}`;
   }
 }

@@ -1,0 +1,16 @@
+import type protobuf from 'protobufjs';
+
+/**
+ * A body format shared by the HTTP and gRPC transports (§10). With a message `type`, values are
+ * canonical objects of that type (see {@link CANONICAL}); without one they are plain JS values.
+ */
+export interface Codec {
+  /** Registry key and content subtype: 'json', 'proto', 'x-www-form-urlencoded', 'yaml', 'xml'. */
+  readonly name: string;
+  /** The Content-Type written on bodies this codec produces, e.g. 'application/json'. */
+  readonly contentType: string;
+  /** value -> bytes. With `type`, value is a canonical object of that message type. */
+  marshal(value: unknown, type?: protobuf.Type): Buffer;
+  /** bytes -> value. With `type`, returns a canonical object; without, a plain JS value. Throws KratosError 400 CODEC on malformed input. */
+  unmarshal(data: Buffer, type?: protobuf.Type): unknown;
+}
