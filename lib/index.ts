@@ -34,7 +34,7 @@ export type {
 } from './middleware/index.js';
 export { currentContext, MapHeader, ClientContext } from './transport/index.js';
 export type { CallOptions, Endpoint } from './transport/index.js';
-export { HttpServer, HttpClient, createHttpClient } from './transport/http/index.js';
+export { HttpServer, HttpClient, createHttpClient, createProtoHttpClient } from './transport/http/index.js';
 export type { HttpRoute, HttpServerOptions, HttpClientOptions, HttpCallOptions } from './transport/http/index.js';
 export { GrpcServer, createGrpcClient, HealthService } from './transport/grpc/index.js';
 export type { GrpcServerOptions, GrpcClient, GrpcClientOptions, GrpcMethod } from './transport/grpc/index.js';

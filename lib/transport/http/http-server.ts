@@ -188,9 +188,10 @@ export class HttpServer implements Server {
       if (reply === undefined || reply === null) return undefined;
       return { contentType: codec.contentType, bytes: codec.marshal(reply) };
     }
-    const { type, field } = route.reply;
+    const { type, field, toPlain } = route.reply;
     let value = reply;
     for (const f of field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
+    if (toPlain !== undefined) return { contentType: codec.contentType, bytes: codec.marshal(toPlain(value)) };
     return { contentType: codec.contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
   }
 

@@ -7,3 +7,5 @@ export { UNSAFE_KEYS, decodePlainBody, bindQuery, bindParams, unsupported } from
 export { HttpClient, createHttpClient } from './http-client.js';
 export type { HttpClientOptions, HttpCallOptions } from './http-client.js';
 export { protoRoutes } from './proto-route.js';
+export { createProtoHttpClient } from './proto-client.js';
+export type { ProtoHttpClient, ProtoHttpMethod } from './proto-client.js';

@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import { decodeForm, setFieldPath, toCanonical } from '../../encoding/index.js';
+import { decodeForm, setFieldPath, toCanonical, toProtoJson } from '../../encoding/index.js';
 import { FrameworkError } from '../../errors/index.js';
 import type { Handler } from '../../middleware/index.js';
 import type { HttpRule, MethodSchema } from '../../proto/index.js';
@@ -58,6 +58,17 @@ function binder(type: protobuf.Type, rule: HttpRule, op: string): (raw: RawReque
   };
 }
 
+// A repeated or map response_body is no message of its own: send its proto JSON form.
+function replyField(names: string[], field: protobuf.Field): NonNullable<HttpRoute['reply']> {
+  const type = messageType(field);
+  if (!field.repeated && !field.map) return { type, field: names };
+  const one = (v: unknown): unknown => (type === undefined ? v : toProtoJson(type, v));
+  const toPlain = field.map
+    ? (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, one(x)]))
+    : (v: unknown) => ((v ?? []) as unknown[]).map(one);
+  return { type: undefined, field: names, toPlain };
+}
+
 /** One HTTP route per google.api.http rule of a unary rpc, all on the same handler. */
 export function protoRoutes(method: MethodSchema, handler: Handler, onBindError: Handler): HttpRoute[] {
   if (method.requestStream || method.responseStream) return [];
@@ -70,7 +81,7 @@ export function protoRoutes(method: MethodSchema, handler: Handler, onBindError:
       handler,
       onBindError,
       bind: binder(method.requestType, rule, method.operation),
-      reply: rb === undefined ? { type: method.responseType } : { type: messageType(rb.field), field: rb.names },
+      reply: rb === undefined ? { type: method.responseType } : replyField(rb.names, rb.field),
     };
   });
 }
