@@ -7,7 +7,7 @@ import { Logger, StdLogger } from '../log/index.js';
 import { metadataServer, recovery, type Middleware } from '../middleware/index.js';
 import type { Server } from '../transport/index.js';
 import type { HttpServer } from '../transport/http/index.js';
-import type { GrpcServer } from '../transport/grpc/index.js';
+import type { GrpcServer, HealthService } from '../transport/grpc/index.js';
 import { APP_INFO } from './app-info.js';
 import { Hooks } from './hooks.js';
 import { MiddlewareResolver } from './middleware-resolver.js';
@@ -38,6 +38,7 @@ export class App implements AppInfo {
   readonly #signals: NodeJS.Signals[];
   readonly #http: HttpServer | undefined;
   readonly #grpc: GrpcServer | undefined;
+  readonly #health: HealthService | undefined;
   readonly #rejections: 'log' | 'exit';
   readonly #onRejection = (reason: unknown): void => {
     this.#logger.log('error', 'msg', 'unhandled promise rejection', 'error', reason);
@@ -56,6 +57,7 @@ export class App implements AppInfo {
     this.#container = parts.container;
     this.#http = parts.servers.http;
     this.#grpc = parts.servers.grpc;
+    this.#health = parts.servers.health;
     this.#servers = [parts.servers.http, parts.servers.grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined);
     this.#hooks = parts.hooks;
     this.#logger = parts.logger;
@@ -77,6 +79,11 @@ export class App implements AppInfo {
   /** The gRPC server, when the app has one. */
   get grpc(): GrpcServer | undefined {
     return this.#grpc;
+  }
+
+  /** The gRPC health service (§13), when the app has a gRPC server. */
+  get health(): HealthService | undefined {
+    return this.#health;
   }
 
   /** A provider's value by token. */

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
+import { recordImportName } from './import-names.js';
 import { searchPath } from './include-dirs.js';
 import { buildServiceSchema, type ServiceSchema } from './schema.js';
 
@@ -26,12 +27,19 @@ function failingFile(root: protobuf.Root, fallback: string): string {
   return fallback;
 }
 
-function protoError(file: string, err: unknown, importedBy: Map<string, string>, root: protobuf.Root): FrameworkError {
+/** Who imported a file that could not be found, under which name, and where it was looked for. */
+interface MissingImport {
+  importer: string;
+  name: string;
+  searched: string[];
+}
+
+function protoError(file: string, err: unknown, importedBy: Map<string, MissingImport>, root: protobuf.Root): FrameworkError {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOENT') {
     const missing = (e.path ?? '').toString();
     const by = importedBy.get(missing);
-    const msg = by === undefined ? `${missing}: file not found` : `${by}: import '${missing}' not found`;
+    const msg = by === undefined ? `${missing}: file not found` : `${by.importer}: import '${by.name}' not found (looked in ${by.searched.join(', ')})`;
     return new FrameworkError('KRATOS_ERR_PROTO_INVALID', msg, { cause: err });
   }
   const m = PARSE_AT.exec(e.message ?? String(err));
@@ -102,20 +110,27 @@ export class ProtoLoader {
     return schema;
   }
 
-  #newRoot(): { root: protobuf.Root; importedBy: Map<string, string> } {
+  #newRoot(): { root: protobuf.Root; importedBy: Map<string, MissingImport> } {
     const root = new protobuf.Root();
-    const importedBy = new Map<string, string>();
+    const importedBy = new Map<string, MissingImport>();
     const dirs = this.#includeDirs;
     root.resolvePath = (origin, target) => {
-      if (isAbsolute(target)) return target;
+      if (isAbsolute(target)) {
+        // Only the entry file comes absolute; reflection clients know it by its base name.
+        recordImportName(root, target, basename(target));
+        return target;
+      }
       const dirsToTry = searchPath(origin, dirs);
       for (const d of dirsToTry) {
         const p = join(d, target);
-        if (existsSync(p)) return p;
+        if (existsSync(p)) {
+          recordImportName(root, p, target);
+          return p;
+        }
       }
       // Not found: report it against the first place it would have been, naming who imported it.
       const guess = join(dirsToTry[0] as string, target);
-      importedBy.set(guess, origin);
+      importedBy.set(guess, { importer: origin, name: target, searched: dirsToTry });
       return guess;
     };
     return { root, importedBy };

@@ -1,0 +1,21 @@
+import type protobuf from 'protobufjs';
+
+// protobufjs only keeps the resolved path of each file; reflection clients ask for files by the name
+// they were imported as, so the loader records that name per root as it resolves imports.
+const names = new WeakMap<protobuf.Root, Map<string, string>>();
+
+/**
+ * Remembers that `resolved` was loaded into `root` as `name` (`helloworld/v1/greeter.proto`). The
+ * first name wins, so the entry file keeps its base name even if something imports it again.
+ * @internal
+ */
+export function recordImportName(root: protobuf.Root, resolved: string, name: string): void {
+  let m = names.get(root);
+  if (m === undefined) names.set(root, (m = new Map()));
+  if (!m.has(resolved)) m.set(resolved, name.split('\\').join('/'));
+}
+
+/** The name `resolved` was imported as into `root`, if the loader saw it. @internal */
+export function importNameOf(root: protobuf.Root, resolved: string): string | undefined {
+  return names.get(root)?.get(resolved);
+}
