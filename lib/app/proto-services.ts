@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { AppContainer, Class } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { chainFor, type Handler, type Middleware } from '../middleware/index.js';
+import { chainFor, validate, type Handler, type Middleware } from '../middleware/index.js';
 import type { RpcDescriptor, ServiceDescriptor } from '../metadata/index.js';
-import type { MethodSchema, ProtoLoader, ServiceSchema } from '../proto/index.js';
+import { protoRules, type MethodSchema, type ProtoLoader, type ServiceSchema } from '../proto/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { lineageMiddleware, methodHandler, validation } from './routes.js';
 
@@ -51,6 +51,13 @@ export function defaultProtoRoots(extra: readonly string[] = []): string[] {
     dir = up === dir ? undefined : up;
   }
   return roots;
+}
+
+/** A validate middleware for the buf.validate rules of the request message, if it declares any. */
+function protoValidation(m: MethodSchema): Middleware[] {
+  if (m.requestStream) return [];
+  const rules = protoRules(m.requestType);
+  return rules === undefined ? [] : [validate((req) => ({ violations: rules(req) }))];
 }
 
 function rpcName(r: RpcDescriptor): string {
@@ -114,7 +121,7 @@ export async function bindProtoServices(
         const around = [...outer, ...classMiddleware, ...resolver.resolveAll(r.middleware, `${cls.name}.${String(r.propertyKey)}`)];
         methods.push({
           schema: m,
-          handler: chainFor(m.operation, [...around, ...validation(r.validate)])(methodHandler(instance, r.propertyKey, cls.name)),
+          handler: chainFor(m.operation, [...around, ...validation(r.validate), ...protoValidation(m)])(methodHandler(instance, r.propertyKey, cls.name)),
           onBindError: chainFor(m.operation, around)(rethrowBindError),
         });
       }

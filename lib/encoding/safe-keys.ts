@@ -11,7 +11,8 @@ export function isUnsafeKey(key: string): boolean {
 
 /** Cheap pre-check so the common input skips the deep walk. */
 export function mentionsUnsafeKey(text: string): boolean {
-  return text.includes('__proto__') || text.includes('constructor') || text.includes('prototype');
+  // A JSON \u escape can spell any key ("\u005f_proto__"), so any escape takes the careful path.
+  return text.includes('__proto__') || text.includes('constructor') || text.includes('prototype') || text.includes('\\u');
 }
 
 /** A deep copy of parsed data without unsafe keys (parsers may create them as own properties). */

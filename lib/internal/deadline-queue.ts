@@ -37,12 +37,8 @@ export class DeadlineQueue {
     if (e.next === undefined) this.#tail = e.prev;
     else e.next.prev = e.prev;
     e.prev = e.next = undefined;
-    // The timer is left armed: when it fires it re-arms for the new head, which is cheaper than
-    // re-arming on every completion.
-    if (this.#head === undefined && this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    // The timer is left armed even when the queue empties: when it fires it finds nothing due and
+    // stops, which is cheaper than clearing and re-arming it around every request.
   }
 
   /** Stops the timer; queued entries never expire. */

@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor.js';
+import { importNameOf } from './import-names.js';
 
 /** Serialized FileDescriptorProtos for server reflection, with a symbol index and each file's imports. */
 export interface DescriptorIndex {
@@ -18,7 +19,11 @@ const WKT_FILES: Record<string, string> = {
   StringValue: 'wrappers', BytesValue: 'wrappers',
 };
 
-function fileNameOf(obj: protobuf.ReflectionObject): string {
+function fileNameOf(obj: protobuf.ReflectionObject, root: protobuf.Root): string {
+  if (obj.filename !== null) {
+    const imported = importNameOf(root, obj.filename);
+    if (imported !== undefined) return imported;
+  }
   if (obj.filename === null) {
     const wkt = WKT_FILES[obj.name];
     return obj.fullName.startsWith('.google.protobuf.') && wkt !== undefined ? `google/protobuf/${wkt}.proto` : 'unknown.proto';
@@ -40,7 +45,10 @@ interface FileParts {
 const qualify = (name: string | null | undefined): string | undefined => (name ? (name.startsWith('.') ? name : `.${name}`) : undefined);
 
 function fixNames(d: Record<string, unknown>): void {
-  for (const f of (d['field'] as Record<string, unknown>[] | undefined) ?? []) if (f['typeName']) f['typeName'] = qualify(f['typeName'] as string);
+  // An extension declared elsewhere shows up as a field named '.pkg.ext' on the extended message; it belongs to the extending file.
+  const fields = ((d['field'] as Record<string, unknown>[] | undefined) ?? []).filter((f) => !String(f['name']).startsWith('.'));
+  d['field'] = fields;
+  for (const f of fields) if (f['typeName']) f['typeName'] = qualify(f['typeName'] as string);
   for (const n of (d['nestedType'] as Record<string, unknown>[] | undefined) ?? []) fixNames(n);
 }
 
@@ -60,20 +68,25 @@ export function descriptorIndex(roots: protobuf.Root[]): DescriptorIndex {
     if ('methodsArray' in obj) for (const m of (obj as protobuf.Service).methodsArray) symbols.set(m.fullName.slice(1), file);
     if ('nestedArray' in obj) for (const n of (obj as protobuf.NamespaceBase).nestedArray) if (!('nestedArray' in n) || 'fields' in n || 'values' in n) index(n, file);
   };
-  const walk = (ns: protobuf.NamespaceBase, pkg: string): void => {
+  const walk = (ns: protobuf.NamespaceBase, pkg: string, root: protobuf.Root): void => {
     for (const n of ns.nestedArray) {
       if (n instanceof protobuf.Type || n instanceof protobuf.Enum || n instanceof protobuf.Service) {
-        const file = fileNameOf(n);
+        const file = fileNameOf(n, root);
+        // Roots loaded from different entry files share imports (timestamp.proto, ...): describe each symbol once.
+        if (symbols.get(n.fullName.slice(1)) === file) {
+          index(n, file);
+          continue;
+        }
         const p = part(file, pkg);
         if (n instanceof protobuf.Type) p.types.push(n);
         else if (n instanceof protobuf.Enum) p.enums.push(n);
         else p.services.push(n);
         index(n, file);
         if (n instanceof protobuf.Type) for (const inner of n.nestedArray) index(inner, file);
-      } else if (n instanceof protobuf.Namespace) walk(n, pkg === '' ? n.name : `${pkg}.${n.name}`);
+      } else if (n instanceof protobuf.Namespace) walk(n, pkg === '' ? n.name : `${pkg}.${n.name}`, root);
     }
   };
-  for (const r of roots) walk(r, '');
+  for (const r of roots) walk(r, '', r);
   const depOf = (t: protobuf.ReflectionObject | null | undefined, self: string, p: FileParts): void => {
     const f = t === null || t === undefined ? undefined : fileOf.get(t);
     if (f !== undefined && f !== self) p.deps.add(f);
@@ -82,7 +95,7 @@ export function descriptorIndex(roots: protobuf.Root[]): DescriptorIndex {
   const dependencies = new Map<string, string[]>();
   for (const [file, p] of parts) {
     const scan = (t: protobuf.Type): void => {
-      for (const f of t.fieldsArray) depOf(f.resolve().resolvedType, file, p);
+      for (const f of t.fieldsArray) if (f.declaringField === null) depOf(f.resolve().resolvedType, file, p);
       for (const n of t.nestedArray) if (n instanceof protobuf.Type) scan(n);
     };
     p.types.forEach(scan);

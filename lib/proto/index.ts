@@ -10,5 +10,8 @@ export type { ErrorEnumValue } from './error-enums.js';
 export { descriptorIndex } from './descriptors.js';
 export type { DescriptorIndex } from './descriptors.js';
 export { bundledIncludeDir } from './include-dirs.js';
+export { methodKey, rpcName } from './method-key.js';
 export { loadErrors, errorHelpersOf, camelReason } from './error-helpers.js';
 export type { ErrorHelpers } from './error-helpers.js';
+export { protoRules } from './validate-rules.js';
+export type { RuleViolation } from './validate-rules.js';

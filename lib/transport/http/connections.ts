@@ -20,7 +20,8 @@ export class ConnectionTracker {
     server.on('request', (req, res) => {
       const s = req.socket as TrackedSocket;
       s[ACTIVE] = (s[ACTIVE] ?? 0) + 1;
-      res.once('finish', () => this.#done(s));
+      // 'close' fires once per response, finished or not; counting 'finish' too would end a
+      // socket early while a pipelined request on it is still being served.
       res.once('close', () => this.#done(s));
     });
   }

@@ -54,14 +54,15 @@ export function toRouterPath(template: string): string {
  * paths without parameters are looked up in a map first.
  */
 export class RouteTable {
-  readonly #router = new Router({ strict: true });
+  readonly #router = new Router({ strict: true, sensitive: true });
   readonly #static = new Map<string, HttpRoute>();
   readonly #byLayer = new Map<unknown, HttpRoute>();
   readonly #seen = new Set<string>();
 
   add(route: HttpRoute): void {
     const method = route.method.toUpperCase();
-    const key = `${method} ${route.path}`;
+    // Parameter names do not make two routes different: /a/{id} and /a/:uid are the same route.
+    const key = `${method} ${toRouterPath(route.path).replace(/:[$\w]+/g, ':')}`;
     if (this.#seen.has(key)) {
       throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `two handlers for ${key} (operation ${route.operation})`);
     }

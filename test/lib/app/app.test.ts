@@ -4,6 +4,9 @@ import { Get, Module, Service } from '../../../decorators/index.js';
 import { createApp, APP_INFO, type AppInfo } from '../../../lib/app/index.js';
 import { FrameworkError } from '../../../lib/errors/index.js';
 import { NoopLogger } from '../../../lib/log/index.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 
 const quiet = { logger: new NoopLogger(), configDir: false as const, signals: [] };
 
@@ -119,6 +122,15 @@ describe('App', () => {
       } finally {
         await Promise.all([a.stop(), b.stop()]);
       }
+    });
+  });
+
+  describe('having an unhandled promise rejection while running', () => {
+    it('should log it and keep serving', async () => {
+      const script = fileURLToPath(new URL('../../fixtures/apps/unhandled-rejection.js', import.meta.url));
+      const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 10_000 });
+      assert.match(stdout, /ERROR msg=unhandled promise rejection error=Error: nobody handles this/);
+      assert.match(stdout, /STATUS 200/);
     });
   });
 });

@@ -60,6 +60,13 @@ describe('HttpServer', () => {
       assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
     });
 
+    it('should not be fooled by a unicode escape spelling __proto__', async () => {
+      const res = await post(`${url}/plain`, '{"\\u005f_proto__":{"polluted":1}}', 'application/json');
+      const body = (await res.json()) as Record<string, unknown>;
+      assert.equal(Object.prototype.hasOwnProperty.call(body, '__proto__'), false);
+      assert.equal((Object.assign({}, body) as Record<string, unknown>)['polluted'], undefined);
+    });
+
     it('should answer malformed JSON with 400 CODEC', async () => {
       const res = await post(`${url}/plain`, '{"a":', 'application/json');
       assert.equal(res.status, 400);
@@ -118,8 +125,9 @@ describe('HttpServer', () => {
       assert.deepEqual(await res.json(), { code: 404, reason: 'NOT_FOUND', message: 'no route for GET /nope', metadata: {} });
     });
 
-    it('should not match a trailing slash', async () => {
+    it('should not match a trailing slash or another letter case', async () => {
       assert.equal((await fetch(`${url}/users/1/`)).status, 404);
+      assert.equal((await fetch(`${url}/USERS/1`)).status, 404);
     });
 
     it('should answer a wrong method with 405 and Allow', async () => {
@@ -147,6 +155,12 @@ describe('HttpServer', () => {
       const s = new HttpServer();
       s.route(route('GET', '/a/{id}'));
       assert.throws(() => s.route(route('GET', '/a/{id}')), (e) => FrameworkError.isFrameworkError(e) && e.code === 'KRATOS_ERR_ROUTE_INVALID');
+    });
+
+    it('should refuse the same route spelled with other parameter names', () => {
+      const s = new HttpServer();
+      s.route(route('GET', '/a/{id}'));
+      assert.throws(() => s.route(route('GET', '/a/:uid')), (e) => FrameworkError.isFrameworkError(e) && e.code === 'KRATOS_ERR_ROUTE_INVALID');
     });
 
     it('should refuse a path that does not start with /', () => {
@@ -283,6 +297,22 @@ describe('HttpServer', () => {
       await stopped;
       assert.equal(s.inFlight, 0);
       agent.destroy();
+    });
+
+    it('should finish a pipelined request that arrives behind a finished one', async () => {
+      const { s } = await started([
+        route('GET', '/fast', async () => ({ fast: true })),
+        route('GET', '/slow', async () => { await new Promise((r) => setTimeout(r, 100)); return { slow: true }; }),
+      ], { timeout: 0 });
+      const sock = connect(s.port, '127.0.0.1');
+      let data = '';
+      sock.setEncoding('utf8').on('data', (d: string) => (data += d));
+      const closed = new Promise<void>((r) => sock.once('close', () => r()));
+      sock.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+      while (!data.includes('fast')) await new Promise((r) => setTimeout(r, 5));
+      await s.stop(Date.now() + 2000);
+      await closed;
+      assert.match(data, /"slow":true/);
     });
 
     it('should destroy a stuck request at the deadline', async () => {

@@ -1,0 +1,54 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor.js';
+import { descriptorIndex, ProtoLoader } from '../../../lib/proto/index.js';
+
+const fixture = (p: string): string => fileURLToPath(new URL(`../../../../test/fixtures/proto/${p}`, import.meta.url));
+const library = () => new ProtoLoader({ includeDirs: [fixture('include')] }).load(fixture('library/v1/library.proto'));
+
+interface Fdp {
+  name: string;
+  dependency: string[];
+  messageType: { name: string; field: { name: string }[] }[];
+}
+const decode = (b: Buffer | undefined): Fdp => descriptor.FileDescriptorProto.decode(b ?? Buffer.alloc(0)) as unknown as Fdp;
+
+describe('descriptorIndex', () => {
+  it('should key files by the name they are imported as, the entry file by its base name', async () => {
+    const idx = descriptorIndex([await library()]);
+    assert.equal(idx.symbols.get('library.v1.Library'), 'library.proto');
+    assert.equal(idx.symbols.get('common.v1.Page'), 'common/v1/page.proto');
+    assert.equal(idx.symbols.get('errors.Status'), 'errors/errors.proto');
+    for (const [name, bytes] of idx.files) assert.equal(decode(bytes).name, name);
+    for (const [name, deps] of idx.dependencies) {
+      assert.deepEqual(decode(idx.files.get(name)).dependency, deps);
+      for (const d of deps) assert.ok(idx.files.has(d), `${name} depends on unknown ${d}`);
+    }
+  });
+
+  it('should describe a symbol shared by several roots once', async () => {
+    const idx = descriptorIndex([await library(), await library()]);
+    const names = decode(idx.files.get('google/protobuf/timestamp.proto')).messageType.map((m) => m.name);
+    assert.deepEqual(names, ['Timestamp']);
+    assert.equal(decode(idx.files.get('library.proto')).messageType.filter((m) => m.name === 'Book').length, 1);
+  });
+
+  it('should leave extension fields out of the message they extend', async () => {
+    const idx = descriptorIndex([await library()]);
+    const methodOptions = decode(idx.files.get('google/protobuf/descriptor.proto')).messageType.find((m) => m.name === 'MethodOptions');
+    assert.ok(methodOptions);
+    assert.ok(methodOptions.field.every((f) => !f.name.startsWith('.')));
+  });
+
+  it('should rebuild the service from the descriptors alone, as a reflection client does', async () => {
+    const idx = descriptorIndex([await library()]);
+    const set = descriptor.FileDescriptorSet.fromObject({ file: [...idx.files.values()].map((b) => descriptor.FileDescriptorProto.decode(b)) });
+    const root = protobuf.Root.fromDescriptor(descriptor.FileDescriptorSet.encode(set).finish()).resolveAll();
+    const get = root.lookupService('library.v1.Library').methods['GetBook'];
+    assert.equal(get?.resolvedRequestType?.fullName, '.library.v1.GetBookRequest');
+    assert.equal(root.lookupType('library.v1.Book').fields['published']?.resolvedType?.fullName, '.google.protobuf.Timestamp');
+    assert.equal(idx.symbols.get('library.v1.Library.GetBook'), 'library.proto');
+  });
+});
