@@ -2,6 +2,7 @@ import type { Provider } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import type { MiddlewareEntry } from '../metadata/index.js';
 import type { MetadataServerOptions } from '../middleware/index.js';
+import type { CodecRegistry } from '../encoding/index.js';
 
 /** An application hook; receives the app. */
 export type Hook = (app: AppInfo) => void | Promise<void>;
@@ -30,6 +31,8 @@ export interface HttpServerConfig {
   bodyLimit?: number;
   /** Serve HTTPS with this key pair. */
   tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
+  /** Codecs for bodies and replies; default json, proto, form, yaml, xml (register your own on `defaultCodecs()`). */
+  codecs?: CodecRegistry;
 }
 
 /** Options of the gRPC server. */

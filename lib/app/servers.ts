@@ -38,6 +38,7 @@ export async function buildServers(container: AppContainer, resolver: Middleware
       logger,
       ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
       ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
+      ...(cfg.codecs === undefined ? {} : { codecs: cfg.codecs }),
     });
     for (const route of buildHttpRoutes(container, resolver, middleware)) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);
