@@ -17,10 +17,11 @@ export type {
   OnStop,
   OnDestroy,
 } from './container/index.js';
-export { Config, StaticConfig } from './config/index.js';
-export { Logger, NoopLogger, StdLogger, parseLevel } from './log/index.js';
-export type { Level, StdLoggerOptions } from './log/index.js';
-export { chain, selector, recovery, metadataServer, metadataClient, validate, fromStandardSchema } from './middleware/index.js';
+export { Config, ConfigValue, configSection, ConfigSection, fileSource, envSource, memorySource, etcdSource } from './config/index.js';
+export type { ConfigSource, ConfigLayer, ConfigOptions, ConfigObserver, EtcdSourceOptions, FileSourceOptions, EnvSourceOptions } from './config/index.js';
+export { Logger, NoopLogger, StdLogger, WinstonLogger, FilterLogger, createLogger, valuer, timestamp, caller, parseLevel } from './log/index.js';
+export type { Level, StdLoggerOptions, LoggerOptions, FilterOptions, Valuer } from './log/index.js';
+export { chain, selector, recovery, metadataServer, metadataClient, validate, fromStandardSchema, loggingServer, loggingClient } from './middleware/index.js';
 export type {
   Handler,
   Middleware,

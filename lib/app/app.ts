@@ -1,23 +1,13 @@
-import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { AppContainer, type Class, type ProviderToken } from '../container/index.js';
-import { Config, StaticConfig, deepMerge, loadConfigPath, resolvePlaceholders } from '../config/index.js';
+import type { AppContainer, ProviderToken } from '../container/index.js';
+import type { Config } from '../config/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { Logger, StdLogger } from '../log/index.js';
-import { metadataServer, recovery, type Middleware } from '../middleware/index.js';
+import type { Logger } from '../log/index.js';
 import type { Server } from '../transport/index.js';
 import type { HttpServer } from '../transport/http/index.js';
 import type { GrpcServer, HealthService } from '../transport/grpc/index.js';
-import { APP_INFO } from './app-info.js';
-import { Hooks } from './hooks.js';
-import { MiddlewareResolver } from './middleware-resolver.js';
-import {
-  DEFAULT_SIGNALS,
-  DEFAULT_STOP_TIMEOUT_MS,
-  type AppInfo,
-  type AppOptions,
-} from './options.js';
-import { buildServers, type Servers } from './servers.js';
+import type { Hooks } from './hooks.js';
+import type { AppInfo } from './options.js';
+import type { Servers } from './servers.js';
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -31,6 +21,7 @@ export class App implements AppInfo {
   readonly version: string;
   readonly metadata: Readonly<Record<string, string>>;
   readonly #container: AppContainer;
+  readonly #config: Config;
   readonly #servers: Server[];
   readonly #hooks: Hooks;
   readonly #logger: Logger;
@@ -48,13 +39,14 @@ export class App implements AppInfo {
   #state: State = 'created';
   #stopping: Promise<void> | undefined;
 
-  /** @internal use {@link createApp} */
+  /** @internal use createApp */
   constructor(info: Omit<AppInfo, 'endpoints'>, parts: AppParts) {
     this.id = info.id;
     this.name = info.name;
     this.version = info.version;
     this.metadata = info.metadata;
     this.#container = parts.container;
+    this.#config = parts.config;
     this.#http = parts.servers.http;
     this.#grpc = parts.servers.grpc;
     this.#health = parts.servers.health;
@@ -140,6 +132,7 @@ export class App implements AppInfo {
       await step(() => this.#container.stop());
     }
     await step(() => this.#container.destroy());
+    await step(() => this.#config.close());
     process.off('unhandledRejection', this.#onRejection);
     this.#state = 'stopped';
     if (errors.length > 0) throw errors[0];
@@ -167,8 +160,10 @@ export class App implements AppInfo {
   }
 }
 
-interface AppParts {
+/** @internal what createApp hands the App */
+export interface AppParts {
   container: AppContainer;
+  config: Config;
   servers: Servers;
   hooks: Hooks;
   logger: Logger;
@@ -177,66 +172,3 @@ interface AppParts {
   rejections: 'log' | 'exit';
 }
 
-/**
- * Builds an app from its root module: plans and checks the dependency graph, builds every
- * singleton (running onInit), and prepares the servers. Call start() or run() next.
- */
-export async function createApp(root: Class, options: AppOptions = {}): Promise<App> {
-  const hooks = new Hooks(options.hooks);
-  const config = new StaticConfig(readConfig(options));
-  const info = {
-    id: options.id ?? `${hostname()}-${process.pid}`,
-    name: options.name ?? root.name,
-    version: options.version ?? '',
-    metadata: { ...(options.metadata ?? {}) },
-  };
-  let app: App | undefined;
-  const container = await AppContainer.create(root, {
-    global: [
-      { provide: Logger, useValue: options.logger ?? new StdLogger() },
-      { provide: Config, useValue: config },
-      { provide: APP_INFO, useFactory: () => appInfoView(info, () => app) },
-      ...(options.providers ?? []),
-    ],
-    overrides: options.overrides ?? [],
-  });
-  const logger = container.get(Logger);
-  const resolver = new MiddlewareResolver(container);
-  const appMiddleware = [...builtinMiddleware(options, logger), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
-  const servers = await buildServers(container, resolver, appMiddleware, options, logger);
-  app = new App(info, {
-    container,
-    servers,
-    hooks,
-    logger,
-    stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
-    signals: options.signals ?? DEFAULT_SIGNALS,
-    rejections: options.unhandledRejections ?? 'log',
-  });
-  return app;
-}
-
-// Recovery is outermost so it also catches failures of every later middleware.
-function builtinMiddleware(options: AppOptions, logger: Logger): Middleware[] {
-  const m: Middleware[] = [];
-  if (options.recovery !== false) m.push(recovery({ logger, exposeMessages: options.recovery?.exposeMessages ?? false }));
-  if (options.callMetadata !== false) m.push(metadataServer(options.callMetadata ?? {}));
-  return m;
-}
-
-function readConfig(options: AppOptions): Record<string, unknown> {
-  const entry = process.argv[1];
-  const dir = options.configDir ?? (entry === undefined ? false : join(dirname(entry), 'configs'));
-  const files = dir === false ? {} : loadConfigPath(dir);
-  return resolvePlaceholders(deepMerge(files, options.config ?? {}));
-}
-
-// Providers may ask for AppInfo before the App object exists; endpoints are read live from it.
-function appInfoView(info: Omit<AppInfo, 'endpoints'>, app: () => App | undefined): AppInfo {
-  return {
-    ...info,
-    get endpoints() {
-      return app()?.endpoints ?? [];
-    },
-  };
-}

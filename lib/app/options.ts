@@ -1,7 +1,9 @@
 import type { Provider } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import type { MiddlewareEntry } from '../metadata/index.js';
-import type { MetadataServerOptions } from '../middleware/index.js';
+import type { ConfigSource } from '../config/index.js';
+import type { StandardSchemaV1 } from '../internal/index.js';
+import type { LoggingOptions, MetadataServerOptions } from '../middleware/index.js';
 import type { CodecRegistry } from '../encoding/index.js';
 
 /** An application hook; receives the app. */
@@ -69,15 +71,21 @@ export interface AppOptions {
   grpc?: GrpcServerConfig | false;
   /** Directories searched for `@Service({ proto })` files and their imports. */
   protoPaths?: string[];
-  /** In-memory configuration tree (`{ server: { http: { addr } } }`), merged over the files of configDir. */
+  /** In-memory configuration tree (`{ server: { http: { addr } } }`), merged last, over every other source. */
   config?: Record<string, unknown>;
+  /** More configuration sources (etcd, other files), merged after configDir and the environment. */
+  configSources?: ConfigSource[];
+  /** A Standard Schema (zod, ...) the whole configuration must satisfy; a bad config stops boot naming key and file. */
+  configSchema?: StandardSchemaV1;
   /**
    * A config file or directory (yaml, yml, json) read at creation, or false for none.
    * Default: `configs/` beside the entry script, when present.
    */
   configDir?: string | false;
-  /** The logger. Default: plain text on stdout at level `info`. */
+  /** The logger. Default: from the `log` config section, JSON lines on stdout at level `info`. */
   logger?: Logger;
+  /** The built-in logging middleware (§6, on by default): one line per call. */
+  accessLog?: false | LoggingOptions;
   /** Middleware for every operation, outermost first, after the built-ins and before module middleware. */
   middleware?: MiddlewareEntry[];
   /**

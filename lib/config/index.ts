@@ -1,5 +1,12 @@
-export { Config, StaticConfig, lookup } from './config.js';
+export { Config, validateSection } from './config.js';
+export type { ConfigOptions, ConfigObserver } from './config.js';
+export { ConfigValue } from './value.js';
+export { configSection, ConfigSection } from './section.js';
+export type { ConfigSectionOptions } from './section.js';
+export type { ConfigSource, ConfigLayer } from './source.js';
+export { fileSource, envSource, memorySource, etcdSource } from './sources/index.js';
+export type { FileSourceOptions, EnvSourceOptions, EtcdSourceOptions } from './sources/index.js';
+export { lookup } from './tree.js';
 export { parseDuration } from './duration.js';
 export { deepMerge } from './merge.js';
 export { resolvePlaceholders } from './placeholders.js';
-export { loadConfigPath } from './load-dir.js';

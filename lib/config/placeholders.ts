@@ -1,4 +1,4 @@
-import { lookup } from './config.js';
+import { lookup } from './tree.js';
 
 const WHOLE = /^\$\{([^}:]+)(?::([^}]*))?\}$/;
 const ANY = /\$\{([^}:]+)(?::([^}]*))?\}/g;

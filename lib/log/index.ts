@@ -1,5 +1,13 @@
 export { Logger, NoopLogger } from './logger.js';
 export { StdLogger } from './std-logger.js';
 export type { StdLoggerOptions } from './std-logger.js';
+export { WinstonLogger } from './winston-logger.js';
+export type { WinstonLoggerOptions } from './winston-logger.js';
+export { FilterLogger } from './filter.js';
+export type { FilterOptions } from './filter.js';
+export { createLogger } from './create-logger.js';
+export type { LoggerOptions } from './create-logger.js';
+export { valuer, isValuer, bindValues, timestamp, caller } from './valuer.js';
+export type { Valuer } from './valuer.js';
 export { LEVELS, parseLevel, levelRank } from './level.js';
 export type { Level } from './level.js';

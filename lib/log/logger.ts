@@ -1,4 +1,5 @@
 import { levelRank, type Level } from './level.js';
+import { bindValues } from './valuer.js';
 
 /**
  * A key-value logger (§8). Implementations write `log(level, k1, v1, k2, v2, ...)`; the helpers are
@@ -13,6 +14,16 @@ export abstract class Logger {
     return levelRank(level) >= 0;
   }
 
+  /** A logger that writes `keyvals` (valuers evaluated per record) before each record's own (Kratos `With`). */
+  with(...keyvals: unknown[]): Logger {
+    return new WithLogger(this, keyvals);
+  }
+
+  /** The logger for a named module; a filter configured per module applies its level. */
+  named(name: string): Logger {
+    return this.with('module', name);
+  }
+
   debug(message: string, ...keyvals: unknown[]): void {
     if (this.enabled('debug')) this.log('debug', 'msg', message, ...keyvals);
   }
@@ -25,6 +36,48 @@ export abstract class Logger {
   error(message: string, ...keyvals: unknown[]): void {
     if (this.enabled('error')) this.log('error', 'msg', message, ...keyvals);
   }
+  /** Key-values only (Kratos `Debugw`). */
+  debugw(...keyvals: unknown[]): void {
+    if (this.enabled('debug')) this.log('debug', ...keyvals);
+  }
+  infow(...keyvals: unknown[]): void {
+    if (this.enabled('info')) this.log('info', ...keyvals);
+  }
+  warnw(...keyvals: unknown[]): void {
+    if (this.enabled('warn')) this.log('warn', ...keyvals);
+  }
+  errorw(...keyvals: unknown[]): void {
+    if (this.enabled('error')) this.log('error', ...keyvals);
+  }
+}
+
+class WithLogger extends Logger {
+  readonly #inner: Logger;
+  readonly #prefix: unknown[];
+
+  constructor(inner: Logger, prefix: unknown[]) {
+    super();
+    // Flatten chains so a record is one array copy, however many with() calls built the logger.
+    if (inner instanceof WithLogger) {
+      this.#inner = inner.#inner;
+      this.#prefix = [...inner.#prefix, ...prefix];
+    } else {
+      this.#inner = inner;
+      this.#prefix = prefix;
+    }
+  }
+
+  log(level: Level, ...keyvals: unknown[]): void {
+    this.#inner.log(level, ...bindValues(this.#prefix), ...keyvals);
+  }
+
+  override enabled(level: Level): boolean {
+    return this.#inner.enabled(level);
+  }
+
+  override named(name: string): Logger {
+    return new WithLogger(this.#inner.named(name), this.#prefix);
+  }
 }
 
 /** Writes nothing; the logger of test apps unless a test asks for one. */
@@ -32,5 +85,8 @@ export class NoopLogger extends Logger {
   log(): void {}
   override enabled(_level?: Level): boolean {
     return false;
+  }
+  override with(): Logger {
+    return this;
   }
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { Logger } from './logger.js';
 import { levelRank, type Level } from './level.js';
+import { bindValues } from './valuer.js';
 
 /** Options of {@link StdLogger}. */
 export interface StdLoggerOptions {
@@ -44,7 +45,7 @@ export class StdLogger extends Logger {
 
   log(level: Level, ...keyvals: unknown[]): void {
     if (!this.enabled(level)) return;
-    const kv = this.#prefix.length === 0 ? keyvals : [...this.#prefix, ...keyvals];
+    const kv = this.#prefix.length === 0 ? keyvals : [...bindValues(this.#prefix), ...keyvals];
     let line = level.toUpperCase();
     for (let i = 0; i < kv.length; i += 2) {
       if (i + 1 >= kv.length) line += ` KEYVALS UNPAIRED=${formatValue(kv[i])}`;

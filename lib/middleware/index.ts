@@ -16,3 +16,8 @@ export { metadataServer, metadataClient } from './metadata/index.js';
 export type { MetadataServerOptions, MetadataClientOptions } from './metadata/index.js';
 export { validate, fromStandardSchema, validationError, isStandardSchema } from './validate/index.js';
 export type { Validator, Violation, StandardSchemaV1, StandardIssue, StandardResult } from './validate/index.js';
+export { loggingServer, loggingClient } from './logging/index.js';
+export type { LoggingOptions } from './logging/index.js';
+export { metricsServer, metricsClient } from './metrics/index.js';
+export type { MetricsOptions } from './metrics/index.js';
+export { tracingServer, tracingClient } from './tracing/index.js';

@@ -11,6 +11,8 @@ export interface RecoveryOptions {
   handler?: (err: unknown, req: unknown, ctx: Context) => KratosError;
   /** Send the original message instead of "unknown request error" (development only). */
   exposeMessages?: boolean;
+  /** Log the failure here (default true); off when a logging middleware already writes its stack. */
+  log?: boolean;
 }
 
 /**
@@ -18,13 +20,13 @@ export interface RecoveryOptions {
  * rejected below becomes a 500 `UNKNOWN` whose message does not reveal internals, logged once.
  */
 export function recovery(options: RecoveryOptions): Middleware {
-  const { logger, handler, exposeMessages = false } = options;
+  const { logger, handler, exposeMessages = false, log = true } = options;
   return (next) => async (req, ctx) => {
     try {
       return await next(req, ctx);
     } catch (err) {
       if (findKratosError(err) !== undefined) throw err;
-      logger.log('error', 'msg', 'handler failed', 'kind', ctx.kind, 'operation', ctx.operation, 'error', err);
+      if (log) logger.log('error', 'msg', 'handler failed', 'kind', ctx.kind, 'operation', ctx.operation, 'error', err);
       if (handler !== undefined) throw handler(err, req, ctx);
       const message = exposeMessages && err instanceof Error ? err.message : UNKNOWN_MESSAGE;
       throw new KratosError(500, UNKNOWN_REASON, message, {}, err);

@@ -1,6 +1,6 @@
 import { FrameworkError, KratosError } from '../../errors/index.js';
 import type { Middleware } from '../types.js';
-import { isStandardSchema, type StandardIssue, type StandardSchemaV1 } from './standard-schema.js';
+import { isStandardSchema, type StandardIssue, type StandardSchemaV1 } from '../../internal/index.js';
 
 /** A field that failed validation: its dotted path ('' for the whole request) and why. */
 export interface Violation {

@@ -48,7 +48,7 @@ describe('helloworld', () => {
   });
 
   describe('main.js', () => {
-    it('should serve on HTTP_ADDR, log JSON-free text lines, and exit 0 on SIGTERM', async () => {
+    it('should serve on HTTP_ADDR, log JSON lines with service.name and the call fields, and exit 0 on SIGTERM', async () => {
       const main = fileURLToPath(new URL('../main.js', import.meta.url));
       const child = spawn(process.execPath, [main], { env: { ...process.env, HTTP_ADDR: '127.0.0.1:0', GRPC_ADDR: '127.0.0.1:0' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
@@ -69,7 +69,13 @@ describe('helloworld', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       assert.equal(await exited, 0, out);
-      assert.match(out, /operation=\/helloworld.v1.Greeter\/SayHello code=200/);
+      const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.ok(lines.every((l) => l['service.name'] === 'helloworld'), out);
+      const call = lines.find((l) => l['operation'] === '/helloworld.v1.Greeter/SayHello');
+      assert.ok(call !== undefined, out);
+      for (const k of ['kind', 'component', 'args', 'code', 'reason', 'stack', 'latency', 'ts']) assert.ok(k in call, `${k} missing in ${JSON.stringify(call)}`);
+      assert.equal(call['code'], 200);
+      assert.equal(call['level'], 'info');
     });
   });
 });

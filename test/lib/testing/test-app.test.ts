@@ -34,7 +34,7 @@ describe('createTestApp', () => {
   });
 
   it('should override framework providers such as Config by token', async () => {
-    class Fixed extends Config { get<T>(key: string): T | undefined { return (key === 'greeting.prefix' ? 'Yo' : undefined) as T; } }
+    class Fixed extends Config { override get<T>(key: string): T | undefined { return (key === 'greeting.prefix' ? 'Yo' : undefined) as T; } }
     const t = await createTestApp(AppModule, { overrides: [{ provide: Config, useValue: new Fixed() }] });
     try {
       assert.deepEqual(await (await fetch(`${t.httpUrl}/greet`)).json(), { prefix: 'Yo' });

@@ -1,6 +1,6 @@
 import { Module } from 'kratos-ts/decorators';
 import { DataModule } from '../data/data.module.js';
-import { GreeterUsecase } from './greeter.js';
+import { GreeterUsecase, GreetingConfig } from './greeter.js';
 
-@Module({ imports: [DataModule], providers: [GreeterUsecase], exports: [GreeterUsecase] })
+@Module({ imports: [DataModule], providers: [GreeterUsecase, GreetingConfig], exports: [GreeterUsecase] })
 export class BizModule {}

@@ -1,3 +1,4 @@
+import { configSection } from 'kratos-ts';
 import { Service } from 'kratos-ts/decorators';
 import { errorUserNotFound } from './errors.js';
 
@@ -11,14 +12,21 @@ export abstract class GreeterRepo {
   abstract find(name: string): Promise<Greeter | undefined>;
 }
 
+/** The `greeter` section of configs/config.yaml; follows edits of the file while the app runs. */
+export const GreetingConfig = configSection<{ prefix: string }>('greeter');
+export type GreetingConfig = InstanceType<typeof GreetingConfig>;
+
 /** The greeting use case. */
 @Service()
 export class GreeterUsecase {
-  constructor(private readonly repo: GreeterRepo) {}
+  constructor(
+    private readonly repo: GreeterRepo,
+    private readonly greeting: GreetingConfig,
+  ) {}
 
   async greet(name: string): Promise<string> {
     const greeter = await this.repo.find(name);
     if (greeter === undefined) throw errorUserNotFound(`user not found: ${name}`);
-    return `Hello ${greeter.name}`;
+    return `${this.greeting.value?.prefix ?? 'Hello'} ${greeter.name}`;
   }
 }

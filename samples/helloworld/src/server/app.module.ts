@@ -1,7 +1,6 @@
 import { Module } from 'kratos-ts/decorators';
 import { ServiceModule } from '../service/service.module.js';
-import { AccessLog } from './access-log.js';
 
-/** The root module: what the servers expose and the middleware every call goes through. */
-@Module({ imports: [ServiceModule], middleware: [AccessLog] })
+/** The root module: what the servers expose. Logging, recovery and metadata middleware are built in. */
+@Module({ imports: [ServiceModule] })
 export class AppModule {}

@@ -1,0 +1,75 @@
+import { hostname } from 'node:os';
+import { AppContainer, type Class } from '../container/index.js';
+import { Config } from '../config/index.js';
+import { Logger } from '../log/index.js';
+import { loggingServer, metadataServer, recovery, type Middleware } from '../middleware/index.js';
+import { App } from './app.js';
+import { loadAppConfig, loggerFromConfig } from './app-config.js';
+import { APP_INFO } from './app-info.js';
+import { Hooks } from './hooks.js';
+import { MiddlewareResolver } from './middleware-resolver.js';
+import { DEFAULT_SIGNALS, DEFAULT_STOP_TIMEOUT_MS, type AppInfo, type AppOptions } from './options.js';
+import { buildServers } from './servers.js';
+
+// Outermost first: the access log sees the final error, recovery turns throws into Kratos errors.
+function builtinMiddleware(options: AppOptions, logger: Logger): Middleware[] {
+  const m: Middleware[] = [];
+  const accessLog = options.accessLog !== false;
+  if (accessLog) m.push(loggingServer(logger, options.accessLog || {}));
+  if (options.recovery !== false) m.push(recovery({ logger, exposeMessages: options.recovery?.exposeMessages ?? false, log: !accessLog }));
+  if (options.callMetadata !== false) m.push(metadataServer(options.callMetadata ?? {}));
+  return m;
+}
+
+// Providers may ask for AppInfo before the App object exists; endpoints are read live from it.
+function appInfoView(info: Omit<AppInfo, 'endpoints'>, app: () => App | undefined): AppInfo {
+  return {
+    ...info,
+    get endpoints() {
+      return app()?.endpoints ?? [];
+    },
+  };
+}
+
+/**
+ * Builds an app from its root module: loads and checks the configuration, plans and checks the
+ * dependency graph, builds every singleton (running onInit), and prepares the servers. Call
+ * start() or run() next.
+ */
+export async function createApp(root: Class, options: AppOptions = {}): Promise<App> {
+  const hooks = new Hooks(options.hooks);
+  const info = {
+    id: options.id ?? `${hostname()}-${process.pid}`,
+    name: options.name ?? root.name,
+    version: options.version ?? '',
+    metadata: { ...(options.metadata ?? {}) },
+  };
+  let early: Logger | undefined;
+  const config = await loadAppConfig(options, (err, source) => early?.log('warn', 'msg', 'config reload failed; keeping the previous configuration', 'source', source, 'error', err));
+  early = options.logger ?? loggerFromConfig(config, info);
+  let app: App | undefined;
+  const container = await AppContainer.create(root, {
+    global: [
+      { provide: Logger, useValue: early },
+      { provide: Config, useValue: config },
+      { provide: APP_INFO, useFactory: () => appInfoView(info, () => app) },
+      ...(options.providers ?? []),
+    ],
+    overrides: options.overrides ?? [],
+  });
+  const logger = container.get(Logger);
+  const resolver = new MiddlewareResolver(container);
+  const appMiddleware = [...builtinMiddleware(options, logger), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
+  const servers = await buildServers(container, resolver, appMiddleware, options, logger);
+  app = new App(info, {
+    container,
+    config: container.get(Config),
+    servers,
+    hooks,
+    logger,
+    stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
+    signals: options.signals ?? DEFAULT_SIGNALS,
+    rejections: options.unhandledRejections ?? 'log',
+  });
+  return app;
+}

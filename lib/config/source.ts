@@ -1,0 +1,16 @@
+/** One tree a source contributes, and where it came from (a file path, 'env', ...), for messages. */
+export interface ConfigLayer {
+  tree: Record<string, unknown>;
+  origin: string;
+}
+
+/**
+ * Where configuration comes from (§7): files, the environment, memory, etcd. `load` reads the
+ * current layers; `watch`, when the source can change, calls `onChange` after each change and
+ * returns a function that stops watching.
+ */
+export interface ConfigSource {
+  readonly name: string;
+  load(): Promise<ConfigLayer[]> | ConfigLayer[];
+  watch?(onChange: () => void): Promise<() => void> | (() => void);
+}

@@ -1,0 +1,42 @@
+/** Label name to label value; names missing from a call are recorded as ''. */
+export type Labels = Record<string, string>;
+
+/** A monotonically increasing count, per label set. */
+export interface Counter {
+  /** Adds `value` (default 1) to the series of `labels`. */
+  inc(labels: Labels, value?: number): void;
+}
+
+/** A distribution of observed values (latencies in seconds), per label set. */
+export interface Histogram {
+  /** Records one observation in the series of `labels`. */
+  observe(labels: Labels, value: number): void;
+}
+
+/**
+ * Creates metrics (§9). The framework's middleware depend on this interface only, so the vendor
+ * behind it (Prometheus today) can be swapped without touching them.
+ */
+export interface Meter {
+  /** A counter; asking again for the same name returns the metric made the first time. */
+  counter(name: string, help: string, labelNames: string[]): Counter;
+  /** A histogram with upper bounds `buckets`; the same name again returns the first one. */
+  histogram(name: string, help: string, labelNames: string[], buckets: number[]): Histogram;
+}
+
+/** Kratos' latency buckets in seconds (`DefaultSecondsHistogram`, §6). */
+export const DEFAULT_SECONDS_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
+
+const NOOP_COUNTER: Counter = { inc: () => undefined };
+const NOOP_HISTOGRAM: Histogram = { observe: () => undefined };
+
+/** Records nothing: the default meter, so an app without metrics pays (almost) nothing. */
+export class NoopMeter implements Meter {
+  counter(_name: string, _help: string, _labelNames: string[]): Counter {
+    return NOOP_COUNTER;
+  }
+
+  histogram(_name: string, _help: string, _labelNames: string[], _buckets: number[]): Histogram {
+    return NOOP_HISTOGRAM;
+  }
+}

@@ -1,0 +1,2 @@
+export { loggingServer, loggingClient } from './logging.js';
+export type { LoggingOptions } from './logging.js';

@@ -1,0 +1,82 @@
+import { findKratosError, toKratosError } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
+import type { Context } from '../../transport/index.js';
+import type { Handler, Middleware } from '../types.js';
+
+/** Options of the logging middleware. */
+export interface LoggingOptions {
+  /** Longest `args` value written, in characters. Default 512. */
+  maxArgs?: number;
+}
+
+function isStream(v: unknown): v is AsyncIterable<unknown> {
+  return typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
+}
+
+/** The request as logged: its redact() if it has one, else JSON, truncated. */
+function argsOf(req: unknown, max: number): string {
+  if (isStream(req)) return '<stream>';
+  const r = req as { redact?: () => unknown } | null;
+  let text: string;
+  try {
+    const v = typeof r?.redact === 'function' ? r.redact() : req;
+    text = typeof v === 'string' ? v : (JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `<${x.length} bytes>` : typeof x === 'bigint' ? String(x) : x)) ?? '');
+  } catch {
+    text = String(req);
+  }
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+function record(logger: Logger, kind: 'server' | 'client', ctx: Context, args: string, start: number, err: unknown): void {
+  const latency = (performance.now() - start) / 1000;
+  if (err === undefined) {
+    logger.log('info', 'kind', kind, 'component', ctx.kind, 'operation', ctx.operation, 'args', args, 'code', 200, 'reason', '', 'stack', '', 'latency', latency);
+    return;
+  }
+  const e = toKratosError(err);
+  // For an error recovery replaced, the stack worth reading is the original's.
+  const origin = findKratosError(err) === e && e.cause instanceof Error ? e.cause : err;
+  const stack = origin instanceof Error ? (origin.stack ?? String(origin)) : String(origin);
+  logger.log('error', 'kind', kind, 'component', ctx.kind, 'operation', ctx.operation, 'args', args, 'code', e.code, 'reason', e.reason, 'stack', stack, 'latency', latency);
+}
+
+// A streamed reply is logged when the stream ends, so one call makes one line.
+async function* logAtEnd(stream: AsyncIterable<unknown>, done: (err: unknown) => void): AsyncIterable<unknown> {
+  try {
+    yield* stream;
+  } catch (err) {
+    done(err);
+    throw err;
+  }
+  done(undefined);
+}
+
+function logging(kind: 'server' | 'client', logger: Logger, options: LoggingOptions): Middleware {
+  const max = options.maxArgs ?? 512;
+  return (next: Handler): Handler => async (req, ctx) => {
+    // Off the hot path when nothing would be written.
+    if (!logger.enabled('error')) return next(req, ctx);
+    const start = performance.now();
+    const args = logger.enabled('info') ? argsOf(req, max) : '';
+    let reply: unknown;
+    try {
+      reply = await next(req, ctx);
+    } catch (err) {
+      record(logger, kind, ctx, args, start, err);
+      throw err;
+    }
+    if (isStream(reply)) return logAtEnd(reply, (err) => (err !== undefined || logger.enabled('info') ? record(logger, kind, ctx, args, start, err) : undefined));
+    if (logger.enabled('info')) record(logger, kind, ctx, args, start, undefined);
+    return reply;
+  };
+}
+
+/** Server middleware (§6): one line per call with kind, component, operation, args, code, reason, stack, latency. */
+export function loggingServer(logger: Logger, options: LoggingOptions = {}): Middleware {
+  return logging('server', logger, options);
+}
+
+/** Client middleware (§6): the same line for outgoing calls. */
+export function loggingClient(logger: Logger, options: LoggingOptions = {}): Middleware {
+  return logging('client', logger, options);
+}

@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Metadata } from '../../../lib/call-metadata/index.js';
+import { notFound } from '../../../lib/errors/index.js';
+import { Logger, NoopLogger, type Level } from '../../../lib/log/index.js';
+import { loggingServer, recovery, type Handler } from '../../../lib/middleware/index.js';
+import { MapHeader, type Context } from '../../../lib/transport/index.js';
+
+class Capture extends Logger {
+  readonly records: Record<string, unknown>[] = [];
+  log(level: Level, ...kv: unknown[]): void {
+    const r: Record<string, unknown> = { level };
+    for (let i = 0; i < kv.length; i += 2) r[String(kv[i])] = kv[i + 1];
+    this.records.push(r);
+  }
+}
+
+const ctx: Context = {
+  kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(),
+  signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
+};
+
+describe('loggingServer', () => {
+  it('should write one info line with the Kratos fields for a success', async () => {
+    const log = new Capture();
+    await loggingServer(log)(async () => ({ ok: 1 }))({ name: 'x' }, ctx);
+    const [r] = log.records;
+    assert.deepEqual(Object.keys(r ?? {}), ['level', 'kind', 'component', 'operation', 'args', 'code', 'reason', 'stack', 'latency']);
+    assert.equal(r?.['level'], 'info');
+    assert.equal(r?.['kind'], 'server');
+    assert.equal(r?.['component'], 'grpc');
+    assert.equal(r?.['args'], '{"name":"x"}');
+    assert.equal(r?.['code'], 200);
+    assert.equal(typeof r?.['latency'], 'number');
+  });
+
+  it('should write an error line with code, reason and stack', async () => {
+    const log = new Capture();
+    const h: Handler = async () => { throw notFound('USER_NOT_FOUND', 'x'); };
+    await assert.rejects(loggingServer(log)(h)({}, ctx));
+    assert.equal(log.records[0]?.['level'], 'error');
+    assert.equal(log.records[0]?.['code'], 404);
+    assert.equal(log.records[0]?.['reason'], 'USER_NOT_FOUND');
+    assert.match(String(log.records[0]?.['stack']), /USER_NOT_FOUND|KratosError/);
+  });
+
+  it('should log a plain failure once, as 500 UNKNOWN with the original stack, in front of recovery', async () => {
+    const log = new Capture();
+    const h: Handler = async () => { throw new TypeError('db down'); };
+    await assert.rejects(loggingServer(log)(recovery({ logger: log, log: false })(h))({}, ctx));
+    assert.equal(log.records.length, 1);
+    assert.equal(log.records[0]?.['code'], 500);
+    assert.equal(log.records[0]?.['reason'], 'UNKNOWN');
+    assert.match(String(log.records[0]?.['stack']), /TypeError: db down/);
+  });
+
+  it('should use the request redact() and truncate long args', async () => {
+    const log = new Capture();
+    const req = { password: 'p', redact: () => ({ password: '***' }) };
+    await loggingServer(log)(async () => null)(req, ctx);
+    assert.equal(log.records[0]?.['args'], '{"password":"***"}');
+    await loggingServer(log, { maxArgs: 10 })(async () => null)({ long: 'x'.repeat(100) }, ctx);
+    assert.equal(log.records[1]?.['args'], '{"long":"x...');
+  });
+
+  it('should log a stream once, when it ends', async () => {
+    const log = new Capture();
+    const h: Handler = async () => (async function* () { yield 1; yield 2; })();
+    const out = (await loggingServer(log)(h)({}, ctx)) as AsyncIterable<number>;
+    assert.equal(log.records.length, 0);
+    for await (const _ of out) void _;
+    assert.equal(log.records.length, 1);
+  });
+
+  it('should stay out of the way when nothing would be written', async () => {
+    const h: Handler = async () => 'r';
+    assert.equal(await loggingServer(new NoopLogger())(h)({}, ctx), 'r');
+  });
+});
