@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as errors from './errors/index.js';
 
-export { App, createApp, APP_INFO, HOOK_NAMES } from './app/index.js';
+export { App, createApp, APP_INFO, METER, TRACING, HOOK_NAMES } from './app/index.js';
 export type { AppOptions, AppInfo, Hook, HookName, HttpServerConfig, GrpcServerConfig } from './app/index.js';
 export { token, AppContainer } from './container/index.js';
 export type {
@@ -49,3 +49,12 @@ export { errors };
 export { KratosError, FrameworkError, FRAMEWORK_ERRORS } from './errors/index.js';
 export type { FrameworkErrorCode, Status } from './errors/index.js';
 export type { ModuleOptions, ServiceOptions, MiddlewareOptions, MiddlewareEntry } from './metadata/index.js';
+export { PrometheusMeter, NoopMeter, DEFAULT_SECONDS_BUCKETS } from './metrics/index.js';
+export type { Meter, Counter, Histogram } from './metrics/index.js';
+export { createTracing, traceIdValuer, spanIdValuer } from './tracing/index.js';
+export type { Tracing, TracingOptions, TracingExporter } from './tracing/index.js';
+export { HealthRegistry, healthRoutes, metricsRoute } from './health/index.js';
+export type { HealthIndicator, HealthResult } from './health/index.js';
+export { metricsServer, metricsClient, tracingServer, tracingClient } from './middleware/index.js';
+export { MemoryRegistry, EtcdRegistry } from './registry/index.js';
+export type { ServiceInstance, Registrar, Discovery, Watcher, EtcdRegistryOptions } from './registry/index.js';

@@ -22,6 +22,8 @@ export class App implements AppInfo {
   readonly metadata: Readonly<Record<string, string>>;
   readonly #container: AppContainer;
   readonly #config: Config;
+  readonly #readiness: (ready: boolean) => void;
+  readonly #closers: (() => Promise<void>)[];
   readonly #servers: Server[];
   readonly #hooks: Hooks;
   readonly #logger: Logger;
@@ -50,7 +52,9 @@ export class App implements AppInfo {
     this.#http = parts.servers.http;
     this.#grpc = parts.servers.grpc;
     this.#health = parts.servers.health;
-    this.#servers = [parts.servers.http, parts.servers.grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined);
+    this.#servers = [...[parts.servers.http, parts.servers.grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined), ...parts.extraServers];
+    this.#readiness = parts.readiness;
+    this.#closers = parts.closers;
     this.#hooks = parts.hooks;
     this.#logger = parts.logger;
     this.#stopTimeout = parts.stopTimeout;
@@ -98,6 +102,7 @@ export class App implements AppInfo {
       this.#state = 'running';
       for (const e of this.#endpoints) this.#logger.info(`server listening on ${e}`);
       await this.#hooks.run('afterStart', this);
+      this.#readiness(true);
     } catch (err) {
       await this.stop().catch((e: unknown) => this.#logger.error('stop after failed start failed', 'error', e));
       throw err;
@@ -124,6 +129,8 @@ export class App implements AppInfo {
         errors.push(err);
       }
     };
+    // Unready first, so load balancers stop sending before anything drains.
+    this.#readiness(false);
     if (wasStarted) {
       await step(() => this.#hooks.run('beforeStop', this));
       const deadline = Date.now() + this.#stopTimeout;
@@ -133,6 +140,7 @@ export class App implements AppInfo {
     }
     await step(() => this.#container.destroy());
     await step(() => this.#config.close());
+    for (const close of this.#closers) await step(close);
     process.off('unhandledRejection', this.#onRejection);
     this.#state = 'stopped';
     if (errors.length > 0) throw errors[0];
@@ -164,6 +172,12 @@ export class App implements AppInfo {
 export interface AppParts {
   container: AppContainer;
   config: Config;
+  /** Servers beyond HTTP and gRPC (an admin server for /metrics). */
+  extraServers: Server[];
+  /** Told true once the app serves, false as soon as it starts to stop (/readyz). */
+  readiness: (ready: boolean) => void;
+  /** Run last on stop (metrics, tracing exporters). */
+  closers: (() => Promise<void>)[];
   servers: Servers;
   hooks: Hooks;
   logger: Logger;

@@ -6,19 +6,33 @@ import { loggingServer, metadataServer, recovery, type Middleware } from '../mid
 import { App } from './app.js';
 import { loadAppConfig, loggerFromConfig } from './app-config.js';
 import { APP_INFO } from './app-info.js';
+import { buildObservability, indicatorsOf, type Observability } from './observability.js';
+import { METER, TRACING } from './tokens.js';
+import { HealthRegistry } from '../health/index.js';
+import { HttpServer } from '../transport/http/index.js';
 import { Hooks } from './hooks.js';
 import { MiddlewareResolver } from './middleware-resolver.js';
 import { DEFAULT_SIGNALS, DEFAULT_STOP_TIMEOUT_MS, type AppInfo, type AppOptions } from './options.js';
 import { buildServers } from './servers.js';
 
-// Outermost first: the access log sees the final error, recovery turns throws into Kratos errors.
-function builtinMiddleware(options: AppOptions, logger: Logger): Middleware[] {
-  const m: Middleware[] = [];
+// Outermost first: the span covers everything (so log lines carry its trace id), the access log sees
+// the final error, recovery turns throws into Kratos errors before metrics count them.
+function builtinMiddleware(options: AppOptions, logger: Logger, obs: Observability): Middleware[] {
+  const m: Middleware[] = [...obs.tracingMiddleware];
   const accessLog = options.accessLog !== false;
   if (accessLog) m.push(loggingServer(logger, options.accessLog || {}));
   if (options.recovery !== false) m.push(recovery({ logger, exposeMessages: options.recovery?.exposeMessages ?? false, log: !accessLog }));
+  m.push(...obs.metricsMiddleware);
   if (options.callMetadata !== false) m.push(metadataServer(options.callMetadata ?? {}));
   return m;
+}
+
+// With `metrics.addr`, /metrics moves to a server of its own (an admin port scrapers reach).
+function adminServer(obs: Observability, logger: Logger): HttpServer | undefined {
+  if (obs.adminAddr === undefined) return undefined;
+  const s = new HttpServer({ addr: obs.adminAddr, timeout: 0, logger });
+  for (const r of obs.adminRoutes) s.route(r);
+  return s;
 }
 
 // Providers may ask for AppInfo before the App object exists; endpoints are read live from it.
@@ -46,21 +60,27 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   };
   let early: Logger | undefined;
   const config = await loadAppConfig(options, (err, source) => early?.log('warn', 'msg', 'config reload failed; keeping the previous configuration', 'source', source, 'error', err));
-  early = options.logger ?? loggerFromConfig(config, info);
+  const obs = buildObservability(options, config, info);
+  early = options.logger ?? loggerFromConfig(config, info, obs.logFields);
   let app: App | undefined;
   const container = await AppContainer.create(root, {
     global: [
       { provide: Logger, useValue: early },
       { provide: Config, useValue: config },
       { provide: APP_INFO, useFactory: () => appInfoView(info, () => app) },
+      { provide: METER, useValue: obs.meter },
+      { provide: TRACING, useValue: obs.tracing },
+      ...(obs.health === undefined ? [] : [{ provide: HealthRegistry, useValue: obs.health }]),
       ...(options.providers ?? []),
     ],
     overrides: options.overrides ?? [],
   });
   const logger = container.get(Logger);
   const resolver = new MiddlewareResolver(container);
-  const appMiddleware = [...builtinMiddleware(options, logger), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
-  const servers = await buildServers(container, resolver, appMiddleware, options, logger);
+  const appMiddleware = [...builtinMiddleware(options, logger, obs), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
+  const servers = await buildServers(container, resolver, appMiddleware, options, logger, obs.routes);
+  for (const indicator of indicatorsOf(container.singletons())) obs.health?.add(indicator);
+  const admin = adminServer(obs, logger);
   app = new App(info, {
     container,
     config: container.get(Config),
@@ -70,6 +90,9 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
     stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
     signals: options.signals ?? DEFAULT_SIGNALS,
     rejections: options.unhandledRejections ?? 'log',
+    extraServers: admin === undefined ? [] : [admin],
+    readiness: (ready) => obs.health?.setReady(ready),
+    closers: [() => obs.close()],
   });
   return app;
 }

@@ -4,6 +4,7 @@ import type { MiddlewareEntry } from '../metadata/index.js';
 import type { ConfigSource } from '../config/index.js';
 import type { StandardSchemaV1 } from '../internal/index.js';
 import type { LoggingOptions, MetadataServerOptions } from '../middleware/index.js';
+import type { TracingExporter } from '../tracing/index.js';
 import type { CodecRegistry } from '../encoding/index.js';
 
 /** An application hook; receives the app. */
@@ -86,6 +87,12 @@ export interface AppOptions {
   logger?: Logger;
   /** The built-in logging middleware (§6, on by default): one line per call. */
   accessLog?: false | LoggingOptions;
+  /** Prometheus metrics and `/metrics` (on by default; config `metrics.*`). `runtime: false` skips process/Node metrics. */
+  metrics?: false | { runtime?: boolean };
+  /** OpenTelemetry tracing (on by default, sampler off unless `sampleRatio`; config `trace.*`). */
+  tracing?: false | { exporter?: TracingExporter; endpoint?: string; sampleRatio?: number };
+  /** `/healthz` and `/readyz` (on by default; config `health.enabled`). */
+  health?: false;
   /** Middleware for every operation, outermost first, after the built-ins and before module middleware. */
   middleware?: MiddlewareEntry[];
   /**

@@ -4,7 +4,7 @@ import type { Logger } from '../log/index.js';
 import type { Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, reflectionServices } from '../transport/grpc/index.js';
-import { HttpServer, protoRoutes } from '../transport/http/index.js';
+import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { DEFAULT_GRPC_ADDR, DEFAULT_HTTP_ADDR, DEFAULT_HTTP_TIMEOUT_MS, type AppOptions } from './options.js';
 import { bindProtoServices, defaultProtoRoots } from './proto-services.js';
@@ -25,7 +25,14 @@ function timeoutOf(value: unknown, key: string): number {
  * Builds the HTTP server (plain routes and google.api.http routes of proto services) and, when the
  * app has proto services or asks for one, the gRPC server with health and reflection.
  */
-export async function buildServers(container: AppContainer, resolver: MiddlewareResolver, middleware: Middleware[], options: AppOptions, logger: Logger): Promise<Servers> {
+export async function buildServers(
+  container: AppContainer,
+  resolver: MiddlewareResolver,
+  middleware: Middleware[],
+  options: AppOptions,
+  logger: Logger,
+  extraRoutes: HttpRoute[] = [],
+): Promise<Servers> {
   const config = container.get(Config);
   const loader = new ProtoLoader({ includeDirs: options.protoPaths ?? [] });
   const bound = await bindProtoServices(container, resolver, middleware, loader, defaultProtoRoots(options.protoPaths));
@@ -40,7 +47,7 @@ export async function buildServers(container: AppContainer, resolver: Middleware
       ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
       ...(cfg.codecs === undefined ? {} : { codecs: cfg.codecs }),
     });
-    for (const route of buildHttpRoutes(container, resolver, middleware)) http.route(route);
+    for (const route of [...extraRoutes, ...buildHttpRoutes(container, resolver, middleware)]) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);
   }
   // A gRPC server only serves proto services; with none there is nothing to listen for.

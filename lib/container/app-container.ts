@@ -55,6 +55,11 @@ export class AppContainer {
     return this.#graph.root;
   }
 
+  /** Every distinct singleton built at boot, in dependency order. */
+  singletons(): unknown[] {
+    return this.#instances.map((i) => i.value);
+  }
+
   has(token: ProviderToken): boolean {
     return this.#graph.defs.has(token);
   }

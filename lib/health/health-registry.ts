@@ -90,8 +90,8 @@ export class HealthRegistry {
   async #check(indicator: HealthIndicator): Promise<HealthResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<HealthResult>((resolve) => {
+      // Not unref'd: a caller awaiting the report must get it even if nothing else keeps the loop alive.
       timer = setTimeout(() => resolve(down(`timed out after ${this.#timeoutMs} ms`)), this.#timeoutMs);
-      timer.unref();
     });
     try {
       const result = await Promise.race([Promise.resolve().then(() => indicator.check()), timeout]);

@@ -183,6 +183,10 @@ export class HttpServer implements Server {
   }
 
   #encode(route: HttpRoute, reply: unknown, req: IncomingMessage): { contentType: string; bytes: Buffer } | undefined {
+    if (route.raw === true) {
+      const r = reply as { contentType: string; body: string | Buffer };
+      return { contentType: r.contentType, bytes: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body) };
+    }
     const codec = this.#codecs.forAccept(req.headers.accept);
     if (route.reply === undefined) {
       if (reply === undefined || reply === null) return undefined;

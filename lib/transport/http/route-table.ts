@@ -31,6 +31,8 @@ export interface HttpRoute {
   reply?: { type: protobuf.Type | undefined; field?: string[] | undefined; toPlain?: ((value: unknown) => unknown) | undefined };
   /** Runs instead of `handler` when binding fails, so the error passes through the middleware chain. */
   onBindError?: Handler;
+  /** The handler returns `{ contentType, body }` to send as it is (the Prometheus text format, files). */
+  raw?: boolean;
 }
 
 /** A route as matched: the route and its decoded path parameters. */

@@ -134,3 +134,18 @@ describe('tracingServer', () => {
     });
   });
 });
+
+describe('tracingClient', () => {
+  describe('when called outside any span', () => {
+    it('should start a root CLIENT span and inject it; a failure marks it ERROR', async () => {
+      const out = context('http', 'client', '/a.B/C');
+      await assert.rejects(tracingClient(tracing)(async () => { throw notFound('GONE', 'gone'); })({}, out));
+      const [span] = finished();
+      assert.equal(span?.kind, SpanKind.CLIENT);
+      assert.equal(span.parentSpanContext, undefined);
+      assert.equal(span.status.code, SpanStatusCode.ERROR);
+      assert.equal(span.attributes['rpc.status_code'], 404);
+      assert.equal(out.requestHeader.get('traceparent'), `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+    });
+  });
+});

@@ -1,0 +1,142 @@
+import { Etcd3, type Lease, type IOptions } from 'etcd3';
+import { FrameworkError } from '../errors/index.js';
+import { NoopLogger, type Logger } from '../log/index.js';
+import type { Discovery, Registrar, ServiceInstance, Watcher } from './registry.js';
+
+/** Options of {@link EtcdRegistry}. */
+export interface EtcdRegistryOptions {
+  /** etcd endpoints, or an existing client (not closed by us). */
+  endpoints?: string | string[];
+  client?: Etcd3;
+  /** Key prefix. Default `/microservices` (Kratos'). */
+  namespace?: string;
+  /** Lease TTL in seconds; an instance that stops renewing disappears after it. Default 15. */
+  ttl?: number;
+  /** Etcd client options (auth, TLS, dial timeout). */
+  clientOptions?: Omit<IOptions, 'hosts'>;
+  logger?: Logger;
+}
+
+const MAX_BACKOFF_MS = 8000;
+
+/**
+ * The etcd registry (§11): key `/{namespace}/{name}/{id}` holding the instance as JSON (Kratos' layout,
+ * so Go Kratos services discover kratos-ts services and the other way round), under a lease kept alive
+ * in the background. When the lease is lost (etcd restarted, network cut) the instance registers again
+ * with backoff; deregister revokes the lease, which deletes the key.
+ */
+export class EtcdRegistry implements Registrar, Discovery {
+  readonly #client: Etcd3;
+  readonly #owned: boolean;
+  readonly #ns: string;
+  readonly #ttl: number;
+  readonly #logger: Logger;
+  readonly #leases = new Map<string, { lease: Lease; stopped: boolean }>();
+
+  constructor(options: EtcdRegistryOptions = {}) {
+    if (options.client === undefined && options.endpoints === undefined) {
+      throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'EtcdRegistry needs `endpoints` or `client`');
+    }
+    this.#client = options.client ?? new Etcd3({ hosts: options.endpoints as string | string[], ...(options.clientOptions ?? {}) });
+    this.#owned = options.client === undefined;
+    this.#ns = (options.namespace ?? '/microservices').replace(/\/$/, '');
+    this.#ttl = options.ttl ?? 15;
+    this.#logger = options.logger ?? new NoopLogger();
+  }
+
+  #key(i: ServiceInstance): string {
+    return `${this.#ns}/${i.name}/${i.id}`;
+  }
+
+  async register(instance: ServiceInstance): Promise<void> {
+    const key = this.#key(instance);
+    await this.#leases.get(key)?.lease.revoke().catch(() => undefined);
+    const entry = { lease: this.#client.lease(this.#ttl, { autoKeepAlive: true }), stopped: false };
+    this.#leases.set(key, entry);
+    await entry.lease.put(key).value(JSON.stringify(instance));
+    entry.lease.on('lost', (err: Error) => {
+      if (entry.stopped) return;
+      this.#logger.log('warn', 'msg', 'registry lease lost; registering again', 'key', key, 'error', err.message);
+      void this.#reregister(instance, entry);
+    });
+  }
+
+  async #reregister(instance: ServiceInstance, old: { stopped: boolean }): Promise<void> {
+    for (let attempt = 0; !old.stopped; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt)));
+      if (old.stopped) return;
+      try {
+        await this.register(instance);
+        this.#logger.log('info', 'msg', 'registered again', 'key', this.#key(instance));
+        return;
+      } catch (err) {
+        this.#logger.log('warn', 'msg', 'register failed; retrying', 'key', this.#key(instance), 'error', (err as Error).message);
+      }
+    }
+  }
+
+  async deregister(instance: ServiceInstance): Promise<void> {
+    const key = this.#key(instance);
+    const entry = this.#leases.get(key);
+    this.#leases.delete(key);
+    if (entry === undefined) return;
+    entry.stopped = true;
+    await entry.lease.revoke();
+  }
+
+  async getService(name: string): Promise<ServiceInstance[]> {
+    const all = await this.#client.getAll().prefix(`${this.#ns}/${name}/`).strings();
+    const out: ServiceInstance[] = [];
+    for (const v of Object.values(all)) {
+      try {
+        const i = JSON.parse(v) as ServiceInstance;
+        if (i.name === name) out.push({ ...i, metadata: i.metadata ?? {}, endpoints: i.endpoints ?? [] });
+      } catch {
+        // A value that is not an instance is someone else's key: skip it.
+      }
+    }
+    return out;
+  }
+
+  async watch(name: string): Promise<Watcher> {
+    const watcher = await this.#client.watch().prefix(`${this.#ns}/${name}/`).create();
+    let first = true;
+    let changed = false;
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const onChange = (): void => {
+      changed = true;
+      wake?.();
+    };
+    watcher.on('put', onChange).on('delete', onChange).on('connected', onChange);
+    watcher.on('error', () => undefined);
+    return {
+      next: async () => {
+        if (first) {
+          first = false;
+          const now = await this.getService(name);
+          if (now.length > 0) return now;
+        }
+        while (!changed && !stopped) await new Promise<void>((r) => (wake = r));
+        changed = false;
+        if (stopped) return [];
+        return this.getService(name);
+      },
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await watcher.cancel();
+      },
+    };
+  }
+
+  /** Stops keepalives and closes the client we made. */
+  async close(): Promise<void> {
+    for (const e of this.#leases.values()) {
+      e.stopped = true;
+      e.lease.release();
+    }
+    this.#leases.clear();
+    if (this.#owned) this.#client.close();
+  }
+}
