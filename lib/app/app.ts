@@ -23,6 +23,7 @@ export class App implements AppInfo {
   readonly #container: AppContainer;
   readonly #config: Config;
   readonly #readiness: (ready: boolean) => void;
+  readonly #drainDelay: number;
   readonly #closers: (() => Promise<void>)[];
   readonly #servers: Server[];
   readonly #hooks: Hooks;
@@ -54,6 +55,7 @@ export class App implements AppInfo {
     this.#health = parts.servers.health;
     this.#servers = [...[parts.servers.http, parts.servers.grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined), ...parts.extraServers];
     this.#readiness = parts.readiness;
+    this.#drainDelay = parts.drainDelay;
     this.#closers = parts.closers;
     this.#hooks = parts.hooks;
     this.#logger = parts.logger;
@@ -133,6 +135,7 @@ export class App implements AppInfo {
     this.#readiness(false);
     if (wasStarted) {
       await step(() => this.#hooks.run('beforeStop', this));
+      if (this.#drainDelay > 0) await new Promise((r) => setTimeout(r, this.#drainDelay));
       const deadline = Date.now() + this.#stopTimeout;
       await step(async () => void (await Promise.all(this.#servers.map((s) => s.stop(deadline)))));
       await step(() => this.#hooks.run('afterStop', this));
@@ -178,6 +181,7 @@ export interface AppParts {
   readiness: (ready: boolean) => void;
   /** Run last on stop (metrics, tracing exporters). */
   closers: (() => Promise<void>)[];
+  drainDelay: number;
   servers: Servers;
   hooks: Hooks;
   logger: Logger;

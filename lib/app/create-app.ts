@@ -93,6 +93,7 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
     extraServers: admin === undefined ? [] : [admin],
     readiness: (ready) => obs.health?.setReady(ready),
     closers: [() => obs.close()],
+    drainDelay: options.drainDelay ?? 0,
   });
   return app;
 }

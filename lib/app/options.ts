@@ -112,6 +112,11 @@ export interface AppOptions {
   hooks?: Partial<Record<HookName, Hook | Hook[]>>;
   /** How long servers may drain on stop, ms. Default: 10 000. */
   stopTimeout?: number;
+  /**
+   * How long to keep serving after /readyz turns unready and before servers stop accepting, ms, so
+   * load balancers notice first (a Kubernetes preStop delay). Default 0.
+   */
+  drainDelay?: number;
   /** Signals that make run() stop the app. Default: SIGTERM, SIGQUIT, SIGINT. */
   signals?: NodeJS.Signals[];
 }
