@@ -8,6 +8,8 @@ import type { GrpcServer, HealthService } from '../transport/grpc/index.js';
 import type { Hooks } from './hooks.js';
 import type { AppInfo } from './options.js';
 import type { Servers } from './servers.js';
+import type { ServiceInstance } from '../registry/index.js';
+import { withTimeout, type Registration } from './registration.js';
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -24,6 +26,10 @@ export class App implements AppInfo {
   readonly #config: Config;
   readonly #readiness: (ready: boolean) => void;
   readonly #drainDelay: number;
+  readonly #registration: Registration;
+  readonly #registrarTimeout: number;
+  readonly #extra: Server[];
+  #registered = false;
   readonly #closers: (() => Promise<void>)[];
   readonly #servers: Server[];
   readonly #hooks: Hooks;
@@ -56,6 +62,9 @@ export class App implements AppInfo {
     this.#servers = [...[parts.servers.http, parts.servers.grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined), ...parts.extraServers];
     this.#readiness = parts.readiness;
     this.#drainDelay = parts.drainDelay;
+    this.#registration = parts.registration;
+    this.#registrarTimeout = parts.registrarTimeout;
+    this.#extra = parts.extraServers;
     this.#closers = parts.closers;
     this.#hooks = parts.hooks;
     this.#logger = parts.logger;
@@ -84,6 +93,11 @@ export class App implements AppInfo {
     return this.#health;
   }
 
+  /** This instance as the registry sees it (§11). */
+  #instance(): ServiceInstance {
+    return { id: this.id, name: this.name, version: this.version, metadata: { ...this.metadata }, endpoints: [...this.#endpoints] };
+  }
+
   /** A provider's value by token. */
   get<T>(token: ProviderToken<T>): T {
     return this.#container.get(token);
@@ -100,8 +114,11 @@ export class App implements AppInfo {
       await this.#container.start();
       await this.#hooks.run('beforeStart', this);
       await Promise.all(this.#servers.map((s) => s.start()));
-      this.#endpoints = this.#servers.map((s) => s.endpoint());
+      this.#endpoints = this.#servers.filter((s) => !this.#extra.includes(s)).map((s) => s.endpoint());
       this.#state = 'running';
+      const registrar = this.#registration.registrar;
+      if (registrar !== undefined) await withTimeout('register', this.#instance(), this.#registrarTimeout, () => registrar.register(this.#instance()));
+      this.#registered = registrar !== undefined;
       for (const e of this.#endpoints) this.#logger.info(`server listening on ${e}`);
       await this.#hooks.run('afterStart', this);
       this.#readiness(true);
@@ -135,6 +152,10 @@ export class App implements AppInfo {
     this.#readiness(false);
     if (wasStarted) {
       await step(() => this.#hooks.run('beforeStop', this));
+      const registrar = this.#registration.registrar;
+      if (registrar !== undefined && this.#registered) {
+        await step(() => withTimeout('deregister', this.#instance(), this.#registrarTimeout, () => registrar.deregister(this.#instance())));
+      }
       if (this.#drainDelay > 0) await new Promise((r) => setTimeout(r, this.#drainDelay));
       const deadline = Date.now() + this.#stopTimeout;
       await step(async () => void (await Promise.all(this.#servers.map((s) => s.stop(deadline)))));
@@ -143,6 +164,7 @@ export class App implements AppInfo {
     }
     await step(() => this.#container.destroy());
     await step(() => this.#config.close());
+    await step(() => this.#registration.close());
     for (const close of this.#closers) await step(close);
     process.off('unhandledRejection', this.#onRejection);
     this.#state = 'stopped';
@@ -182,6 +204,8 @@ export interface AppParts {
   /** Run last on stop (metrics, tracing exporters). */
   closers: (() => Promise<void>)[];
   drainDelay: number;
+  registration: Registration;
+  registrarTimeout: number;
   servers: Servers;
   hooks: Hooks;
   logger: Logger;

@@ -14,6 +14,7 @@ import { Hooks } from './hooks.js';
 import { MiddlewareResolver } from './middleware-resolver.js';
 import { DEFAULT_SIGNALS, DEFAULT_STOP_TIMEOUT_MS, type AppInfo, type AppOptions } from './options.js';
 import { buildServers } from './servers.js';
+import { registrationFrom } from './registration.js';
 
 // Outermost first: the span covers everything (so log lines carry its trace id), the access log sees
 // the final error, recovery turns throws into Kratos errors before metrics count them.
@@ -81,6 +82,11 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   const servers = await buildServers(container, resolver, appMiddleware, options, logger, obs.routes);
   for (const indicator of indicatorsOf(container.singletons())) obs.health?.add(indicator);
   const admin = adminServer(obs, logger);
+  const registration = registrationFrom(options, config, logger);
+  if (registration.registrar !== undefined) {
+    const r = registration.registrar as { checkHealth?: () => unknown };
+    if (typeof r.checkHealth === 'function') obs.health?.add({ name: 'registry', check: () => r.checkHealth?.() as never });
+  }
   app = new App(info, {
     container,
     config: container.get(Config),
@@ -94,6 +100,8 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
     readiness: (ready) => obs.health?.setReady(ready),
     closers: [() => obs.close()],
     drainDelay: options.drainDelay ?? 0,
+    registration,
+    registrarTimeout: options.registrarTimeout ?? 10_000,
   });
   return app;
 }

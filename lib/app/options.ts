@@ -2,6 +2,7 @@ import type { Provider } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import type { MiddlewareEntry } from '../metadata/index.js';
 import type { ConfigSource } from '../config/index.js';
+import type { Registrar } from '../registry/index.js';
 import type { StandardSchemaV1 } from '../internal/index.js';
 import type { LoggingOptions, MetadataServerOptions } from '../middleware/index.js';
 import type { TracingExporter } from '../tracing/index.js';
@@ -110,6 +111,13 @@ export interface AppOptions {
   overrides?: Provider[];
   /** Application hooks; each may be one function or a list run in order. */
   hooks?: Partial<Record<HookName, Hook | Hook[]>>;
+  /**
+   * Where the app registers itself after its servers listen (§1), and deregisters before they drain.
+   * Default: an EtcdRegistry when config `registry.etcd.endpoints` is set (namespace, ttl beside it).
+   */
+  registrar?: Registrar;
+  /** How long register and deregister may take, ms. Default 10 000 (Kratos). */
+  registrarTimeout?: number;
   /** How long servers may drain on stop, ms. Default: 10 000. */
   stopTimeout?: number;
   /**

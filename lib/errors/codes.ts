@@ -71,6 +71,10 @@ export const FRAMEWORK_ERRORS = {
     description: 'A service class and its proto do not match: an rpc without a handler, an @Rpc without an rpc, a streaming mismatch, or a google.api.http rule naming a missing field.',
     hint: 'Make the @Rpc methods of the class match the rpcs of the .proto, and http rules name fields of the request message.',
   },
+  KRATOS_ERR_REGISTRY: {
+    description: 'Registering or deregistering the app with the service registry failed or took too long.',
+    hint: 'Check that the registry (etcd) is reachable at the configured endpoints, or raise registrarTimeout.',
+  },
 } as const satisfies Record<string, { description: string; hint: string }>;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

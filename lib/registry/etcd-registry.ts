@@ -32,6 +32,7 @@ export class EtcdRegistry implements Registrar, Discovery {
   readonly #ttl: number;
   readonly #logger: Logger;
   readonly #leases = new Map<string, { lease: Lease; stopped: boolean }>();
+  #lost = 0;
 
   constructor(options: EtcdRegistryOptions = {}) {
     if (options.client === undefined && options.endpoints === undefined) {
@@ -56,6 +57,7 @@ export class EtcdRegistry implements Registrar, Discovery {
     await entry.lease.put(key).value(JSON.stringify(instance));
     entry.lease.on('lost', (err: Error) => {
       if (entry.stopped) return;
+      this.#lost++;
       this.#logger.log('warn', 'msg', 'registry lease lost; registering again', 'key', key, 'error', err.message);
       void this.#reregister(instance, entry);
     });
@@ -67,6 +69,7 @@ export class EtcdRegistry implements Registrar, Discovery {
       if (old.stopped) return;
       try {
         await this.register(instance);
+        this.#lost = Math.max(0, this.#lost - 1);
         this.#logger.log('info', 'msg', 'registered again', 'key', this.#key(instance));
         return;
       } catch (err) {
@@ -128,6 +131,11 @@ export class EtcdRegistry implements Registrar, Discovery {
         await watcher.cancel();
       },
     };
+  }
+
+  /** For /readyz: down while a registration is lost and being renewed. */
+  checkHealth(): { status: 'up' | 'down'; details: Record<string, unknown> } {
+    return { status: this.#lost > 0 ? 'down' : 'up', details: { registered: this.#leases.size, lost: this.#lost } };
   }
 
   /** Stops keepalives and closes the client we made. */

@@ -1,8 +1,13 @@
-import { Client, credentials, Metadata, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { FrameworkError, fromGrpcStatus, KratosError } from '../../errors/index.js';
+import { credentials, Metadata, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { fromGrpcStatus, KratosError } from '../../errors/index.js';
 import { chain, metadataClient, type Handler, type MetadataClientOptions, type Middleware } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
+import { unreached } from '../resolver.js';
+import { channelPool } from './channel-pool.js';
+import type { Discovery } from '../../registry/index.js';
+import type { Balancer, NodeFilter } from '../../selector/index.js';
+import type { Logger } from '../../log/index.js';
 import { ProtoLoader } from '../../proto/index.js';
 import { methodDefinition, type GrpcMethodSchema } from './method.js';
 import { MetadataHeader } from './metadata-header.js';
@@ -18,6 +23,15 @@ export interface GrpcClientOptions {
   timeout?: number;
   /** Client middleware, outermost first; runs once per call, streams included. */
   middleware?: Middleware[];
+  /** The registry behind `discovery:///name` endpoints. */
+  discovery?: Discovery;
+  /** How a node is picked per call among discovered instances (default wrr, §11). */
+  balancer?: Balancer;
+  /** Node filters applied on every pick (versionFilter, metadataFilter, custom). */
+  nodeFilters?: NodeFilter[];
+  /** Consistent-hash subset size for large fleets; default 25, 0 for all. */
+  subsetSize?: number;
+  logger?: Logger;
   /** Metadata propagation (§5), on by default. */
   callMetadata?: false | MetadataClientOptions;
   tls?: GrpcClientTls;
@@ -59,6 +73,9 @@ function channelCredentials(tls: GrpcClientTls | undefined, scheme: string): Cha
   return credentials.createSsl(b(tls.ca), b(tls.key), b(tls.cert));
 }
 
+// The address a call last failed on, so a retry goes elsewhere.
+const failedOn = new WeakMap<object, string>();
+
 // A call we cancelled ourselves (deadline, caller's signal) fails with our reason, not CANCELLED.
 function failure(err: ServiceError, ctx: ClientContext): KratosError {
   const reason: unknown = ctx.signal.reason;
@@ -66,11 +83,14 @@ function failure(err: ServiceError, ctx: ClientContext): KratosError {
   return fromGrpcStatus(err);
 }
 
-async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext): AsyncIterable<unknown> {
+async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext, done: (err?: unknown) => void): AsyncIterable<unknown> {
   try {
     for await (const msg of stream) yield msg;
+    done();
   } catch (err) {
-    throw failure(err as ServiceError, ctx);
+    const e = failure(err as ServiceError, ctx);
+    done(e);
+    throw e;
   } finally {
     ctx.done();
   }
@@ -92,33 +112,42 @@ async function pump(input: unknown, call: { write(m: unknown): boolean; end(): v
 export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, options: GrpcClientOptions): GrpcClient {
   const service = 'proto' in target ? new ProtoLoader({ includeDirs: target.includeDirs ?? [] }).serviceSync(target.proto, target.name) : target;
   const endpoint = parseEndpoint(options.endpoint, 'grpc');
-  if (endpoint.scheme === 'discovery') {
-    throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `endpoint ${options.endpoint}: discovery needs a registry (not configured)`);
-  }
   const creds = channelCredentials(options.tls, endpoint.scheme);
   const channelOptions: Record<string, number> = {};
   if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
   if (options.maxSendMessageLength !== undefined) channelOptions['grpc.max_send_message_length'] = options.maxSendMessageLength;
-  const channels = endpoint.addresses.map((a) => new Client(a, creds, channelOptions));
-  let next = 0;
-  const pick = (): Client => channels[next++ % channels.length] as Client;
+  const discovery = options.discovery === undefined ? undefined : {
+    discovery: options.discovery,
+    ...(options.balancer === undefined ? {} : { balancer: options.balancer }),
+    ...(options.nodeFilters === undefined ? {} : { filters: options.nodeFilters }),
+    ...(options.subsetSize === undefined ? {} : { subsetSize: options.subsetSize }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  };
+  const pool = channelPool(endpoint, creds, channelOptions, discovery, options.tls !== undefined || endpoint.scheme === 'grpcs');
   const timeout = options.timeout ?? 2000;
   const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
   const wrap = chain(...builtin, ...(options.middleware ?? []));
-  const client: Record<string, unknown> = { close: () => channels.forEach((c) => c.close()) };
+  const client: Record<string, unknown> = { close: () => pool.close() };
   for (const m of service.methods) {
     const def = methodDefinition(m);
     const invoke: Handler = async (req, context) => {
       const ctx = context as ClientContext;
       const md = (ctx.requestHeader as MetadataHeader).metadata;
       const callOpts: GrpcCallOptions = ctx.deadline === undefined ? {} : { deadline: ctx.deadline };
-      const c = pick();
+      const lease = await pool.acquire(ctx.deadline, failedOn.get(ctx));
+      const c = lease.client;
       const onHeaders = (h: Metadata): void => {
         for (const [k, v] of Object.entries(h.getMap())) ctx.replyHeader.add(k, typeof v === 'string' ? v : v.toString('base64'));
       };
       if (!m.responseStream) {
         return new Promise((resolve, reject) => {
-          const cb = (err: ServiceError | null, reply?: unknown): void => (err ? reject(failure(err, ctx)) : resolve(reply));
+          const cb = (err: ServiceError | null, reply?: unknown): void => {
+            const e = err === null ? undefined : failure(err, ctx);
+            lease.done(e);
+            if (e !== undefined) failedOn.set(ctx, lease.address);
+            if (e === undefined) resolve(reply);
+            else reject(e);
+          };
           const call = m.requestStream
             ? c.makeClientStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts, cb)
             : c.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts, cb);
@@ -133,9 +162,18 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
       call.on('metadata', onHeaders);
       ctx.signal.addEventListener('abort', () => call.cancel(), { once: true });
       if (m.requestStream) pump(req, call as never).catch((err: unknown) => call.destroy(err as Error));
-      return mapErrors(call as ClientReadableStream<unknown>, ctx);
+      return mapErrors(call as ClientReadableStream<unknown>, ctx, lease.done);
     };
-    const handler = wrap(invoke);
+    // A unary call that never reached a server (node gone, refused) is tried once more on another node.
+    const retrying: Handler = m.requestStream || m.responseStream ? invoke : async (req, ctx) => {
+      try {
+        return await invoke(req, ctx);
+      } catch (err) {
+        if (!unreached(err) || ctx.signal.aborted) throw err;
+        return invoke(req, ctx);
+      }
+    };
+    const handler = wrap(retrying);
     client[lowerFirst(m.name)] = (req: unknown, opts: CallOptions = {}) => {
       const request = new MetadataHeader(new Metadata());
       for (const [k, v] of Object.entries(opts.headers ?? {})) for (const x of Array.isArray(v) ? v : [v]) request.add(k, x);

@@ -2,7 +2,11 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type protobuf from 'protobufjs';
 import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
-import { FrameworkError, KratosError } from '../../errors/index.js';
+import { KratosError } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
+import type { Discovery } from '../../registry/index.js';
+import type { Balancer, NodeFilter } from '../../selector/index.js';
+import { noDiscovery, Resolver, unreached } from '../resolver.js';
 import { chain, metadataClient, type Handler, type Middleware, type MetadataClientOptions } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
@@ -22,6 +26,15 @@ export interface HttpClientOptions {
   codecs?: CodecRegistry;
   /** Content-Type of request bodies. Default `application/json`. */
   contentType?: string;
+  /** The registry behind `discovery:///name` endpoints. */
+  discovery?: Discovery;
+  /** How a node is picked per call among discovered instances (default wrr, §11). */
+  balancer?: Balancer;
+  /** Node filters applied on every pick. */
+  nodeFilters?: NodeFilter[];
+  /** Consistent-hash subset size for large fleets; default 25, 0 for all. */
+  subsetSize?: number;
+  logger?: Logger;
   /** TLS for https endpoints: extra CA, client certificate. */
   tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
   userAgent?: string;
@@ -61,23 +74,32 @@ export class HttpClient {
   readonly #userAgent: string;
   readonly #handler: Handler;
   readonly #endpoint: string;
+  readonly #resolver: Resolver | undefined;
   #next = 0;
 
   constructor(options: HttpClientOptions) {
     const ep = parseEndpoint(options.endpoint, 'http');
-    if (ep.scheme === 'discovery') {
-      throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `endpoint ${options.endpoint}: discovery needs a registry (not configured)`);
-    }
     this.#endpoint = options.endpoint;
     this.#addresses = ep.addresses;
-    this.#tls = ep.scheme === 'https';
+    this.#tls = ep.scheme === 'https' || (ep.scheme === 'discovery' && options.tls !== undefined);
+    if (ep.scheme === 'discovery') {
+      if (options.discovery === undefined) throw noDiscovery(options.endpoint);
+      this.#resolver = new Resolver(ep.name, {
+        discovery: options.discovery,
+        schemes: this.#tls ? ['https'] : ['http'],
+        ...(options.balancer === undefined ? {} : { balancer: options.balancer }),
+        ...(options.nodeFilters === undefined ? {} : { filters: options.nodeFilters }),
+        ...(options.subsetSize === undefined ? {} : { subsetSize: options.subsetSize }),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+      });
+    }
     this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#timeout = options.timeout ?? 2000;
     this.#contentType = options.contentType ?? 'application/json';
     this.#userAgent = options.userAgent ?? 'kratos-ts';
     const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
-    this.#handler = chain(...builtin, ...(options.middleware ?? []))((req, ctx) => this.#send(req as Outgoing, ctx as ClientContext));
+    this.#handler = chain(...builtin, ...(options.middleware ?? []))((req, ctx) => this.#sendWithRetry(req as Outgoing, ctx as ClientContext));
   }
 
   /** Sends `body` (if any) to `path` and resolves with the decoded reply; failures reject with a KratosError. */
@@ -91,12 +113,36 @@ export class HttpClient {
     }
   }
 
-  /** Closes idle connections; calls in flight finish. */
+  /** Closes idle connections and stops following the registry; calls in flight finish. */
   close(): void {
+    void this.#resolver?.stop();
     this.#agent.destroy();
   }
 
-  #send(out: Outgoing, ctx: ClientContext): Promise<unknown> {
+  // A request that never reached a server (refused, node gone) is tried once more on another node.
+  async #sendWithRetry(out: Outgoing, ctx: ClientContext): Promise<unknown> {
+    const first = await this.#address(ctx, undefined);
+    try {
+      return await this.#send(out, ctx, first);
+    } catch (err) {
+      if (!unreached(err) || ctx.signal.aborted || (this.#resolver === undefined && this.#addresses.length < 2)) throw err;
+      return this.#send(out, ctx, await this.#address(ctx, first.address));
+    }
+  }
+
+  async #address(ctx: ClientContext, exclude: string | undefined): Promise<{ address: string; done: (err?: unknown) => void }> {
+    const r = this.#resolver;
+    if (r === undefined) {
+      let address = this.#addresses[this.#next++ % this.#addresses.length] as string;
+      if (address === exclude && this.#addresses.length > 1) address = this.#addresses[this.#next++ % this.#addresses.length] as string;
+      return { address, done: () => undefined };
+    }
+    if (r.nodes.length === 0) await r.waitReady(ctx.deadline === undefined ? 10_000 : Math.max(0, ctx.deadline - Date.now()));
+    const { node, done } = r.pick(exclude);
+    return { address: node.address, done: (err) => done({ err }) };
+  }
+
+  #send(out: Outgoing, ctx: ClientContext, target: { address: string; done: (err?: unknown) => void }): Promise<unknown> {
     const codec = this.#codecs.forContentType(out.options.contentType ?? this.#contentType) ?? (this.#codecs.get('json') as Codec);
     const payload = out.body === undefined ? undefined : codec.marshal(out.body, out.options.requestType);
     const headers: Record<string, string | string[]> = { 'user-agent': this.#userAgent, accept: codec.contentType };
@@ -105,9 +151,9 @@ export class HttpClient {
       headers['content-type'] = codec.contentType;
       headers['content-length'] = String(payload.length);
     }
-    const address = this.#addresses[this.#next++ % this.#addresses.length] as string;
+    const address = target.address;
     const send = this.#tls ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
+    const settled = new Promise((resolve, reject) => {
       const req = send(`${this.#tls ? 'https' : 'http'}://${address}${out.path}`, { method: out.method, headers, agent: this.#agent, signal: ctx.signal });
       req.once('error', (err: NodeJS.ErrnoException) => reject(transportError(err, ctx)));
       req.once('response', (res) => {
@@ -122,6 +168,8 @@ export class HttpClient {
       });
       req.end(payload);
     });
+    settled.then(() => target.done(), (err: unknown) => target.done(err));
+    return settled;
   }
 
   #decode(res: IncomingMessage, body: Buffer, type: protobuf.Type | undefined): unknown {

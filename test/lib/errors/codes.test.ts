@@ -23,6 +23,7 @@ describe('FRAMEWORK_ERRORS', () => {
       'KRATOS_ERR_APP_STATE',
       'KRATOS_ERR_PROTO_INVALID',
       'KRATOS_ERR_PROTO_BINDING',
+      'KRATOS_ERR_REGISTRY',
     ]);
   });
 

@@ -1,4 +1,5 @@
-import { Rpc, Service } from 'kratos-ts/decorators';
+import { APP_INFO, type AppInfo, type Context } from 'kratos-ts';
+import { Inject, Rpc, Service } from 'kratos-ts/decorators';
 import { GreeterUsecase } from '../biz/greeter.js';
 
 /**
@@ -7,10 +8,15 @@ import { GreeterUsecase } from '../biz/greeter.js';
  */
 @Service({ proto: 'api/helloworld/v1/greeter.proto', name: 'helloworld.v1.Greeter' })
 export class GreeterService {
-  constructor(private readonly usecase: GreeterUsecase) {}
+  constructor(
+    private readonly usecase: GreeterUsecase,
+    @Inject(APP_INFO) private readonly app: AppInfo,
+  ) {}
 
   @Rpc()
-  async sayHello(req: { name: string }): Promise<{ message: string }> {
+  async sayHello(req: { name: string }, ctx: Context): Promise<{ message: string }> {
+    // Which instance answered: handy behind a load balancer or discovery (samples/registry).
+    ctx.replyHeader.set('x-instance-id', this.app.id);
     return { message: await this.usecase.greet(req.name) };
   }
 }

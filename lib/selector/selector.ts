@@ -1,0 +1,132 @@
+import { FrameworkError, KratosError } from '../errors/index.js';
+import type { NodeFilter } from './filter.js';
+import type { DoneFunc, Node } from './node.js';
+import { P2cPicker } from './p2c-picker.js';
+import type { Picker, PickerState } from './picker.js';
+import { RandomPicker } from './random-picker.js';
+import { WrrPicker } from './wrr-picker.js';
+
+/** Picks one node per call among the nodes discovery last applied (§11 `selector.Selector`). */
+export interface Selector {
+  /**
+   * Replaces the node set. Nodes whose address stays keep their statistics (unlike Kratos, which
+   * resets all, §15b.9); the first node wins when an address appears twice.
+   */
+  apply(nodes: Node[]): void;
+  /**
+   * Picks a node after `filters`; throws the 503 `NO_AVAILABLE_NODE` KratosError when none is left.
+   * The returned done() must be called when the call ends (it feeds latency/errors back). Calls in
+   * flight keep working after apply() replaced their node.
+   */
+  select(filters?: NodeFilter[]): { node: Node; done: DoneFunc };
+  /** The current node set, in apply() order. */
+  readonly nodes: readonly Node[];
+}
+
+/** The balancing algorithms of §11. */
+export type Balancer = 'wrr' | 'random' | 'p2c';
+
+/** Hooks for deterministic tests; production code leaves both unset. */
+export interface SelectorOptions {
+  /** Monotonic time in milliseconds. Default `performance.now`. */
+  clock?: () => number;
+  /** A number in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+const BALANCERS: readonly Balancer[] = ['wrr', 'random', 'p2c'];
+
+/**
+ * A selector with the given balancer (default `wrr`, as Kratos' global selector). Throws
+ * `KRATOS_ERR_OPTIONS_INVALID` for an unknown balancer or a non-function clock/random.
+ */
+export function createSelector(balancer: Balancer = 'wrr', options: SelectorOptions = {}): Selector {
+  if (!BALANCERS.includes(balancer)) {
+    throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `selector balancer is ${JSON.stringify(balancer)}; expected one of ${BALANCERS.join(', ')}`);
+  }
+  for (const key of ['clock', 'random'] as const) {
+    const value: unknown = options[key];
+    if (value !== undefined && typeof value !== 'function') {
+      throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `selector option ${key} must be a function returning a number, got ${typeof value}`);
+    }
+  }
+  const clock = options.clock ?? (() => performance.now());
+  const random = options.random ?? Math.random;
+  switch (balancer) {
+    case 'random':
+      return new DefaultSelector(new RandomPicker(random));
+    case 'p2c':
+      return new DefaultSelector(new P2cPicker(clock, random));
+    default:
+      return new DefaultSelector(new WrrPicker());
+  }
+}
+
+/** The error select() throws when no node is left: Kratos' `ErrNoAvailable`. */
+function noAvailableNode(): KratosError {
+  return new KratosError(503, 'NO_AVAILABLE_NODE', 'no available node');
+}
+
+/** Node-set bookkeeping shared by every algorithm: states by address, filters, the 503. */
+class DefaultSelector<TState extends PickerState> implements Selector {
+  readonly #picker: Picker<TState>;
+  #nodes: readonly Node[] = Object.freeze([]);
+  // Parallel to #nodes, so the unfiltered path hands the picker this array as is, with no copy.
+  #states: TState[] = [];
+  #byAddress = new Map<string, TState>();
+
+  constructor(picker: Picker<TState>) {
+    this.#picker = picker;
+  }
+
+  get nodes(): readonly Node[] {
+    return this.#nodes;
+  }
+
+  apply(nodes: Node[]): void {
+    const byAddress = new Map<string, TState>();
+    const kept: Node[] = [];
+    const states: TState[] = [];
+    for (const node of nodes) {
+      if (byAddress.has(node.address)) continue;
+      let state = this.#byAddress.get(node.address);
+      if (state === undefined) state = this.#picker.create(node);
+      else this.#picker.refresh(state, node);
+      byAddress.set(node.address, state);
+      kept.push(node);
+      states.push(state);
+    }
+    // Dropped addresses simply fall out of the map; their in-flight done() still updates the
+    // detached state, which is harmless and keeps done() safe to call.
+    this.#byAddress = byAddress;
+    this.#states = states;
+    this.#nodes = Object.freeze(kept);
+  }
+
+  select(filters?: NodeFilter[]): { node: Node; done: DoneFunc } {
+    if (filters === undefined || filters.length === 0) {
+      if (this.#states.length === 0) throw noAvailableNode();
+      return this.#picker.pick(this.#states);
+    }
+    let candidates: Node[] = [...this.#nodes];
+    for (const filter of filters) candidates = filter(candidates);
+    const states = this.#statesOf(candidates);
+    if (states.length === 0) throw noAvailableNode();
+    return this.#picker.pick(states);
+  }
+
+  // Filters return Node objects; map them back to the states of this selector. Nodes it does not
+  // know (a filter inventing one) are dropped rather than picked without statistics, and a node a
+  // filter repeats counts once, so it cannot double its share.
+  #statesOf(candidates: readonly Node[]): TState[] {
+    const states: TState[] = [];
+    const seen = new Set<TState>();
+    for (const node of candidates) {
+      const state = this.#byAddress.get(node.address);
+      if (state === undefined || seen.has(state)) continue;
+      seen.add(state);
+      states.push(state);
+    }
+    return states;
+  }
+}
