@@ -7,6 +7,7 @@ import type { StandardSchemaV1 } from '../internal/index.js';
 import type { LoggingOptions, MetadataServerOptions } from '../middleware/index.js';
 import type { TracingExporter } from '../tracing/index.js';
 import type { CodecRegistry } from '../encoding/index.js';
+import type { HttpFilter } from '../transport/http/index.js';
 
 /** An application hook; receives the app. */
 export type Hook = (app: AppInfo) => void | Promise<void>;
@@ -37,6 +38,14 @@ export interface HttpServerConfig {
   tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
   /** Codecs for bodies and replies; default json, proto, form, yaml, xml (register your own on `defaultCodecs()`). */
   codecs?: CodecRegistry;
+  /** Largest request head, bytes (431 beyond). Default 16 KiB. */
+  maxHeaderSize?: number;
+  /** Time to send the request head, ms (slowloris guard). Default 10 000. */
+  headersTimeout?: number;
+  /** Time to send a whole request, ms. Default 30 000. */
+  requestTimeout?: number;
+  /** Filters before routing, e.g. `cors({ origins: ['https://app.example.com'] })`. */
+  filters?: HttpFilter[];
 }
 
 /** Options of the gRPC server. */

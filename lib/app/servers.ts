@@ -46,6 +46,10 @@ export async function buildServers(
       ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
       ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
       ...(cfg.codecs === undefined ? {} : { codecs: cfg.codecs }),
+      ...(cfg.maxHeaderSize === undefined ? {} : { maxHeaderSize: cfg.maxHeaderSize }),
+      ...(cfg.headersTimeout === undefined ? {} : { headersTimeout: cfg.headersTimeout }),
+      ...(cfg.requestTimeout === undefined ? {} : { requestTimeout: cfg.requestTimeout }),
+      ...(cfg.filters === undefined ? {} : { filters: cfg.filters }),
     });
     for (const route of [...extraRoutes, ...buildHttpRoutes(container, resolver, middleware)]) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);

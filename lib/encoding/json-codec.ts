@@ -3,7 +3,7 @@ import type { Codec } from './codec.js';
 import { codecError, errorMessage } from './errors.js';
 import { fromProtoJson, toProtoJson } from './proto-json.js';
 import { isUnsafeKey, mentionsUnsafeKey } from './safe-keys.js';
-import { bodyText } from './text.js';
+import { bodyText, checkDepth } from './text.js';
 
 function dropUnsafeKeys(key: string, value: unknown): unknown {
   return isUnsafeKey(key) ? undefined : value;
@@ -11,6 +11,7 @@ function dropUnsafeKeys(key: string, value: unknown): unknown {
 
 /** JSON.parse that never yields `__proto__`-style keys; the reviver only runs when one could be there. */
 export function parseJson(text: string): unknown {
+  checkDepth(text);
   try {
     return mentionsUnsafeKey(text) ? JSON.parse(text, dropUnsafeKeys) : JSON.parse(text);
   } catch (err) {

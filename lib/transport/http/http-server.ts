@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import Koa from 'koa';
 import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
 import { FrameworkError, KratosError, toKratosError } from '../../errors/index.js';
@@ -11,7 +12,7 @@ import type { Server } from '../server.js';
 import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
-import { errorBody, httpStatus, writeReply } from './reply.js';
+import { errorBody, errorBodyText, httpStatus, writeReply } from './reply.js';
 import { RouteTable, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
 
 /** Options of {@link HttpServer}. */
@@ -28,7 +29,18 @@ export interface HttpServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
   /** Codecs for request bodies (by Content-Type) and replies (by Accept). Default: json, proto, form, yaml, xml. */
   codecs?: CodecRegistry;
+  /** Largest request head (request line and headers), bytes; beyond it 431. Default 16 KiB. */
+  maxHeaderSize?: number;
+  /** Time a client has to send the request head, ms (slowloris guard). Default 10 000. */
+  headersTimeout?: number;
+  /** Time a client has to send a whole request, ms. Default 30 000. */
+  requestTimeout?: number;
+  /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
+  filters?: HttpFilter[];
 }
+
+/** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
+export type HttpFilter = Koa.Middleware;
 
 export const DEFAULT_HTTP_OPTIONS = { addr: '0.0.0.0:0', timeout: 1000, bodyLimit: 1 << 20 } as const;
 
@@ -49,6 +61,8 @@ export class HttpServer implements Server {
   readonly #deadlines = new DeadlineQueue();
   readonly #codecs: CodecRegistry;
   readonly #json: Codec;
+  readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
+  readonly #filters: HttpFilter[];
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -66,6 +80,12 @@ export class HttpServer implements Server {
     this.#tls = options.tls;
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#json = this.#codecs.get('json') as Codec;
+    this.#limits = {
+      maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
+      headersTimeout: options.headersTimeout ?? 10_000,
+      requestTimeout: options.requestTimeout ?? 30_000,
+    };
+    this.#filters = options.filters ?? [];
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -93,12 +113,17 @@ export class HttpServer implements Server {
   async start(): Promise<void> {
     const koa = new Koa();
     koa.silent = true;
+    for (const f of this.#filters) koa.use(f);
     koa.use((kctx) => {
       kctx.respond = false;
       return this.#dispatch(kctx.req, kctx.res, kctx.method, kctx.path, kctx.querystring);
     });
     const callback = koa.callback();
-    const server = this.#tls === undefined ? createHttpServer(callback) : createHttpsServer(this.#tls, callback);
+    const l = this.#limits;
+    // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
+    const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
+    const server = this.#tls === undefined ? createHttpServer(limits, callback) : createHttpsServer({ ...this.#tls, ...limits }, callback);
+    server.on('clientError', onClientError);
     this.#connections = new ConnectionTracker(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -221,6 +246,20 @@ export class HttpServer implements Server {
     const e = new KratosError(405, 'METHOD_NOT_ALLOWED', `method ${method} not allowed for ${path}`);
     writeReply(res, 405, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
   }
+}
+
+// Requests node rejects before routing (oversized head, malformed, too slow) still get a Kratos body.
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage !== undefined) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'request headers too large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT', 'request not received in time']
+    : [400, 'BAD_REQUEST', 'malformed request'];
+  const body = errorBodyText({ code: status, reason, message, metadata: {} });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 const CONTEXT = Symbol('kratos-ts/http/context');

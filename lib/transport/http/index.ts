@@ -9,3 +9,6 @@ export type { HttpClientOptions, HttpCallOptions } from './http-client.js';
 export { protoRoutes } from './proto-route.js';
 export { createProtoHttpClient } from './proto-client.js';
 export type { ProtoHttpClient, ProtoHttpMethod } from './proto-client.js';
+export { cors } from './cors.js';
+export type { CorsOptions } from './cors.js';
+export type { HttpFilter } from './http-server.js';

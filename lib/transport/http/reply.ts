@@ -41,3 +41,8 @@ export function errorBody(e: Status, codec: Codec, json: Codec): { contentType: 
 export function httpStatus(code: number): number {
   return Number.isInteger(code) && code >= 200 && code <= 599 ? code : 500;
 }
+
+/** The Kratos error body as JSON text. */
+export function errorBodyText(e: Status): string {
+  return JSON.stringify({ code: e.code, reason: e.reason, message: e.message, metadata: e.metadata });
+}
