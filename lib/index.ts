@@ -58,3 +58,7 @@ export type { HealthIndicator, HealthResult } from './health/index.js';
 export { metricsServer, metricsClient, tracingServer, tracingClient } from './middleware/index.js';
 export { MemoryRegistry, EtcdRegistry } from './registry/index.js';
 export type { ServiceInstance, Registrar, Discovery, Watcher, EtcdRegistryOptions } from './registry/index.js';
+export { jwtServer, jwtClient, claimsOf, currentClaims } from './auth/index.js';
+export type { JwtServerOptions, JwtClientOptions, JwtKey } from './auth/index.js';
+export { cors } from './transport/http/index.js';
+export type { CorsOptions, HttpFilter } from './transport/http/index.js';
