@@ -1,0 +1,14 @@
+export { RollingWindow } from './rolling-window.js';
+export type { Bucket } from './rolling-window.js';
+export { SreBreaker, circuitBreaker, breakerOpen, isBackendFailure } from './circuit-breaker.js';
+export type { CircuitBreaker, SreBreakerOptions } from './circuit-breaker.js';
+export { TokenBucketLimiter, rateLimited } from './limiter.js';
+export type { Limiter, TokenBucketOptions } from './limiter.js';
+export { BbrLimiter } from './bbr.js';
+export type { BbrOptions, BbrStat } from './bbr.js';
+export { rateLimit } from './rate-limit.js';
+export { retry, neverSent, retryable } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export { bulkhead } from './bulkhead.js';
+export { defaultCpuReader } from './cpu.js';
+export type { CpuReader } from './cpu.js';
