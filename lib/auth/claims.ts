@@ -1,20 +1,29 @@
 import type { JWTPayload } from 'jose';
 import { currentContext, type Context } from '../transport/index.js';
 
-const claims = new WeakMap<Context, JWTPayload>();
+// A WeakMap rather than ctx.metadata: metadata is propagated to downstream calls, and verified claims
+// must never leak out of the service that verified them. The entry dies with the context.
+const verified = new WeakMap<Context, JWTPayload>();
 
-/** @internal records the verified claims of a call */
-export function setClaims(ctx: Context, payload: JWTPayload): void {
-  claims.set(ctx, payload);
+/** @internal Records the verified claims of a call; only jwtServer calls it. */
+export function setClaims(ctx: Context, claims: JWTPayload): void {
+  verified.set(ctx, claims);
 }
 
-/** The verified JWT claims of a call, set by jwtServer. */
+/**
+ * The claims `jwtServer` verified for the call of `ctx`; undefined when it did not run for it.
+ * @public
+ */
 export function claimsOf(ctx: Context): JWTPayload | undefined {
-  return claims.get(ctx);
+  return verified.get(ctx);
 }
 
-/** The verified JWT claims of the call being served, anywhere below its handler. */
+/**
+ * The verified claims of the call being served, anywhere below its handler; undefined outside a call
+ * or when `jwtServer` did not run for it.
+ * @public
+ */
 export function currentClaims(): JWTPayload | undefined {
   const ctx = currentContext();
-  return ctx === undefined ? undefined : claims.get(ctx);
+  return ctx === undefined ? undefined : verified.get(ctx);
 }

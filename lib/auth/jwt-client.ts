@@ -1,52 +1,108 @@
-import { SignJWT, type JWTPayload } from 'jose';
-import { KratosError } from '../errors/index.js';
+import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
+import { FrameworkError } from '../errors/index.js';
 import type { Middleware } from '../middleware/index.js';
-import type { JwtKey } from './jwt-server.js';
+import { JWT_SIGN_FAILED, JWT_WRONG_CONTEXT, unauthorized } from './jwt-errors.js';
+import { toJoseKey, type JwtKey } from './jwt-key.js';
 
-/** Options of {@link jwtClient}. */
+/**
+ * Options of {@link jwtClient}.
+ * @public
+ */
 export interface JwtClientOptions {
+  /** The signing key: an HMAC secret (string or bytes) or a private KeyObject/CryptoKey. */
   key: JwtKey;
-  /** Signing algorithm, e.g. 'HS256', 'RS256', 'ES256', 'EdDSA'. */
+  /** The signing algorithm, e.g. 'HS256', 'RS256', 'ES256', 'EdDSA'. */
   algorithm: string;
-  /** Claims of each token, or a function giving them. */
+  /**
+   * Claims of the token. A function is called for every call and its token is not cached, since it
+   * may depend on the call (e.g. on `currentClaims()` of the call being served).
+   */
   claims?: JWTPayload | (() => JWTPayload | Promise<JWTPayload>);
-  /** Token lifetime: seconds or a jose time span ('5m'). Default '5m'. */
+  /** Lifetime: seconds, or a jose time span such as '5m'. Default {@link DEFAULT_EXPIRES_IN}. */
   expiresIn?: string | number;
-  /** Extra protected header fields (kid, ...). */
+  /** Extra protected header fields (`kid`, ...); `alg` always comes from `algorithm`. */
   header?: Record<string, unknown>;
 }
 
-const SIGN_FAILED = 'Can not sign token.Is the key correct?';
+/** Lifetime of a client token when `expiresIn` is not given. @public */
+export const DEFAULT_EXPIRES_IN = '5m';
+
+/** A cached token is replaced this long before it expires, so it never arrives already expired. */
+const REFRESH_MARGIN_MS = 30_000;
+
+interface Signed {
+  readonly token: string;
+  /** Epoch ms after which a fresh token is signed. */
+  readonly renewAt: number;
+}
+
+function invalidOptions(message: string): FrameworkError {
+  return new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `jwtClient: ${message}`);
+}
+
+function checkOptions(options: JwtClientOptions): void {
+  if (typeof options !== 'object' || options === null) throw invalidOptions('options must be an object');
+  if (options.key === undefined || options.key === null || options.key === '') throw invalidOptions('key is required');
+  if (typeof options.algorithm !== 'string' || options.algorithm === '') throw invalidOptions('algorithm is required');
+  if (options.algorithm.toLowerCase() === 'none') throw invalidOptions("algorithm 'none' signs nothing");
+  const exp = options.expiresIn;
+  if (exp !== undefined && !(typeof exp === 'string' ? exp !== '' : Number.isFinite(exp) && exp > 0)) {
+    throw invalidOptions('expiresIn must be a positive number of seconds or a time span such as "5m"');
+  }
+}
 
 /**
- * Client middleware (§6): signs a token and sends `authorization: Bearer <token>`. A token is reused
- * until a minute before it expires, unless claims come from a function (then one per call).
+ * Client middleware that signs a JWT and sends it as `authorization: Bearer <token>` (Kratos
+ * `auth/jwt.Client`). With static claims one token is reused until shortly before it expires; with a
+ * claims function each call gets its own. A signing failure is a 401 `UNAUTHORIZED` `KratosError`
+ * `Can not sign token.Is the key correct?`.
+ *
+ * @throws FrameworkError `KRATOS_ERR_OPTIONS_INVALID` for a missing key, a missing or 'none'
+ *   algorithm, or a bad `expiresIn`.
+ * @public
  */
 export function jwtClient(options: JwtClientOptions): Middleware {
-  const key = typeof options.key === 'string' ? new TextEncoder().encode(options.key) : options.key;
-  let cached: { token: string; until: number } | undefined;
-  const sign = async (): Promise<string> => {
-    const claims = typeof options.claims === 'function' ? await options.claims() : (options.claims ?? {});
-    const expiresIn = options.expiresIn ?? '5m';
-    return new SignJWT(claims)
-      .setProtectedHeader({ ...(options.header ?? {}), alg: options.algorithm })
-      .setIssuedAt()
-      .setExpirationTime(typeof expiresIn === 'number' ? Math.floor(Date.now() / 1000) + expiresIn : expiresIn)
+  checkOptions(options);
+  const key = toJoseKey(options.key);
+  const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
+  const { claims } = options;
+  const cacheable = typeof claims !== 'function';
+
+  const sign = async (): Promise<Signed> => {
+    const payload = typeof claims === 'function' ? await claims() : (claims ?? {});
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT(payload)
+      .setProtectedHeader({ typ: 'JWT', ...options.header, alg: options.algorithm })
+      .setIssuedAt(now)
+      .setExpirationTime(typeof expiresIn === 'number' ? now + expiresIn : expiresIn)
       .sign(key);
+    const exp = decodeJwt(token).exp ?? now;
+    const lifetimeMs = (exp - now) * 1000;
+    // Short-lived tokens would never be reused with a fixed margin; keep at least half their life.
+    return { token, renewAt: exp * 1000 - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2) };
   };
+
+  // The pending signature is shared too, so concurrent calls wait for one instead of each signing.
+  let latest: Signed | undefined;
+  let pending: Promise<Signed> | undefined;
+  const current = (): Promise<Signed> => {
+    if (!cacheable) return sign();
+    if (latest !== undefined && latest.renewAt > Date.now()) return Promise.resolve(latest);
+    pending ??= sign()
+      .then((s) => (latest = s))
+      .finally(() => (pending = undefined));
+    return pending;
+  };
+
   return (next) => async (req, ctx) => {
-    let token: string;
-    if (typeof options.claims !== 'function' && cached !== undefined && cached.until > Date.now()) token = cached.token;
-    else {
-      try {
-        token = await sign();
-      } catch (err) {
-        throw new KratosError(401, 'UNAUTHORIZED', SIGN_FAILED, {}, err);
-      }
-      const exp = (JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as { exp?: number }).exp;
-      if (typeof options.claims !== 'function' && exp !== undefined) cached = { token, until: exp * 1000 - 60_000 };
+    if (ctx.side !== 'client') throw unauthorized(JWT_WRONG_CONTEXT);
+    let signed: Signed;
+    try {
+      signed = await current();
+    } catch (err) {
+      throw unauthorized(JWT_SIGN_FAILED, err);
     }
-    ctx.requestHeader.set('authorization', `Bearer ${token}`);
+    ctx.requestHeader.set('authorization', `Bearer ${signed.token}`);
     return next(req, ctx);
   };
 }

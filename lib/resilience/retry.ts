@@ -21,7 +21,7 @@ export interface RetryOptions {
 export function neverSent(err: unknown): boolean {
   const e = findKratosError(err);
   if (e === undefined || e.code !== 503) return false;
-  return e.reason === 'NO_AVAILABLE_NODE' || /ECONNREFUSED|No connection established|connect ECONN/i.test(e.message);
+  return e.reason === 'NO_AVAILABLE_NODE' || /ECONNREFUSED|No connection established|connect ECONN|reused connection/i.test(e.message);
 }
 
 /** Failures worth retrying for an idempotent operation: UNAVAILABLE-like 503s (not 500, 504 or 4xx). */

@@ -160,6 +160,8 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
         ? c.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts)
         : c.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts);
       call.on('metadata', onHeaders);
+      // The stream may fail before the caller starts reading: keep the error for the iterator, not as uncaught.
+      call.on('error', () => undefined);
       ctx.signal.addEventListener('abort', () => call.cancel(), { once: true });
       if (m.requestStream) pump(req, call as never).catch((err: unknown) => call.destroy(err as Error));
       return mapErrors(call as ClientReadableStream<unknown>, ctx, lease.done);

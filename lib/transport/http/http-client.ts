@@ -155,7 +155,8 @@ export class HttpClient {
     const send = this.#tls ? httpsRequest : httpRequest;
     const settled = new Promise((resolve, reject) => {
       const req = send(`${this.#tls ? 'https' : 'http'}://${address}${out.path}`, { method: out.method, headers, agent: this.#agent, signal: ctx.signal });
-      req.once('error', (err: NodeJS.ErrnoException) => reject(transportError(err, ctx)));
+      // A reset on a reused keep-alive socket means the server had closed it: the request was not processed.
+      req.once('error', (err: NodeJS.ErrnoException) => reject(transportError(err, ctx, req.reusedSocket && err.code === 'ECONNRESET')));
       req.once('response', (res) => {
         for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : [v ?? '']) ctx.replyHeader.add(k, x);
         readAll(res).then((buf) => {
@@ -198,10 +199,11 @@ function readAll(res: IncomingMessage): Promise<Buffer> {
 }
 
 // Transport failures as Kratos errors: our own deadline is a 504, a refused or reset connection a 503.
-function transportError(err: NodeJS.ErrnoException, ctx: ClientContext): KratosError {
+function transportError(err: NodeJS.ErrnoException, ctx: ClientContext, staleConnection = false): KratosError {
   const reason: unknown = ctx.signal.reason;
   if (ctx.signal.aborted && KratosError.isKratosError(reason)) return reason;
   if (ctx.signal.aborted) return new KratosError(499, 'CANCELLED', 'call cancelled', {}, err);
+  if (staleConnection) return new KratosError(503, 'UNAVAILABLE', 'ECONNRESET on a reused connection: the request was not processed', {}, err);
   return new KratosError(503, 'UNAVAILABLE', `${err.code ?? 'error'}: ${err.message}`, {}, err);
 }
 

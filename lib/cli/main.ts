@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { generateClient, generateServer, protoTemplate } from '../codegen/index.js';
+import { FrameworkError } from '../errors/index.js';
+import { ProtoLoader, serviceNames } from '../proto/index.js';
+import { flag, parseArgs, type Args } from './args.js';
+import { newProject, ownVersion } from './new-project.js';
+import { runProject } from './run-project.js';
+
+const USAGE = `kratos-ts ${ownVersion()}: project template and code generation for kratos-ts
+
+Usage:
+  kratos-ts new <name> [--kratos <version|path>] [--dir <parent>]
+      A service from the built-in kratos-layout template (api/, configs/, src/{biz,data,service,server},
+      main.ts, tests, README, Dockerfile). --kratos: the kratos-ts dependency (a local path works offline).
+  kratos-ts proto add <api/x/v1/demo.proto>
+      A proto with CRUD rpcs and google.api.http annotations; the package comes from the path.
+  kratos-ts proto client <file|dir> [-o <out dir>] [-I <include dir>]...
+      TypeScript types, typed gRPC and HTTP clients, a service interface, operation constants, error
+      helpers, and an OpenAPI document, beside each .proto (or under -o).
+  kratos-ts proto server <file> [-t <target dir>] [-I <include dir>]
+      A service class with @Rpc stubs for every rpc (default target: src/service).
+  kratos-ts run [dir]
+      Build and start dist/main.js, rebuilding and restarting on changes.
+  kratos-ts --version | --help
+`;
+
+function protoFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).flatMap((f) => {
+    const p = join(path, f);
+    if (f === 'node_modules' || f === 'third_party' || f.startsWith('.')) return [];
+    return statSync(p).isDirectory() ? protoFiles(p) : f.endsWith('.proto') ? [p] : [];
+  });
+}
+
+function write(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  console.log(`wrote ${relative(process.cwd(), path)}`);
+}
+
+function includes(args: Args): string[] {
+  const v = args.flags.get('I') ?? args.flags.get('proto_path');
+  return typeof v === 'string' ? [v] : [];
+}
+
+async function proto(args: Args): Promise<void> {
+  const [, sub, target] = args.positionals;
+  if (sub === undefined || target === undefined) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'usage: kratos-ts proto <add|client|server> <path>');
+  if (sub === 'add') {
+    if (existsSync(target)) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `${target} already exists`);
+    return write(resolve(target), protoTemplate(target));
+  }
+  const loader = new ProtoLoader({ includeDirs: includes(args) });
+  if (sub === 'client') {
+    const out = flag(args, 'o', 'out');
+    for (const file of protoFiles(target)) {
+      const root = loader.loadSync(file);
+      const dir = out === undefined ? dirname(resolve(file)) : resolve(out);
+      for (const g of generateClient(root, resolve(file), { protoPathFromOutput: relative(dir, resolve(file)) })) write(join(dir, basename(g.path)), g.content);
+    }
+    return;
+  }
+  if (sub === 'server') {
+    const dir = resolve(flag(args, 't', 'target') ?? 'src/service');
+    const root = loader.loadSync(target);
+    for (const name of serviceNames(root)) {
+      const schema = loader.serviceSync(target, name);
+      const g = generateServer(schema, { protoPath: relative(process.cwd(), resolve(target)) });
+      write(join(dir, basename(g.path)), g.content);
+    }
+    return;
+  }
+  throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `unknown command 'proto ${sub}'`);
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const [cmd] = args.positionals;
+  if (args.flags.has('version') || args.flags.has('v')) {
+    console.log(ownVersion());
+    return 0;
+  }
+  if (cmd === undefined || args.flags.has('help') || args.flags.has('h') || cmd === 'help') {
+    console.log(USAGE);
+    return cmd === undefined && !args.flags.has('help') && !args.flags.has('h') ? 1 : 0;
+  }
+  try {
+    if (cmd === 'new') {
+      const name = args.positionals[1];
+      if (name === undefined) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'usage: kratos-ts new <name>');
+      const kratos = flag(args, 'kratos');
+      const dir = flag(args, 'dir');
+      const at = newProject(name, { ...(kratos === undefined ? {} : { kratos }), ...(dir === undefined ? {} : { dir }) });
+      console.log(`created ${at}\nnext: cd ${relative(process.cwd(), at) || '.'} && npm install && npm start`);
+      return 0;
+    }
+    if (cmd === 'proto') {
+      await proto(args);
+      return 0;
+    }
+    if (cmd === 'run') return await runProject(args.positionals[1]);
+    console.error(`unknown command '${cmd}'\n\n${USAGE}`);
+    return 1;
+  } catch (err) {
+    console.error(FrameworkError.isFrameworkError(err) ? err.message : String(err));
+    return 1;
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]).endsWith(join('cli', 'main.js'))) {
+  process.exitCode = await main(process.argv.slice(2));
+}
