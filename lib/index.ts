@@ -62,3 +62,7 @@ export { jwtServer, jwtClient, claimsOf, currentClaims } from './auth/index.js';
 export type { JwtServerOptions, JwtClientOptions, JwtKey } from './auth/index.js';
 export { cors } from './transport/http/index.js';
 export type { CorsOptions, HttpFilter } from './transport/http/index.js';
+export { circuitBreaker, SreBreaker, rateLimit, BbrLimiter, TokenBucketLimiter, retry, bulkhead } from './resilience/index.js';
+export type { CircuitBreaker, Limiter, RetryOptions, SreBreakerOptions, BbrOptions, TokenBucketOptions } from './resilience/index.js';
+export { versionFilter, metadataFilter } from './selector/index.js';
+export type { Balancer, NodeFilter, Node } from './selector/index.js';

@@ -68,7 +68,10 @@ async function proto(args: Args): Promise<void> {
     const root = loader.loadSync(target);
     for (const name of serviceNames(root)) {
       const schema = loader.serviceSync(target, name);
-      const g = generateServer(schema, { protoPath: relative(process.cwd(), resolve(target)) });
+      const pbFile = join(dirname(resolve(target)), `${basename(target, '.proto')}.pb.js`);
+      let typesFrom = relative(dir, pbFile).split('\\').join('/');
+      if (!typesFrom.startsWith('.')) typesFrom = `./${typesFrom}`;
+      const g = generateServer(schema, { protoPath: relative(process.cwd(), resolve(target)), typesFrom });
       write(join(dir, basename(g.path)), g.content);
     }
     return;

@@ -1,50 +1,85 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 
-/** A CPU usage reader in per mille (0..1000) since its previous call. */
+/**
+ * Reads CPU usage in per mille (0..1000 of the CPU available to us) since its previous call.
+ * @public
+ */
 export type CpuReader = () => number;
 
-function cgroupV2(): CpuReader | undefined {
-  const stat = '/sys/fs/cgroup/cpu.stat';
-  if (!existsSync(stat)) return undefined;
-  const usage = (): number => Number(/usage_usec (\d+)/.exec(readFileSync(stat, 'utf8'))?.[1] ?? 0);
-  let cores = availableParallelism();
+/** Cumulative CPU time used, µs, and how many cores' worth of time we may use. */
+interface CpuSource {
+  usedMicros(): number;
+  cores: number;
+}
+
+function read(path: string): string | undefined {
   try {
-    const [quota, period] = readFileSync('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
-    if (quota !== undefined && quota !== 'max') cores = Number(quota) / Number(period);
+    return readFileSync(path, 'utf8');
   } catch {
-    // No cpu.max: the machine's cores are the limit.
+    return undefined;
   }
-  let lastUsage = usage();
-  let lastAt = process.hrtime.bigint();
-  return () => {
-    const u = usage();
-    const at = process.hrtime.bigint();
-    const wallUs = Number(at - lastAt) / 1000;
-    const used = wallUs <= 0 ? 0 : (u - lastUsage) / (wallUs * cores);
-    lastUsage = u;
-    lastAt = at;
-    return Math.min(1000, Math.max(0, Math.round(used * 1000)));
+}
+
+// A quota below the machine's cores is the real ceiling: 80 % of 2 cores is busy even on a 64-core host.
+function capCores(quota: number): number {
+  const machine = availableParallelism();
+  return Number.isFinite(quota) && quota > 0 ? Math.min(quota, machine) : machine;
+}
+
+function cgroupV2(root: string): CpuSource | undefined {
+  const stat = join(root, 'cpu.stat');
+  const usage = (): number | undefined => {
+    const m = /^usage_usec (\d+)$/m.exec(read(stat) ?? '');
+    return m?.[1] === undefined ? undefined : Number(m[1]);
+  };
+  if (usage() === undefined) return undefined;
+  // cpu.max is "<quota> <period>" in µs, or "max <period>" without a limit.
+  const [quota, period] = (read(join(root, 'cpu.max')) ?? 'max').trim().split(/\s+/);
+  return { usedMicros: () => usage() ?? 0, cores: capCores(quota === 'max' ? NaN : Number(quota) / Number(period)) };
+}
+
+function cgroupV1(root: string): CpuSource | undefined {
+  for (const dir of ['cpuacct', 'cpu,cpuacct', 'cpuacct,cpu']) {
+    const usagePath = join(root, dir, 'cpuacct.usage');
+    if (read(usagePath) === undefined) continue;
+    const cpuDir = dir === 'cpuacct' ? 'cpu' : dir;
+    // A quota of -1 means unlimited.
+    const quota = Number(read(join(root, cpuDir, 'cpu.cfs_quota_us')) ?? -1);
+    const period = Number(read(join(root, cpuDir, 'cpu.cfs_period_us')) ?? 100_000);
+    return { usedMicros: () => Number(read(usagePath) ?? 0) / 1000, cores: capCores(quota > 0 ? quota / period : NaN) };
+  }
+  return undefined;
+}
+
+function processSource(): CpuSource {
+  return {
+    usedMicros: () => {
+      const u = process.cpuUsage();
+      return u.user + u.system;
+    },
+    cores: availableParallelism(),
   };
 }
 
-// Without a cgroup: this process's CPU time over wall time and the machine's cores.
-function processCpu(): CpuReader {
-  const cores = availableParallelism();
-  let last = process.cpuUsage();
+/**
+ * The default CPU reader: the container's usage from cgroup v2 (`cpu.stat`, `cpu.max`) or v1
+ * (`cpuacct.usage`, `cpu.cfs_quota_us`) when readable, else this process's CPU time; in both cases
+ * over wall time and the cores available. `cgroupRoot` (default `/sys/fs/cgroup`) is for tests.
+ * @public
+ */
+export function defaultCpuReader(cgroupRoot = '/sys/fs/cgroup'): CpuReader {
+  const source = cgroupV2(cgroupRoot) ?? cgroupV1(cgroupRoot) ?? processSource();
+  let lastUsed = source.usedMicros();
   let lastAt = process.hrtime.bigint();
   return () => {
-    const now = process.cpuUsage();
+    const used = source.usedMicros();
     const at = process.hrtime.bigint();
-    const wallUs = Number(at - lastAt) / 1000;
-    const used = wallUs <= 0 ? 0 : (now.user - last.user + now.system - last.system) / (wallUs * cores);
-    last = now;
+    const wallMicros = Number(at - lastAt) / 1000;
+    const share = wallMicros <= 0 ? 0 : (used - lastUsed) / (wallMicros * source.cores);
+    lastUsed = used;
     lastAt = at;
-    return Math.min(1000, Math.max(0, Math.round(used * 1000)));
+    return Math.min(1000, Math.max(0, Math.round(share * 1000)));
   };
-}
-
-/** Reads the container's CPU usage from cgroup v2 when present, else the process's. */
-export function defaultCpuReader(): CpuReader {
-  return cgroupV2() ?? processCpu();
 }

@@ -1,18 +1,31 @@
+import { FrameworkError } from '../errors/index.js';
 import type { Middleware } from '../middleware/index.js';
-import { BbrLimiter } from './bbr.js';
+import { BbrLimiter } from './bbr-limiter.js';
+import { runSettled } from './call-settled.js';
 import type { Limiter } from './limiter.js';
-import { settle } from './outcome.js';
 
-/** Server middleware (§6): calls the limiter rejects answer 429 RATELIMIT; the default limiter is BBR. */
-export function rateLimit(options: { limiter?: Limiter } = {}): Middleware {
+/**
+ * Options of {@link rateLimit}.
+ * @public
+ */
+export interface RateLimitOptions {
+  /** Decides which calls run. Default: a {@link BbrLimiter} with Kratos' defaults. */
+  limiter?: Limiter;
+}
+
+/**
+ * Server middleware (Kratos `ratelimit.Server`, §6): a call the limiter rejects fails with 429
+ * RATELIMIT before reaching the handler; an admitted one is reported to the limiter when it ends,
+ * for a streamed reply when the stream ends.
+ * @public
+ */
+export function rateLimit(options: RateLimitOptions = {}): Middleware {
   const limiter = options.limiter ?? new BbrLimiter();
+  if (typeof limiter.allow !== 'function') {
+    throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'rateLimit: option `limiter` must have an allow() method');
+  }
   return (next) => async (req, ctx) => {
     const done = limiter.allow();
-    try {
-      return settle(await next(req, ctx), done);
-    } catch (err) {
-      done(err);
-      throw err;
-    }
+    return runSettled(() => next(req, ctx), done, ctx.signal);
   };
 }

@@ -83,9 +83,12 @@ function failure(err: ServiceError, ctx: ClientContext): KratosError {
   return fromGrpcStatus(err);
 }
 
-async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext, done: (err?: unknown) => void): AsyncIterable<unknown> {
+async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext, done: (err?: unknown) => void, early: () => unknown): AsyncIterable<unknown> {
   try {
     for await (const msg of stream) yield msg;
+    // grpc-js emits errors without destroying the stream, so one emitted before reading ends the loop quietly.
+    const e = early();
+    if (e !== undefined) throw e;
     done();
   } catch (err) {
     const e = failure(err as ServiceError, ctx);
@@ -161,10 +164,11 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
         : c.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts);
       call.on('metadata', onHeaders);
       // The stream may fail before the caller starts reading: keep the error for the iterator, not as uncaught.
-      call.on('error', () => undefined);
+      let early: unknown;
+      call.on('error', (e: unknown) => (early ??= e));
       ctx.signal.addEventListener('abort', () => call.cancel(), { once: true });
       if (m.requestStream) pump(req, call as never).catch((err: unknown) => call.destroy(err as Error));
-      return mapErrors(call as ClientReadableStream<unknown>, ctx, lease.done);
+      return mapErrors(call as ClientReadableStream<unknown>, ctx, lease.done, () => early);
     };
     // A unary call that never reached a server (node gone, refused) is tried once more on another node.
     const retrying: Handler = m.requestStream || m.responseStream ? invoke : async (req, ctx) => {

@@ -1,118 +1,212 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '../../../lib/call-metadata/index.js';
-import { KratosError } from '../../../lib/errors/index.js';
-import { BbrLimiter, bulkhead, rateLimit, TokenBucketLimiter } from '../../../lib/resilience/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
-
-const ctx: Context = {
-  kind: 'http', side: 'server', operation: '/x', endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(),
-  signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
-};
-
-/** Drives a BBR limiter with a fake clock: `arrivals` calls per 100 ms bucket, each taking `rt` ms. */
-function simulate(bbr: BbrLimiter, clock: { now: number }, buckets: number, arrivals: number, rt: number): { rejected: number; peak: number } {
-  const pending: { end: number; done: () => void }[] = [];
-  let rejected = 0;
-  let peak = 0;
-  for (let b = 0; b < buckets; b++) {
-    for (let i = 0; i < arrivals; i++) {
-      clock.now += 100 / arrivals;
-      for (const p of pending.filter((x) => x.end <= clock.now)) {
-        p.done();
-        pending.splice(pending.indexOf(p), 1);
-      }
-      try {
-        pending.push({ end: clock.now + rt, done: bbr.allow() });
-      } catch (e) {
-        assert.equal((e as KratosError).code, 429);
-        rejected++;
-      }
-      peak = Math.max(peak, bbr.stat().inFlight);
-    }
-  }
-  return { rejected, peak };
-}
-
-describe('BbrLimiter', () => {
-  it('should never shed below the CPU threshold', () => {
-    const clock = { now: 0 };
-    const bbr = new BbrLimiter({ cpu: () => 500, clock: () => clock.now });
-    assert.equal(simulate(bbr, clock, 100, 50, 40).rejected, 0);
-  });
-
-  it('should compute maxInFlight = floor(maxPass * minRT * bucketsPerSecond / 1000 + 0.5)', () => {
-    const clock = { now: 0 };
-    const bbr = new BbrLimiter({ cpu: () => 0, clock: () => clock.now });
-    simulate(bbr, clock, 30, 20, 10);
-    const s = bbr.stat();
-    assert.ok(s.maxPass >= 19 && s.maxPass <= 21, `maxPass ${s.maxPass}`);
-    assert.equal(s.minRt, 10);
-    assert.equal(s.maxInFlight, Math.floor((s.maxPass * s.minRt * 10) / 1000 + 0.5));
-  });
-
-  it('should shed load past the threshold, keeping in-flight near maxPass * minRT', () => {
-    const clock = { now: 0 };
-    let cpu = 0;
-    const bbr = new BbrLimiter({ cpu: () => cpu, clock: () => clock.now });
-    simulate(bbr, clock, 50, 20, 20);
-    const capacity = bbr.stat().maxInFlight;
-    cpu = 900;
-    const { rejected, peak } = simulate(bbr, clock, 50, 80, 20);
-    assert.ok(rejected > 0, 'overload is shed');
-    assert.ok(peak <= capacity + 2, `in flight ${peak} stays near ${capacity}`);
-  });
-
-  it('should keep shedding for a second after the CPU falls, then stop', () => {
-    const clock = { now: 0 };
-    let cpu = 0;
-    const bbr = new BbrLimiter({ cpu: () => cpu, clock: () => clock.now });
-    simulate(bbr, clock, 50, 10, 20);
-    cpu = 900;
-    simulate(bbr, clock, 5, 80, 50);
-    cpu = 100;
-    assert.ok(simulate(bbr, clock, 5, 80, 50).rejected > 0, 'within a second of shedding');
-    clock.now += 2000;
-    assert.equal(simulate(bbr, clock, 5, 5, 10).rejected, 0);
-  });
-});
+import { FrameworkError, notFound } from '../../../lib/errors/index.js';
+import { bulkhead, rateLimit, rateLimited, TokenBucketLimiter, type Limiter } from '../../../lib/resilience/index.js';
+import { ctxFor, FakeClock, isKratos, streamOf } from './fixtures.js';
 
 describe('TokenBucketLimiter', () => {
-  it('should allow the burst, then the rate', () => {
-    let now = 0;
-    const tb = new TokenBucketLimiter({ rate: 10, burst: 3, clock: () => now });
-    for (let i = 0; i < 3; i++) tb.allow();
-    assert.throws(() => tb.allow(), (e) => (e as KratosError).reason === 'RATELIMIT');
-    now = 100;
-    tb.allow();
-    assert.throws(() => tb.allow());
+  describe('.allow', () => {
+    describe('having a fresh bucket', () => {
+      it('should admit the burst at once, then reject with 429 RATELIMIT', () => {
+        const clock = new FakeClock();
+        const tb = new TokenBucketLimiter({ rate: 10, burst: 3, clock: clock.read });
+        for (let i = 0; i < 3; i++) tb.allow();
+        assert.throws(() => tb.allow(), isKratos(429, 'RATELIMIT'));
+      });
+    });
+
+    describe('when time passes', () => {
+      it('should refill at `rate` per second, never above `burst`', () => {
+        const clock = new FakeClock();
+        const tb = new TokenBucketLimiter({ rate: 10, burst: 3, clock: clock.read });
+        for (let i = 0; i < 3; i++) tb.allow();
+        clock.advance(99);
+        assert.throws(() => tb.allow());
+        clock.advance(1);
+        tb.allow();
+        assert.throws(() => tb.allow());
+        clock.advance(60_000);
+        assert.equal(tb.tokens(), 3);
+        let admitted = 0;
+        for (let i = 0; i < 10; i++) {
+          try {
+            tb.allow();
+            admitted++;
+          } catch {
+            // rejected
+          }
+        }
+        assert.equal(admitted, 3);
+      });
+
+      it('should sustain exactly `rate` calls per second', () => {
+        const clock = new FakeClock();
+        const tb = new TokenBucketLimiter({ rate: 50, burst: 1, clock: clock.read });
+        let admitted = 0;
+        for (let t = 0; t < 10_000; t++) {
+          clock.advance(1);
+          try {
+            tb.allow();
+            admitted++;
+          } catch {
+            // rejected
+          }
+        }
+        assert.ok(admitted >= 500 && admitted <= 501, `admitted ${admitted} in 10 s`);
+      });
+    });
+
+    describe('when the clock steps back', () => {
+      it('should not mint tokens for time already counted', () => {
+        const clock = new FakeClock();
+        clock.now = 1000;
+        const tb = new TokenBucketLimiter({ rate: 1, burst: 1, clock: clock.read });
+        tb.allow();
+        clock.now = 0;
+        assert.throws(() => tb.allow());
+        clock.now = 1000;
+        assert.throws(() => tb.allow());
+        clock.now = 2000;
+        tb.allow();
+      });
+    });
+  });
+
+  describe('constructor', () => {
+    describe('having a rate of 0 or a burst below 1', () => {
+      it('should throw KRATOS_ERR_OPTIONS_INVALID', () => {
+        const invalid = (e: unknown): boolean => FrameworkError.isFrameworkError(e) && e.code === 'KRATOS_ERR_OPTIONS_INVALID';
+        assert.throws(() => new TokenBucketLimiter({ rate: 0, burst: 1 }), invalid);
+        assert.throws(() => new TokenBucketLimiter({ rate: 1, burst: 0.5 }), invalid);
+      });
+    });
   });
 });
+
+/** A limiter that admits while `open` and records what each call reported. */
+class SpyLimiter implements Limiter {
+  open = true;
+  reports: unknown[] = [];
+  allow() {
+    if (!this.open) throw rateLimited();
+    return (err?: unknown) => void this.reports.push(err ?? 'ok');
+  }
+}
 
 describe('rateLimit', () => {
-  it('should answer 429 RATELIMIT for rejected calls and pass the rest', async () => {
-    const mw = rateLimit({ limiter: new TokenBucketLimiter({ rate: 0.001, burst: 1 }) });
-    assert.equal(await mw(async () => 'ok')({}, ctx), 'ok');
-    const err = (await mw(async () => 'ok')({}, ctx).catch((e: unknown) => e)) as KratosError;
-    assert.deepEqual([err.code, err.reason], [429, 'RATELIMIT']);
+  describe('having a limiter that rejects', () => {
+    it('should answer 429 RATELIMIT without running the handler', async () => {
+      const spy = new SpyLimiter();
+      spy.open = false;
+      let ran = false;
+      const h = rateLimit({ limiter: spy })(async () => (ran = true));
+      await assert.rejects(h({}, ctxFor('/a', { side: 'server' })), isKratos(429, 'RATELIMIT'));
+      assert.equal(ran, false);
+    });
+  });
+
+  describe('having a limiter that admits', () => {
+    it('should report each call when it ends, with its error', async () => {
+      const spy = new SpyLimiter();
+      const mw = rateLimit({ limiter: spy });
+      assert.equal(await mw(async () => 'reply')({}, ctxFor('/a', { side: 'server' })), 'reply');
+      const nf = notFound('NF', 'nf');
+      await assert.rejects(mw(async () => Promise.reject(nf))({}, ctxFor('/a', { side: 'server' })));
+      assert.deepEqual(spy.reports, ['ok', nf]);
+    });
+
+    it('should report a streamed reply when the stream ends', async () => {
+      const spy = new SpyLimiter();
+      const source = streamOf(['a', 'b']);
+      const stream = (await rateLimit({ limiter: spy })(async () => source)({}, ctxFor('/a', { side: 'server' }))) as AsyncIterable<string>;
+      assert.deepEqual(spy.reports, []);
+      for await (const _ of stream) void _;
+      assert.deepEqual(spy.reports, ['ok']);
+    });
+  });
+
+  describe('having no options', () => {
+    it('should use BBR, which admits calls on an idle service', async () => {
+      const h = rateLimit()(async () => 'ok');
+      assert.equal(await h({}, ctxFor('/a', { side: 'server' })), 'ok');
+    });
   });
 });
 
+/** A handler whose calls stay in flight until released. */
+function gated() {
+  const gates: (() => void)[] = [];
+  const handler = () => new Promise<string>((resolve) => gates.push(() => resolve('done')));
+  return { handler, releaseOne: () => gates.shift()?.() };
+}
+
 describe('bulkhead', () => {
-  it('should reject the call past the limit at once and free slots as calls end, streams included', async () => {
-    const mw = bulkhead({ maxConcurrent: 2 });
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slow = mw(async () => { await gate; return 'done'; });
-    const a = slow({}, ctx);
-    const b = slow({}, ctx);
-    const err = (await slow({}, ctx).catch((e: unknown) => e)) as KratosError;
-    assert.deepEqual([err.code, err.reason], [503, 'BULKHEAD']);
-    release();
-    await Promise.all([a, b]);
-    const stream = (await mw(async () => (async function* () { yield 1; })())({}, ctx)) as AsyncIterable<number>;
-    await mw(async () => 'x')({}, ctx);
-    for await (const _ of stream) void _;
-    assert.equal(await mw(async () => 'free')({}, ctx), 'free');
+  describe('having maxConcurrent calls in flight', () => {
+    it('should fail the next one at once with 503 BULKHEAD', async () => {
+      const { handler, releaseOne } = gated();
+      const h = bulkhead({ maxConcurrent: 2 })(handler);
+      const a = h({}, ctxFor('/a'));
+      const b = h({}, ctxFor('/b'));
+      await assert.rejects(h({}, ctxFor('/c')), isKratos(503, 'BULKHEAD'));
+      releaseOne();
+      releaseOne();
+      assert.deepEqual(await Promise.all([a, b]), ['done', 'done']);
+    });
+  });
+
+  describe('when a call finishes', () => {
+    it('should free its slot, whether it succeeded or failed', async () => {
+      const { handler, releaseOne } = gated();
+      const mw = bulkhead({ maxConcurrent: 1 });
+      const h = mw(handler);
+      const first = h({}, ctxFor('/a'));
+      await assert.rejects(h({}, ctxFor('/a')), isKratos(503, 'BULKHEAD'));
+      releaseOne();
+      await first;
+      await assert.rejects(mw(async () => Promise.reject(new Error('boom')))({}, ctxFor('/a')), /boom/);
+      assert.equal(await mw(async () => 'free')({}, ctxFor('/a')), 'free');
+    });
+  });
+
+  describe('having a streamed reply', () => {
+    it('should hold the slot until the stream ends', async () => {
+      const mw = bulkhead({ maxConcurrent: 1 });
+      const stream = (await mw(async () => streamOf([1, 2]))({}, ctxFor('/s'))) as AsyncIterable<number>;
+      await assert.rejects(mw(async () => 'x')({}, ctxFor('/a')), isKratos(503, 'BULKHEAD'));
+      for await (const _ of stream) void _;
+      assert.equal(await mw(async () => 'x')({}, ctxFor('/a')), 'x');
+    });
+
+    it('should release it when the consumer stops early, even before reading', async () => {
+      const mw = bulkhead({ maxConcurrent: 1 });
+      const source = streamOf([1, 2, 3]);
+      const stream = (await mw(async () => source)({}, ctxFor('/s'))) as AsyncIterable<number>;
+      for await (const v of stream) if (v === 1) break;
+      assert.equal(source.finished, true, 'the source is closed too');
+      const unread = (await mw(async () => streamOf([1]))({}, ctxFor('/s'))) as AsyncIterable<number>;
+      await unread[Symbol.asyncIterator]().return?.();
+      assert.equal(await mw(async () => 'x')({}, ctxFor('/a')), 'x');
+    });
+  });
+
+  describe('having perOperation', () => {
+    it('should count each operation separately', async () => {
+      const { handler, releaseOne } = gated();
+      const h = bulkhead({ maxConcurrent: 1, perOperation: true })(handler);
+      const a = h({}, ctxFor('/a'));
+      const b = h({}, ctxFor('/b'));
+      await assert.rejects(h({}, ctxFor('/a')), isKratos(503, 'BULKHEAD'));
+      releaseOne();
+      releaseOne();
+      await Promise.all([a, b]);
+    });
+  });
+
+  describe('having an invalid maxConcurrent', () => {
+    it('should throw KRATOS_ERR_OPTIONS_INVALID', () => {
+      for (const maxConcurrent of [0, 1.5, Number.NaN]) {
+        assert.throws(() => bulkhead({ maxConcurrent }), (e) => FrameworkError.isFrameworkError(e) && e.code === 'KRATOS_ERR_OPTIONS_INVALID');
+      }
+    });
   });
 });

@@ -109,6 +109,16 @@ describe('GrpcServer', () => {
       assert.deepEqual(seen.slice(before), ['grpc server /echo.v1.Echo/Count']);
     });
 
+    it('should keep an error that arrives before the caller reads, for the iterator', async () => {
+      const stream = call<AsyncIterable<Msg>>('count', { text: 'hang', n: 3 }, { timeout: 50 });
+      await delay(200);
+      const err = await (async () => {
+        for await (const _ of stream) void _;
+      })().catch((e: unknown) => e);
+      assert.ok(KratosError.isKratosError(err));
+      assert.equal(err.code, 504);
+    });
+
     it('should deliver cancellation to the handler signal', async () => {
       const ac = new AbortController();
       const got: string[] = [];

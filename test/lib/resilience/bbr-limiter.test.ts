@@ -1,0 +1,294 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KratosError } from '../../../lib/errors/index.js';
+import { BbrLimiter, CpuSampler, defaultCpuReader, type LimiterDone } from '../../../lib/resilience/index.js';
+import { FakeClock, isKratos } from './fixtures.js';
+
+/** Runs calls with the given response times inside the 100 ms bucket starting at `at`. */
+function feed(bbr: BbrLimiter, clock: FakeClock, at: number, rts: number[]): void {
+  clock.now = at;
+  const dones = rts.map((rt) => ({ rt, done: bbr.allow() }));
+  for (const { rt, done } of dones.sort((a, b) => a.rt - b.rt)) {
+    clock.now = at + rt;
+    done();
+  }
+}
+
+/** Admits calls until one is rejected, leaving the admitted ones in flight. */
+function fill(bbr: BbrLimiter, limit = 1000): { admitted: LimiterDone[]; rejected: unknown } {
+  const admitted: LimiterDone[] = [];
+  for (let i = 0; i < limit; i++) {
+    try {
+      admitted.push(bbr.allow());
+    } catch (err) {
+      return { admitted, rejected: err };
+    }
+  }
+  return { admitted, rejected: undefined };
+}
+
+/**
+ * A bounded-capacity server behind `bbr`: `workers` calls at a time, `serviceMs` each, a FIFO queue
+ * for the rest, so response times grow with the queue as in a real overloaded service.
+ */
+function server(bbr: BbrLimiter, clock: FakeClock, workers = 4, serviceMs = 20) {
+  const queue: LimiterDone[] = [];
+  const busy: { end: number; done: LimiterDone }[] = [];
+  let due = 0;
+  /** Offers `perBucket` calls per 100 ms for `ms` ms, ticking 1 ms at a time. */
+  return (ms: number, perBucket: number) => {
+    const r = { rejected: 0, passed: 0, peak: 0, overCapacity: 0 };
+    for (let t = 0; t < ms; t++) {
+      clock.advance(1);
+      for (let i = busy.length - 1; i >= 0; i--) {
+        if (busy[i]!.end > clock.now) continue;
+        busy[i]!.done();
+        busy.splice(i, 1);
+        r.passed++;
+      }
+      for (due += perBucket / 100; due >= 1; due--) {
+        try {
+          queue.push(bbr.allow());
+        } catch (err) {
+          assert.ok(err instanceof KratosError && err.code === 429);
+          r.rejected++;
+        }
+      }
+      while (busy.length < workers && queue.length > 0) busy.push({ end: clock.now + serviceMs, done: queue.shift()! });
+      const s = bbr.stat();
+      r.peak = Math.max(r.peak, s.inFlight);
+      if (s.inFlight > s.maxInFlight + 1) r.overCapacity++;
+    }
+    return r;
+  };
+}
+
+describe('BbrLimiter', () => {
+  describe('.stat', () => {
+    describe('having a known load in past buckets', () => {
+      it('should compute maxPass, minRt (ceil of the best bucket average) and floor(maxPass·minRT·10/1000 + 0.5)', () => {
+        const clock = new FakeClock();
+        const bbr = new BbrLimiter({ cpu: () => 0, clock: clock.read });
+        feed(bbr, clock, 0, Array<number>(10).fill(50));
+        feed(bbr, clock, 100, Array<number>(25).fill(40));
+        feed(bbr, clock, 200, [17, 18]); // average 17.5 → 18
+        clock.now = 300;
+        const s = bbr.stat();
+        assert.deepEqual([s.maxPass, s.minRt, s.inFlight], [25, 18, 0]);
+        assert.equal(s.maxInFlight, Math.floor((25 * 18 * 10) / 1000 + 0.5));
+        assert.equal(s.maxInFlight, 5);
+      });
+
+      it('should leave the current bucket out and cache the figures for one bucket', () => {
+        const clock = new FakeClock();
+        const bbr = new BbrLimiter({ cpu: () => 0, clock: clock.read });
+        feed(bbr, clock, 0, Array<number>(10).fill(30));
+        clock.now = 100;
+        assert.deepEqual([bbr.stat().maxPass, bbr.stat().minRt], [10, 30]);
+        feed(bbr, clock, 100, Array<number>(40).fill(5));
+        clock.now = 150;
+        assert.deepEqual([bbr.stat().maxPass, bbr.stat().minRt], [10, 30]);
+        clock.now = 200;
+        assert.deepEqual([bbr.stat().maxPass, bbr.stat().minRt], [40, 5]);
+      });
+
+      it('should fall back to maxPass 1 and minRt 1 once the window has moved past it', () => {
+        const clock = new FakeClock();
+        const bbr = new BbrLimiter({ cpu: () => 0, clock: clock.read });
+        feed(bbr, clock, 0, Array<number>(10).fill(30));
+        clock.now = 10_100;
+        assert.deepEqual(bbr.stat(), { cpu: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1 });
+      });
+    });
+  });
+
+  describe('.allow', () => {
+    // Warm-up (at low CPU) leaving maxPass 25 and minRt 18, so maxInFlight 5.
+    const warm = (cpu: () => number): { bbr: BbrLimiter; clock: FakeClock } => {
+      const clock = new FakeClock();
+      let warming = true;
+      const bbr = new BbrLimiter({ cpu: () => (warming ? 0 : cpu()), clock: clock.read });
+      feed(bbr, clock, 0, Array<number>(25).fill(18));
+      clock.now = 100;
+      warming = false;
+      return { bbr, clock };
+    };
+
+    describe('having CPU below the threshold', () => {
+      it('should admit everything however many calls are in flight', () => {
+        const { admitted, rejected } = fill(warm(() => 799).bbr, 200);
+        assert.equal(rejected, undefined);
+        assert.equal(admitted.length, 200);
+      });
+    });
+
+    describe('having CPU at or above the threshold', () => {
+      it('should admit up to maxInFlight + 1 in flight, then reject with 429 RATELIMIT', () => {
+        const { bbr } = warm(() => 800);
+        assert.equal(bbr.stat().maxInFlight, 5);
+        const { admitted, rejected } = fill(bbr);
+        assert.equal(admitted.length, 6); // the check is inFlight > maxInFlight before counting the call
+        assert.ok(isKratos(429, 'RATELIMIT')(rejected));
+        assert.equal((rejected as KratosError).message, 'service unavailable due to rate limit exceeded');
+        admitted[0]!();
+        bbr.allow();
+      });
+
+      it('should never reject while at most one call is in flight', () => {
+        const clock = new FakeClock();
+        const bbr = new BbrLimiter({ cpu: () => 1000, clock: clock.read }); // no history: maxInFlight 0
+        assert.equal(bbr.stat().maxInFlight, 0);
+        assert.equal(fill(bbr).admitted.length, 2);
+      });
+    });
+
+    describe('having CPU fall below the threshold right after shedding started', () => {
+      it('should keep shedding for 1 s from the first drop, then stop', () => {
+        let cpu = 900;
+        const { bbr, clock } = warm(() => cpu);
+        assert.ok(fill(bbr).rejected !== undefined);
+        const dropStart = clock.now;
+        cpu = 100;
+        clock.now = dropStart + 500;
+        assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
+        clock.now = dropStart + 1000;
+        assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
+        clock.now = dropStart + 1001;
+        assert.equal(fill(bbr, 50).admitted.length, 50);
+      });
+
+      it('should, within that second, still admit calls while in flight is under maxInFlight', () => {
+        let cpu = 900;
+        const { bbr, clock } = warm(() => cpu);
+        const { admitted } = fill(bbr);
+        cpu = 100;
+        clock.advance(300);
+        admitted.pop()!();
+        admitted.pop()!();
+        assert.equal(bbr.stat().inFlight, 4);
+        bbr.allow();
+        bbr.allow();
+        assert.throws(() => bbr.allow());
+      });
+    });
+  });
+
+  describe('under sustained overload', () => {
+    it('should keep in flight near maxPass·minRT while a bounded server stays busy', () => {
+      const clock = new FakeClock();
+      let cpu = 300;
+      const serve = server(new BbrLimiter({ cpu: () => cpu, clock: clock.read }), clock);
+      // 4 workers × 20 ms: at most 20 calls per 100 ms, so maxPass·minRT ≈ 20 × 20 ms ⇒ about 4 in flight.
+      serve(2000, 16);
+      cpu = 950;
+      const overload = serve(3000, 80);
+      assert.ok(overload.rejected > 1500, `rejected ${overload.rejected}`);
+      assert.equal(overload.overCapacity, 0, 'in flight never exceeds maxInFlight + 1');
+      assert.ok(overload.peak <= 6, `peak in flight ${overload.peak}`);
+      assert.ok(overload.passed >= 580, `the server stays saturated (20 per 100 ms): ${overload.passed} in 3 s`);
+    });
+
+    it('should let the queue grow unbounded without shedding (the control)', () => {
+      const clock = new FakeClock();
+      const serve = server(new BbrLimiter({ cpu: () => 0, clock: clock.read }), clock);
+      serve(2000, 16);
+      const overload = serve(3000, 80);
+      assert.equal(overload.rejected, 0);
+      assert.ok(overload.peak > 100, `peak ${overload.peak}`);
+    });
+  });
+
+  describe('.close', () => {
+    it('should stop the default CPU sampler so the process can exit', () => {
+      const bbr = new BbrLimiter();
+      const s = bbr.stat();
+      assert.ok(s.cpu >= 0 && s.cpu <= 1000);
+      bbr.close();
+    });
+  });
+});
+
+const roots: string[] = [];
+function fakeCgroup(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'kratos-cgroup-'));
+  roots.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+after(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+describe('CpuSampler', () => {
+  describe('.sample', () => {
+    describe('having readings over time', () => {
+      it('should smooth them as prev·0.95 + reading·0.05, capping readings at 1000', () => {
+        const readings = [1000, 1000, 5000, 0];
+        const sampler = new CpuSampler(() => readings.shift() ?? 0);
+        const near = (actual: number, expected: number): void => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≉ ${expected}`);
+        near(sampler.sample(), 50);
+        near(sampler.sample(), 50 * 0.95 + 50);
+        near(sampler.sample(), 97.5 * 0.95 + 50); // 5000 counts as 1000
+        near(sampler.sample(), 142.625 * 0.95);
+      });
+    });
+  });
+
+  describe('.value', () => {
+    describe('when called, and the interval elapses', () => {
+      it('should start sampling lazily until closed', async () => {
+        let reads = 0;
+        const sampler = new CpuSampler(() => (reads++, 1000), { interval: 5 });
+        await new Promise((r) => setTimeout(r, 20));
+        assert.equal(reads, 0, 'no timer before the first value()');
+        assert.equal(sampler.value(), 0);
+        await new Promise((r) => setTimeout(r, 40));
+        sampler.close();
+        const seen = reads;
+        assert.ok(seen >= 2, `sampled ${seen} times`);
+        assert.ok(sampler.value() > 0);
+        sampler.close();
+        await new Promise((r) => setTimeout(r, 20));
+        assert.ok(reads <= seen + 1);
+      });
+    });
+  });
+});
+
+describe('defaultCpuReader', () => {
+  describe('having a cgroup v2 with a one-core quota', () => {
+    it('should read usage_usec: idle is 0, more CPU time than wall time is capped at 1000', () => {
+      const root = fakeCgroup({ 'cpu.stat': 'usage_usec 1000\nuser_usec 800\n', 'cpu.max': '100000 100000\n' });
+      const read = defaultCpuReader(root);
+      assert.equal(read(), 0);
+      writeFileSync(join(root, 'cpu.stat'), 'usage_usec 3600000001000\nuser_usec 800\n');
+      assert.equal(read(), 1000);
+    });
+  });
+
+  describe('having a cgroup v1 without a quota', () => {
+    it('should read cpuacct.usage (ns)', () => {
+      const root = fakeCgroup({ 'cpuacct/cpuacct.usage': '5000\n', 'cpu/cpu.cfs_quota_us': '-1\n', 'cpu/cpu.cfs_period_us': '100000\n' });
+      const read = defaultCpuReader(root);
+      assert.equal(read(), 0);
+      writeFileSync(join(root, 'cpuacct/cpuacct.usage'), String(3600e9 * 1000));
+      assert.equal(read(), 1000);
+    });
+  });
+
+  describe('having no cgroup', () => {
+    it('should measure this process, within 0..1000', () => {
+      const read = defaultCpuReader(join(tmpdir(), 'no-such-cgroup-root'));
+      const until = Date.now() + 20;
+      while (Date.now() < until) Math.sqrt(Math.random());
+      const v = read();
+      assert.ok(v > 0 && v <= 1000, `busy process reads ${v}`);
+    });
+  });
+});
