@@ -3,7 +3,7 @@ import type { AppContainer } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import type { Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader } from '../proto/index.js';
-import { GrpcServer, HealthService, HEALTH_SERVICE, reflectionServices } from '../transport/grpc/index.js';
+import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { DEFAULT_GRPC_ADDR, DEFAULT_HTTP_ADDR, DEFAULT_HTTP_TIMEOUT_MS, type AppOptions } from './options.js';
@@ -75,7 +75,8 @@ export async function buildServers(
     grpc.onServingChange((serving) => h.setAll(serving ? 'SERVING' : 'NOT_SERVING'));
   }
   if (cfg.reflection !== false) {
-    const source = descriptorIndex(bound.map((b) => b.schema.root));
+    // Health and reflection describe themselves too, so tools can call them by reflection alone.
+    const source = descriptorIndex([...bound.map((b) => b.schema.root), healthRoot, reflectionRoots.v1, reflectionRoots.v1alpha]);
     for (const [name, raw] of reflectionServices(() => source, () => grpc.services)) grpc.addRawService(name, raw);
   }
   return { http, grpc, health };

@@ -1,35 +1,11 @@
 import { status as GrpcStatus, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import { join } from 'node:path';
+import type protobuf from 'protobufjs';
+import { bundledIncludeDir, ProtoLoader } from '../../proto/index.js';
 import type { RawService } from './grpc-server.js';
 
-/** grpc.health.v1 (the standard gRPC health protocol), described inline: only its wire shape matters. */
-export const healthRoot = protobuf.Root.fromJSON({
-  nested: {
-    grpc: {
-      nested: {
-        health: {
-          nested: {
-            v1: {
-              nested: {
-                HealthCheckRequest: { fields: { service: { type: 'string', id: 1 } } },
-                HealthCheckResponse: {
-                  fields: { status: { type: 'ServingStatus', id: 1 } },
-                  nested: { ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } } },
-                },
-                Health: {
-                  methods: {
-                    Check: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse' },
-                    Watch: { requestType: 'HealthCheckRequest', responseType: 'HealthCheckResponse', responseStream: true },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as protobuf.INamespace);
+/** grpc.health.v1 (the standard gRPC health protocol), from the proto shipped with kratos-ts. */
+export const healthRoot: protobuf.Root = new ProtoLoader().loadSync(join(bundledIncludeDir(), 'grpc/health/v1/health.proto'));
 
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
 export type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';

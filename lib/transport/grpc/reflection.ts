@@ -1,5 +1,7 @@
 import { status as GrpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import { join } from 'node:path';
+import type protobuf from 'protobufjs';
+import { bundledIncludeDir, ProtoLoader } from '../../proto/index.js';
 import type { RawService } from './grpc-server.js';
 
 /** Serialized FileDescriptorProtos by file name, the file of each symbol, and each file's imports. */
@@ -9,43 +11,11 @@ export interface DescriptorSource {
   dependencies: Map<string, string[]>;
 }
 
-const messages = {
-  ServerReflectionRequest: {
-    oneofs: { messageRequest: { oneof: ['fileByFilename', 'fileContainingSymbol', 'fileContainingExtension', 'allExtensionNumbersOfType', 'listServices'] } },
-    fields: {
-      host: { type: 'string', id: 1 },
-      fileByFilename: { type: 'string', id: 3 },
-      fileContainingSymbol: { type: 'string', id: 4 },
-      fileContainingExtension: { type: 'ExtensionRequest', id: 5 },
-      allExtensionNumbersOfType: { type: 'string', id: 6 },
-      listServices: { type: 'string', id: 7 },
-    },
-  },
-  ExtensionRequest: { fields: { containingType: { type: 'string', id: 1 }, extensionNumber: { type: 'int32', id: 2 } } },
-  ServerReflectionResponse: {
-    oneofs: { messageResponse: { oneof: ['fileDescriptorResponse', 'allExtensionNumbersResponse', 'listServicesResponse', 'errorResponse'] } },
-    fields: {
-      validHost: { type: 'string', id: 1 },
-      originalRequest: { type: 'ServerReflectionRequest', id: 2 },
-      fileDescriptorResponse: { type: 'FileDescriptorResponse', id: 4 },
-      allExtensionNumbersResponse: { type: 'ExtensionNumberResponse', id: 5 },
-      listServicesResponse: { type: 'ListServiceResponse', id: 6 },
-      errorResponse: { type: 'ErrorResponse', id: 7 },
-    },
-  },
-  FileDescriptorResponse: { fields: { fileDescriptorProto: { rule: 'repeated', type: 'bytes', id: 1 } } },
-  ExtensionNumberResponse: { fields: { baseTypeName: { type: 'string', id: 1 }, extensionNumber: { rule: 'repeated', type: 'int32', id: 2 } } },
-  ListServiceResponse: { fields: { service: { rule: 'repeated', type: 'ServiceResponse', id: 1 } } },
-  ServiceResponse: { fields: { name: { type: 'string', id: 1 } } },
-  ErrorResponse: { fields: { errorCode: { type: 'int32', id: 1 }, errorMessage: { type: 'string', id: 2 } } },
+/** The reflection protos (v1 and v1alpha) shipped with kratos-ts; also described by reflection itself. */
+export const reflectionRoots: Record<'v1' | 'v1alpha', protobuf.Root> = {
+  v1: new ProtoLoader().loadSync(join(bundledIncludeDir(), 'grpc/reflection/v1/reflection.proto')),
+  v1alpha: new ProtoLoader().loadSync(join(bundledIncludeDir(), 'grpc/reflection/v1alpha/reflection.proto')),
 };
-
-// The same messages serve v1 and v1alpha; only the package differs.
-const root = protobuf.Root.fromJSON({
-  nested: {
-    grpc: { nested: { reflection: { nested: { v1: { nested: messages }, v1alpha: { nested: messages } } } } },
-  },
-} as protobuf.INamespace);
 
 type Request = {
   host?: string;
@@ -59,8 +29,8 @@ type Request = {
 /** The reflection services (v1 and v1alpha) answering from `source`, listing `services()`. */
 export function reflectionServices(source: () => DescriptorSource, services: () => string[]): [string, RawService][] {
   return (['v1', 'v1alpha'] as const).map((v) => {
-    const Req = root.lookupType(`grpc.reflection.${v}.ServerReflectionRequest`);
-    const Res = root.lookupType(`grpc.reflection.${v}.ServerReflectionResponse`);
+    const Req = reflectionRoots[v].lookupType(`grpc.reflection.${v}.ServerReflectionRequest`);
+    const Res = reflectionRoots[v].lookupType(`grpc.reflection.${v}.ServerReflectionResponse`);
     const name = `grpc.reflection.${v}.ServerReflection`;
     const definition = {
       ServerReflectionInfo: {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { credentials, Client, Metadata } from '@grpc/grpc-js';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
 import { createTestApp } from '../../../lib/testing/index.js';
-import { healthRoot } from '../../../lib/transport/grpc/index.js';
+import { healthRoot, reflectionRoots } from '../../../lib/transport/grpc/index.js';
+import descriptor from 'protobufjs/ext/descriptor.js';
 import { repoPath } from '../../helpers/echo-service.js';
 
 const proto = repoPath('test/fixtures/grpc/echo.proto');
@@ -68,6 +69,34 @@ describe('the gRPC server of an app', () => {
       const big = Buffer.concat([Buffer.from([0x0a, 0x80, 0x01]), Buffer.alloc(128, 0x61)]);
       const err = await new Promise<{ code?: number }>((resolve) => c.makeUnaryRequest('/echo.v1.Echo/Say', (o: Buffer) => o, (b: Buffer) => b, big, new Metadata(), {}, (e) => resolve(e ?? {})));
       assert.equal(err.code, 8);
+    } finally {
+      c.close();
+      await t.close();
+    }
+  });
+
+  it('should describe its own health service through reflection', async () => {
+    @Service({ proto })
+    class Echo {
+      @Rpc() async say(req: object) { return req; }
+      @Rpc() async *count() { yield {}; }
+      @Rpc() async join() { return {}; }
+      @Rpc() async *chat() { yield {}; }
+    }
+    @Module({ services: [Echo] }) class M {}
+    const t = await createTestApp(M, { http: false });
+    const c = new Client(t.grpcAddress, credentials.createInsecure());
+    const RReq = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionRequest');
+    const RRes = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionResponse');
+    try {
+      const call = c.makeBidiStreamRequest('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+        (o: object) => Buffer.from(RReq.encode(RReq.fromObject(o)).finish()), (b: Buffer) => RRes.toObject(RRes.decode(b)) as { fileDescriptorResponse?: { fileDescriptorProto: Uint8Array[] } });
+      call.write({ fileContainingSymbol: 'grpc.health.v1.Health' });
+      call.end();
+      const answers: { fileDescriptorResponse?: { fileDescriptorProto: Uint8Array[] } }[] = [];
+      for await (const a of call) answers.push(a as (typeof answers)[number]);
+      const files = (answers[0]?.fileDescriptorResponse?.fileDescriptorProto ?? []).map((b) => descriptor.FileDescriptorProto.decode(b) as unknown as { package: string; service: { name: string }[] });
+      assert.ok(files.some((f) => f.package === 'grpc.health.v1' && f.service.some((x) => x.name === 'Health')), JSON.stringify(files.map((f) => f.package)));
     } finally {
       c.close();
       await t.close();
