@@ -1,6 +1,7 @@
 import { Etcd3, type Lease, type IOptions } from 'etcd3';
 import { FrameworkError } from '../errors/index.js';
 import { NoopLogger, type Logger } from '../log/index.js';
+import { changeWatcher } from './change-watcher.js';
 import type { Discovery, Registrar, ServiceInstance, Watcher } from './registry.js';
 
 /** Options of {@link EtcdRegistry}. */
@@ -102,35 +103,12 @@ export class EtcdRegistry implements Registrar, Discovery {
   }
 
   async watch(name: string): Promise<Watcher> {
-    const watcher = await this.#client.watch().prefix(`${this.#ns}/${name}/`).create();
-    let first = true;
-    let changed = false;
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    const onChange = (): void => {
-      changed = true;
-      wake?.();
-    };
-    watcher.on('put', onChange).on('delete', onChange).on('connected', onChange);
-    watcher.on('error', () => undefined);
-    return {
-      next: async () => {
-        if (first) {
-          first = false;
-          const now = await this.getService(name);
-          if (now.length > 0) return now;
-        }
-        while (!changed && !stopped) await new Promise<void>((r) => (wake = r));
-        changed = false;
-        if (stopped) return [];
-        return this.getService(name);
-      },
-      stop: async () => {
-        stopped = true;
-        wake?.();
-        await watcher.cancel();
-      },
-    };
+    const etcdWatch = await this.#client.watch().prefix(`${this.#ns}/${name}/`).create();
+    const { watcher, changed } = changeWatcher(() => this.getService(name), () => etcdWatch.cancel());
+    // 'connected' also fires after a reconnect: list again, as changes may have been missed.
+    etcdWatch.on('put', changed).on('delete', changed).on('connected', changed);
+    etcdWatch.on('error', () => undefined);
+    return watcher;
   }
 
   /** For /readyz: down while a registration is lost and being renewed. */

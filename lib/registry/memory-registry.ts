@@ -1,3 +1,4 @@
+import { changeWatcher } from './change-watcher.js';
 import type { Discovery, Registrar, ServiceInstance, Watcher } from './registry.js';
 
 /** A registry in this process, for tests and single-process setups; share one instance between apps. */
@@ -22,34 +23,12 @@ export class MemoryRegistry implements Registrar, Discovery {
   }
 
   async watch(name: string): Promise<Watcher> {
-    let first = true;
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    let changed = false;
-    const onChange = (): void => {
-      changed = true;
-      wake?.();
-    };
     let set = this.#waiters.get(name);
     if (set === undefined) this.#waiters.set(name, (set = new Set()));
-    set.add(onChange);
-    return {
-      next: async () => {
-        if (first) {
-          first = false;
-          const now = await this.getService(name);
-          if (now.length > 0) return now;
-        }
-        while (!changed && !stopped) await new Promise<void>((r) => (wake = r));
-        changed = false;
-        return this.getService(name);
-      },
-      stop: async () => {
-        stopped = true;
-        set.delete(onChange);
-        wake?.();
-      },
-    };
+    const waiters = set;
+    const { watcher, changed } = changeWatcher(() => this.getService(name), () => void waiters.delete(changed));
+    waiters.add(changed);
+    return watcher;
   }
 
   #notify(name: string): void {

@@ -1,17 +1,10 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import type { Handler } from '../../middleware/index.js';
+import type { MethodSchema } from '../../proto/index.js';
 
-/** What the gRPC server needs to know about one rpc. */
-export interface GrpcMethodSchema {
-  name: string;
-  /** `/package.Service/Method` */
-  operation: string;
-  requestType: protobuf.Type;
-  responseType: protobuf.Type;
-  requestStream: boolean;
-  responseStream: boolean;
-}
+/** What the gRPC server needs to know about one rpc: lib/proto's MethodSchema without its HTTP rules. */
+export type GrpcMethodSchema = Omit<MethodSchema, 'http'>;
 
 /** An rpc with its handler; the handler already carries its middleware. */
 export interface GrpcMethod {

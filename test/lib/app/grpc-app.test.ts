@@ -19,6 +19,15 @@ function check(client: Client, service = ''): Promise<string> {
   });
 }
 
+@Service({ proto })
+class PlainEcho {
+  @Rpc() async say(req: object) { return req; }
+  @Rpc() async *count() { yield {}; }
+  @Rpc() async join() { return {}; }
+  @Rpc() async *chat() { yield {}; }
+}
+@Module({ services: [PlainEcho] }) class PlainModule {}
+
 describe('the gRPC server of an app', () => {
   it('should report SERVING after start and NOT_SERVING as soon as a graceful stop begins', async () => {
     let release!: () => void;
@@ -55,15 +64,7 @@ describe('the gRPC server of an app', () => {
   });
 
   it('should refuse messages over maxReceiveMessageLength', async () => {
-    @Service({ proto })
-    class Echo {
-      @Rpc() async say(req: object) { return req; }
-      @Rpc() async *count() { yield {}; }
-      @Rpc() async join() { return {}; }
-      @Rpc() async *chat() { yield {}; }
-    }
-    @Module({ services: [Echo] }) class M {}
-    const t = await createTestApp(M, { http: false, grpc: { maxReceiveMessageLength: 64 } });
+    const t = await createTestApp(PlainModule, { http: false, grpc: { maxReceiveMessageLength: 64 } });
     const c = new Client(t.grpcAddress, credentials.createInsecure());
     try {
       const big = Buffer.concat([Buffer.from([0x0a, 0x80, 0x01]), Buffer.alloc(128, 0x61)]);
@@ -76,15 +77,7 @@ describe('the gRPC server of an app', () => {
   });
 
   it('should describe its own health service through reflection', async () => {
-    @Service({ proto })
-    class Echo {
-      @Rpc() async say(req: object) { return req; }
-      @Rpc() async *count() { yield {}; }
-      @Rpc() async join() { return {}; }
-      @Rpc() async *chat() { yield {}; }
-    }
-    @Module({ services: [Echo] }) class M {}
-    const t = await createTestApp(M, { http: false });
+    const t = await createTestApp(PlainModule, { http: false });
     const c = new Client(t.grpcAddress, credentials.createInsecure());
     const RReq = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionRequest');
     const RRes = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionResponse');
