@@ -12,12 +12,15 @@ function subtypeOf(mediaType: string): string {
   return (semi < 0 ? rest : rest.slice(0, semi)).trim().toLowerCase();
 }
 
+const ACCEPT_CACHE_SIZE = 64;
+
 /**
  * Codecs by content subtype (§10). Unlike Kratos' process-wide table, each server or client owns
  * a registry, so registering a codec in one place cannot change another's wire format.
  */
 export class CodecRegistry {
   readonly #codecs = new Map<string, Codec>();
+  readonly #byAccept = new Map<string, Codec>();
 
   /** Registers `codec` under its lower-cased name and each alias; a later registration replaces. */
   register(codec: Codec, ...aliases: string[]): void {
@@ -28,6 +31,7 @@ export class CodecRegistry {
       if (key.trim() === '') throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `empty alias for codec "${codec.name}"`);
       this.#codecs.set(key.trim().toLowerCase(), codec);
     }
+    this.#byAccept.clear();
   }
 
   /** The codec registered for a subtype ('json', 'x-protobuf', ...), case-insensitively. */
@@ -49,6 +53,18 @@ export class CodecRegistry {
    * order, q-values ignored as Kratos does); `*\/*`, nothing or nothing known -> json.
    */
   forAccept(accept: string | undefined): Codec {
+    // Clients send the same few Accept values on every request: remember what each one chose.
+    const key = accept ?? '';
+    let codec = this.#byAccept.get(key);
+    if (codec === undefined) {
+      codec = this.#chooseForAccept(accept);
+      if (this.#byAccept.size >= ACCEPT_CACHE_SIZE) this.#byAccept.clear();
+      this.#byAccept.set(key, codec);
+    }
+    return codec;
+  }
+
+  #chooseForAccept(accept: string | undefined): Codec {
     for (const part of (accept ?? '').split(',')) {
       const codec = this.#forSubtype(subtypeOf(part));
       if (codec !== undefined) return codec;

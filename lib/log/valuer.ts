@@ -18,7 +18,19 @@ export function isValuer(v: unknown): v is Valuer {
 }
 
 /** The current time, ISO 8601 (Kratos `DefaultTimestamp`). */
-export const timestamp: Valuer = valuer(() => new Date().toISOString());
+export const timestamp: Valuer = valuer(isoNow);
+
+// Records written in the same millisecond share one formatted time (a busy server writes many).
+let lastMs = -1;
+let lastIso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
 
 /** `dir/file.js:line` of the code that called the logger (Kratos `DefaultCaller`); costs a stack capture per record. */
 export const caller: Valuer = valuer(() => {

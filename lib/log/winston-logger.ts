@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
+import TransportStream from 'winston-transport';
 import type { Level } from './level.js';
 import { Logger } from './logger.js';
 
@@ -13,11 +14,58 @@ export interface WinstonLoggerOptions {
 
 // Our five levels, most severe first, as winston wants them.
 const LEVELS = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4 };
+const MESSAGE = Symbol.for('message');
 
 function plain(v: unknown): unknown {
   if (v instanceof Error) return { name: v.name, message: v.message, stack: v.stack };
   if (typeof v === 'bigint') return v.toString();
   return v;
+}
+
+// winston's json format runs every value through a replacer (safe-stable-stringify); records are
+// nearly always plain, so try the native stringify first and keep winston's for cycles and the like.
+const safeJson = winston.format.json();
+const fastJson = winston.format((info) => {
+  try {
+    (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(info);
+    return info;
+  } catch {
+    return safeJson.transform(info, {});
+  }
+});
+
+/**
+ * Writes each formatted line to a stream, synchronously: winston's own Stream transport defers an
+ * event per record to the next turn, which costs more than the write itself. On process.stdout and
+ * stderr the lines of one turn of the event loop are joined and written once (one syscall for many
+ * requests), and what is pending is written before the process exits.
+ */
+class LineTransport extends TransportStream {
+  readonly #stream: Writable;
+  readonly #batched: boolean;
+  #pending = '';
+  readonly #flush = (): void => {
+    const text = this.#pending;
+    this.#pending = '';
+    if (text !== '') this.#stream.write(text);
+  };
+
+  constructor(stream: Writable) {
+    super();
+    this.#stream = stream;
+    this.#batched = stream === process.stdout || stream === process.stderr;
+    if (this.#batched) process.once('exit', this.#flush);
+  }
+
+  override log(info: Record<symbol, unknown>, done: () => void): void {
+    const line = `${info[MESSAGE] as string}\n`;
+    if (!this.#batched) this.#stream.write(line);
+    else if (this.#pending === '') {
+      this.#pending = line;
+      setImmediate(this.#flush);
+    } else this.#pending += line;
+    done();
+  }
 }
 
 /**
@@ -35,18 +83,18 @@ export class WinstonLogger extends Logger {
       winston.createLogger({
         levels: LEVELS,
         level: 'debug',
-        format: winston.format.json(),
-        transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
+        format: fastJson(),
+        transports: [new LineTransport(options.stream ?? process.stdout)],
       });
   }
 
   log(level: Level, ...keyvals: unknown[]): void {
-    const record: Record<string, unknown> = {};
+    // winston takes the message from `message`; keep Kratos' `msg` key as written.
+    const record: Record<string, unknown> = { level, message: undefined };
     for (let i = 0; i < keyvals.length; i += 2) {
       if (i + 1 >= keyvals.length) record['KEYVALS UNPAIRED'] = plain(keyvals[i]);
       else record[String(keyvals[i])] = plain(keyvals[i + 1]);
     }
-    // winston takes the message from `message`; keep Kratos' `msg` key as written.
-    this.#w.log({ level, message: undefined as unknown as string, ...record });
+    this.#w.log(record as unknown as winston.LogEntry);
   }
 }

@@ -14,7 +14,22 @@ const GRPC_OPERATION = /^\/([^/]+)\/([^/]+)$/;
 const PROTO_OPERATION = /^\/([\w]+(?:\.[\w]+)+)\/(\w+)$/;
 
 /** The attributes a call's span starts with: rpc.system, rpc.service + rpc.method or rpc.operation, http.route. */
-export function callAttributes(ctx: Context): Record<string, string> {
+export function callAttributes(ctx: Context): Readonly<Record<string, string>> {
+  // A server has a fixed set of operations, so each gets its attributes computed once.
+  const cache = ctx.side === 'server' ? (ctx.kind === 'http' ? HTTP_SERVER : GRPC_SERVER) : undefined;
+  let attributes = cache?.get(ctx.operation);
+  if (attributes === undefined) {
+    attributes = Object.freeze(computeAttributes(ctx));
+    if (cache !== undefined && cache.size < MAX_CACHED_OPERATIONS) cache.set(ctx.operation, attributes);
+  }
+  return attributes;
+}
+
+const MAX_CACHED_OPERATIONS = 10_000;
+const HTTP_SERVER = new Map<string, Readonly<Record<string, string>>>();
+const GRPC_SERVER = new Map<string, Readonly<Record<string, string>>>();
+
+function computeAttributes(ctx: Context): Record<string, string> {
   const attributes: Record<string, string> = { [ATTR_RPC_SYSTEM]: ctx.kind };
   const m = (ctx.kind === 'grpc' ? GRPC_OPERATION : PROTO_OPERATION).exec(ctx.operation);
   if (m !== null) {

@@ -13,6 +13,19 @@ function isStream(v: unknown): v is AsyncIterable<unknown> {
   return typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
 }
 
+// Bytes as their length and bigints as digits; a replacer slows stringify down, so it is used only when needed.
+const readable = (_k: string, x: unknown): unknown => (x instanceof Uint8Array ? `<${x.length} bytes>` : typeof x === 'bigint' ? String(x) : x);
+
+/** True for an object without nested objects or bigints (most requests), which stringify needs no help with. */
+function isFlat(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return typeof v !== 'bigint';
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'object' ? x !== null : typeof x === 'bigint') return false;
+  }
+  return true;
+}
+
 /** The request as logged: its redact() if it has one, else JSON, truncated. */
 function argsOf(req: unknown, max: number): string {
   if (isStream(req)) return '<stream>';
@@ -20,7 +33,7 @@ function argsOf(req: unknown, max: number): string {
   let text: string;
   try {
     const v = typeof r?.redact === 'function' ? r.redact() : req;
-    text = typeof v === 'string' ? v : (JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `<${x.length} bytes>` : typeof x === 'bigint' ? String(x) : x)) ?? '');
+    text = typeof v === 'string' ? v : ((isFlat(v) ? JSON.stringify(v) : JSON.stringify(v, readable)) ?? '');
   } catch {
     text = String(req);
   }

@@ -26,11 +26,14 @@ function hasPrefix(key: string, prefixes: readonly string[]): boolean {
 export function metadataServer(options: MetadataServerOptions = {}): Middleware {
   const prefixes = (options.prefixes ?? ['x-md-']).map((p) => p.toLowerCase());
   const constants = Object.entries(options.constants ?? {});
-  return (next) => async (req, ctx) => {
-    const md = ctx.metadata;
-    for (const [k, v] of constants) md.set(k, v);
+  return (next) => (req, ctx) => {
+    // ctx.metadata is made on first use, so a call without metadata headers never builds one.
+    if (constants.length > 0) {
+      const md = ctx.metadata;
+      for (const [k, v] of constants) md.set(k, v);
+    }
     const h = ctx.requestHeader;
-    for (const key of h.keys()) if (hasPrefix(key, prefixes)) for (const v of h.values(key)) md.add(key, v);
+    for (const key of h.keys()) if (hasPrefix(key, prefixes)) for (const v of h.values(key)) ctx.metadata.add(key, v);
     return next(req, ctx);
   };
 }

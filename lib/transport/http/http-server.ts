@@ -1,7 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import Koa from 'koa';
 import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
 import { FrameworkError, KratosError, toKratosError } from '../../errors/index.js';
@@ -12,7 +11,8 @@ import type { Server } from '../server.js';
 import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
-import { errorBody, errorBodyText, httpStatus, writeReply } from './reply.js';
+import { errorBody, httpStatus, writeReply } from './reply.js';
+import { absolutePath, onClientError } from './request-errors.js';
 import { RouteTable, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
 
 /** Options of {@link HttpServer}. */
@@ -111,14 +111,7 @@ export class HttpServer implements Server {
   }
 
   async start(): Promise<void> {
-    const koa = new Koa();
-    koa.silent = true;
-    for (const f of this.#filters) koa.use(f);
-    koa.use((kctx) => {
-      kctx.respond = false;
-      return this.#dispatch(kctx.req, kctx.res, kctx.method, kctx.path, kctx.querystring);
-    });
-    const callback = koa.callback();
+    const callback = this.#filters.length === 0 ? this.#serve : this.#koa();
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
@@ -135,6 +128,32 @@ export class HttpServer implements Server {
     const scheme = this.#tls === undefined ? 'http' : 'https';
     this.#endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;
   }
+
+  // Filters are Koa middleware, so with filters every request runs through Koa first; without any,
+  // Koa's per-request context would be built only to be bypassed, so requests come straight here.
+  #koa(): (req: IncomingMessage, res: ServerResponse) => void {
+    const koa = new Koa();
+    koa.silent = true;
+    for (const f of this.#filters) koa.use(f);
+    koa.use((kctx) => {
+      kctx.respond = false;
+      return this.#dispatch(kctx.req, kctx.res, kctx.method, kctx.path, kctx.querystring);
+    });
+    return koa.callback();
+  }
+
+  readonly #serve = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    let path = q === -1 ? url : url.slice(0, q);
+    const query = q === -1 ? '' : url.slice(q + 1);
+    // An absolute-form target (`GET http://host/p`) routes by its path, as Koa does.
+    if (!path.startsWith('/')) path = absolutePath(path);
+    this.#dispatch(req, res, req.method ?? 'GET', path, query).catch((err: unknown) => {
+      this.#logger.log('error', 'msg', 'request failed', 'error', err);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  };
 
   /**
    * Stops accepting, lets requests in flight finish (their responses close the connection), closes
@@ -173,7 +192,9 @@ export class HttpServer implements Server {
       let request: unknown;
       let handler = route.handler;
       try {
-        request = await this.#bind(req, method, query, found.match);
+        // Most requests have no body: bind them without waiting a turn.
+        const bound = this.#bind(req, method, query, found.match);
+        request = bound instanceof Promise ? await bound : bound;
       } catch (err) {
         if (route.onBindError === undefined) throw err;
         ctx.bindError = err;
@@ -189,11 +210,16 @@ export class HttpServer implements Server {
     }
   }
 
-  async #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): Promise<unknown> {
-    const contentType = req.headers['content-type'];
+  #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody) return this.#decode(req, EMPTY, query, match);
+    return readBody(req, this.#bodyLimit).then((body) => this.#decode(req, body, query, match));
+  }
+
+  #decode(req: IncomingMessage, body: Buffer, query: string, match: RouteMatch): unknown {
+    const contentType = req.headers['content-type'];
     const raw: RawRequest = {
-      body: hasBody ? await readBody(req, this.#bodyLimit) : EMPTY,
+      body,
       // A body without a Content-Type is read as JSON, the format clients most often forget to name.
       codec: contentType === undefined ? this.#json : this.#codecs.forContentType(contentType),
       contentType,
@@ -246,20 +272,6 @@ export class HttpServer implements Server {
     const e = new KratosError(405, 'METHOD_NOT_ALLOWED', `method ${method} not allowed for ${path}`);
     writeReply(res, 405, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
   }
-}
-
-// Requests node rejects before routing (oversized head, malformed, too slow) still get a Kratos body.
-function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage !== undefined) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason, message] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'request headers too large']
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT', 'request not received in time']
-    : [400, 'BAD_REQUEST', 'malformed request'];
-  const body = errorBodyText({ code: status, reason, message, metadata: {} });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 const CONTEXT = Symbol('kratos-ts/http/context');

@@ -97,6 +97,14 @@ describe('CodecRegistry', () => {
       assert.equal(registry.forAccept('application/x-protobuf').name, 'proto');
     });
 
+    it('should choose again once a codec for a remembered Accept value is registered', () => {
+      const own = defaultCodecs();
+      assert.equal(own.forAccept('application/msgpack').name, 'json');
+      const msgpack = { name: 'msgpack', contentType: 'application/msgpack', marshal: () => Buffer.alloc(0), unmarshal: () => ({}) };
+      own.register(msgpack);
+      assert.equal(own.forAccept('application/msgpack'), msgpack);
+    });
+
     it('should fall back to json for */*, nothing or only unknown types', () => {
       assert.equal(registry.forAccept('*/*').name, 'json');
       assert.equal(registry.forAccept('application/*').name, 'json');

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
 import { caller, createLogger, FilterLogger, StdLogger, valuer, WinstonLogger, type Logger } from '../../../lib/log/index.js';
 
 function sink(): { stream: Writable; lines: string[] } {
@@ -22,6 +23,31 @@ describe('WinstonLogger', () => {
     assert.equal((rec?.['err'] as { message: string }).message, 'boom');
     assert.equal(rec?.['KEYVALS UNPAIRED'], 'odd');
     assert.equal('message' in (rec ?? {}), false);
+  });
+});
+
+describe('WinstonLogger with values JSON cannot hold', () => {
+  it('should still write one line for a record with a cycle or a bigint', () => {
+    const { stream, lines } = sink();
+    const cyclic: Record<string, unknown> = { name: 'a' };
+    cyclic['self'] = cyclic;
+    new WinstonLogger({ stream }).log('info', 'msg', 'odd values', 'value', cyclic, 'big', 12n);
+    const [rec] = json(lines);
+    assert.equal(rec?.['msg'], 'odd values');
+    assert.equal((rec?.['value'] as Record<string, unknown>)['name'], 'a');
+    assert.equal(rec?.['big'], '12');
+  });
+});
+
+describe('WinstonLogger on stdout', () => {
+  it('should write the lines of one turn together and flush what is pending when the process exits', () => {
+    const script = `import { WinstonLogger } from ${JSON.stringify(new URL('../../../lib/log/index.js', import.meta.url).href)};
+      const log = new WinstonLogger();
+      for (let i = 0; i < 500; i++) log.log('info', 'seq', i);
+      process.exit(0);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const seqs = out.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+    assert.deepEqual(seqs, Array.from({ length: 500 }, (_, i) => i));
   });
 });
 

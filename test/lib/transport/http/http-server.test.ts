@@ -143,6 +143,19 @@ describe('HttpServer', () => {
       assert.ok(res.headers.get('allow')?.includes('PUT'));
     });
 
+    it('should route an absolute-form request target by its path and keep its query', async () => {
+      const port = new URL(url).port;
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET http://example.test/users/7?name=x HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      assert.match(reply, /^HTTP\/1\.1 200/);
+      assert.deepEqual(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)), { id: '7', name: 'x' });
+    });
+
     it('should answer HEAD for a GET route without a body', async () => {
       const res = await fetch(`${url}/users/1`, { method: 'HEAD' });
       assert.equal(res.status, 200);
