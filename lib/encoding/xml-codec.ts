@@ -1,6 +1,7 @@
 import type protobuf from 'protobufjs';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser as Parser } from 'fast-xml-parser';
 import { KratosError } from '../errors/index.js';
+import { lazyRequire } from '../internal/index.js';
 import type { Codec } from './codec.js';
 import { CODEC_REASON, codecError, errorMessage } from './errors.js';
 import { fromProtoJson, toProtoJson } from './proto-json.js';
@@ -15,14 +16,20 @@ export const XML_ITEM = 'item';
 
 const NAME_PATTERN = /^[A-Za-z_][\w.-]*$/;
 
-const parser = new XMLParser({
-  // Text stays text: the schema (or the caller) decides what is a number.
-  parseTagValue: false,
-  ignoreAttributes: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  trimValues: true,
-});
+const fxp = lazyRequire<typeof import('fast-xml-parser')>('fast-xml-parser');
+let parser: Parser | undefined;
+
+// The parser is made on the first XML body: most apps never receive one.
+function xmlParser(): Parser {
+  return (parser ??= new (fxp().XMLParser)({
+    // Text stays text: the schema (or the caller) decides what is a number.
+    parseTagValue: false,
+    ignoreAttributes: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    trimValues: true,
+  }));
+}
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -78,11 +85,11 @@ export class XmlCodec implements Codec {
 
   unmarshal(data: Buffer, type?: protobuf.Type): unknown {
     const text = bodyText(data);
-    const valid = XMLValidator.validate(text);
+    const valid = fxp().XMLValidator.validate(text);
     if (valid !== true) throw codecError(`body unmarshal: ${valid.err.msg} (line ${valid.err.line})`);
     let doc: Record<string, unknown>;
     try {
-      doc = stripUnsafeKeys(parser.parse(text)) as Record<string, unknown>;
+      doc = stripUnsafeKeys(xmlParser().parse(text)) as Record<string, unknown>;
     } catch (err) {
       throw codecError(`body unmarshal: ${errorMessage(err)}`, err);
     }

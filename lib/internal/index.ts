@@ -4,3 +4,4 @@ export { DeadlineQueue } from './deadline-queue.js';
 export type { Expirable } from './deadline-queue.js';
 export { isStandardSchema } from './standard-schema.js';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './standard-schema.js';
+export { lazyRequire } from './lazy-require.js';

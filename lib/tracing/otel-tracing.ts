@@ -1,6 +1,4 @@
 import type { Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPTraceExporter as OtlpHttpExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -14,7 +12,12 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { FrameworkError } from '../errors/index.js';
+import { lazyRequire } from '../internal/index.js';
 import { installOtelGlobals } from './otel-globals.js';
+
+// Loaded only when spans are exported over OTLP: together they cost about 150 ms of start-up.
+const otlpHttp = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-http')>('@opentelemetry/exporter-trace-otlp-http');
+const otlpGrpc = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-grpc')>('@opentelemetry/exporter-trace-otlp-grpc');
 
 /** Any OTel SDK span exporter (Jaeger, Zipkin, a custom one). */
 export type SpanExporterLike = SpanExporter;
@@ -66,9 +69,9 @@ function makeExporter(exporter: TracingExporter, endpoint: string | undefined): 
     case 'console':
       return new ConsoleSpanExporter();
     case 'otlp-http':
-      return new OtlpHttpExporter(url);
+      return new (otlpHttp().OTLPTraceExporter)(url);
     case 'otlp-grpc':
-      return new OtlpGrpcExporter(url);
+      return new (otlpGrpc().OTLPTraceExporter)(url);
     default:
       return exporter;
   }

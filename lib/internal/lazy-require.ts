@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A CommonJS package loaded the first time it is asked for. Optional parts (the etcd client, OTLP
+ * exporters, the XML parser) cost start-up time and memory that apps not using them should not pay.
+ */
+export function lazyRequire<T>(name: string): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= require(name) as T);
+}
