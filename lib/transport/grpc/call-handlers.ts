@@ -9,6 +9,7 @@ import {
   type UntypedHandleCall,
 } from '@grpc/grpc-js';
 import { findKratosError, KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
+import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import { GrpcContext } from './grpc-context.js';
@@ -28,32 +29,42 @@ export interface CallEnv {
   /** Server-side timeout in ms for unary and client-streaming calls; 0 for none. */
   timeout: number;
   logger: Logger;
+  /** Expires calls whose deadline is the server's timeout: one timer for all of them. */
+  deadlines: DeadlineQueue;
 }
 
-function deadlineOf(call: AnyCall, serverTimeout: number): number | undefined {
+function deadlineOf(call: AnyCall, serverTimeout: number): { deadline: number | undefined; byServer: boolean } {
   const d = call.getDeadline();
   const client = d instanceof Date ? d.getTime() : Number.isFinite(d) ? Number(d) : undefined;
   const server = serverTimeout > 0 ? Date.now() + serverTimeout : undefined;
-  if (client === undefined) return server;
-  return server === undefined ? client : Math.min(client, server);
+  if (client === undefined || (server !== undefined && server <= client)) return { deadline: server, byServer: server !== undefined };
+  return { deadline: client, byServer: false };
 }
 
 function deadlineError(): KratosError {
   return new KratosError(504, 'DEADLINE_EXCEEDED', 'deadline exceeded');
 }
 
-/** Wires a call's cancellation and deadline to its context; returns the cleanup. */
-function watch(call: AnyCall, ctx: GrpcContext, onDeadline: () => void): () => void {
-  const onCancel = (): void => ctx.abort(new KratosError(499, 'CANCELLED', 'call cancelled by the client'));
-  call.once('cancelled', onCancel);
-  const timer = ctx.deadline === undefined ? undefined : setTimeout(() => {
+/**
+ * Wires a call's cancellation and deadline to its context. Deadlines set by the server's timeout
+ * arrive in call order and share the server's queue; an earlier client deadline gets its own timer.
+ */
+function watch(call: AnyCall, ctx: GrpcContext, env: CallEnv, byServer: boolean, onDeadline: () => void): void {
+  ctx.onCancelled = () => ctx.abort(new KratosError(499, 'CANCELLED', 'call cancelled by the client'));
+  call.once('cancelled', ctx.onCancelled);
+  if (ctx.deadline === undefined) return;
+  ctx.onExpire = () => {
     ctx.abort(deadlineError());
     onDeadline();
-  }, Math.max(0, ctx.deadline - Date.now()));
-  return () => {
-    call.off('cancelled', onCancel);
-    if (timer !== undefined) clearTimeout(timer);
   };
+  if (byServer) env.deadlines.add(ctx);
+  else ctx.timer = setTimeout(() => ctx.expire(), Math.max(0, ctx.deadline - Date.now()));
+}
+
+function unwatch(call: AnyCall, ctx: GrpcContext, env: CallEnv): void {
+  if (ctx.onCancelled !== undefined) call.off('cancelled', ctx.onCancelled);
+  env.deadlines.remove(ctx);
+  if (ctx.timer !== undefined) clearTimeout(ctx.timer);
 }
 
 /** The grpc-js status object for an error, details in `grpc-status-details-bin` (§4). */
@@ -68,14 +79,15 @@ function statusOf(err: unknown, ctx: GrpcContext, env: CallEnv): { code: number;
 function sendHeaders(call: AnyCall, ctx: GrpcContext): void {
   if (ctx.headersSent) return;
   ctx.headersSent = true;
-  if (!ctx.replyHeader.empty) call.sendMetadata(ctx.replyHeader.metadata);
+  const header = ctx.replyHeaderIfSet;
+  if (header !== undefined) call.sendMetadata(header.metadata);
 }
 
 // A client stream as an AsyncIterable that ends when the call is cancelled. The default iterator
 // destroys the stream when it finishes, which for a bidi call would kill the reply side too.
 async function* incoming(call: ServerReadableStream<unknown, unknown>, ctx: GrpcContext): AsyncIterable<unknown> {
   for await (const msg of call.iterator({ destroyOnReturn: false })) {
-    if (ctx.signal.aborted) return;
+    if (ctx.aborted) return;
     yield msg;
   }
 }
@@ -85,7 +97,7 @@ async function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcC
     throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an iterable`);
   }
   for await (const item of out as AsyncIterable<unknown>) {
-    if (ctx.signal.aborted) return;
+    if (ctx.aborted) return;
     sendHeaders(call, ctx);
     if (!call.write(item)) await Promise.race([once(call, 'drain'), once(ctx.signal, 'abort')]);
   }
@@ -97,37 +109,39 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
   const streamTimeout = schema.responseStream ? 0 : env.timeout;
   if (!schema.responseStream) {
     return (call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const ctx = new GrpcContext(schema.operation, env.endpoint, call.metadata, deadlineOf(call, streamTimeout));
+      const { deadline, byServer } = deadlineOf(call, streamTimeout);
+      const ctx = new GrpcContext(schema.operation, env.endpoint, call.metadata, deadline);
       let done = false;
       const finish = (err: unknown, reply?: unknown): void => {
         if (done) return;
         done = true;
-        cleanup();
+        unwatch(call, ctx, env);
         if (err !== undefined) return callback(statusOf(err, ctx, env));
         sendHeaders(call, ctx);
         callback(null, reply);
       };
-      const cleanup = watch(call, ctx, () => finish(deadlineError()));
+      watch(call, ctx, env, byServer, () => finish(deadlineError()));
       const req = schema.requestStream ? incoming(call as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerUnaryCall<unknown, unknown>).request;
       runWithContext(ctx, () => handler(req, ctx)).then((reply) => finish(undefined, reply), (err: unknown) => finish(err ?? new Error('rejected')));
     };
   }
   return (call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>) => {
-    const ctx = new GrpcContext(schema.operation, env.endpoint, call.metadata, deadlineOf(call, 0));
+    const { deadline, byServer } = deadlineOf(call, 0);
+    const ctx = new GrpcContext(schema.operation, env.endpoint, call.metadata, deadline);
     let done = false;
     const fail = (err: unknown): void => {
       if (done) return;
       done = true;
-      cleanup();
+      unwatch(call, ctx, env);
       call.emit('error', statusOf(err, ctx, env));
     };
-    const cleanup = watch(call, ctx, () => fail(deadlineError()));
+    watch(call, ctx, env, byServer, () => fail(deadlineError()));
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;
     runWithContext(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx))).then(
       () => {
         if (done) return;
         done = true;
-        cleanup();
+        unwatch(call, ctx, env);
         sendHeaders(call, ctx);
         call.end();
       },

@@ -1,6 +1,6 @@
 import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { FrameworkError } from '../../errors/index.js';
-import { advertisedHost, formatHostPort, parseAddress } from '../../internal/index.js';
+import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import type { Server } from '../server.js';
 import { callHandler, type CallEnv } from './call-handlers.js';
@@ -53,7 +53,7 @@ export class GrpcServer implements Server {
   constructor(options: GrpcServerOptions = {}) {
     this.#addr = parseAddress(options.addr ?? '0.0.0.0:0');
     this.#tls = options.tls;
-    this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger() };
+    this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger(), deadlines: new DeadlineQueue() };
     const channelOptions: Record<string, number> = {};
     if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
     if (options.maxSendMessageLength !== undefined) channelOptions['grpc.max_send_message_length'] = options.maxSendMessageLength;
@@ -121,6 +121,7 @@ export class GrpcServer implements Server {
       const timer = deadline === undefined ? undefined : setTimeout(() => this.#server.forceShutdown(), Math.max(0, deadline - Date.now()));
       this.#server.tryShutdown(() => {
         if (timer !== undefined) clearTimeout(timer);
+        this.#env.deadlines.close();
         resolve();
       });
     });
