@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as errors from './errors/index.js';
 
 export { App, createApp, APP_INFO, METER, TRACING, HOOK_NAMES } from './app/index.js';
-export type { AppOptions, AppInfo, Hook, HookName, HttpServerConfig, GrpcServerConfig } from './app/index.js';
+export type { AppOptions, AppInfo, Hook, HookName, HttpServerConfig, GrpcServerConfig, RunOptions } from './app/index.js';
 export { token, AppContainer } from './container/index.js';
 export type {
   Token,

@@ -6,6 +6,7 @@
 //   grpc        helloworld.v1.Greeter on gRPC with the defaults
 //   grpc-full   grpc with every span sampled, as http-full
 //   grpc-bare   grpc with built-in middleware off
+// argv[3]: a number of workers runs the app in cluster mode (app.run({ workers })).
 // Access log lines go to stdout, which the runner points at /dev/null.
 import { ADDR, DECORATORS, greet, greetings, KRATOS, PROTO } from './common.mjs';
 
@@ -48,5 +49,11 @@ const options = {
   ...(variant.endsWith('-full') ? { tracing: { sampleRatio: 1, exporter: dropSpans } } : {}),
 };
 const app = await createApp(Root, options);
-await app.start();
-process.on('SIGTERM', () => app.stop().finally(() => process.exit(0)));
+const workers = Number(process.argv[3] ?? 0);
+if (workers > 1) {
+  // Cluster mode: this process forks the workers and stops them on SIGTERM.
+  await app.run({ workers });
+} else {
+  await app.start();
+  process.on('SIGTERM', () => app.stop().finally(() => process.exit(0)));
+}

@@ -1,3 +1,4 @@
+import { isClusterWorker, onPrimaryStop, reportListening, runPrimary, workerCount } from '../cluster/index.js';
 import type { AppContainer, ProviderToken } from '../container/index.js';
 import type { Config } from '../config/index.js';
 import { FrameworkError } from '../errors/index.js';
@@ -116,7 +117,8 @@ export class App implements AppInfo {
       await Promise.all(this.#servers.map((s) => s.start()));
       this.#endpoints = this.#servers.filter((s) => !this.#extra.includes(s)).map((s) => s.endpoint());
       this.#state = 'running';
-      const registrar = this.#registration.registrar;
+      // In a cluster the primary registers the app once, for all its workers.
+      const registrar = isClusterWorker() ? undefined : this.#registration.registrar;
       if (registrar !== undefined) await withTimeout('register', this.#instance(), this.#registrarTimeout, () => registrar.register(this.#instance()));
       this.#registered = registrar !== undefined;
       for (const e of this.#endpoints) this.#logger.info(`server listening on ${e}`);
@@ -171,26 +173,74 @@ export class App implements AppInfo {
     if (errors.length > 0) throw errors[0];
   }
 
-  /** Starts, then waits for one of the signals and stops gracefully; a second signal exits at once. */
-  async run(): Promise<void> {
+  /**
+   * Starts, then waits for one of the signals and stops gracefully; a second signal exits at once.
+   * With `workers` (or config `server.workers`) above 1, this process becomes the primary of a
+   * cluster instead: it forks that many workers sharing the ports, registers the app once, restarts
+   * workers that die and stops them all on a signal.
+   */
+  async run(options: RunOptions = {}): Promise<void> {
+    const workers = workerCount(options.workers ?? this.#config.get('server.workers'));
+    if (workers > 1 && !isClusterWorker()) return this.#runPrimary(workers);
     await this.start();
+    reportListening(this.#endpoints);
     await new Promise<void>((resolve) => {
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (this.#stopping !== undefined) {
-          this.#logger.warn('second signal: exiting without waiting', 'signal', signal);
-          process.exit(1);
-        }
-        this.#logger.info('stopping', 'signal', signal);
+      let askedByPrimary = false;
+      const stopNow = (...why: unknown[]): void => {
+        this.#logger.info('stopping', ...why);
         this.stop()
           .catch((err: unknown) => this.#logger.error('stop failed', 'error', err))
           .finally(() => {
             for (const s of this.#signals) process.off(s, onSignal);
+            stopListening();
+            // A worker's IPC channel would keep it alive once the app has stopped.
+            if (isClusterWorker()) process.disconnect?.();
             resolve();
           });
       };
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (this.#stopping === undefined) return stopNow('signal', signal);
+        // In a cluster a terminal's Ctrl-C reaches the workers as well as the primary that asked them to stop.
+        if (askedByPrimary) return;
+        this.#logger.warn('second signal: exiting without waiting', 'signal', signal);
+        process.exit(1);
+      };
+      const stopListening = onPrimaryStop(() => {
+        askedByPrimary = true;
+        if (this.#stopping === undefined) stopNow('reason', 'asked by the cluster primary');
+      });
       for (const s of this.#signals) process.on(s, onSignal);
     });
   }
+
+  // The primary serves nothing itself: its app only registers the cluster's endpoints.
+  async #runPrimary(workers: number): Promise<void> {
+    const registrar = this.#registration.registrar;
+    await runPrimary({
+      workers,
+      logger: this.#logger,
+      signals: this.#signals,
+      stopTimeout: this.#stopTimeout,
+      onListening: async (endpoints) => {
+        this.#endpoints = endpoints;
+        if (registrar === undefined) return;
+        await withTimeout('register', this.#instance(), this.#registrarTimeout, () => registrar.register(this.#instance()));
+        this.#registered = true;
+      },
+      onStopping: async () => {
+        if (registrar === undefined || !this.#registered) return;
+        this.#registered = false;
+        await withTimeout('deregister', this.#instance(), this.#registrarTimeout, () => registrar.deregister(this.#instance()));
+      },
+    });
+    await this.stop();
+  }
+}
+
+/** Options of {@link App.run}. */
+export interface RunOptions {
+  /** Worker processes sharing the ports: a number, or 'auto' for one per core. Default: config `server.workers`, else none. */
+  workers?: number | 'auto';
 }
 
 /** @internal what createApp hands the App */

@@ -1,4 +1,5 @@
 export { App } from './app.js';
+export type { RunOptions } from './app.js';
 export { createApp } from './create-app.js';
 export { loadAppConfig, loggerFromConfig } from './app-config.js';
 export { APP_INFO } from './app-info.js';

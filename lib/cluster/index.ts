@@ -1,0 +1,5 @@
+export { workerCount } from './workers.js';
+export { runPrimary } from './primary.js';
+export type { PrimaryOptions, RestartBackoff } from './primary.js';
+export { isClusterWorker, WORKER_ENV } from './protocol.js';
+export { reportListening, onPrimaryStop } from './worker.js';
