@@ -5,3 +5,4 @@ export type { Expirable } from './deadline-queue.js';
 export { isStandardSchema } from './standard-schema.js';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './standard-schema.js';
 export { lazyRequire } from './lazy-require.js';
+export { etcdClient } from './etcd-client.js';

@@ -1,11 +1,9 @@
 import type { Etcd3, Lease, IOptions } from 'etcd3';
 import { FrameworkError } from '../errors/index.js';
-import { lazyRequire } from '../internal/index.js';
+import { etcdClient } from '../internal/index.js';
 import { NoopLogger, type Logger } from '../log/index.js';
 import { changeWatcher } from './change-watcher.js';
 import type { Discovery, Registrar, ServiceInstance, Watcher } from './registry.js';
-
-const etcd3 = lazyRequire<typeof import('etcd3')>('etcd3');
 
 /** Options of {@link EtcdRegistry}. */
 export interface EtcdRegistryOptions {
@@ -42,7 +40,7 @@ export class EtcdRegistry implements Registrar, Discovery {
     if (options.client === undefined && options.endpoints === undefined) {
       throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'EtcdRegistry needs `endpoints` or `client`');
     }
-    this.#client = options.client ?? new (etcd3().Etcd3)({ hosts: options.endpoints as string | string[], ...(options.clientOptions ?? {}) });
+    this.#client = options.client ?? etcdClient(options.endpoints as string | string[], options.clientOptions);
     this.#owned = options.client === undefined;
     this.#ns = (options.namespace ?? '/microservices').replace(/\/$/, '');
     this.#ttl = options.ttl ?? 15;

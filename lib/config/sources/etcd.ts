@@ -2,10 +2,8 @@ import { extname } from 'node:path';
 import type { Etcd3, IOptions, Watcher } from 'etcd3';
 import { parse as parseYaml } from 'yaml';
 import { FrameworkError } from '../../errors/index.js';
-import { lazyRequire } from '../../internal/index.js';
+import { etcdClient } from '../../internal/index.js';
 import type { ConfigLayer, ConfigSource } from '../source.js';
-
-const etcd3 = lazyRequire<typeof import('etcd3')>('etcd3');
 
 /** Options of {@link etcdSource}. */
 export interface EtcdSourceOptions {
@@ -45,7 +43,7 @@ export function etcdSource(options: EtcdSourceOptions): ConfigSource {
   if ((options.key === undefined) === (options.prefix === undefined)) {
     throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'etcdSource needs exactly one of `key` and `prefix`');
   }
-  const client = options.client ?? new (etcd3().Etcd3)({ hosts: options.endpoints ?? 'http://127.0.0.1:2379', ...(options.clientOptions ?? {}) });
+  const client = options.client ?? etcdClient(options.endpoints ?? 'http://127.0.0.1:2379', options.clientOptions);
   const owned = options.client === undefined;
   const format = options.format ?? 'yaml';
   const origin = `etcd:${options.key ?? `${options.prefix}/`}`;
