@@ -5,6 +5,7 @@ import { generateClient, generateServer, protoTemplate } from '../codegen/index.
 import { FrameworkError } from '../errors/index.js';
 import { ProtoLoader, serviceNames } from '../proto/index.js';
 import { flag, parseArgs, type Args } from './args.js';
+import { lintCommand } from './lint-command.js';
 import { newProject, ownVersion } from './new-project.js';
 import { runProject } from './run-project.js';
 
@@ -21,6 +22,8 @@ Usage:
       helpers, and an OpenAPI document, beside each .proto (or under -o).
   kratos-ts proto server <file> [-t <target dir>] [-I <include dir>]
       A service class with @Rpc stubs for every rpc (default target: src/service).
+  kratos-ts proto lint <file|dir> [--format text|json] [--config kratos-lint.yaml]
+      API design rules (docs/proto-lint.md): prints \`file:line:col rule-id message\`, exit 1 on errors.
   kratos-ts run [dir]
       Build and start dist/main.js, rebuilding and restarting on changes.
   kratos-ts --version | --help
@@ -100,6 +103,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       const at = newProject(name, { ...(kratos === undefined ? {} : { kratos }), ...(dir === undefined ? {} : { dir }) });
       console.log(`created ${at}\nnext: cd ${relative(process.cwd(), at) || '.'} && npm install && npm start`);
       return 0;
+    }
+    if (cmd === 'proto' && args.positionals[1] === 'lint') {
+      const target = args.positionals[2];
+      if (target === undefined) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'usage: kratos-ts proto lint <file|dir>');
+      return lintCommand(target, args);
     }
     if (cmd === 'proto') {
       await proto(args);

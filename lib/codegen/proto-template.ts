@@ -25,7 +25,9 @@ export function protoTemplate(protoPath: string): string {
   const svc = pascal(base);
   if (!/^[A-Za-z]\w*$/.test(svc)) throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${protoPath}: '${base}' cannot name a proto service`);
   const route = `/v1/${base.toLowerCase().replace(/-/g, '_')}s`;
+  const what: Record<string, string> = { Create: 'Creates a', Update: 'Updates a', Delete: 'Deletes a', Get: 'Gets a', List: 'Lists' };
   const rpc = (verb: string, http: string[]): string[] => [
+    `  // ${what[verb] ?? verb} ${verb === 'List' ? `${svc.toLowerCase()}s` : svc.toLowerCase()}.`,
     `  rpc ${verb}${svc} (${verb}${svc}Request) returns (${verb}${svc}Reply) {`,
     '    option (google.api.http) = {',
     ...http.map((h) => `      ${h}`),
@@ -43,6 +45,7 @@ export function protoTemplate(protoPath: string): string {
     ...(dirs.length > 0 ? [`package ${dirs.join('.')};`, ''] : []),
     'import "google/api/annotations.proto";',
     '',
+    `// The ${svc} API (create, read, update, delete and list).`,
     `service ${svc} {`,
     ...rpc('Create', [`post: "${route}"`, 'body: "*"']),
     ...rpc('Update', [`put: "${route}/{id}"`, 'body: "*"']),

@@ -28,7 +28,7 @@ function fieldExists(type: protobuf.Type, camelPath: string): boolean {
   return true;
 }
 
-function readOne(raw: RawRule, requestType: protobuf.Type, where: string): HttpRule {
+function verbAndPath(raw: RawRule): { method: string | undefined; path: string | undefined } {
   let method: string | undefined;
   let path: string | undefined;
   for (const v of VERBS) {
@@ -42,6 +42,27 @@ function readOne(raw: RawRule, requestType: protobuf.Type, where: string): HttpR
     method = (custom.kind ?? '').toUpperCase();
     path = custom.path;
   }
+  return { method, path };
+}
+
+function rawRules(method: protobuf.Method): RawRule[] {
+  const parsed = (method.parsedOptions ?? []) as Record<string, unknown>[];
+  const raw = parsed.find((o) => '(google.api.http)' in o)?.['(google.api.http)'] as RawRule | undefined;
+  if (raw === undefined) return [];
+  const extra = raw.additional_bindings;
+  return [raw, ...(extra === undefined ? [] : Array.isArray(extra) ? extra : [extra])];
+}
+
+/** The google.api.http bindings of `method` as written, unchecked (what `proto lint` inspects). */
+export function readRawHttpRules(method: protobuf.Method): { method: string; path: string; body: string | undefined }[] {
+  return rawRules(method).map((raw) => {
+    const { method: verb, path } = verbAndPath(raw);
+    return { method: verb ?? '', path: path ?? '', body: typeof raw['body'] === 'string' && raw['body'] !== '' ? raw['body'] : undefined };
+  });
+}
+
+function readOne(raw: RawRule, requestType: protobuf.Type, where: string): HttpRule {
+  const { method, path } = verbAndPath(raw);
   if (method === undefined || method === '' || path === undefined || path === '') {
     throw new FrameworkError('KRATOS_ERR_PROTO_BINDING', `${where}: google.api.http rule has no method and path`);
   }
@@ -62,10 +83,5 @@ function readOne(raw: RawRule, requestType: protobuf.Type, where: string): HttpR
 
 /** The google.api.http rule of `method` and its additional_bindings (primary first), checked against the request type. */
 export function readHttpRules(method: protobuf.Method, requestType: protobuf.Type, where: string): HttpRule[] {
-  const parsed = (method.parsedOptions ?? []) as Record<string, unknown>[];
-  const raw = parsed.find((o) => '(google.api.http)' in o)?.['(google.api.http)'] as RawRule | undefined;
-  if (raw === undefined) return [];
-  const extra = raw.additional_bindings;
-  const more = extra === undefined ? [] : Array.isArray(extra) ? extra : [extra];
-  return [readOne(raw, requestType, where), ...more.map((r) => readOne(r, requestType, where))];
+  return rawRules(method).map((r) => readOne(r, requestType, where));
 }

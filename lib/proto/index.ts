@@ -8,7 +8,7 @@ export type { PathTemplate } from './path-template.js';
 export { errorEnums } from './error-enums.js';
 export type { ErrorEnumValue } from './error-enums.js';
 export { descriptorIndex } from './descriptors.js';
-export { readHttpRules } from './http-rule.js';
+export { readHttpRules, readRawHttpRules } from './http-rule.js';
 export type { DescriptorIndex } from './descriptors.js';
 export { bundledIncludeDir } from './include-dirs.js';
 export { methodKey, rpcName } from './method-key.js';
