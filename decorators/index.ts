@@ -8,3 +8,5 @@ export { Rpc } from './rpc.js';
 export type { RpcOptions } from './rpc.js';
 export { Middleware, UseMiddleware } from './middleware.js';
 export { Inject, Optional } from './inject.js';
+export { Cached, CacheEvict } from './cache.js';
+export type { CachedOptions } from './cache.js';

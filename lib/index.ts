@@ -66,3 +66,5 @@ export { circuitBreaker, SreBreaker, rateLimit, BbrLimiter, TokenBucketLimiter, 
 export type { CircuitBreaker, Limiter, RetryOptions, SreBreakerOptions, BbrOptions, TokenBucketOptions } from './resilience/index.js';
 export { versionFilter, metadataFilter } from './selector/index.js';
 export type { Balancer, NodeFilter, Node } from './selector/index.js';
+export { CACHE, CacheAside, MemoryCache, RedisCache, cacheFromConfig } from './cache/index.js';
+export type { Cache, ReadPolicy, MemoryCacheOptions, RedisCacheOptions, CacheAsideOptions } from './cache/index.js';

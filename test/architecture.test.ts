@@ -30,6 +30,7 @@ const VENDOR_ADAPTERS: Record<string, RegExp> = {
   winston: /^lib\/log\/winston[\w-]*\.ts$/,
   'prom-client': /^lib\/metrics\/prometheus[\w-]*\.ts$/,
   '@opentelemetry/': /^lib\/tracing\/otel[\w-]*\.ts$/,
+  redis: /^lib\/cache\/redis[\w-]*\.ts$/,
 };
 
 describe('the source tree', () => {

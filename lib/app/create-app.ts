@@ -7,6 +7,7 @@ import { App } from './app.js';
 import { loadAppConfig, loggerFromConfig } from './app-config.js';
 import { APP_INFO } from './app-info.js';
 import { buildObservability, indicatorsOf, type Observability } from './observability.js';
+import { CACHE, CacheAside, cacheFromConfig, wrapCachedMethods } from '../cache/index.js';
 import { METER, TRACING } from './tokens.js';
 import { HealthRegistry } from '../health/index.js';
 import { HttpServer } from '../transport/http/index.js';
@@ -63,6 +64,7 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   const config = await loadAppConfig(options, (err, source) => early?.log('warn', 'msg', 'config reload failed; keeping the previous configuration', 'source', source, 'error', err));
   const obs = buildObservability(options, config, info);
   early = options.logger ?? loggerFromConfig(config, info, obs.logFields);
+  const cache = options.cache ?? cacheFromConfig(config);
   let app: App | undefined;
   const container = await AppContainer.create(root, {
     global: [
@@ -71,12 +73,15 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
       { provide: APP_INFO, useFactory: () => appInfoView(info, () => app) },
       { provide: METER, useValue: obs.meter },
       { provide: TRACING, useValue: obs.tracing },
+      { provide: CACHE, useValue: cache },
       ...(obs.health === undefined ? [] : [{ provide: HealthRegistry, useValue: obs.health }]),
       ...(options.providers ?? []),
     ],
     overrides: options.overrides ?? [],
   });
   const logger = container.get(Logger);
+  // Before any server binds a handler: repositories' @Cached methods read through the app's cache.
+  wrapCachedMethods(container.singletons(), new CacheAside({ cache, meter: obs.meter, logger: logger.named('cache') }));
   const resolver = new MiddlewareResolver(container);
   const appMiddleware = [...builtinMiddleware(options, logger, obs), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
   const servers = await buildServers(container, resolver, appMiddleware, options, logger, obs.routes);
@@ -98,7 +103,7 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
     rejections: options.unhandledRejections ?? 'log',
     extraServers: admin === undefined ? [] : [admin],
     readiness: (ready) => obs.health?.setReady(ready),
-    closers: [() => obs.close()],
+    closers: [() => obs.close(), () => cache.close()],
     drainDelay: options.drainDelay ?? 0,
     registration,
     registrarTimeout: options.registrarTimeout ?? 10_000,

@@ -8,6 +8,7 @@ import type { LoggingOptions, MetadataServerOptions } from '../middleware/index.
 import type { TracingExporter } from '../tracing/index.js';
 import type { CodecRegistry } from '../encoding/index.js';
 import type { HttpFilter } from '../transport/http/index.js';
+import type { Cache } from '../cache/index.js';
 
 /** An application hook; receives the app. */
 export type Hook = (app: AppInfo) => void | Promise<void>;
@@ -114,6 +115,8 @@ export interface AppOptions {
   callMetadata?: false | MetadataServerOptions;
   /** What an unhandled promise rejection does while the app runs: logged (default) or exit the process. */
   unhandledRejections?: 'log' | 'exit';
+  /** The cache behind `@Cached` methods and the `CACHE` token. Default: Redis at config `data.redis.addr`, else in memory. */
+  cache?: Cache;
   /** Extra framework-level providers, visible from every module. */
   providers?: Provider[];
   /** Replacements by token, wherever declared (what createTestApp uses). */

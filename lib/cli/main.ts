@@ -6,6 +6,7 @@ import { FrameworkError } from '../errors/index.js';
 import { ProtoLoader, serviceNames } from '../proto/index.js';
 import { flag, parseArgs, type Args } from './args.js';
 import { lintCommand } from './lint-command.js';
+import { genCommand } from './gen-command.js';
 import { newProject, ownVersion } from './new-project.js';
 import { runProject } from './run-project.js';
 
@@ -24,6 +25,9 @@ Usage:
       A service class with @Rpc stubs for every rpc (default target: src/service).
   kratos-ts proto lint <file|dir> [--format text|json] [--config kratos-lint.yaml]
       API design rules (docs/proto-lint.md): prints \`file:line:col rule-id message\`, exit 1 on errors.
+  kratos-ts gen cache <file.ts> --type <Repository> [-o <out.ts>]
+      Cached<Repository>: the repository's reads through a CacheAside, its writes evicting them
+      (for code that does not use @Cached; docs/cache.md).
   kratos-ts run [dir]
       Build and start dist/main.js, rebuilding and restarting on changes.
   kratos-ts --version | --help
@@ -113,6 +117,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       await proto(args);
       return 0;
     }
+    if (cmd === 'gen') return genCommand(args);
     if (cmd === 'run') return await runProject(args.positionals[1]);
     console.error(`unknown command '${cmd}'\n\n${USAGE}`);
     return 1;

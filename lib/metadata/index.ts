@@ -4,6 +4,7 @@ export {
   appendClassList,
   addRoute,
   addRpc,
+  addCacheRule,
   addUseMiddleware,
   mergeParamInject,
   mergePropInject,
@@ -13,6 +14,7 @@ export {
   readInjectable,
   readServiceOptions,
   readMiddlewareOptions,
+  readCacheRules,
   readConstructorDeps,
   readPropertyDeps,
   scanService,
@@ -30,4 +32,6 @@ export type {
   RpcRecord,
   InjectRecord,
   RequestSchema,
+  CacheRecord,
+  CacheKey,
 } from './records.js';

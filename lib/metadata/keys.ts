@@ -10,4 +10,5 @@ export const KEYS = {
   useMiddleware: 'kratos-ts/use-middleware',
   injectParams: 'kratos-ts/inject/params',
   injectProps: 'kratos-ts/inject/props',
+  cache: 'kratos-ts/cache/methods',
 } as const;

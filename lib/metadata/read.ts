@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { KEYS } from './keys.js';
 import type {
+  CacheRecord,
   InjectRecord,
   MiddlewareEntry,
   MiddlewareOptions,
@@ -24,6 +25,11 @@ export function readInjectable(cls: object): { scope: Scope } | undefined {
 
 export function readServiceOptions(cls: object): ServiceOptions | undefined {
   return Reflect.getMetadata(KEYS.service, cls) as ServiceOptions | undefined;
+}
+
+/** The `@Cached` and `@CacheEvict` methods of a class (inherited ones included). */
+export function readCacheRules(cls: object): CacheRecord[] {
+  return (Reflect.getMetadata(KEYS.cache, cls) as CacheRecord[] | undefined) ?? [];
 }
 
 export function readMiddlewareOptions(cls: object): MiddlewareOptions | undefined {

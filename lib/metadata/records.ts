@@ -70,3 +70,20 @@ export interface InjectRecord {
   token: ProviderToken | undefined;
   optional: boolean;
 }
+
+/** How a cache key is made from a method's arguments: `'user:{0}'` (argument positions) or a function. */
+export type CacheKey = string | ((...args: never[]) => string);
+
+/** `@Cached` / `@CacheEvict` on a method: what the cache layer wraps it with at boot. */
+export interface CacheRecord {
+  propertyKey: string | symbol;
+  kind: 'cached' | 'evict';
+  key: CacheKey;
+  /** Durations as written: ms or '5m'. */
+  ttl?: number | string;
+  negativeTtl?: number | string;
+  staleTtl?: number | string;
+  jitter?: number;
+  /** A protobufjs Type to store values as binary messages. */
+  type?: unknown;
+}

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { KEYS } from './keys.js';
-import type { InjectRecord, RouteRecord, RpcRecord, MiddlewareEntry } from './records.js';
+import type { CacheRecord, InjectRecord, RouteRecord, RpcRecord, MiddlewareEntry } from './records.js';
 
 type Key = (typeof KEYS)[keyof typeof KEYS];
 
@@ -23,6 +23,10 @@ export function addRoute(ctor: object, route: RouteRecord): void {
 
 export function addRpc(ctor: object, rpc: RpcRecord): void {
   appendClassList(ctor, KEYS.rpcs, rpc);
+}
+
+export function addCacheRule(ctor: object, rule: CacheRecord): void {
+  appendClassList(ctor, KEYS.cache, rule);
 }
 
 /** Records `@UseMiddleware` on a class (propertyKey undefined) or one of its methods. */

@@ -1,17 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDaemon, type Daemon } from './daemon.js';
 
 /** A real etcd (Debian's etcd-server) on free loopback ports with a temporary data dir. */
-export interface TestEtcd {
+export interface TestEtcd extends Daemon {
   endpoint: string;
-  stop(): Promise<void>;
-  /** Stops the process but keeps its data, for restart tests. */
-  kill(): Promise<void>;
-  /** Starts it again on the same ports and data. */
-  restart(): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -43,33 +39,14 @@ export async function startEtcd(): Promise<TestEtcd> {
   const dir = mkdtempSync(join(tmpdir(), 'kratos-etcd-'));
   const [client, peer] = [await freePort(), await freePort()];
   const endpoint = `http://127.0.0.1:${client}`;
-  let child: ChildProcess | undefined;
-  const launch = async (): Promise<void> => {
-    child = spawn('etcd', [
-      '--data-dir', join(dir, 'data'),
-      '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
-      '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
-      '--initial-cluster', `default=http://127.0.0.1:${peer}`,
-    ], { stdio: 'ignore' });
-    await waitHealthy(endpoint, Date.now() + 15_000);
-  };
-  const kill = async (): Promise<void> => {
-    const c = child;
-    if (c === undefined || c.exitCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
-  };
-  await launch();
-  return {
-    endpoint,
-    kill,
-    restart: launch,
-    async stop() {
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const args = [
+    '--data-dir', join(dir, 'data'),
+    '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
+    '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
+    '--initial-cluster', `default=http://127.0.0.1:${peer}`,
+  ];
+  const daemon = await startDaemon('etcd', args, dir, () => waitHealthy(endpoint, Date.now() + 15_000));
+  return { endpoint, ...daemon };
 }
 
 /** True when Debian's etcd-server is installed (the suite's .ci/run installs it). */

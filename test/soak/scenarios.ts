@@ -18,6 +18,11 @@ export interface ScenarioResult extends LoadResult {
   notes: string;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
 type Say = (req: { text: string }) => Promise<{ text: string }>;
 const CONCURRENCY = 32;
 
@@ -32,14 +37,19 @@ function echoClient(endpoint: string, registry?: EtcdRegistry): { say: Say; clos
   return client;
 }
 
-// Memory is read after a warm-up (a fifth of the run, at most 10 s), so start-up allocations are not growth.
+// Memory is first read after a warm-up (a third of the run, at most 20 s, before the measured seconds),
+// once the JIT and the heap have settled, so start-up allocations do not count as growth.
 async function saturate(scenario: string, seconds: number, instance: Instance, call: () => Promise<unknown>): Promise<ScenarioResult> {
-  const warmup = Math.min(10, seconds / 5) * 1000;
-  await load(call, CONCURRENCY, sleep(warmup));
-  const rssStartMiB = instance.rss();
-  const result = await load(call, CONCURRENCY, sleep(seconds * 1000 - warmup));
-  const rssEndMiB = instance.rss();
-  return { scenario, seconds, ...result, rssStartMiB, rssEndMiB, growthPct: (100 * (rssEndMiB - rssStartMiB)) / rssStartMiB, notes: `${CONCURRENCY} calls in flight` };
+  await load(call, CONCURRENCY, sleep(Math.min(20, seconds / 3) * 1000));
+  // RSS saws up and down with garbage collection: compare the median of the first and the last samples.
+  const samples: number[] = [];
+  const sampler = setInterval(() => samples.push(instance.rss()), 250);
+  const result = await load(call, CONCURRENCY, sleep(seconds * 1000));
+  clearInterval(sampler);
+  const window = Math.max(1, Math.floor(samples.length / 5));
+  const rssStartMiB = median(samples.slice(0, window));
+  const rssEndMiB = median(samples.slice(-window));
+  return { scenario, seconds, ...result, rssStartMiB, rssEndMiB, growthPct: (100 * (rssEndMiB - rssStartMiB)) / rssStartMiB, notes: `${CONCURRENCY} calls in flight, after a ${Math.round(Math.min(20, seconds / 3))} s warm-up` };
 }
 
 /** One instance kept saturated over HTTP: no errors, memory flat. */

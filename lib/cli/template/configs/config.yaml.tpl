@@ -7,3 +7,7 @@ server:
     timeout: 1s
 log:
   level: ${LOG_LEVEL:info}
+data:
+  redis:
+    # host:port of a Redis for the cache; empty (the default) caches in memory.
+    addr: ${REDIS_ADDR:}

@@ -1,0 +1,88 @@
+import { createClient, RESP_TYPES } from 'redis';
+import type { Cache } from './cache.js';
+
+/** Options of {@link RedisCache}. */
+export interface RedisCacheOptions {
+  /** `host:port` or a `redis://` URL (config `data.redis.addr`). */
+  addr: string;
+  password?: string;
+  db?: number;
+  /** Longest a command may take before it counts as failed, ms (config `data.redis.timeout`). Default 200. */
+  timeout?: number;
+  /** Key prefix, so several apps can share one Redis. Default none. */
+  prefix?: string;
+}
+
+type Client = ReturnType<typeof createClient>;
+
+/**
+ * Cache entries in Redis (node-redis). Commands never wait for a connection: with Redis down they
+ * fail at once (no offline queue) and the client reconnects in the background, so a request pays
+ * at most the command timeout before it falls back to its backend.
+ */
+export class RedisCache implements Cache {
+  readonly name = 'redis';
+  readonly #client: Client;
+  readonly #binary: Client;
+  readonly #timeout: number;
+  readonly #prefix: string;
+  #connecting: Promise<unknown> | undefined;
+
+  constructor(options: RedisCacheOptions) {
+    const url = options.addr.includes('://') ? options.addr : `redis://${options.addr}`;
+    this.#timeout = options.timeout ?? 200;
+    this.#prefix = options.prefix ?? '';
+    this.#client = createClient({
+      url,
+      ...(options.password === undefined ? {} : { password: options.password }),
+      ...(options.db === undefined ? {} : { database: options.db }),
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(2000, 50 * 2 ** retries) },
+    });
+    // Errors surface on the commands that fail; the client's own events would otherwise crash the process.
+    this.#client.on('error', () => undefined);
+    this.#binary = this.#client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as Client;
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    await this.#ready();
+    const value: unknown = await this.#bounded(this.#binary.get(this.#prefix + key));
+    return value === null || value === undefined ? undefined : Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+  }
+
+  async set(key: string, value: Buffer, ttlMs: number): Promise<void> {
+    const client = await this.#ready();
+    await this.#bounded(client.set(this.#prefix + key, value, { PX: Math.max(1, Math.round(ttlMs)) }));
+  }
+
+  async delete(key: string): Promise<void> {
+    const client = await this.#ready();
+    await this.#bounded(client.del(this.#prefix + key));
+  }
+
+  async close(): Promise<void> {
+    if (this.#client.isOpen) await this.#client.close().catch(() => this.#client.destroy());
+    else this.#connecting?.catch(() => undefined);
+  }
+
+  // Connects on first use, so an app that never reads the cache never opens a connection. Only that
+  // first connection is waited for; while the client reconnects later, commands fail at once.
+  async #ready(): Promise<Client> {
+    if (this.#client.isReady) return this.#client;
+    if (this.#connecting === undefined) {
+      this.#connecting = this.#client.connect();
+      this.#connecting.catch(() => undefined);
+      await this.#bounded(this.#connecting);
+      return this.#client;
+    }
+    throw new Error('redis is not connected');
+  }
+
+  #bounded<T>(op: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`redis did not answer within ${this.#timeout}ms`)), this.#timeout);
+    });
+    return Promise.race([op, late]).finally(() => clearTimeout(timer));
+  }
+}
