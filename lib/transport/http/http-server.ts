@@ -1,10 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import Koa from 'koa';
+import type Koa from 'koa';
 import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
 import { FrameworkError, KratosError, toKratosError } from '../../errors/index.js';
-import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
+import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import type { Server } from '../server.js';
@@ -43,6 +43,9 @@ export interface HttpServerOptions {
 export type HttpFilter = Koa.Middleware;
 
 export const DEFAULT_HTTP_OPTIONS = { addr: '0.0.0.0:0', timeout: 1000, bodyLimit: 1 << 20 } as const;
+
+// Koa serves only apps with filters; the others never load it (start-up time and memory).
+const loadKoa = lazyRequire<typeof Koa>('koa');
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const EMPTY = Buffer.alloc(0);
@@ -132,7 +135,8 @@ export class HttpServer implements Server {
   // Filters are Koa middleware, so with filters every request runs through Koa first; without any,
   // Koa's per-request context would be built only to be bypassed, so requests come straight here.
   #koa(): (req: IncomingMessage, res: ServerResponse) => void {
-    const koa = new Koa();
+    const KoaApp = loadKoa();
+    const koa = new KoaApp();
     koa.silent = true;
     for (const f of this.#filters) koa.use(f);
     koa.use((kctx) => {
