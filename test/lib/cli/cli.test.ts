@@ -25,7 +25,7 @@ describe('kratos-ts CLI', () => {
     assert.equal(v.stdout.trim(), (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version);
     const h = run(['--help'], repo);
     assert.equal(h.status, 0);
-    for (const cmd of ['new <name>', 'proto add', 'proto client', 'proto server', 'run']) assert.ok(h.stdout.includes(cmd), cmd);
+    for (const cmd of ['new <name>', 'proto add', 'proto client', 'proto server', 'proto lint', 'gen cache', 'run']) assert.ok(h.stdout.includes(cmd), cmd);
     assert.equal(run(['nope'], repo).status, 1);
   });
 
