@@ -29,6 +29,7 @@ export interface CacheAsideOptions {
   random?: () => number;
 }
 
+const DEFAULT_NEGATIVE_TTL = 5000;
 
 /**
  * Cache-aside reads (§ the cache layer): a hit is served from the cache; concurrent misses for one key
@@ -96,14 +97,14 @@ export class CacheAside {
     const run = (async (): Promise<T> => {
       try {
         const value = await load();
-        const fresh = this.#freshFor(value === undefined || value === null ? policy.negativeTtl ?? 5000 : policy.ttl, policy);
+        const fresh = this.#freshFor(value === undefined || value === null ? policy.negativeTtl ?? DEFAULT_NEGATIVE_TTL : policy.ttl, policy);
         if (value === undefined) await this.#put(key, { kind: 'undefined', freshUntil: this.#now() + fresh }, fresh, policy);
         else if (value === null) await this.#put(key, { kind: 'null', freshUntil: this.#now() + fresh }, fresh, policy);
         else await this.#put(key, { kind: 'value', freshUntil: this.#now() + fresh, value }, fresh + (policy.staleTtl ?? 0), policy);
         return value;
       } catch (err) {
         if (KratosError.isKratosError(err) && err.code === 404) {
-          const fresh = this.#freshFor(policy.negativeTtl ?? 5000, policy);
+          const fresh = this.#freshFor(policy.negativeTtl ?? DEFAULT_NEGATIVE_TTL, policy);
           await this.#put(key, { kind: 'error', freshUntil: this.#now() + fresh, error: { reason: err.reason, message: err.message, metadata: { ...err.metadata } } }, fresh, policy);
         }
         throw err;

@@ -30,7 +30,8 @@ export class RedisCache implements Cache {
   readonly #binary: Client;
   readonly #timeout: number;
   readonly #prefix: string;
-  #connecting: Promise<unknown> | undefined;
+  #firstWait: Promise<unknown> | undefined;
+  #firstWaitOver = false;
 
   constructor(options: RedisCacheOptions) {
     const url = options.addr.includes('://') ? options.addr : `redis://${options.addr}`;
@@ -67,20 +68,21 @@ export class RedisCache implements Cache {
 
   async close(): Promise<void> {
     if (this.#client.isOpen) await this.#client.close().catch(() => this.#client.destroy());
-    else this.#connecting?.catch(() => undefined);
   }
 
-  // Connects on first use, so an app that never reads the cache never opens a connection. Only that
-  // first connection is waited for; while the client reconnects later, commands fail at once.
+  // Connects on first use, so an app that never reads the cache never opens a connection. Calls made
+  // during that first attempt share its (bounded) wait; after it, a client that is not ready
+  // (Redis down, reconnecting in the background) makes commands fail at once.
   async #ready(): Promise<Client> {
     if (this.#client.isReady) return this.#client;
-    if (this.#connecting === undefined) {
-      this.#connecting = this.#client.connect();
-      this.#connecting.catch(() => undefined);
-      await this.#bounded(this.#connecting);
-      return this.#client;
+    if (this.#firstWait === undefined) {
+      const connecting = this.#client.connect();
+      connecting.catch(() => undefined);
+      this.#firstWait = this.#bounded(connecting).finally(() => (this.#firstWaitOver = true));
     }
-    throw new Error('redis is not connected');
+    if (this.#firstWaitOver) throw new Error('redis is not connected');
+    await this.#firstWait;
+    return this.#client;
   }
 
   #bounded<T>(op: Promise<T>): Promise<T> {

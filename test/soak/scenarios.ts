@@ -40,7 +40,8 @@ function echoClient(endpoint: string, registry?: EtcdRegistry): { say: Say; clos
 // Memory is first read after a warm-up (a third of the run, at most 20 s, before the measured seconds),
 // once the JIT and the heap have settled, so start-up allocations do not count as growth.
 async function saturate(scenario: string, seconds: number, instance: Instance, call: () => Promise<unknown>): Promise<ScenarioResult> {
-  await load(call, CONCURRENCY, sleep(Math.min(20, seconds / 3) * 1000));
+  const warmup = Math.min(20, seconds / 3);
+  await load(call, CONCURRENCY, sleep(warmup * 1000));
   // RSS saws up and down with garbage collection: compare the median of the first and the last samples.
   const samples: number[] = [];
   const sampler = setInterval(() => samples.push(instance.rss()), 250);
@@ -49,7 +50,7 @@ async function saturate(scenario: string, seconds: number, instance: Instance, c
   const window = Math.max(1, Math.floor(samples.length / 5));
   const rssStartMiB = median(samples.slice(0, window));
   const rssEndMiB = median(samples.slice(-window));
-  return { scenario, seconds, ...result, rssStartMiB, rssEndMiB, growthPct: (100 * (rssEndMiB - rssStartMiB)) / rssStartMiB, notes: `${CONCURRENCY} calls in flight, after a ${Math.round(Math.min(20, seconds / 3))} s warm-up` };
+  return { scenario, seconds, ...result, rssStartMiB, rssEndMiB, growthPct: (100 * (rssEndMiB - rssStartMiB)) / rssStartMiB, notes: `${CONCURRENCY} calls in flight, after a ${Math.round(warmup)} s warm-up` };
 }
 
 /** One instance kept saturated over HTTP: no errors, memory flat. */

@@ -4,6 +4,7 @@ import protobuf from 'protobufjs';
 import { CacheAside, MemoryCache, RedisCache, type Cache } from '../../../lib/cache/index.js';
 import { KratosError } from '../../../lib/errors/index.js';
 import { PrometheusMeter } from '../../../lib/metrics/index.js';
+import { freePort } from '../../helpers/etcd.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -135,6 +136,34 @@ describe('with Redis', () => {
   after(() => redis.stop());
 
   behavesAsCacheAside('RedisCache', () => new RedisCache({ addr: redis.addr, prefix: `t${Math.random()}:` }));
+
+  it('should let the first burst of reads wait for the one connection instead of failing over', async () => {
+    const cache = new RedisCache({ addr: redis.addr, prefix: `burst${Math.random()}:` });
+    const meter = new PrometheusMeter();
+    const aside = new CacheAside({ cache, meter });
+    const b = backend();
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => aside.read('user:1', { ttl: 5000 }, b.load('1'))));
+      assert.equal(b.calls.length, 1);
+      assert.deepEqual(await series(meter, 'cache_errors_total'), {});
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('should answer from the backend when Redis is down from the start, waiting at most the timeout once', async () => {
+    const cache = new RedisCache({ addr: `127.0.0.1:${await freePort()}`, timeout: 200 });
+    const aside = new CacheAside({ cache });
+    const b = backend();
+    try {
+      const started = Date.now();
+      for (let i = 0; i < 10; i++) assert.deepEqual(await aside.read('user:1', { ttl: 5000 }, b.load('1')), { id: '1', name: 'user 1' });
+      assert.equal(b.calls.length, 10);
+      assert.ok(Date.now() - started < 200 + 10 * 100, `10 reads took ${Date.now() - started} ms`);
+    } finally {
+      await cache.close();
+    }
+  });
 
   it('should answer from the backend while Redis is down, count and log it, and use Redis again when it is back', async () => {
     const cache = new RedisCache({ addr: redis.addr, timeout: 200 });
