@@ -1,133 +1,100 @@
-import { relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
-import descriptor from 'protobufjs/ext/descriptor.js';
+import { FrameworkError } from '../errors/index.js';
+import { DescriptorBuilder, importsOf, type ParsedFile } from './descriptor-build.js';
+import { OptionsBuilder } from './descriptor-options.js';
+import { SymbolTable } from './descriptor-symbols.js';
 import { importNameOf } from './import-names.js';
+import { bundledIncludeDir, protobufjsDir } from './include-dirs.js';
 
 /** Serialized FileDescriptorProtos for server reflection, with a symbol index and each file's imports. */
 export interface DescriptorIndex {
+  /** protoc's FileDescriptorProto of each file, by the name it is imported as. */
   files: Map<string, Buffer>;
-  /** Fully qualified symbol (message, enum, service, `pkg.Svc.Method`) -> file name. */
+  /** Fully qualified symbol (message, enum, service, `pkg.Svc.Method`, extension) -> file name. */
   symbols: Map<string, string>;
   dependencies: Map<string, string[]>;
+  /** Extended message (`google.protobuf.MethodOptions`) -> extension number -> file declaring it. */
+  extensions: Map<string, Map<number, string>>;
 }
 
-// protobufjs keeps its built-in well-known types without a file name; these are their real files.
-const WKT_FILES: Record<string, string> = {
-  Any: 'any', Duration: 'duration', Timestamp: 'timestamp', Empty: 'empty', Struct: 'struct', Value: 'struct',
-  ListValue: 'struct', NullValue: 'struct', FieldMask: 'field_mask', DoubleValue: 'wrappers', FloatValue: 'wrappers',
-  Int64Value: 'wrappers', UInt64Value: 'wrappers', Int32Value: 'wrappers', UInt32Value: 'wrappers', BoolValue: 'wrappers',
-  StringValue: 'wrappers', BytesValue: 'wrappers',
-};
+const DESCRIPTOR_PROTO = 'google/protobuf/descriptor.proto';
 
-function fileNameOf(obj: protobuf.ReflectionObject, root: protobuf.Root): string {
-  if (obj.filename !== null) {
-    const imported = importNameOf(root, obj.filename);
-    if (imported !== undefined) return imported;
+// protobufjs loads the well-known types from its own tables and names them relatively; their
+// sources ship with kratos-ts (and descriptor.proto with protobufjs).
+function sourceOf(name: string): string | undefined {
+  for (const dir of [bundledIncludeDir(), protobufjsDir()]) if (existsSync(join(dir, name))) return join(dir, name);
+  return undefined;
+}
+
+/** Every file loaded into `roots`, once, named as it was imported. */
+function filesOf(roots: protobuf.Root[]): ParsedFile[] {
+  const byName = new Map<string, ParsedFile>();
+  const paths = new Set<string>();
+  for (const root of roots) {
+    for (const loaded of root.files) {
+      const name = isAbsolute(loaded) ? (importNameOf(root, loaded) ?? basename(loaded)) : loaded.split('\\').join('/');
+      const path = isAbsolute(loaded) ? loaded : sourceOf(name);
+      if (path === undefined || byName.has(name) || paths.has(path)) continue;
+      paths.add(path);
+      byName.set(name, parseFile(name, path));
+    }
   }
-  if (obj.filename === null) {
-    const wkt = WKT_FILES[obj.name];
-    return obj.fullName.startsWith('.google.protobuf.') && wkt !== undefined ? `google/protobuf/${wkt}.proto` : 'unknown.proto';
+  return [...byName.values()];
+}
+
+function parseFile(name: string, path: string): ParsedFile {
+  const source = readFileSync(path, 'utf8');
+  try {
+    const parsed = protobuf.parse(source, new protobuf.Root(), { keepCase: true });
+    const syntax = /^\s*syntax\s*=\s*["'](proto[23])["']/m.exec(source)?.[1] ?? 'proto2';
+    return { name, path, source, root: parsed.root, pkg: parsed.package ?? '', syntax, imports: importsOf(source) };
+  } catch (err) {
+    throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${name}: ${(err as Error).message}`, { cause: err });
   }
-  const rel = relative(process.cwd(), obj.filename);
-  const inGoogle = obj.filename.split(sep).join('/').match(/(google\/(?:api|protobuf|rpc)\/[^/]+\.proto)$/);
-  if (inGoogle !== null) return inGoogle[1] as string;
-  return (rel.startsWith('..') ? obj.filename : rel).split(sep).join('/');
 }
 
-interface FileParts {
-  pkg: string;
-  types: protobuf.Type[];
-  enums: protobuf.Enum[];
-  services: protobuf.Service[];
-  deps: Set<string>;
+// One root holding every file (and descriptor.proto), so options can be encoded with their extensions.
+function optionsRoot(files: ParsedFile[]): protobuf.Root {
+  const root = new protobuf.Root();
+  const sources = files.map((f) => f.source);
+  if (!files.some((f) => f.name === DESCRIPTOR_PROTO)) sources.push(readFileSync(sourceOf(DESCRIPTOR_PROTO) as string, 'utf8'));
+  for (const s of sources) protobuf.parse(s, root, { keepCase: true });
+  root.resolveAll();
+  return root;
 }
 
-const qualify = (name: string | null | undefined): string | undefined => (name ? (name.startsWith('.') ? name : `.${name}`) : undefined);
-
-function fixNames(d: Record<string, unknown>): void {
-  // An extension declared elsewhere shows up as a field named '.pkg.ext' on the extended message; it belongs to the extending file.
-  const fields = ((d['field'] as Record<string, unknown>[] | undefined) ?? []).filter((f) => !String(f['name']).startsWith('.'));
-  d['field'] = fields;
-  for (const f of fields) if (f['typeName']) f['typeName'] = qualify(f['typeName'] as string);
-  for (const n of (d['nestedType'] as Record<string, unknown>[] | undefined) ?? []) fixNames(n);
+function collectExtensions(file: string, d: Record<string, unknown>, out: DescriptorIndex['extensions']): void {
+  for (const e of (d['extension'] as Record<string, unknown>[] | undefined) ?? []) {
+    const extendee = String(e['extendee']).slice(1);
+    let m = out.get(extendee);
+    if (m === undefined) out.set(extendee, (m = new Map()));
+    m.set(e['number'] as number, file);
+  }
+  for (const n of (d['message_type'] ?? d['nested_type'] ?? []) as Record<string, unknown>[]) collectExtensions(file, n, out);
 }
 
-/** Descriptors of every message, enum and service reachable from `roots`, one per source file. */
+/**
+ * The FileDescriptorProto protoc would write for every file loaded into `roots` (import-path names,
+ * fully qualified types, map entries, json_name, options with their extensions, imports, proto3
+ * optional), with the indexes server reflection answers from.
+ */
 export function descriptorIndex(roots: protobuf.Root[]): DescriptorIndex {
-  const parts = new Map<string, FileParts>();
-  const symbols = new Map<string, string>();
-  const fileOf = new Map<protobuf.ReflectionObject, string>();
-  const part = (file: string, pkg: string): FileParts => {
-    let p = parts.get(file);
-    if (p === undefined) parts.set(file, (p = { pkg, types: [], enums: [], services: [], deps: new Set() }));
-    return p;
-  };
-  const index = (obj: protobuf.ReflectionObject, file: string): void => {
-    symbols.set(obj.fullName.slice(1), file);
-    fileOf.set(obj, file);
-    if ('methodsArray' in obj) for (const m of (obj as protobuf.Service).methodsArray) symbols.set(m.fullName.slice(1), file);
-    if ('nestedArray' in obj) for (const n of (obj as protobuf.NamespaceBase).nestedArray) if (!('nestedArray' in n) || 'fields' in n || 'values' in n) index(n, file);
-  };
-  const walk = (ns: protobuf.NamespaceBase, pkg: string, root: protobuf.Root): void => {
-    for (const n of ns.nestedArray) {
-      if (n instanceof protobuf.Type || n instanceof protobuf.Enum || n instanceof protobuf.Service) {
-        const file = fileNameOf(n, root);
-        // Roots loaded from different entry files share imports (timestamp.proto, ...): describe each symbol once.
-        if (symbols.get(n.fullName.slice(1)) === file) {
-          index(n, file);
-          continue;
-        }
-        const p = part(file, pkg);
-        if (n instanceof protobuf.Type) p.types.push(n);
-        else if (n instanceof protobuf.Enum) p.enums.push(n);
-        else p.services.push(n);
-        index(n, file);
-        if (n instanceof protobuf.Type) for (const inner of n.nestedArray) index(inner, file);
-      } else if (n instanceof protobuf.Namespace) walk(n, pkg === '' ? n.name : `${pkg}.${n.name}`, root);
-    }
-  };
-  for (const r of roots) walk(r, '', r);
-  const depOf = (t: protobuf.ReflectionObject | null | undefined, self: string, p: FileParts): void => {
-    const f = t === null || t === undefined ? undefined : fileOf.get(t);
-    if (f !== undefined && f !== self) p.deps.add(f);
-  };
-  const files = new Map<string, Buffer>();
-  const dependencies = new Map<string, string[]>();
-  for (const [file, p] of parts) {
-    const scan = (t: protobuf.Type): void => {
-      for (const f of t.fieldsArray) if (f.declaringField === null) depOf(f.resolve().resolvedType, file, p);
-      for (const n of t.nestedArray) if (n instanceof protobuf.Type) scan(n);
-    };
-    p.types.forEach(scan);
-    for (const s of p.services) for (const m of s.methodsArray) {
-      m.resolve();
-      depOf(m.resolvedRequestType, file, p);
-      depOf(m.resolvedResponseType, file, p);
-    }
-    const messageType = p.types.map((t) => {
-      const d = t.toDescriptor('proto3') as unknown as Record<string, unknown>;
-      fixNames(d);
-      return d;
-    });
-    const service = p.services.map((s) => {
-      const d = s.toDescriptor() as unknown as { method?: Record<string, unknown>[] };
-      for (const m of d.method ?? []) {
-        m['inputType'] = qualify(m['inputType'] as string);
-        m['outputType'] = qualify(m['outputType'] as string);
-      }
-      return d;
-    });
-    const fdp = descriptor.FileDescriptorProto.fromObject({
-      name: file,
-      package: p.pkg,
-      dependency: [...p.deps],
-      messageType,
-      enumType: p.enums.map((e) => e.toDescriptor()),
-      service,
-      syntax: 'proto3',
-    });
-    files.set(file, Buffer.from(descriptor.FileDescriptorProto.encode(fdp).finish()));
-    dependencies.set(file, [...p.deps]);
+  const files = filesOf(roots);
+  const symbols = new SymbolTable();
+  for (const f of files) symbols.addFile(f.name, f.root);
+  const root = optionsRoot(files);
+  const builder = new DescriptorBuilder(symbols, new OptionsBuilder(root, symbols));
+  const FileDescriptorProto = root.lookupType('google.protobuf.FileDescriptorProto');
+  const index: DescriptorIndex = { files: new Map(), symbols: new Map(), dependencies: new Map(), extensions: new Map() };
+  const served = new Set(files.map((f) => f.name));
+  for (const f of files) {
+    const d = builder.file(f);
+    index.files.set(f.name, Buffer.from(FileDescriptorProto.encode(FileDescriptorProto.fromObject(d)).finish()));
+    index.dependencies.set(f.name, f.imports.map((i) => i.name).filter((n) => served.has(n)));
+    collectExtensions(f.name, d, index.extensions);
   }
-  return { files, symbols, dependencies };
+  for (const [name, s] of symbols.entries()) if (s.file !== undefined) index.symbols.set(name, s.file);
+  return index;
 }

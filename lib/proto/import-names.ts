@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type protobuf from 'protobufjs';
 
 // protobufjs only keeps the resolved path of each file; reflection clients ask for files by the name
@@ -18,4 +19,18 @@ export function recordImportName(root: protobuf.Root, resolved: string, name: st
 /** The name `resolved` was imported as into `root`, if the loader saw it. @internal */
 export function importNameOf(root: protobuf.Root, resolved: string): string | undefined {
   return names.get(root)?.get(resolved);
+}
+
+/**
+ * The name protoc gives an entry file: its path below the first import directory holding it
+ * (`-I api` makes `api/blog/v1/blog.proto` `blog/v1/blog.proto`), else below the working
+ * directory, else its base name. Two `service.proto` of different packages so stay two files.
+ * @internal
+ */
+export function entryImportName(file: string, includeDirs: readonly string[]): string {
+  for (const dir of [...includeDirs.map((d) => resolve(d)), process.cwd()]) {
+    const rel = relative(dir, file);
+    if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
+  }
+  return file.split(sep).pop() as string;
 }

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
-import { recordImportName } from './import-names.js';
+import { entryImportName, recordImportName } from './import-names.js';
 import { searchPath } from './include-dirs.js';
 import { buildServiceSchema, type ServiceSchema } from './schema.js';
 
@@ -116,8 +116,8 @@ export class ProtoLoader {
     const dirs = this.#includeDirs;
     root.resolvePath = (origin, target) => {
       if (isAbsolute(target)) {
-        // Only the entry file comes absolute; reflection clients know it by its base name.
-        recordImportName(root, target, basename(target));
+        // Only the entry file comes absolute; reflection names it as protoc would with these -I dirs.
+        recordImportName(root, target, entryImportName(target, dirs));
         return target;
       }
       const dirsToTry = searchPath(origin, dirs);

@@ -9,6 +9,8 @@ export interface DescriptorSource {
   files: Map<string, Buffer>;
   symbols: Map<string, string>;
   dependencies: Map<string, string[]>;
+  /** Extended message -> extension number -> file declaring the extension. */
+  extensions?: Map<string, Map<number, string>>;
 }
 
 /** The reflection protos (v1 and v1alpha) shipped with kratos-ts; also described by reflection itself. */
@@ -21,7 +23,7 @@ type Request = {
   host?: string;
   fileByFilename?: string;
   fileContainingSymbol?: string;
-  fileContainingExtension?: { containingType: string };
+  fileContainingExtension?: { containingType?: string; extensionNumber?: number };
   allExtensionNumbersOfType?: string;
   listServices?: string;
 };
@@ -78,7 +80,17 @@ function answer(req: Request, src: DescriptorSource, services: () => string[]): 
     const file = lookupSymbol(src, req.fileContainingSymbol);
     return file === undefined ? notFound(`symbol ${req.fileContainingSymbol}`) : { fileDescriptorResponse: { fileDescriptorProto: withDependencies(src, file) } };
   }
-  if (req.allExtensionNumbersOfType !== undefined) return { allExtensionNumbersResponse: { baseTypeName: req.allExtensionNumbersOfType, extensionNumber: [] } };
+  if (req.fileContainingExtension !== undefined) {
+    const { containingType = '', extensionNumber = 0 } = req.fileContainingExtension;
+    const file = src.extensions?.get(containingType.replace(/^\./, ''))?.get(extensionNumber);
+    return file === undefined ? notFound(`extension ${extensionNumber} of ${containingType}`) : { fileDescriptorResponse: { fileDescriptorProto: withDependencies(src, file) } };
+  }
+  if (req.allExtensionNumbersOfType !== undefined) {
+    const type = req.allExtensionNumbersOfType.replace(/^\./, '');
+    const numbers = src.extensions?.get(type);
+    if (numbers === undefined && !src.symbols.has(type)) return notFound(`type ${req.allExtensionNumbersOfType}`);
+    return { allExtensionNumbersResponse: { baseTypeName: type, extensionNumber: [...(numbers?.keys() ?? [])].sort((a, b) => a - b) } };
+  }
   return { errorResponse: { errorCode: GrpcStatus.UNIMPLEMENTED, errorMessage: 'request kind not supported' } };
 }
 
