@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
 import type { OptionsBuilder } from './descriptor-options.js';
-import { declarationOrder, jsonName, mapEntryName, type SymbolTable } from './descriptor-symbols.js';
+import { declarationLayout, jsonName, mapEntryName, type DeclarationLayout, type SymbolTable } from './descriptor-symbols.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,6 +27,24 @@ const TYPE_ENUM = 14;
 // protobufjs writes `max` as the largest field number; descriptors store ranges end-exclusive.
 const MAX_FIELD = 536870911;
 
+// protobufjs drops the options of extension ranges (`extensions 1000 to max [declaration = {...}];`).
+const EXTENSION_RANGE = /\bextensions\s+(\d+)[^;[]*\[((?:[^\]"']|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')*)\]\s*;/g;
+
+/** The option statements of each extension range with options, by `message#start`. */
+function extensionRangeOptions(source: string, layout: DeclarationLayout): Map<string, Obj[]> {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/[^\n]*/gm, '');
+  const out = new Map<string, Obj[]>();
+  let i = 0;
+  for (const m of code.matchAll(EXTENSION_RANGE)) {
+    // Parsed as the options of a stand-in field, which protobufjs does keep.
+    const probe = protobuf.parse(`syntax = "proto2"; message R { optional int32 r = 1 [${m[2]}]; }`, new protobuf.Root(), { keepCase: true });
+    const parsed = (probe.root.lookupType('R').fields['r']?.parsedOptions ?? []) as Obj[];
+    const owner = layout.rangesWithOptions[i++];
+    for (const start of owner?.starts ?? []) out.set(`${owner?.message}#${start}`, parsed);
+  }
+  return out;
+}
+
 const IMPORT = /\bimport\s+(public\s+|weak\s+)?(["'])([^"']+)\2\s*;/g;
 
 /** The import statements of `source`, in order, ignoring commented-out ones. */
@@ -47,6 +65,7 @@ export class DescriptorBuilder {
   readonly #options: OptionsBuilder;
   #file: ParsedFile | undefined;
   #order = new Map<string, string[]>();
+  #rangeOptions = new Map<string, Obj[]>();
 
   constructor(symbols: SymbolTable, options: OptionsBuilder) {
     this.#symbols = symbols;
@@ -55,7 +74,9 @@ export class DescriptorBuilder {
 
   file(f: ParsedFile): Obj {
     this.#file = f;
-    this.#order = declarationOrder(f.source, f.pkg);
+    const layout = declarationLayout(f.source, f.pkg);
+    this.#order = layout.order;
+    this.#rangeOptions = extensionRangeOptions(f.source, layout);
     const ns = f.pkg === '' ? f.root : (f.root.lookup(f.pkg) as protobuf.Namespace);
     const nested = ns.nestedArray;
     const fileOptions = [...(f.root.parsedOptions ?? []), ...(f.pkg === '' ? [] : (ns.parsedOptions ?? []))];
@@ -152,7 +173,7 @@ export class DescriptorBuilder {
       }),
       nested_type: order.map((k) => nestedTypes.get(k)).filter((n) => n !== undefined),
       enum_type: t.nestedArray.filter((n) => n instanceof protobuf.Enum).map((e) => this.#enum(e as protobuf.Enum, full)),
-      extension_range: (t.extensions ?? []).map(([start, end]) => ({ start, end: (end as number) + 1 })),
+      extension_range: (t.extensions ?? []).map(([start, end]) => this.#extensionRange(start as number, end as number, full)),
       extension: this.#extensions(t, full),
       oneof_decl: oneofs.map((o) => {
         const od: Obj = { name: o.name };
@@ -164,6 +185,14 @@ export class DescriptorBuilder {
       reserved_name: (t.reserved ?? []).filter((r) => typeof r === 'string'),
     };
     const options = this.#options.build('MessageOptions', t.parsedOptions, full);
+    if (options !== undefined) d['options'] = options;
+    return d;
+  }
+
+  #extensionRange(start: number, end: number, scope: string): Obj {
+    const d: Obj = { start, end: end + 1 };
+    const parsed = this.#rangeOptions.get(`${scope}#${start}`);
+    const options = parsed === undefined ? undefined : this.#options.build('ExtensionRangeOptions', parsed, scope);
     if (options !== undefined) d['options'] = options;
     return d;
   }

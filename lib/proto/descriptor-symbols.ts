@@ -92,12 +92,21 @@ export function jsonName(field: string): string {
   return out;
 }
 
+/** Where declarations stand in a file, which protobufjs does not keep. */
+export interface DeclarationLayout {
+  /** Per message (`pkg.Outer.Inner`), its nested messages and map fields in order (`message:X`, `map:y`). */
+  order: Map<string, string[]>;
+  /** Each `extensions ... [options];` statement in order: its message and the first number of each range. */
+  rangesWithOptions: { message: string; starts: number[] }[];
+}
+
 /**
- * The order nested messages and map fields are declared in, per message (`pkg.Outer.Inner`):
- * protoc lists map entry messages among the nested messages where the map field stands.
+ * The order nested messages and map fields are declared in (protoc lists map entry messages among
+ * the nested messages where the map field stands), and which extension ranges carry options.
  */
-export function declarationOrder(source: string, pkg: string): Map<string, string[]> {
+export function declarationLayout(source: string, pkg: string): DeclarationLayout {
   const order = new Map<string, string[]>();
+  const rangesWithOptions: DeclarationLayout['rangesWithOptions'] = [];
   const tn = protobuf.tokenize(source, false);
   // Scope stack: a message full name, or '' for any other block (enum, oneof, service, option value).
   const stack: string[] = [];
@@ -132,6 +141,27 @@ export function declarationOrder(source: string, pkg: string): Map<string, strin
         continue;
       }
     }
+    if (inMessage && stack.length > 0 && t === 'extensions') {
+      const starts: number[] = [];
+      let expectStart = true;
+      let u = tn.next();
+      for (; u !== null && u !== ';' && u !== '['; u = tn.next()) {
+        if (expectStart && /^\d/.test(u)) starts.push(Number(u));
+        expectStart = u === ',';
+      }
+      if (u === '[') {
+        rangesWithOptions.push({ message: top() as string, starts });
+        for (let depth = 1; u !== null && depth > 0; ) {
+          u = tn.next();
+          if (u === '"' || u === "'") {
+            tn.next();
+            tn.next();
+          } else if (u === '[') depth++;
+          else if (u === ']') depth--;
+        }
+      }
+      continue;
+    }
     if (inMessage && stack.length > 0 && t === 'map' && tn.peek() === '<') {
       for (let u = tn.next(); u !== null && u !== '>'; u = tn.next());
       const name = tn.next();
@@ -141,5 +171,5 @@ export function declarationOrder(source: string, pkg: string): Map<string, strin
     if (t === '{') stack.push('');
     else if (t === '}') stack.pop();
   }
-  return order;
+  return { order, rangesWithOptions };
 }
