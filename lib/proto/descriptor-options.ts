@@ -49,6 +49,7 @@ export class OptionsBuilder {
 function normalise(field: protobuf.Field, value: unknown): unknown {
   field.resolve();
   const one = (v: unknown): unknown => {
+    if (field.type === 'bytes' && typeof v === 'string') return bytesOf(v);
     const t = field.resolvedType;
     if (!(t instanceof protobuf.Type) || v === null || typeof v !== 'object') return v;
     const o: Obj = {};
@@ -71,4 +72,9 @@ function merge(a: unknown, b: unknown): unknown {
     return out;
   }
   return b;
+}
+
+// A bytes option is written as a string literal: `\xff` escapes are single bytes, other text UTF-8.
+function bytesOf(s: string): Buffer {
+  return [...s].every((c) => c.charCodeAt(0) < 256) ? Buffer.from(s, 'latin1') : Buffer.from(s, 'utf8');
 }
