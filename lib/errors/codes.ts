@@ -75,6 +75,10 @@ export const FRAMEWORK_ERRORS = {
     description: 'Registering or deregistering the app with the service registry failed or took too long.',
     hint: 'Check that the registry (etcd) is reachable at the configured endpoints, or raise registrarTimeout.',
   },
+  KRATOS_ERR_PROTO_RULE: {
+    description: 'A validation rule (protoc-gen-validate or buf.validate) cannot be honoured: it does not fit the field\'s type, contradicts itself, or its RE2 pattern has no JavaScript equivalent.',
+    hint: 'Fix the rule on the file, message and field named; write RE2 patterns without mid-pattern flags, (?U), backreferences or lookarounds.',
+  },
 } as const satisfies Record<string, { description: string; hint: string }>;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

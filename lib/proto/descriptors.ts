@@ -6,7 +6,7 @@ import { DescriptorBuilder, importsOf, type ParsedFile } from './descriptor-buil
 import { OptionsBuilder } from './descriptor-options.js';
 import { SymbolTable } from './descriptor-symbols.js';
 import { importNameOf } from './import-names.js';
-import { bundledIncludeDir, protobufjsDir } from './include-dirs.js';
+import { builtinProtoPaths } from './include-dirs.js';
 
 /** Serialized FileDescriptorProtos for server reflection, with a symbol index and each file's imports. */
 export interface DescriptorIndex {
@@ -22,9 +22,9 @@ export interface DescriptorIndex {
 const DESCRIPTOR_PROTO = 'google/protobuf/descriptor.proto';
 
 // protobufjs loads the well-known types from its own tables and names them relatively; their
-// sources ship with kratos-ts (and descriptor.proto with protobufjs).
+// sources come with googleapis.
 function sourceOf(name: string): string | undefined {
-  for (const dir of [bundledIncludeDir(), protobufjsDir()]) if (existsSync(join(dir, name))) return join(dir, name);
+  for (const dir of builtinProtoPaths()) if (existsSync(join(dir, name))) return join(dir, name);
   return undefined;
 }
 

@@ -1,13 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 
 /**
- * The protos shipped with kratos-ts (google/rpc, errors/errors.proto). The build copies them next to
- * the compiled files; running from another output folder falls back to the sources.
+ * The protos written for kratos-ts (errors, validate, buf/validate, grpc health and reflection,
+ * google/rpc). The build copies them next to the compiled files; running from another output folder
+ * falls back to the sources.
  */
 export function bundledIncludeDir(): string {
   const built = join(here, 'include');
@@ -21,12 +23,46 @@ export function bundledIncludeDir(): string {
   return built;
 }
 
-/** protobufjs' own directory: google/api/{annotations,http}.proto and google/protobuf/descriptor.proto. */
-export function protobufjsDir(): string {
-  return dirname(createRequire(import.meta.url).resolve('protobufjs/package.json'));
+/** googleapis (google/api, google/rpc, google/type, google/protobuf...) as the google-proto-files package ships it. */
+export function googleapisDir(): string {
+  return dirname(require.resolve('google-proto-files/package.json'));
 }
 
-/** Where imports are looked for, in order: the importing file's directory, the user's, then ours. */
+/** protobufjs' own directory: google/api/{annotations,http}.proto and google/protobuf/descriptor.proto. */
+export function protobufjsDir(): string {
+  return dirname(require.resolve('protobufjs/package.json'));
+}
+
+/** The directories searched after the user's, in order: kratos-ts' own protos, googleapis, protobufjs'. */
+export function builtinProtoPaths(): string[] {
+  return [bundledIncludeDir(), googleapisDir(), protobufjsDir()];
+}
+
+/**
+ * The project root: the directory of the nearest package.json above `from` (default: the entry
+ * script), or the working directory when there is none. Relative proto paths resolve against it.
+ */
+export function projectRoot(from: string | undefined = process.argv[1]): string {
+  let dir = from === undefined ? process.cwd() : resolve(from);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) dir = dirname(dir);
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return process.cwd();
+  }
+}
+
+/**
+ * The user's import directories, absolute: each of `protoPaths` resolved against `root`, then the
+ * project's `third_party/` (the kratos-layout convention) when it exists.
+ */
+export function resolveProtoPaths(protoPaths: readonly string[], root: string = projectRoot()): string[] {
+  const dirs = protoPaths.map((d) => resolve(root, d));
+  const thirdParty = join(root, 'third_party');
+  if (existsSync(thirdParty) && !dirs.includes(thirdParty)) dirs.push(thirdParty);
+  return dirs;
+}
+
+/** Where imports are looked for, in order: the importing file's directory, the user's, then the built-in ones. */
 export function searchPath(origin: string, userDirs: readonly string[]): string[] {
-  return [origin === '' ? process.cwd() : dirname(origin), ...userDirs.map((d) => resolve(d)), bundledIncludeDir(), protobufjsDir()];
+  return [origin === '' ? process.cwd() : dirname(origin), ...userDirs, ...builtinProtoPaths()];
 }

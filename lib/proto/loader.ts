@@ -3,13 +3,21 @@ import { isAbsolute, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
 import { entryImportName, recordImportName } from './import-names.js';
-import { searchPath } from './include-dirs.js';
+import { projectRoot, resolveProtoPaths, searchPath } from './include-dirs.js';
 import { buildServiceSchema, type ServiceSchema } from './schema.js';
 
 /** Options of {@link ProtoLoader}. */
 export interface ProtoLoaderOptions {
-  /** Directories searched for imports after the importing file's own directory. */
+  /**
+   * Directories searched for imports after the importing file's own directory, relative ones against
+   * the project root (the nearest package.json above the entry script), before the project's
+   * `third_party/` and the protos kratos-ts ships (its own, googleapis, protobufjs').
+   */
+  protoPaths?: string[];
+  /** @deprecated Use `protoPaths`. */
   includeDirs?: string[];
+  /** The project root relative `protoPaths` resolve against. Default: {@link projectRoot}. */
+  root?: string;
 }
 
 // protobufjs reports parse errors as "<message> (line <n>)", naming the file only sometimes.
@@ -49,7 +57,7 @@ function protoError(file: string, err: unknown, importedBy: Map<string, MissingI
 
 /**
  * Loads .proto files at run time with protobufjs (no protoc step): imports are found beside the
- * importing file, in `includeDirs`, in the protos shipped with kratos-ts, and in protobufjs'.
+ * importing file, in `protoPaths`, in the project's `third_party/`, and in the protos kratos-ts ships.
  * Each file gets its own root, loaded once.
  */
 export class ProtoLoader {
@@ -58,7 +66,7 @@ export class ProtoLoader {
   readonly #schemas = new Map<string, ServiceSchema>();
 
   constructor(options: ProtoLoaderOptions = {}) {
-    this.#includeDirs = options.includeDirs ?? [];
+    this.#includeDirs = resolveProtoPaths(options.protoPaths ?? options.includeDirs ?? [], options.root ?? projectRoot());
   }
 
   /** The root of `file` and everything it imports, resolved; parse errors name file and line. */

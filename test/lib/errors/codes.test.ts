@@ -24,6 +24,7 @@ describe('FRAMEWORK_ERRORS', () => {
       'KRATOS_ERR_PROTO_INVALID',
       'KRATOS_ERR_PROTO_BINDING',
       'KRATOS_ERR_REGISTRY',
+      'KRATOS_ERR_PROTO_RULE',
     ]);
   });
 
