@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type protobuf from 'protobufjs';
+import { builtinProtoPaths } from './include-dirs.js';
 
 // protobufjs only keeps the resolved path of each file; reflection clients ask for files by the name
 // they were imported as, so the loader records that name per root as it resolves imports.
@@ -23,12 +24,12 @@ export function importNameOf(root: protobuf.Root, resolved: string): string | un
 
 /**
  * The name protoc gives an entry file: its path below the first import directory holding it
- * (`-I api` makes `api/blog/v1/blog.proto` `blog/v1/blog.proto`), else below the working
- * directory, else its base name. Two `service.proto` of different packages so stay two files.
+ * (`-I api` makes `api/blog/v1/blog.proto` `blog/v1/blog.proto`; the built-in ones count), else
+ * below the working directory, else its base name. Two `service.proto` of different packages so stay two files.
  * @internal
  */
 export function entryImportName(file: string, includeDirs: readonly string[]): string {
-  for (const dir of [...includeDirs.map((d) => resolve(d)), process.cwd()]) {
+  for (const dir of [...includeDirs.map((d) => resolve(d)), ...builtinProtoPaths(), process.cwd()]) {
     const rel = relative(dir, file);
     if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
   }
