@@ -1,5 +1,6 @@
 import type protobuf from 'protobufjs';
-import { toCamelPath, type HttpRule } from './deps.js';
+import type { HttpRule } from './deps.js';
+import { openApiPath, type OpenApiPathParam } from './openapi-paths.js';
 import type { ProtoFile, RpcInfo, ServiceInfo } from './proto-file.js';
 import { isMessage } from './proto-file.js';
 import { isScalarLike, isWellKnown, SchemaSet, type Schema } from './openapi-schema.js';
@@ -8,18 +9,6 @@ const STATUS_SCHEMA = 'kratos.Status';
 
 // The methods an OpenAPI path item can hold; a custom rule kind outside them has no place there.
 const OPENAPI_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-
-/** `/v1/{name=shelves/*}` -> `/v1/{name}`: OpenAPI has no syntax for a variable's pattern. */
-function openApiPath(source: string): string {
-  return source.replace(/\{([^}=]+)(?:=[^}]*)?\}/g, (_, v: string) => `{${toCamelPath(v.trim())}}`);
-}
-
-/** The pattern a path variable must match when it is not a single segment. */
-function variablePatterns(source: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of source.matchAll(/\{([^}=]+)=([^}]*)\}/g)) out.set(openApiPath(`{${m[1] ?? ''}}`).slice(1, -1), m[2] ?? '');
-  return out;
-}
 
 function fieldAt(type: protobuf.Type, path: string): protobuf.Field | undefined {
   let t: protobuf.Type | undefined = type;
@@ -54,16 +43,29 @@ function queryParameters(type: protobuf.Type, schemas: SchemaSet, skip: (path: s
   return out;
 }
 
-function operation(service: ServiceInfo, rpc: RpcInfo, rule: HttpRule, index: number, schemas: SchemaSet): Schema {
-  const op: Schema = { tags: [service.name], operationId: index === 0 ? `${service.name}_${rpc.name}` : `${service.name}_${rpc.name}_${index}` };
-  const patterns = variablePatterns(rule.template.source);
-  const parameters: Schema[] = rule.template.variables.map((v) => {
-    const f = fieldAt(rpc.request, v);
-    const p: Schema = { name: v, in: 'path', required: true, schema: f === undefined ? { type: 'string' } : schemas.ofField(f) };
-    const pattern = patterns.get(v);
-    if (pattern !== undefined) p['description'] = `Matches ${pattern}.`;
-    return p;
-  });
+// A variable with a pattern is spelled out in the path; say which field the server binds and how.
+function pathParameter(p: OpenApiPathParam, rpc: RpcInfo, schemas: SchemaSet): Schema {
+  if (p.pattern === undefined) {
+    const f = fieldAt(rpc.request, p.field);
+    const out: Schema = { name: p.name, in: 'path', required: true, schema: f === undefined ? { type: 'string' } : schemas.ofField(f) };
+    if (p.multi) out['description'] = `The whole \`${p.field}\`; may contain '/'.`;
+    return out;
+  }
+  const slash = p.multi ? "; it may contain '/'" : '';
+  return {
+    name: p.name,
+    in: 'path',
+    required: true,
+    description: `The \`${p.name}\` segment${slash}. The server receives \`${p.field}\` = \`${p.template}\` (pattern \`${p.pattern}\`).`,
+    schema: p.multi ? { type: 'string' } : { type: 'string', pattern: '^[^/]+$' },
+    'x-kratos-field': p.field,
+    'x-kratos-pattern': p.pattern,
+  };
+}
+
+function operation(service: ServiceInfo, rpc: RpcInfo, rule: HttpRule, operationId: string, schemas: SchemaSet): Schema {
+  const op: Schema = { tags: [service.name], operationId };
+  const parameters: Schema[] = openApiPath(rule.template.source).params.map((p) => pathParameter(p, rpc, schemas));
   if (rule.body !== '*') {
     const body = rule.body;
     const vars = rule.template.variables;
@@ -104,6 +106,7 @@ export function openApiDocument(proto: ProtoFile, source: string): Schema {
   const schemas = new SchemaSet();
   const paths: Record<string, Record<string, Schema>> = {};
   const tags: Schema[] = [];
+  const operationIds = new Set<string>();
   for (const s of proto.services) {
     let tagged = false;
     for (const r of s.rpcs) {
@@ -112,9 +115,13 @@ export function openApiDocument(proto: ProtoFile, source: string): Schema {
       r.http.forEach((rule, i) => {
         const method = rule.method.toLowerCase();
         if (!OPENAPI_METHODS.has(method)) return;
-        const item = (paths[openApiPath(rule.template.source)] ??= {});
+        const item = (paths[openApiPath(rule.template.source).path] ??= {});
+        // The same method on the same path is routed to the first rule only; the document says the same.
         if (method in item) return;
-        item[method] = operation(s, r, rule, i, schemas);
+        let id = i === 0 ? `${s.name}_${r.name}` : `${s.name}_${r.name}_${i}`;
+        for (let n = 2; operationIds.has(id); n++) id = `${s.name}_${r.name}_${i}_${n}`;
+        operationIds.add(id);
+        item[method] = operation(s, r, rule, id, schemas);
         if (!tagged) tags.push({ name: s.name, description: `The ${s.fullName} service.` });
         tagged = true;
       });

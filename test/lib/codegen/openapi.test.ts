@@ -50,7 +50,7 @@ describe('generateClient OpenAPI document', () => {
     it('should list one operation per rule, additional bindings included, and no streaming or unbound rpc', () => {
       const ops = Object.entries(d.paths).flatMap(([p, item]) => Object.entries(item).map(([m, op]) => `${m.toUpperCase()} ${p} ${op.operationId}`));
       assert.deepEqual(ops, [
-        'GET /v1/{name} Everything_GetThing',
+        'GET /v1/shelves/{shelf}/things/{thing} Everything_GetThing',
         'GET /v1/things/{id} Everything_GetThing_1',
         'DELETE /v1/things/{id} Everything_DeleteThing',
         'PATCH /v1/things/{thing.id} Everything_UpdateThing',
@@ -70,9 +70,14 @@ describe('generateClient OpenAPI document', () => {
       assert.deepEqual(op?.parameters?.find((p) => p.name === 'id')?.schema, { type: 'string', format: 'int64' });
     });
 
-    it('should name a patterned path variable once and keep its pattern in the description', () => {
-      const p = d.paths['/v1/{name}']?.['get']?.parameters?.[0];
-      assert.deepEqual(p, { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'Matches shelves/*/things/*.' });
+    it('should spell a patterned path variable out segment by segment and say which field the server binds', () => {
+      const params = d.paths['/v1/shelves/{shelf}/things/{thing}']?.['get']?.parameters?.filter((p) => p.in === 'path');
+      assert.deepEqual(params?.map((p) => p.name), ['shelf', 'thing']);
+      assert.deepEqual(params?.[1], {
+        name: 'thing', in: 'path', required: true, schema: { type: 'string', pattern: '^[^/]+$' },
+        description: 'The `thing` segment. The server receives `name` = `shelves/{shelf}/things/{thing}` (pattern `shelves/*/things/*`).',
+        'x-kratos-field': 'name', 'x-kratos-pattern': 'shelves/*/things/*',
+      });
     });
 
     it('should send the body field as requestBody and leave only the other fields in the query', () => {

@@ -6,6 +6,7 @@ import descriptor from 'protobufjs/ext/descriptor.js';
 import { descriptorIndex, ProtoLoader } from '../../../lib/proto/index.js';
 
 const fixture = (p: string): string => fileURLToPath(new URL(`../../../../test/fixtures/proto/${p}`, import.meta.url));
+const LIBRARY = 'test/fixtures/proto/library/v1/library.proto';
 const library = () => new ProtoLoader({ includeDirs: [fixture('include')] }).load(fixture('library/v1/library.proto'));
 
 interface Fdp {
@@ -16,9 +17,9 @@ interface Fdp {
 const decode = (b: Buffer | undefined): Fdp => descriptor.FileDescriptorProto.decode(b ?? Buffer.alloc(0)) as unknown as Fdp;
 
 describe('descriptorIndex', () => {
-  it('should key files by the name they are imported as, the entry file by its base name', async () => {
+  it('should key files by the name they are imported as, the entry file by its path below the working directory', async () => {
     const idx = descriptorIndex([await library()]);
-    assert.equal(idx.symbols.get('library.v1.Library'), 'library.proto');
+    assert.equal(idx.symbols.get('library.v1.Library'), LIBRARY);
     assert.equal(idx.symbols.get('common.v1.Page'), 'common/v1/page.proto');
     assert.equal(idx.symbols.get('errors.Status'), 'errors/errors.proto');
     for (const [name, bytes] of idx.files) assert.equal(decode(bytes).name, name);
@@ -32,7 +33,7 @@ describe('descriptorIndex', () => {
     const idx = descriptorIndex([await library(), await library()]);
     const names = decode(idx.files.get('google/protobuf/timestamp.proto')).messageType.map((m) => m.name);
     assert.deepEqual(names, ['Timestamp']);
-    assert.equal(decode(idx.files.get('library.proto')).messageType.filter((m) => m.name === 'Book').length, 1);
+    assert.equal(decode(idx.files.get(LIBRARY)).messageType.filter((m) => m.name === 'Book').length, 1);
   });
 
   it('should leave extension fields out of the message they extend', async () => {
@@ -49,6 +50,6 @@ describe('descriptorIndex', () => {
     const get = root.lookupService('library.v1.Library').methods['GetBook'];
     assert.equal(get?.resolvedRequestType?.fullName, '.library.v1.GetBookRequest');
     assert.equal(root.lookupType('library.v1.Book').fields['published']?.resolvedType?.fullName, '.google.protobuf.Timestamp');
-    assert.equal(idx.symbols.get('library.v1.Library.GetBook'), 'library.proto');
+    assert.equal(idx.symbols.get('library.v1.Library.GetBook'), LIBRARY);
   });
 });
