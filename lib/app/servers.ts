@@ -2,7 +2,7 @@ import { Config, parseDuration } from '../config/index.js';
 import type { AppContainer } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import type { Middleware } from '../middleware/index.js';
-import { descriptorIndex, ProtoLoader } from '../proto/index.js';
+import { descriptorIndex, ProtoLoader, type DescriptorIndex } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
@@ -76,8 +76,10 @@ export async function buildServers(
   }
   if (cfg.reflection !== false) {
     // Health and reflection describe themselves too, so tools can call them by reflection alone.
-    const source = descriptorIndex([...bound.map((b) => b.schema.root), healthRoot, reflectionRoots.v1, reflectionRoots.v1alpha]);
-    for (const [name, raw] of reflectionServices(() => source, () => grpc.services)) grpc.addRawService(name, raw);
+    // Built on the first reflection request (a few hundred ms for googleapis-sized imports), then kept.
+    let source: DescriptorIndex | undefined;
+    const describe = (): DescriptorIndex => (source ??= descriptorIndex([...bound.map((b) => b.schema.root), healthRoot, reflectionRoots.v1, reflectionRoots.v1alpha]));
+    for (const [name, raw] of reflectionServices(describe, () => grpc.services)) grpc.addRawService(name, raw);
   }
   return { http, grpc, health };
 }

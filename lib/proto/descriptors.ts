@@ -58,9 +58,16 @@ function parseFile(name: string, path: string): ParsedFile {
 // One root holding every file (and descriptor.proto), so options can be encoded with their extensions.
 function optionsRoot(files: ParsedFile[]): protobuf.Root {
   const root = new protobuf.Root();
-  const sources = files.map((f) => f.source);
-  if (!files.some((f) => f.name === DESCRIPTOR_PROTO)) sources.push(readFileSync(sourceOf(DESCRIPTOR_PROTO) as string, 'utf8'));
-  for (const s of sources) protobuf.parse(s, root, { keepCase: true });
+  const sources = files.map((f) => [f.name, f.source]);
+  if (!files.some((f) => f.name === DESCRIPTOR_PROTO)) sources.push([DESCRIPTOR_PROTO, readFileSync(sourceOf(DESCRIPTOR_PROTO) as string, 'utf8')]);
+  for (const [name, source] of sources) {
+    try {
+      protobuf.parse(source as string, root, { keepCase: true });
+    } catch (err) {
+      // protoc refuses the same: one symbol defined by two files (a vendored copy under another name).
+      throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${name}: cannot be described with the other loaded files: ${(err as Error).message}`, { cause: err });
+    }
+  }
   root.resolveAll();
   return root;
 }

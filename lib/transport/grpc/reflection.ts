@@ -48,7 +48,7 @@ export function reflectionServices(source: () => DescriptorSource, services: () 
     };
     const implementation = {
       ServerReflectionInfo: (call: ServerDuplexStream<Request, Record<string, unknown>>) => {
-        call.on('data', (req: Request) => call.write({ validHost: req.host ?? '', originalRequest: req, ...answer(req, source(), services) }));
+        call.on('data', (req: Request) => call.write({ validHost: req.host ?? '', originalRequest: req, ...safeAnswer(req, source, services) }));
         call.on('end', () => call.end());
       },
     };
@@ -69,6 +69,15 @@ function withDependencies(src: DescriptorSource, file: string): Buffer[] {
 
 function notFound(what: string): Record<string, unknown> {
   return { errorResponse: { errorCode: GrpcStatus.NOT_FOUND, errorMessage: `${what} not found` } };
+}
+
+// Descriptors are built on first use: a file they cannot describe is an error answer, not a crash.
+function safeAnswer(req: Request, source: () => DescriptorSource, services: () => string[]): Record<string, unknown> {
+  try {
+    return answer(req, source(), services);
+  } catch (err) {
+    return { errorResponse: { errorCode: GrpcStatus.INTERNAL, errorMessage: (err as Error).message } };
+  }
 }
 
 function answer(req: Request, src: DescriptorSource, services: () => string[]): Record<string, unknown> {

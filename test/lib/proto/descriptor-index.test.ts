@@ -53,3 +53,12 @@ describe('descriptorIndex', () => {
     assert.equal(idx.symbols.get('library.v1.Library.GetBook'), LIBRARY);
   });
 });
+
+describe('descriptorIndex given files protoc would refuse together', () => {
+  it('should name the file that defines a symbol again under another name', async () => {
+    const dir = fileURLToPath(new URL('../../../../test/fixtures/reflection', import.meta.url));
+    const loader = new ProtoLoader({ includeDirs: [dir] });
+    const roots = [await loader.load(`${dir}/dup/a.proto`), await loader.load(`${dir}/dup/b.proto`)];
+    assert.throws(() => descriptorIndex(roots), (e: Error & { code?: string }) => e.code === 'KRATOS_ERR_PROTO_INVALID' && /dup\/b\.proto: cannot be described .*duplicate name/.test(e.message));
+  });
+});
