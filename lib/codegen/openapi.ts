@@ -4,6 +4,7 @@ import { openApiPath, type OpenApiPathParam } from './openapi-paths.js';
 import type { ProtoFile, RpcInfo, ServiceInfo } from './proto-file.js';
 import { isMessage } from './proto-file.js';
 import { isScalarLike, isWellKnown, SchemaSet, type Schema } from './openapi-schema.js';
+import { fullNameOf } from './names.js';
 
 const STATUS_SCHEMA = 'kratos.Status';
 
@@ -75,17 +76,22 @@ function operation(service: ServiceInfo, rpc: RpcInfo, rule: HttpRule, operation
   if (parameters.length > 0) op['parameters'] = parameters;
   if (rule.body !== undefined) {
     const f = rule.body === '*' ? undefined : fieldAt(rpc.request, rule.body);
+    const bodyType = f === undefined ? rpc.request : f.resolve().resolvedType;
     const schema = f === undefined ? schemas.ofType(rpc.request) : schemas.ofField(f);
-    op['requestBody'] = { required: true, content: { 'application/json': { schema } } };
+    op['requestBody'] = { required: true, content: isHttpBody(bodyType) ? RAW : { 'application/json': { schema } } };
   }
   const rb = rule.responseBody === undefined ? undefined : fieldAt(rpc.reply, rule.responseBody);
   const reply = rb === undefined ? schemas.ofType(rpc.reply) : schemas.ofField(rb);
   op['responses'] = {
-    '200': { description: 'OK', content: { 'application/json': { schema: reply } } },
+    '200': { description: 'OK', content: isHttpBody(rb === undefined ? rpc.reply : rb.resolve().resolvedType) ? RAW : { 'application/json': { schema: reply } } },
     default: { description: 'A Kratos error.', content: { 'application/json': { schema: { $ref: `#/components/schemas/${STATUS_SCHEMA}` } } } },
   };
   return op;
 }
+
+// google.api.HttpBody travels as the raw bytes of its own content type (file upload and download).
+const RAW: Schema = { '*/*': { schema: { type: 'string', format: 'binary' } } };
+const isHttpBody = (t: protobuf.ReflectionObject | null): boolean => t !== null && fullNameOf(t) === 'google.api.HttpBody';
 
 /** The body of every Kratos error response (§4). */
 const STATUS: Schema = {

@@ -31,6 +31,7 @@ const documents: [string, string, string[]][] = [
   ['kratos-layout', repoPath('test/fixtures/kratos-examples/layout/api/helloworld/v1/greeter.proto'), [repoPath('test/fixtures/kratos-examples/layout')]],
   ['googleapis library.proto', LIBRARY, []],
   ['the reflection shop fixture', repoPath('test/fixtures/reflection/shop/v1/service.proto'), [repoPath('test/fixtures/reflection')]],
+  ['the HttpBody files fixture', repoPath('test/fixtures/reflection/files/v1/files.proto'), [repoPath('test/fixtures/reflection')]],
 ];
 
 describe('generated OpenAPI documents checked by @readme/openapi-parser', () => {
@@ -78,6 +79,14 @@ describe('generated OpenAPI documents checked by @readme/openapi-parser', () => 
       'PUT /v1/orders/{id} Shop_PutOrder_1',
       'POST /v1/orders/{id}:copy Shop_PutOrder_2',
     ]);
+  });
+
+  it('should describe google.api.HttpBody as raw bytes and ** as a parameter that may contain /', () => {
+    const d = openApiOf(repoPath('test/fixtures/reflection/files/v1/files.proto'), [repoPath('test/fixtures/reflection')]) as Doc & { paths: Record<string, Record<string, Op & { responses: Record<string, { content: unknown }>; requestBody?: { content: unknown } }>> };
+    const download = d.paths['/v1/buckets/{bucket}/files/{file}:download']?.['get'];
+    assert.deepEqual(download?.responses['200']?.content, { '*/*': { schema: { type: 'string', format: 'binary' } } });
+    assert.match(download?.parameters?.find((p) => p.name === 'file')?.description ?? '', /may contain '\/'/);
+    assert.deepEqual(d.paths['/v1/files:upload']?.['post']?.requestBody?.content, { '*/*': { schema: { type: 'string', format: 'binary' } } });
   });
 });
 

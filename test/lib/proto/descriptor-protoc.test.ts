@@ -11,7 +11,7 @@ const cases: { name: string; dir: string; entries: string[] }[] = [
   { name: 'go-kratos blog', dir: repoPath('test/fixtures/kratos-examples/blog'), entries: ['api/blog/v1/blog.proto', 'api/blog/v1/error_reason.proto'] },
   { name: 'go-kratos validate', dir: repoPath('test/fixtures/kratos-examples/validate'), entries: ['api/example.proto'] },
   { name: 'kratos-layout', dir: repoPath('test/fixtures/kratos-examples/layout'), entries: ['api/helloworld/v1/greeter.proto', 'internal/conf/conf.proto'] },
-  { name: 'reflection fixtures', dir: repoPath('test/fixtures/reflection'), entries: ['shop/v1/service.proto', 'catalog/v1/service.proto', 'billing/v1/legacy.proto'] },
+  { name: 'reflection fixtures', dir: repoPath('test/fixtures/reflection'), entries: ['shop/v1/service.proto', 'catalog/v1/service.proto', 'billing/v1/legacy.proto', 'files/v1/files.proto'] },
 ];
 
 describe('descriptorIndex against protoc --descriptor_set_out --include_imports', () => {
