@@ -160,6 +160,7 @@ export class DescriptorBuilder {
     const full = parent === '' ? t.name : `${parent}.${t.name}`;
     // protoc numbers real oneofs first, then the synthetic `_field` ones of proto3 optional fields.
     const oneofs = [...t.oneofsArray.filter((o) => !isSynthetic(o)), ...t.oneofsArray.filter(isSynthetic)];
+    const oneofNames = syntheticOneofNames(t, oneofs);
     const nestedTypes = new Map<string, Obj>();
     for (const n of t.nestedArray) if (n instanceof protobuf.Type) nestedTypes.set(`message:${n.name}`, this.#message(n, full));
     for (const f of t.fieldsArray) if (f instanceof protobuf.MapField) nestedTypes.set(`map:${f.name}`, this.#mapEntry(f, full));
@@ -176,7 +177,7 @@ export class DescriptorBuilder {
       extension_range: (t.extensions ?? []).map(([start, end]) => this.#extensionRange(start as number, end as number, full)),
       extension: this.#extensions(t, full),
       oneof_decl: oneofs.map((o) => {
-        const od: Obj = { name: o.name };
+        const od: Obj = { name: oneofNames.get(o) ?? o.name };
         const options = this.#options.build('OneofOptions', o.parsedOptions, full);
         if (options !== undefined) od['options'] = options;
         return od;
@@ -237,6 +238,21 @@ export class DescriptorBuilder {
     if (options !== undefined) d['options'] = options;
     return d;
   }
+}
+
+// protoc names the oneof of a proto3 optional field `_field` (one underscore at most), prefixed with X
+// until it clashes with no field or oneof of the message.
+function syntheticOneofNames(t: protobuf.Type, oneofs: protobuf.OneOf[]): Map<protobuf.OneOf, string> {
+  const taken = new Set([...t.fieldsArray.map((f) => f.name), ...oneofs.filter((o) => !isSynthetic(o)).map((o) => o.name)]);
+  const out = new Map<protobuf.OneOf, string>();
+  for (const o of oneofs.filter(isSynthetic)) {
+    const field = o.fieldsArray[0]?.name ?? o.name;
+    let name = field.startsWith('_') ? field : `_${field}`;
+    while (taken.has(name)) name = `X${name}`;
+    taken.add(name);
+    out.set(o, name);
+  }
+  return out;
 }
 
 function isSynthetic(o: protobuf.OneOf): boolean {
