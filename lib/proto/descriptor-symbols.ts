@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 
 /** What a fully qualified name (without leading dot) denotes in a set of parsed files. */
-export type SymbolKind = 'package' | 'message' | 'enum' | 'service' | 'method' | 'extension';
+export type SymbolKind = 'package' | 'message' | 'enum' | 'enum-value' | 'service' | 'method' | 'extension';
 
 export interface ProtoSymbol {
   kind: SymbolKind;
@@ -33,7 +33,11 @@ export class SymbolTable {
           this.#symbols.set(full, { kind: 'message', file });
           for (const f of n.fieldsArray) if (f instanceof protobuf.MapField) this.#symbols.set(`${full}.${mapEntryName(f.name)}`, { kind: 'message', file });
           walk(n, full);
-        } else if (n instanceof protobuf.Enum) this.#symbols.set(full, { kind: 'enum', file });
+        } else if (n instanceof protobuf.Enum) {
+          this.#symbols.set(full, { kind: 'enum', file });
+          // Enum values are scoped like their enum's siblings (C++ scoping): `shop.v1.STATUS_OPEN`.
+          for (const v of Object.keys(n.values)) if (!this.#symbols.has(`${prefix === '' ? '' : `${prefix}.`}${v}`)) this.#symbols.set(`${prefix === '' ? '' : `${prefix}.`}${v}`, { kind: 'enum-value', file });
+        }
         else if (n instanceof protobuf.Service) {
           this.#symbols.set(full, { kind: 'service', file });
           for (const m of n.methodsArray) this.#symbols.set(`${full}.${m.name}`, { kind: 'method', file });

@@ -62,3 +62,22 @@ describe('descriptorIndex given files protoc would refuse together', () => {
     assert.throws(() => descriptorIndex(roots), (e: Error & { code?: string }) => e.code === 'KRATOS_ERR_PROTO_INVALID' && /dup\/b\.proto: cannot be described .*duplicate name/.test(e.message));
   });
 });
+
+describe('descriptorIndex symbols', () => {
+  it('should know every symbol a reflection client may ask for: nested types, methods, extensions, enum values', async () => {
+    const dir = fileURLToPath(new URL('../../../../test/fixtures/reflection', import.meta.url));
+    const idx = descriptorIndex([await new ProtoLoader({ includeDirs: [dir] }).load(`${dir}/shop/v1/service.proto`)]);
+    for (const [symbol, file] of [
+      ['shop.v1.Order.Item', 'shop/v1/service.proto'],
+      ['shop.v1.Order.ItemsBySkuEntry', 'shop/v1/service.proto'],
+      ['shop.v1.Order.Channel', 'shop/v1/service.proto'],
+      ['shop.v1.Shop.Watch', 'shop/v1/service.proto'],
+      ['shop.v1.STATUS_OPEN', 'shop/v1/service.proto'],
+      ['catalog.v1.resource_kind', 'catalog/v1/service.proto'],
+      ['validate.rules', 'validate/validate.proto'],
+      ['google.protobuf.Timestamp', 'google/protobuf/timestamp.proto'],
+    ]) assert.equal(idx.symbols.get(symbol as string), file, symbol);
+    assert.equal(idx.extensions.get('google.protobuf.MethodOptions')?.get(72295728), 'google/api/annotations.proto');
+    assert.deepEqual(idx.dependencies.get('shop/v1/service.proto')?.slice(-1), ['catalog/v1/service.proto']);
+  });
+});
