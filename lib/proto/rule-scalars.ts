@@ -140,8 +140,8 @@ export function stringChecks(r: Rules): ValueCheck[] {
   fmt('address', (x) => isIP(x) !== 0 || isHostname(x), 'hostname or IP address');
   fmt('uuid', (x) => UUID.test(x), 'UUID');
   const known = r['well_known_regex'];
-  if (known !== undefined && known !== 'UNKNOWN' && known !== 0) {
-    const name = known === 1 || known === 'HTTP_HEADER_NAME';
+  if (known !== undefined && known !== 'UNKNOWN' && known !== 'KNOWN_REGEX_UNSPECIFIED' && known !== 0) {
+    const name = known === 1 || known === 'HTTP_HEADER_NAME' || known === 'KNOWN_REGEX_HTTP_HEADER_NAME';
     const re = r['strict'] === false ? LOOSE_HEADER : name ? HEADER_NAME : HEADER_VALUE;
     c.push(s((x) => (re.test(x) && (!name || x.length > 0) ? undefined : `value must be a valid HTTP header ${name ? 'name' : 'value'}`)));
   }

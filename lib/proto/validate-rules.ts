@@ -79,7 +79,11 @@ class RuleCompiler {
         throw err;
       }
     }
-    const oneofs = type.oneofsArray.filter((o) => option(o, '(validate.required)') === true).map((o) => ({ name: o.name, members: o.fieldsArray.map((f) => f.name) }));
+    const cel = option(type, '(buf.validate.message)') ?? option(type, '(buf.validate.message).cel');
+    if (cel !== undefined) throw new FrameworkError('KRATOS_ERR_PROTO_RULE', `${fileOf(type)}: ${type.fullName.slice(1)}: message-level buf.validate rules (CEL) cannot be honoured: ${JSON.stringify(cel)}`);
+    const oneofRequired = (o: protobuf.OneOf): boolean =>
+      option(o, '(validate.required)') === true || option(o, '(buf.validate.oneof).required') === true || (option(o, '(buf.validate.oneof)') as Rules | undefined)?.['required'] === true;
+    const oneofs = type.oneofsArray.filter(oneofRequired).map((o) => ({ name: o.name, members: o.fieldsArray.map((f) => f.name) }));
     if (fields.length === 0 && oneofs.length === 0) return undefined;
     return (req, prefix, out) => {
       const obj = (req ?? {}) as Record<string, unknown>;

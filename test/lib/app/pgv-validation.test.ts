@@ -98,11 +98,12 @@ describe('protoc-gen-validate rules on a served app', () => {
   });
 });
 
-describe('protoc-gen-validate rules that cannot be honoured', () => {
+describe('validation rules that cannot be honoured', () => {
   for (const [file, what] of [
     ['wrong_type.proto', /wrong_type\.proto: bad\.v1\.Req\.age: string rules do not apply to a int32 value/],
     ['bad_re2.proto', /bad_re2\.proto: bad\.v1\.Req\.code: pattern "\^ab\(\?i\)cd\$" cannot be used/],
     ['unique_messages.proto', /unique_messages\.proto: bad\.v1\.Req\.items: unique does not apply to repeated messages/],
+    ['cel.proto', /cel\.proto: bad\.v1\.Req\.title: CEL rules cannot be honoured/],
   ] as const) {
     it(`should fail boot with KRATOS_ERR_PROTO_RULE naming file, message and field (${file})`, async () => {
       @Service({ proto: repoPath(`test/fixtures/pgv-bad/${file}`), name: 'bad.v1.Bad' })
