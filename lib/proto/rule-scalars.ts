@@ -54,10 +54,17 @@ export function rangeChecks<T>(r: Rules, conv: (v: unknown) => T, show: (v: T) =
 
 const order = <T>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN);
 
+// The shortest decimal that reads back as the same float32 (99.99, not 99.98999786376953).
+function showFloat32(v: number | bigint): string {
+  const n = Number(v);
+  for (let p = 1; p < 10; p++) if (Math.fround(Number(n.toPrecision(p))) === n) return String(Number(n.toPrecision(p)));
+  return String(n);
+}
+
 /** Checks of numeric rules for a field of proto scalar `type`; float rules compare at float32 precision. */
 export function numberChecks(type: string, r: Rules): ValueCheck[] {
   const conv = type === 'float' ? (v: unknown) => Math.fround(Number(v)) : numeric(type);
-  return rangeChecks<number | bigint>(r, conv, String, order);
+  return rangeChecks<number | bigint>(r, conv, type === 'float' ? showFloat32 : String, order);
 }
 
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;

@@ -135,6 +135,7 @@ describe('protoRules (protoc-gen-validate)', () => {
     assert.deepEqual(r(toCanonical(t, ok)), []);
     const bad = r(toCanonical(t, { ...ok, id: '0', age: 120, code: 4, score: 0, state: false, card: 'xyz', info: null }));
     assert.deepEqual(bad.map((x) => x.field), ['id', 'age', 'code', 'score', 'state', 'card', 'info']);
+    assert.equal(r(toCanonical(t, { ...ok, score: 99.99 }))[0]?.message, 'value must not be in list [0, 99.99]');
   });
 });
 
