@@ -71,3 +71,28 @@ describe('google.api.HttpBody over HTTP (as grpc-gateway)', () => {
     }
   });
 });
+
+describe('google.api.HttpBody in the typed HTTP client', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp(M);
+  });
+  after(() => t.close());
+
+  it('should upload and download raw bytes under their content type', async () => {
+    const { ProtoLoader } = await import('../../../../lib/proto/index.js');
+    const { createProtoHttpClient } = await import('../../../../lib/transport/http/index.js');
+    const c = createProtoHttpClient(new ProtoLoader().serviceSync(proto, 'files.v1.Files'), { endpoint: t.httpUrl });
+    try {
+      const pdf = Buffer.from('%PDF-1.7\n\u0000\u00ff', 'latin1');
+      assert.deepEqual(await c['upload']?.({ name: 'doc.pdf', file: { contentType: 'application/pdf', data: pdf } }), { name: 'doc.pdf', contentType: 'application/pdf', size: String(pdf.length) });
+      const got = (await c['download']?.({ name: 'doc.pdf' })) as { contentType: string; data: Buffer };
+      assert.equal(got.contentType, 'application/pdf');
+      assert.deepEqual(Buffer.from(got.data), pdf);
+      const echo = (await c['echo']?.({ contentType: 'text/plain', data: Buffer.from('hi') })) as { contentType: string; data: Buffer };
+      assert.deepEqual([echo.contentType, Buffer.from(echo.data).toString()], ['text/plain', 'hi']);
+    } finally {
+      c.close();
+    }
+  });
+});
