@@ -40,7 +40,7 @@ export type { HttpRoute, HttpServerOptions, HttpClientOptions, HttpCallOptions }
 export { GrpcServer, createGrpcClient, HealthService } from './transport/grpc/index.js';
 export type { GrpcServerOptions, GrpcClient, GrpcClientOptions, GrpcMethod } from './transport/grpc/index.js';
 export { ProtoLoader, loadErrors, errorEnums, parsePathTemplate } from './proto/index.js';
-export type { ServiceSchema, MethodSchema, HttpRule, PathTemplate, ErrorHelpers, ErrorEnumValue } from './proto/index.js';
+export type { ServiceSchema, MethodSchema, HttpRule, PathTemplate, ErrorHelpers, ErrorEnumValue, ProtoPathsOption, ProtoLoaderOptions } from './proto/index.js';
 export { CodecRegistry, defaultCodecs, toProtoJson, fromProtoJson } from './encoding/index.js';
 export type { Codec } from './encoding/index.js';
 export { Metadata } from './call-metadata/index.js';

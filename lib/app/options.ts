@@ -81,7 +81,11 @@ export interface AppOptions {
   http?: HttpServerConfig | false;
   /** gRPC server options, or false for none. A gRPC server starts when a service is bound to a proto. */
   grpc?: GrpcServerConfig | false;
-  /** Directories searched for `@Service({ proto })` files and their imports. */
+  /**
+   * Directories searched for `@Service({ proto })` files and their imports; relative ones against the
+   * project root (the nearest package.json above the entry script). The project's `third_party/` is
+   * searched too, then the protos kratos-ts ships.
+   */
   protoPaths?: string[];
   /** In-memory configuration tree (`{ server: { http: { addr } } }`), merged last, over every other source. */
   config?: Record<string, unknown>;

@@ -4,7 +4,7 @@ import type { AppContainer, Class } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
 import { chainFor, validate, type Handler, type Middleware } from '../middleware/index.js';
 import type { RpcDescriptor, ServiceDescriptor } from '../metadata/index.js';
-import { protoRules, type MethodSchema, type ProtoLoader, type ServiceSchema } from '../proto/index.js';
+import { projectRoot, protoRules, type MethodSchema, type ProtoLoader, type ServiceSchema } from '../proto/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { lineageMiddleware, methodHandler, validation } from './routes.js';
 
@@ -37,13 +37,13 @@ export function findProtoFile(proto: string, roots: readonly string[], owner: st
     if (existsSync(p)) return p;
   }
   throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${owner}: proto file '${proto}' not found (looked in ${roots.join(', ')})`, {
-    hint: 'Give the path relative to the working directory or the entry script, or add its directory to `protoPaths`.',
+    hint: 'Give the path relative to the project root (the nearest package.json above the entry script) or the entry script, or add its directory to `protoPaths`.',
   });
 }
 
-/** Directories `findProtoFile` searches by default: cwd, then the entry script's directory upwards. */
+/** Directories `findProtoFile` searches by default: the project root, cwd, then the entry script's directory upwards. */
 export function defaultProtoRoots(extra: readonly string[] = []): string[] {
-  const roots = [...extra, process.cwd()];
+  const roots = [...new Set([...extra, projectRoot(), process.cwd()])];
   let dir = process.argv[1] === undefined ? undefined : resolve(process.argv[1], '..');
   while (dir !== undefined && !roots.includes(dir)) {
     roots.push(dir);
@@ -53,7 +53,7 @@ export function defaultProtoRoots(extra: readonly string[] = []): string[] {
   return roots;
 }
 
-/** A validate middleware for the buf.validate rules of the request message, if it declares any. */
+/** A validate middleware for the PGV and buf.validate rules of the request message, if it declares any. */
 function protoValidation(m: MethodSchema): Middleware[] {
   if (m.requestStream) return [];
   const rules = protoRules(m.requestType);

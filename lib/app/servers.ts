@@ -2,7 +2,7 @@ import { Config, parseDuration } from '../config/index.js';
 import type { AppContainer } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import type { Middleware } from '../middleware/index.js';
-import { descriptorIndex, ProtoLoader, type DescriptorIndex } from '../proto/index.js';
+import { descriptorIndex, ProtoLoader, resolveProtoPaths, type DescriptorIndex } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
@@ -34,8 +34,8 @@ export async function buildServers(
   extraRoutes: HttpRoute[] = [],
 ): Promise<Servers> {
   const config = container.get(Config);
-  const loader = new ProtoLoader({ includeDirs: options.protoPaths ?? [] });
-  const bound = await bindProtoServices(container, resolver, middleware, loader, defaultProtoRoots(options.protoPaths));
+  const loader = new ProtoLoader({ protoPaths: options.protoPaths ?? [] });
+  const bound = await bindProtoServices(container, resolver, middleware, loader, defaultProtoRoots(resolveProtoPaths(options.protoPaths ?? [])));
   let http: HttpServer | undefined;
   if (options.http !== false) {
     const cfg = options.http ?? {};

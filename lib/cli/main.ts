@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { generateClient, generateServer, protoTemplate } from '../codegen/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { ProtoLoader, serviceNames } from '../proto/index.js';
+import { projectRoot, ProtoLoader, resolveProtoPaths, serviceNames } from '../proto/index.js';
 import { flag, parseArgs, type Args } from './args.js';
 import { lintCommand } from './lint-command.js';
 import { genCommand } from './gen-command.js';
@@ -48,9 +48,9 @@ function write(path: string, content: string): void {
   console.log(`wrote ${relative(process.cwd(), path)}`);
 }
 
+/** `-I`/`--proto_path` (repeatable, like protoc's), relative to the working directory as on any command line. */
 function includes(args: Args): string[] {
-  const v = args.flags.get('I') ?? args.flags.get('proto_path');
-  return typeof v === 'string' ? [v] : [];
+  return [...(args.lists.get('I') ?? []), ...(args.lists.get('proto_path') ?? [])].map((d) => resolve(d));
 }
 
 async function proto(args: Args): Promise<void> {
@@ -60,13 +60,15 @@ async function proto(args: Args): Promise<void> {
     if (existsSync(target)) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `${target} already exists`);
     return write(resolve(target), protoTemplate(target));
   }
-  const loader = new ProtoLoader({ includeDirs: includes(args) });
+  const protoPaths = resolveProtoPaths(includes(args), projectRoot(process.cwd()));
+  const loader = new ProtoLoader({ protoPaths });
   if (sub === 'client') {
     const out = flag(args, 'o', 'out');
     for (const file of protoFiles(target)) {
       const root = loader.loadSync(file);
       const dir = out === undefined ? dirname(resolve(file)) : resolve(out);
-      for (const g of generateClient(root, resolve(file), { protoPathFromOutput: relative(dir, resolve(file)) })) write(join(dir, basename(g.path)), g.content);
+      const fromOutput = (p: string): string => relative(dir, p) || '.';
+      for (const g of generateClient(root, resolve(file), { protoPathFromOutput: fromOutput(resolve(file)), protoPathsFromOutput: protoPaths.map(fromOutput) })) write(join(dir, basename(g.path)), g.content);
     }
     return;
   }

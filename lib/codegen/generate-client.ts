@@ -18,10 +18,15 @@ export interface GenerateClientOptions {
    * to the generated file (`./greeter.proto`).
    */
   protoPathFromOutput?: string;
+  /**
+   * The import paths the generator was given, relative to the generated .ts (`/` separators): the
+   * default `protoPaths` of the generated client factories. Default: none.
+   */
+  protoPathsFromOutput?: string[];
 }
 
 /** The names the generated file declares besides the proto's; a type of the same name is refused. */
-const RESERVED = ['kratos', 'fileURLToPath', 'PROTO_PATH', 'MessageInit'];
+const RESERVED = ['kratos', 'fileURLToPath', 'PROTO_PATH', 'PROTO_PATHS', 'MessageInit'];
 
 /**
  * `kratos-ts proto client`: TypeScript for one .proto file of a loaded root, and the OpenAPI 3.0
@@ -55,6 +60,8 @@ export function generateClient(root: protobuf.Root, file: string, options: Gener
     blocks.push([
       '/** The .proto this file was generated from; the clients load it at run time, relative to this module. */',
       `const PROTO_PATH = fileURLToPath(new URL(${quote(rel)}, import.meta.url));`,
+      '/** The import paths the generator was given, relative to this module: the factories\' default `protoPaths`. */',
+      `const PROTO_PATHS: string[] = [${(options.protoPathsFromOutput ?? []).map((p) => quote(p.replace(/\\/g, '/'))).join(', ')}].map((p) => fileURLToPath(new URL(p, import.meta.url)));`,
     ]);
     blocks.push([...MESSAGE_INIT]);
   }

@@ -66,9 +66,10 @@ export function serviceDeclarations(s: ServiceInfo, ctx: ServiceEmitContext): st
   for (const r of s.rpcs) out.push(`  /** ${r.name} (${kind(r)}). */`, `  ${grpcMember(r, ctx)}`);
   out.push('  /** Closes the channels of this client. */', '  close(): void;', '}', '');
   out.push(`/** A gRPC client of ${s.fullName}, loading the .proto this file was generated from. */`);
-  out.push(`export function ${grpcFactory}(options: kratos.GrpcClientOptions): ${grpc} {`);
+  out.push(`export function ${grpcFactory}(options: kratos.GrpcClientOptions & kratos.ProtoPathsOption): ${grpc} {`);
+  out.push('  const { protoPaths = PROTO_PATHS, ...rest } = options;');
   // The runtime client is untyped (one method per rpc, found by name); this file is what types it.
-  out.push(`  return kratos.createGrpcClient({ proto: PROTO_PATH, name: ${quote(s.fullName)} }, options) as unknown as ${grpc};`);
+  out.push(`  return kratos.createGrpcClient({ proto: PROTO_PATH, name: ${quote(s.fullName)}, protoPaths }, rest) as unknown as ${grpc};`);
   out.push('}');
 
   const rpcs = httpRpcs(s);
@@ -83,9 +84,10 @@ export function serviceDeclarations(s: ServiceInfo, ctx: ServiceEmitContext): st
   }
   out.push('  /** Closes the connections of this client. */', '  close(): void;', '}', '');
   out.push(`/** An HTTP client of ${s.fullName}, loading the .proto this file was generated from. */`);
-  out.push(`export function ${httpFactory}(options: kratos.HttpClientOptions): ${http} {`);
-  out.push(`  const schema = new kratos.ProtoLoader().serviceSync(PROTO_PATH, ${quote(s.fullName)});`);
-  out.push(`  return kratos.createProtoHttpClient(schema, options) as unknown as ${http};`);
+  out.push(`export function ${httpFactory}(options: kratos.HttpClientOptions & kratos.ProtoPathsOption): ${http} {`);
+  out.push('  const { protoPaths = PROTO_PATHS, ...rest } = options;');
+  out.push(`  const schema = new kratos.ProtoLoader({ protoPaths }).serviceSync(PROTO_PATH, ${quote(s.fullName)});`);
+  out.push(`  return kratos.createProtoHttpClient(schema, rest) as unknown as ${http};`);
   out.push('}');
   return out;
 }

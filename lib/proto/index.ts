@@ -1,5 +1,5 @@
 export { ProtoLoader } from './loader.js';
-export type { ProtoLoaderOptions } from './loader.js';
+export type { ProtoLoaderOptions, ProtoPathsOption } from './loader.js';
 export type { ServiceSchema, MethodSchema } from './schema.js';
 export { serviceNames } from './schema.js';
 export type { HttpRule } from './http-rule.js';

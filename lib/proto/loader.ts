@@ -6,6 +6,12 @@ import { entryImportName, recordImportName } from './import-names.js';
 import { projectRoot, resolveProtoPaths, searchPath } from './include-dirs.js';
 import { buildServiceSchema, type ServiceSchema } from './schema.js';
 
+/** The import paths option every proto consumer takes (app, test app, loader, clients, generated clients). */
+export interface ProtoPathsOption {
+  /** Directories searched for .proto imports; relative ones against the project root (nearest package.json above the entry script). */
+  protoPaths?: string[];
+}
+
 /** Options of {@link ProtoLoader}. */
 export interface ProtoLoaderOptions {
   /**

@@ -80,7 +80,7 @@ function escape(c: Cursor, inClass: boolean): string {
       const end = c.src.indexOf('\\E', c.i);
       const text = c.src.slice(c.i, end < 0 ? undefined : end);
       c.i = end < 0 ? c.src.length : end + 2;
-      return [...text].map((t) => literal(t, inClass)).join('');
+      return [...text].map((t) => (/[A-Za-z0-9]/.test(t) ? t : literal(t, inClass))).join('');
     }
     default:
       if (/[0-7]/.test(ch)) {
@@ -104,6 +104,7 @@ function bracket(c: Cursor): string {
     const ch = c.src[c.i];
     if (ch === undefined) throw new Re2Error('missing closing ]');
     if (ch === ']' && !first) { c.i++; return `${out}]`; }
+    if (ch === ']') { c.i++; out += '\\]'; first = false; continue; }
     first = false;
     if (ch === '[' && c.src[c.i + 1] === ':') {
       const end = c.src.indexOf(':]', c.i);

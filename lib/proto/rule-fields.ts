@@ -128,7 +128,7 @@ export function valueCheck(k: Kind, rules: Rules, messageCheck: MessageCheckFor)
   if (key === 'bytes') boundsCheck(r, 'min_len', 'max_len');
   const msgRules = (rules['message'] ?? {}) as Rules;
   const required = rules['required'] === true || msgRules['required'] === true || r['required'] === true;
-  const ignoreEmpty = r['ignore_empty'] === true || rules['ignore'] === 'IGNORE_IF_UNPOPULATED';
+  const ignoreEmpty = r['ignore_empty'] === true || rules['ignore'] === 'IGNORE_IF_ZERO_VALUE' || rules['ignore'] === 1;
   const w = wkt(k);
   const unwrap = w !== undefined && WRAPPERS[w] !== undefined;
   const checks = key === undefined ? [] : typeChecks(k, key, r);
@@ -152,9 +152,22 @@ export function valueCheck(k: Kind, rules: Rules, messageCheck: MessageCheckFor)
   };
 }
 
+/** CEL expressions (protovalidate's `cel`) anywhere in `rules`: kratos-ts cannot evaluate them. */
+function refuseCel(rules: Rules): void {
+  for (const [k, v] of Object.entries(rules)) {
+    if (k === 'cel' || k === 'cel_expression') throw new RuleError(`CEL rules cannot be honoured (kratos-ts has no CEL interpreter): ${JSON.stringify(v)}`);
+    if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) refuseCel(v as Rules);
+  }
+}
+
+const isIgnoredAlways = (rules: Rules): boolean => rules['ignore'] === 'IGNORE_ALWAYS' || rules['ignore'] === 3;
+
 /** The check of a field: repeated and map rules around each element's {@link valueCheck}. */
-export function fieldCheck(field: protobuf.Field, rules: Rules, messageCheck: MessageCheckFor): Check {
+export function fieldCheck(field: protobuf.Field, given: Rules, messageCheck: MessageCheckFor): Check {
+  refuseCel(given);
+  const rules = isIgnoredAlways(given) ? {} : given;
   const key = typeKey(rules);
+  const requiredMany = rules['required'] === true;
   const kind: Kind = { type: field.type, resolved: field.resolvedType };
   if (field.map) {
     if (key !== undefined && key !== 'map') throw new RuleError(`${key} rules do not apply to a map field`);
@@ -166,7 +179,8 @@ export function fieldCheck(field: protobuf.Field, rules: Rules, messageCheck: Me
     const keyConv = (s: string): unknown => (keyType === 'bool' ? s === 'true' : s);
     return (value, path, out) => {
       const entries = Object.entries((value ?? {}) as Record<string, unknown>);
-      if (r['ignore_empty'] === true && entries.length === 0) return;
+      if (requiredMany && entries.length === 0) return void out.push({ field: path, message: 'value is required' });
+      if ((r['ignore_empty'] === true || rules['ignore'] === 'IGNORE_IF_ZERO_VALUE') && entries.length === 0) return;
       if (r['min_pairs'] !== undefined && entries.length < Number(r['min_pairs'])) out.push({ field: path, message: `value must contain at least ${Number(r['min_pairs'])} pair(s)` });
       if (r['max_pairs'] !== undefined && entries.length > Number(r['max_pairs'])) out.push({ field: path, message: `value must contain no more than ${Number(r['max_pairs'])} pair(s)` });
       for (const [k, v] of entries) {
@@ -186,7 +200,8 @@ export function fieldCheck(field: protobuf.Field, rules: Rules, messageCheck: Me
     const id = (x: unknown): string => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : JSON.stringify(x));
     return (value, path, out) => {
       const items = (value ?? []) as unknown[];
-      if (r['ignore_empty'] === true && items.length === 0) return;
+      if (requiredMany && items.length === 0) return void out.push({ field: path, message: 'value is required' });
+      if ((r['ignore_empty'] === true || rules['ignore'] === 'IGNORE_IF_ZERO_VALUE') && items.length === 0) return;
       if (r['min_items'] !== undefined && items.length < Number(r['min_items'])) out.push({ field: path, message: `value must contain at least ${Number(r['min_items'])} item(s)` });
       if (r['max_items'] !== undefined && items.length > Number(r['max_items'])) out.push({ field: path, message: `value must contain no more than ${Number(r['max_items'])} item(s)` });
       if (r['unique'] === true && new Set(items.map(id)).size !== items.length) out.push({ field: path, message: 'repeated value must contain unique items' });

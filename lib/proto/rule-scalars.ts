@@ -11,7 +11,7 @@ export class RuleError extends Error {}
 export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 // 64-bit values arrive as decimal strings, so every integer compares as a BigInt (no precision lost).
-const INTEGER = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
+const INT64 = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
 function toBig(v: unknown): bigint | undefined {
   try {
@@ -23,7 +23,7 @@ function toBig(v: unknown): bigint | undefined {
 
 /** Comparable form of a value of proto scalar type `type`: BigInt for integers, Number otherwise. */
 export function numeric(type: string): (v: unknown) => number | bigint {
-  if (INTEGER.has(type)) return (v) => toBig(v) ?? NaN;
+  if (INT64.has(type)) return (v) => toBig(v) ?? NaN;
   return (v) => Number(v);
 }
 
@@ -41,8 +41,8 @@ export function rangeChecks<T>(r: Rules, conv: (v: unknown) => T, show: (v: T) =
   const lo = lower === undefined ? '' : `${gt !== undefined ? '(' : '['}${show(lower)}`;
   const hi = upper === undefined ? '' : `${show(upper)}${lt !== undefined ? ')' : ']'}`;
   if (upper !== undefined && lower !== undefined) {
-    if (cmp(lower, upper) < 0) c.push((v) => (above(conv(v)) && below(conv(v)) ? undefined : `value must be inside range ${lo}, ${hi}`));
-    else c.push((v) => (above(conv(v)) || below(conv(v)) ? undefined : `value must be outside range ${lt !== undefined ? '[' : '('}${show(upper)}, ${show(lower)}${gt !== undefined ? ']' : ')'}`));
+    if (cmp(lower, upper) < 0) c.push((v) => { const x = conv(v); return above(x) && below(x) ? undefined : `value must be inside range ${lo}, ${hi}`; });
+    else c.push((v) => { const x = conv(v); return above(x) || below(x) ? undefined : `value must be outside range ${lt !== undefined ? '[' : '('}${show(upper)}, ${show(lower)}${gt !== undefined ? ']' : ')'}`; });
   } else if (upper !== undefined) c.push((v) => (below(conv(v)) ? undefined : `value must be less than ${lte !== undefined ? 'or equal to ' : ''}${show(upper)}`));
   else if (lower !== undefined) c.push((v) => (above(conv(v)) ? undefined : `value must be greater than ${gte !== undefined ? 'or equal to ' : ''}${show(lower)}`));
   const inList = list(r['in']).map(conv);
@@ -54,10 +54,17 @@ export function rangeChecks<T>(r: Rules, conv: (v: unknown) => T, show: (v: T) =
 
 const order = <T>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN);
 
+// The shortest decimal that reads back as the same float32 (99.99, not 99.98999786376953).
+function showFloat32(v: number | bigint): string {
+  const n = Number(v);
+  for (let p = 1; p < 10; p++) if (Math.fround(Number(n.toPrecision(p))) === n) return String(Number(n.toPrecision(p)));
+  return String(n);
+}
+
 /** Checks of numeric rules for a field of proto scalar `type`; float rules compare at float32 precision. */
 export function numberChecks(type: string, r: Rules): ValueCheck[] {
   const conv = type === 'float' ? (v: unknown) => Math.fround(Number(v)) : numeric(type);
-  return rangeChecks<number | bigint>(r, conv, String, order);
+  return rangeChecks<number | bigint>(r, conv, type === 'float' ? showFloat32 : String, order);
 }
 
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -93,7 +100,18 @@ function isUri(s: string): boolean {
   }
 }
 
-const runes = (s: string): number => [...s].length;
+// Code points, counted without allocating: a surrogate pair is one.
+function runes(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+    }
+  }
+  return n;
+}
 const bytesOf = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Checks of PGV/protovalidate string rules; a `pattern` is translated from RE2 (throws RuleError). */
@@ -140,8 +158,8 @@ export function stringChecks(r: Rules): ValueCheck[] {
   fmt('address', (x) => isIP(x) !== 0 || isHostname(x), 'hostname or IP address');
   fmt('uuid', (x) => UUID.test(x), 'UUID');
   const known = r['well_known_regex'];
-  if (known !== undefined && known !== 'UNKNOWN' && known !== 0) {
-    const name = known === 1 || known === 'HTTP_HEADER_NAME';
+  if (known !== undefined && known !== 'UNKNOWN' && known !== 'KNOWN_REGEX_UNSPECIFIED' && known !== 0) {
+    const name = known === 1 || known === 'HTTP_HEADER_NAME' || known === 'KNOWN_REGEX_HTTP_HEADER_NAME';
     const re = r['strict'] === false ? LOOSE_HEADER : name ? HEADER_NAME : HEADER_VALUE;
     c.push(s((x) => (re.test(x) && (!name || x.length > 0) ? undefined : `value must be a valid HTTP header ${name ? 'name' : 'value'}`)));
   }

@@ -61,7 +61,7 @@ class RuleCompiler {
 
   #build(type: protobuf.Type): MessageCheck | undefined {
     if (option(type, '(validate.disabled)') === true || option(type, '(validate.ignored)') === true) return undefined;
-    const fields: { name: string; check: Check; optional: boolean }[] = [];
+    const fields: { name: string; check: Check; optional: boolean; dotted: string }[] = [];
     const nested = (t: protobuf.Type): Check | undefined => {
       const c = this.for(t);
       return c === undefined ? undefined : (v, p, o) => c(v, p, o);
@@ -73,13 +73,17 @@ class RuleCompiler {
       const sub = f.resolvedType !== null && 'fields' in f.resolvedType ? this.for(f.resolvedType as protobuf.Type) : undefined;
       if (pgv === undefined && buf === undefined && sub === undefined) continue;
       try {
-        for (const r of pgv !== undefined || buf !== undefined ? [pgv, buf] : [{}]) if (r !== undefined) fields.push({ name: f.name, check: fieldCheck(f, r, nested), optional: f.partOf !== null });
+        for (const r of pgv !== undefined || buf !== undefined ? [pgv, buf] : [{}]) if (r !== undefined) fields.push({ name: f.name, check: fieldCheck(f, r, nested), optional: f.partOf !== null, dotted: `.${f.name}` });
       } catch (err) {
         if (err instanceof RuleError) throw ruleBootError(f, err);
         throw err;
       }
     }
-    const oneofs = type.oneofsArray.filter((o) => option(o, '(validate.required)') === true).map((o) => ({ name: o.name, members: o.fieldsArray.map((f) => f.name) }));
+    const cel = option(type, '(buf.validate.message)') ?? option(type, '(buf.validate.message).cel');
+    if (cel !== undefined) throw new FrameworkError('KRATOS_ERR_PROTO_RULE', `${fileOf(type)}: ${type.fullName.slice(1)}: message-level buf.validate rules (CEL) cannot be honoured: ${JSON.stringify(cel)}`);
+    const oneofRequired = (o: protobuf.OneOf): boolean =>
+      option(o, '(validate.required)') === true || option(o, '(buf.validate.oneof).required') === true || (option(o, '(buf.validate.oneof)') as Rules | undefined)?.['required'] === true;
+    const oneofs = type.oneofsArray.filter(oneofRequired).map((o) => ({ name: o.name, members: o.fieldsArray.map((f) => f.name) }));
     if (fields.length === 0 && oneofs.length === 0) return undefined;
     return (req, prefix, out) => {
       const obj = (req ?? {}) as Record<string, unknown>;
@@ -89,7 +93,7 @@ class RuleCompiler {
       for (const f of fields) {
         // An unset oneof member or proto3 optional field is not checked (PGV checks only what is set).
         if (f.optional && (obj[f.name] === undefined || obj[f.name] === null)) continue;
-        f.check(obj[f.name], prefix === '' ? f.name : `${prefix}.${f.name}`, out);
+        f.check(obj[f.name], prefix === '' ? f.name : prefix + f.dotted, out);
       }
     };
   }

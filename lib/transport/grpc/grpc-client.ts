@@ -49,7 +49,9 @@ export interface GrpcServiceLike {
 export interface ProtoServiceRef {
   proto: string;
   name: string;
-  /** Directories searched for its imports. */
+  /** Directories searched for its imports; relative ones against the project root. */
+  protoPaths?: string[];
+  /** @deprecated Use `protoPaths`. */
   includeDirs?: string[];
 }
 
@@ -113,7 +115,7 @@ async function pump(input: unknown, call: { write(m: unknown): boolean; end(): v
  * channel per address, reused by every call; `direct:///` lists are used round robin.
  */
 export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, options: GrpcClientOptions): GrpcClient {
-  const service = 'proto' in target ? new ProtoLoader({ includeDirs: target.includeDirs ?? [] }).serviceSync(target.proto, target.name) : target;
+  const service = 'proto' in target ? new ProtoLoader({ protoPaths: target.protoPaths ?? target.includeDirs ?? [] }).serviceSync(target.proto, target.name) : target;
   const endpoint = parseEndpoint(options.endpoint, 'grpc');
   const creds = channelCredentials(options.tls, endpoint.scheme);
   const channelOptions: Record<string, number> = {};

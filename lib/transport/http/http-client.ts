@@ -11,6 +11,7 @@ import { chain, metadataClient, type Handler, type Middleware, type MetadataClie
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
 import { MapHeader } from '../header.js';
+import { rawHttpBody } from './reply.js';
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -49,6 +50,10 @@ export interface HttpCallOptions extends CallOptions {
   /** Message type of the reply, for proto-aware codecs. */
   replyType?: protobuf.Type | undefined;
   contentType?: string;
+  /** The body is a google.api.HttpBody (`{ contentType, data }`): sent as its raw bytes under its content type. */
+  rawRequest?: boolean;
+  /** The reply is a google.api.HttpBody: read as `{ contentType, data }` from the raw response. */
+  rawReply?: boolean;
 }
 
 /** A request as the innermost client handler sends it. */
@@ -144,11 +149,12 @@ export class HttpClient {
 
   #send(out: Outgoing, ctx: ClientContext, target: { address: string; done: (err?: unknown) => void }): Promise<unknown> {
     const codec = this.#codecs.forContentType(out.options.contentType ?? this.#contentType) ?? (this.#codecs.get('json') as Codec);
-    const payload = out.body === undefined ? undefined : codec.marshal(out.body, out.options.requestType);
-    const headers: Record<string, string | string[]> = { 'user-agent': this.#userAgent, accept: codec.contentType };
+    const raw = out.options.rawRequest === true ? rawHttpBody(out.body) : undefined;
+    const payload = raw !== undefined ? raw.bytes : out.body === undefined ? undefined : codec.marshal(out.body, out.options.requestType);
+    const headers: Record<string, string | string[]> = { 'user-agent': this.#userAgent, accept: out.options.rawReply === true ? '*/*' : codec.contentType };
     for (const k of ctx.requestHeader.keys()) headers[k] = ctx.requestHeader.values(k);
     if (payload !== undefined) {
-      headers['content-type'] = codec.contentType;
+      headers['content-type'] = raw?.contentType ?? codec.contentType;
       headers['content-length'] = String(payload.length);
     }
     const address = target.address;
@@ -161,7 +167,8 @@ export class HttpClient {
         for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : [v ?? '']) ctx.replyHeader.add(k, x);
         readAll(res).then((buf) => {
           try {
-            resolve(this.#decode(res, buf, out.options.replyType));
+            const ok = (res.statusCode ?? 500) >= 200 && (res.statusCode ?? 500) < 300;
+            resolve(ok && out.options.rawReply === true ? { contentType: res.headers['content-type'] ?? '', data: buf } : this.#decode(res, buf, out.options.replyType));
           } catch (err) {
             reject(err);
           }

@@ -11,7 +11,7 @@ import type { Server } from '../server.js';
 import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
-import { errorBody, httpStatus, writeReply } from './reply.js';
+import { errorBody, httpStatus, rawHttpBody, writeReply } from './reply.js';
 import { absolutePath, onClientError } from './request-errors.js';
 import { RouteTable, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
 
@@ -251,6 +251,7 @@ export class HttpServer implements Server {
     let value = reply;
     for (const f of field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
     if (toPlain !== undefined) return { contentType: codec.contentType, bytes: codec.marshal(toPlain(value)) };
+    if (route.reply.httpBody === true) return rawHttpBody(value);
     return { contentType: codec.contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
   }
 

@@ -52,6 +52,9 @@ function ruleCall(client: HttpClient, m: MethodSchema, rule: HttpRule): ProtoHtt
   const plural = rbField !== undefined && (rbField.repeated || rbField.map);
   const elementType = rbPath === undefined ? undefined : messageField(m.responseType, rbPath);
   const replyType = rbPath === undefined ? m.responseType : plural ? undefined : elementType;
+  // google.api.HttpBody travels as raw bytes with its own content type, as the server serves it.
+  const rawRequest = bodyType?.fullName === '.google.api.HttpBody';
+  const rawReply = replyType?.fullName === '.google.api.HttpBody';
   return async (request, options = {}) => {
     const req = toCanonical(m.requestType, m.requestType.fromObject(request));
     const path = rule.template.expand((f) => getFieldPath(req, f));
@@ -65,6 +68,8 @@ function ruleCall(client: HttpClient, m: MethodSchema, rule: HttpRule): ProtoHtt
       operation: m.operation,
       requestType: bodyType,
       replyType,
+      ...(rawRequest ? { rawRequest } : {}),
+      ...(rawReply ? { rawReply } : {}),
       ...options,
     });
     if (rbPath === undefined) return (reply ?? toCanonical(m.responseType, {})) as Record<string, unknown>;

@@ -38,6 +38,9 @@ function messageType(field: protobuf.Field): protobuf.Type | undefined {
   return t !== null && 'fields' in t ? (t as protobuf.Type) : undefined;
 }
 
+const HTTP_BODY = '.google.api.HttpBody';
+const isHttpBody = (t: protobuf.Type | undefined): boolean => t?.fullName === HTTP_BODY;
+
 /**
  * Binds a request for one google.api.http rule (§3): the body (`*` or a field), then query
  * parameters, then path variables, later winning; the result is a canonical request message.
@@ -45,9 +48,15 @@ function messageType(field: protobuf.Field): protobuf.Type | undefined {
 function binder(type: protobuf.Type, rule: HttpRule, op: string): (raw: RawRequest) => unknown {
   const body = rule.body === undefined || rule.body === '*' ? undefined : fieldAt(type, rule.body, op);
   const bodyType = body === undefined ? undefined : messageType(body.field);
+  // A google.api.HttpBody body is the raw bytes with their own content type, whatever it is (uploads, as grpc-gateway).
+  const rawBody = rule.body !== undefined && isHttpBody(body === undefined ? type : bodyType);
   return (raw) => {
     let req: Record<string, unknown> = {};
-    if (rule.body !== undefined && raw.body.length > 0) {
+    if (rawBody) {
+      const value = { contentType: raw.contentType ?? '', data: raw.body };
+      if (body === undefined) req = value;
+      else setPath(req, body.names, value);
+    } else if (rule.body !== undefined && raw.body.length > 0) {
       if (raw.codec === undefined) throw unsupported(raw.contentType);
       if (body === undefined) req = raw.codec.unmarshal(raw.body, type) as Record<string, unknown>;
       else setPath(req, body.names, raw.codec.unmarshal(raw.body, bodyType));
@@ -61,7 +70,7 @@ function binder(type: protobuf.Type, rule: HttpRule, op: string): (raw: RawReque
 // A repeated or map response_body is no message of its own: send its proto JSON form.
 function replyField(names: string[], field: protobuf.Field): NonNullable<HttpRoute['reply']> {
   const type = messageType(field);
-  if (!field.repeated && !field.map) return { type, field: names };
+  if (!field.repeated && !field.map) return { type, field: names, ...(isHttpBody(type) ? { httpBody: true } : {}) };
   const one = (v: unknown): unknown => (type === undefined ? v : toProtoJson(type, v));
   const toPlain = field.map
     ? (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, one(x)]))
@@ -81,7 +90,7 @@ export function protoRoutes(method: MethodSchema, handler: Handler, onBindError:
       handler,
       onBindError,
       bind: binder(method.requestType, rule, method.operation),
-      reply: rb === undefined ? { type: method.responseType } : replyField(rb.names, rb.field),
+      reply: rb === undefined ? { type: method.responseType, ...(isHttpBody(method.responseType) ? { httpBody: true } : {}) } : replyField(rb.names, rb.field),
     };
   });
 }

@@ -18,6 +18,17 @@ export function writeReply(res: ServerResponse, status: number, body: { contentT
   res.end(head ? undefined : body.bytes);
 }
 
+/**
+ * A google.api.HttpBody reply as grpc-gateway writes it: its bytes (`data`, a Buffer/Uint8Array or
+ * base64 as protobufjs reads bytes) under its own `contentType` (default application/octet-stream).
+ */
+export function rawHttpBody(value: unknown): { contentType: string; bytes: Buffer } {
+  const v = (value ?? {}) as { contentType?: unknown; content_type?: unknown; data?: unknown };
+  const type = String(v.contentType ?? v.content_type ?? '');
+  const data = v.data instanceof Uint8Array ? Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength) : Buffer.from(typeof v.data === 'string' ? v.data : '', 'base64');
+  return { contentType: type === '' ? 'application/octet-stream' : type, bytes: data };
+}
+
 // Kratos' errors.Status (§4), so an error reply can be proto-encoded for clients that accept only proto.
 const StatusType = protobuf.Root.fromJSON({
   nested: {

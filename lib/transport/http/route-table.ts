@@ -28,7 +28,7 @@ export interface HttpRoute {
   /** Builds the request; default: the body (by its Content-Type), then query, then path parameters. */
   bind?: (raw: RawRequest) => unknown;
   /** Encodes the reply as this message type (for proto-aware codecs); `field` picks a field path of it (response_body). */
-  reply?: { type: protobuf.Type | undefined; field?: string[] | undefined; toPlain?: ((value: unknown) => unknown) | undefined };
+  reply?: { type: protobuf.Type | undefined; field?: string[] | undefined; toPlain?: ((value: unknown) => unknown) | undefined; httpBody?: boolean };
   /** Runs instead of `handler` when binding fails, so the error passes through the middleware chain. */
   onBindError?: Handler;
   /** The handler returns `{ contentType, body }` to send as it is (the Prometheus text format, files). */

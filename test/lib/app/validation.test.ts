@@ -64,7 +64,7 @@ describe('validation', () => {
         assert.ok(KratosError.isKratosError(err));
         assert.equal(err.code, 400);
         assert.equal(err.reason, 'VALIDATOR');
-        assert.deepEqual(err.metadata, { age: 'value must be greater than or equal to 0' });
+        assert.deepEqual(err.metadata, { age: 'value must be inside range [0, 150)' });
       } finally {
         c.close();
       }

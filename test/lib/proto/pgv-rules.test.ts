@@ -135,5 +135,28 @@ describe('protoRules (protoc-gen-validate)', () => {
     assert.deepEqual(r(toCanonical(t, ok)), []);
     const bad = r(toCanonical(t, { ...ok, id: '0', age: 120, code: 4, score: 0, state: false, card: 'xyz', info: null }));
     assert.deepEqual(bad.map((x) => x.field), ['id', 'age', 'code', 'score', 'state', 'card', 'info']);
+    assert.equal(r(toCanonical(t, { ...ok, score: 99.99 }))[0]?.message, 'value must not be in list [0, 99.99]');
+  });
+});
+
+describe('protoRules (buf.validate, same engine)', () => {
+  it('should check maps, well-known types, formats, ignore and required oneofs', async () => {
+    const root = await new ProtoLoader().load(repoPath('test/fixtures/validate/buf-more.proto'));
+    const t = root.lookupType('more.v1.Req');
+    const rules = protoRules(t) as (req: unknown) => RuleViolation[];
+    const ok = { quotas: { ab: '5' }, ttl: { seconds: 60 }, at: { seconds: 1 }, header: 'x-id', ids: ['3f0e6a8e-4c59-4f2c-9a1e-2f5d8c7b6a10'], free: 'short', user: 'u' };
+    assert.deepEqual(rules(toCanonical(t, ok)), []);
+    const bad = rules(toCanonical(t, { quotas: { a: '0' }, ttl: { seconds: 61 }, at: { seconds: 4102444800 }, host: 'bad_host', header: 'no spaces', ids: [] }));
+    assert.deepEqual(bad.map((v) => `${v.field}: ${v.message}`), [
+      'who: value is required',
+      'quotas[a]: value length must be at least 2 characters',
+      'quotas[a]: value must be greater than 0',
+      'ttl: value must be less than or equal to 60s',
+      'at: value must be less than now',
+      'host: value must be a valid hostname',
+      'header: value must be a valid HTTP header name',
+      'ids: value is required',
+    ]);
+    assert.deepEqual(rules(toCanonical(t, { ...ok, ids: ['nope'] })).map((v) => v.field), ['ids[0]']);
   });
 });

@@ -1,0 +1,3 @@
+import { token } from '../container/index.js';
+/** Injection token of the running app's identity. */
+export const APP_INFO = token('AppInfo');

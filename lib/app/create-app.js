@@ -1,0 +1,115 @@
+import { hostname } from 'node:os';
+import { AppContainer } from '../container/index.js';
+import { Config } from '../config/index.js';
+import { Logger } from '../log/index.js';
+import { loggingServer, metadataServer, recovery } from '../middleware/index.js';
+import { App } from './app.js';
+import { loadAppConfig, loggerFromConfig } from './app-config.js';
+import { APP_INFO } from './app-info.js';
+import { buildObservability, indicatorsOf } from './observability.js';
+import { CACHE, CacheAside, cacheFromConfig, wrapCachedMethods } from '../cache/index.js';
+import { METER, TRACING } from './tokens.js';
+import { HealthRegistry } from '../health/index.js';
+import { HttpServer } from '../transport/http/index.js';
+import { Hooks } from './hooks.js';
+import { MiddlewareResolver } from './middleware-resolver.js';
+import { DEFAULT_SIGNALS, DEFAULT_STOP_TIMEOUT_MS } from './options.js';
+import { buildServers } from './servers.js';
+import { registrationFrom } from './registration.js';
+// Outermost first: the span covers everything (so log lines carry its trace id), the access log sees
+// the final error, recovery turns throws into Kratos errors before metrics count them.
+function builtinMiddleware(options, logger, obs) {
+    const m = [...obs.tracingMiddleware];
+    const accessLog = options.accessLog !== false;
+    if (accessLog)
+        m.push(loggingServer(logger, options.accessLog || {}));
+    if (options.recovery !== false)
+        m.push(recovery({ logger, exposeMessages: options.recovery?.exposeMessages ?? false, log: !accessLog }));
+    m.push(...obs.metricsMiddleware);
+    if (options.callMetadata !== false)
+        m.push(metadataServer(options.callMetadata ?? {}));
+    return m;
+}
+// With `metrics.addr`, /metrics moves to a server of its own (an admin port scrapers reach).
+function adminServer(obs, logger) {
+    if (obs.adminAddr === undefined)
+        return undefined;
+    const s = new HttpServer({ addr: obs.adminAddr, timeout: 0, logger });
+    for (const r of obs.adminRoutes)
+        s.route(r);
+    return s;
+}
+// Providers may ask for AppInfo before the App object exists; endpoints are read live from it.
+function appInfoView(info, app) {
+    return {
+        ...info,
+        get endpoints() {
+            return app()?.endpoints ?? [];
+        },
+    };
+}
+/**
+ * Builds an app from its root module: loads and checks the configuration, plans and checks the
+ * dependency graph, builds every singleton (running onInit), and prepares the servers. Call
+ * start() or run() next.
+ */
+export async function createApp(root, options = {}) {
+    const hooks = new Hooks(options.hooks);
+    const info = {
+        id: options.id ?? `${hostname()}-${process.pid}`,
+        name: options.name ?? root.name,
+        version: options.version ?? '',
+        metadata: { ...(options.metadata ?? {}) },
+    };
+    let early;
+    const config = await loadAppConfig(options, (err, source) => early?.log('warn', 'msg', 'config reload failed; keeping the previous configuration', 'source', source, 'error', err));
+    const obs = buildObservability(options, config, info);
+    early = options.logger ?? loggerFromConfig(config, info, obs.logFields);
+    const cache = options.cache ?? cacheFromConfig(config);
+    let app;
+    const container = await AppContainer.create(root, {
+        global: [
+            { provide: Logger, useValue: early },
+            { provide: Config, useValue: config },
+            { provide: APP_INFO, useFactory: () => appInfoView(info, () => app) },
+            { provide: METER, useValue: obs.meter },
+            { provide: TRACING, useValue: obs.tracing },
+            { provide: CACHE, useValue: cache },
+            ...(obs.health === undefined ? [] : [{ provide: HealthRegistry, useValue: obs.health }]),
+            ...(options.providers ?? []),
+        ],
+        overrides: options.overrides ?? [],
+    });
+    const logger = container.get(Logger);
+    // Before any server binds a handler: repositories' @Cached methods read through the app's cache.
+    wrapCachedMethods(container.singletons(), new CacheAside({ cache, meter: obs.meter, logger: logger.named('cache') }));
+    const resolver = new MiddlewareResolver(container);
+    const appMiddleware = [...builtinMiddleware(options, logger, obs), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
+    const servers = await buildServers(container, resolver, appMiddleware, options, logger, obs.routes);
+    for (const indicator of indicatorsOf(container.singletons()))
+        obs.health?.add(indicator);
+    const admin = adminServer(obs, logger);
+    const registration = registrationFrom(options, config, logger);
+    if (registration.registrar !== undefined) {
+        const r = registration.registrar;
+        if (typeof r.checkHealth === 'function')
+            obs.health?.add({ name: 'registry', check: () => r.checkHealth?.() });
+    }
+    app = new App(info, {
+        container,
+        config: container.get(Config),
+        servers,
+        hooks,
+        logger,
+        stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
+        signals: options.signals ?? DEFAULT_SIGNALS,
+        rejections: options.unhandledRejections ?? 'log',
+        extraServers: admin === undefined ? [] : [admin],
+        readiness: (ready) => obs.health?.setReady(ready),
+        closers: [() => obs.close(), () => cache.close()],
+        drainDelay: options.drainDelay ?? 0,
+        registration,
+        registrarTimeout: options.registrarTimeout ?? 10_000,
+    });
+    return app;
+}

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { FrameworkError } from '../errors/index.js';
+import { chainFor, validate } from '../middleware/index.js';
+import { projectRoot, protoRules } from '../proto/index.js';
+import { lineageMiddleware, methodHandler, validation } from './routes.js';
+// The innermost handler of the bind-error chain: the server stored why binding failed on the context.
+const rethrowBindError = async (_req, ctx) => {
+    throw ctx.bindError;
+};
+/**
+ * Where a `@Service({ proto })` file is: absolute, or relative to the first of `roots` that has it
+ * (the working directory, the entry script's directory and its parents).
+ */
+export function findProtoFile(proto, roots, owner) {
+    if (isAbsolute(proto))
+        return proto;
+    for (const r of roots) {
+        const p = resolve(r, proto);
+        if (existsSync(p))
+            return p;
+    }
+    throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${owner}: proto file '${proto}' not found (looked in ${roots.join(', ')})`, {
+        hint: 'Give the path relative to the project root (the nearest package.json above the entry script) or the entry script, or add its directory to `protoPaths`.',
+    });
+}
+/** Directories `findProtoFile` searches by default: the project root, cwd, then the entry script's directory upwards. */
+export function defaultProtoRoots(extra = []) {
+    const roots = [...new Set([...extra, projectRoot(), process.cwd()])];
+    let dir = process.argv[1] === undefined ? undefined : resolve(process.argv[1], '..');
+    while (dir !== undefined && !roots.includes(dir)) {
+        roots.push(dir);
+        const up = resolve(dir, '..');
+        dir = up === dir ? undefined : up;
+    }
+    return roots;
+}
+/** A validate middleware for the PGV and buf.validate rules of the request message, if it declares any. */
+function protoValidation(m) {
+    if (m.requestStream)
+        return [];
+    const rules = protoRules(m.requestType);
+    return rules === undefined ? [] : [validate((req) => ({ violations: rules(req) }))];
+}
+function rpcName(r) {
+    if (r.name !== undefined)
+        return r.name;
+    const k = String(r.propertyKey);
+    return k.charAt(0).toUpperCase() + k.slice(1);
+}
+function isGeneratorFunction(fn) {
+    return typeof fn === 'function' && fn.constructor.name === 'AsyncGeneratorFunction';
+}
+function bindingError(msg, hint) {
+    return new FrameworkError('KRATOS_ERR_PROTO_BINDING', msg, { hint });
+}
+/** Matches the rpcs of `schema` to the `@Rpc` methods of `svc`, failing on any mismatch (NestJS skips these silently). */
+function matchRpcs(svc, schema, instance) {
+    const cls = svc.cls.name;
+    const byName = new Map(svc.rpcs.map((r) => [rpcName(r), r]));
+    const out = new Map();
+    for (const m of schema.methods) {
+        const r = byName.get(m.name);
+        if (r === undefined) {
+            throw bindingError(`${cls} has no handler for rpc ${m.operation} (${schema.file})`, `Add \`@Rpc() ${m.name.charAt(0).toLowerCase()}${m.name.slice(1)}(req, ctx)\` or \`@Rpc('${m.name}')\` to ${cls}.`);
+        }
+        const fn = instance[r.propertyKey];
+        if (m.responseStream !== isGeneratorFunction(fn)) {
+            const want = m.responseStream ? 'an `async *` generator (the rpc streams its replies)' : 'a plain async method (the rpc returns one reply)';
+            throw bindingError(`${cls}.${String(r.propertyKey)} does not match ${m.operation}: it should be ${want}`, 'Make the handler kind match the rpc in the .proto.');
+        }
+        out.set(m, r);
+        byName.delete(m.name);
+    }
+    for (const [name, r] of byName) {
+        throw bindingError(`${cls}.${String(r.propertyKey)} is an @Rpc for '${name}', but ${schema.fullName} has no such rpc (it has: ${schema.methods.map((m) => m.name).join(', ')})`, 'Fix the method name or give the rpc name: @Rpc(\'Name\').');
+    }
+    return out;
+}
+/** Loads the proto of every `@Service({ proto })`, checks it against the class, and builds each rpc's chains. */
+export async function bindProtoServices(container, resolver, appMiddleware, loader, roots) {
+    const out = [];
+    for (const node of container.graph.modules) {
+        const outer = [...appMiddleware, ...lineageMiddleware(node, resolver)];
+        for (const svc of node.services) {
+            if (svc.options.proto === undefined)
+                continue;
+            const cls = svc.cls;
+            const file = findProtoFile(svc.options.proto, roots, cls.name);
+            const schema = await loader.service(file, svc.options.name ?? (await onlyService(loader, file, cls.name)));
+            const instance = container.get(cls);
+            const classMiddleware = resolver.resolveAll(svc.middleware, cls.name);
+            const methods = [];
+            for (const [m, r] of matchRpcs(svc, schema, instance)) {
+                const around = [...outer, ...classMiddleware, ...resolver.resolveAll(r.middleware, `${cls.name}.${String(r.propertyKey)}`)];
+                methods.push({
+                    schema: m,
+                    handler: chainFor(m.operation, [...around, ...validation(r.validate), ...protoValidation(m)])(methodHandler(instance, r.propertyKey, cls.name)),
+                    onBindError: chainFor(m.operation, around)(rethrowBindError),
+                });
+            }
+            out.push({ schema, methods });
+        }
+    }
+    return out;
+}
+async function onlyService(loader, file, owner) {
+    const root = await loader.load(file);
+    const names = [];
+    const walk = (ns) => {
+        for (const n of ns.nestedArray ?? []) {
+            const o = n;
+            if (o.methods !== undefined && o.filename === file)
+                names.push(o.fullName.replace(/^\./, ''));
+            else
+                walk(o);
+        }
+    };
+    walk(root);
+    if (names.length === 1)
+        return names[0];
+    throw bindingError(`${owner}: @Service({ proto: '${file}' }) needs \`name\`: the file has ${names.length} services (${names.join(', ')})`, `Add name: '<package>.<Service>' to @Service of ${owner}.`);
+}

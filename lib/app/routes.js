@@ -1,0 +1,48 @@
+import { FrameworkError } from '../errors/index.js';
+import { chainFor, fromStandardSchema, validate } from '../middleware/index.js';
+/** A method of a service instance as a handler; built once per route at boot. */
+export function methodHandler(instance, key, owner) {
+    const fn = instance[key];
+    if (typeof fn !== 'function') {
+        throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `${owner}.${String(key)} is decorated as a handler but is not a method`);
+    }
+    return async (req, ctx) => fn.call(instance, req, ctx);
+}
+/**
+ * The HTTP routes of every service with their middleware chains resolved for their operation:
+ * app middleware, then module middleware from the root down, then class, then method middleware.
+ */
+export function buildHttpRoutes(container, resolver, appMiddleware) {
+    const routes = [];
+    for (const node of container.graph.modules) {
+        const moduleMiddleware = lineageMiddleware(node, resolver);
+        for (const svc of node.services)
+            routes.push(...serviceRoutes(container, resolver, svc, [...appMiddleware, ...moduleMiddleware]));
+    }
+    return routes;
+}
+/** The innermost validate middleware for an operation's schema, if it has one. */
+export function validation(schema) {
+    return schema === undefined ? [] : [validate(fromStandardSchema(schema))];
+}
+export function lineageMiddleware(node, resolver) {
+    return node.lineage.flatMap((m) => resolver.resolveAll(m.options.middleware ?? [], `module ${m.name}`));
+}
+function serviceRoutes(container, resolver, svc, outer) {
+    if (svc.routes.length === 0)
+        return [];
+    const cls = svc.cls;
+    const instance = container.get(cls);
+    const classMiddleware = resolver.resolveAll(svc.middleware, cls.name);
+    return svc.routes.map((r) => {
+        const where = `${cls.name}.${String(r.propertyKey)}`;
+        const all = [...outer, ...classMiddleware, ...resolver.resolveAll(r.middleware, where), ...validation(r.validate)];
+        const operation = r.path;
+        return {
+            method: r.method,
+            path: r.path,
+            operation,
+            handler: chainFor(operation, all)(methodHandler(instance, r.propertyKey, cls.name)),
+        };
+    });
+}

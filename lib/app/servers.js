@@ -1,0 +1,71 @@
+import { Config, parseDuration } from '../config/index.js';
+import { descriptorIndex, ProtoLoader, resolveProtoPaths } from '../proto/index.js';
+import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
+import { HttpServer, protoRoutes } from '../transport/http/index.js';
+import { DEFAULT_GRPC_ADDR, DEFAULT_HTTP_ADDR, DEFAULT_HTTP_TIMEOUT_MS } from './options.js';
+import { bindProtoServices, defaultProtoRoots } from './proto-services.js';
+import { buildHttpRoutes } from './routes.js';
+function timeoutOf(value, key) {
+    return parseDuration(value ?? DEFAULT_HTTP_TIMEOUT_MS, key);
+}
+/**
+ * Builds the HTTP server (plain routes and google.api.http routes of proto services) and, when the
+ * app has proto services or asks for one, the gRPC server with health and reflection.
+ */
+export async function buildServers(container, resolver, middleware, options, logger, extraRoutes = []) {
+    const config = container.get(Config);
+    const loader = new ProtoLoader({ protoPaths: options.protoPaths ?? [] });
+    const bound = await bindProtoServices(container, resolver, middleware, loader, defaultProtoRoots(resolveProtoPaths(options.protoPaths ?? [])));
+    let http;
+    if (options.http !== false) {
+        const cfg = options.http ?? {};
+        http = new HttpServer({
+            addr: cfg.addr ?? config.get('server.http.addr') ?? DEFAULT_HTTP_ADDR,
+            timeout: timeoutOf(cfg.timeout ?? config.get('server.http.timeout'), 'server.http.timeout'),
+            logger,
+            ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
+            ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
+            ...(cfg.codecs === undefined ? {} : { codecs: cfg.codecs }),
+            ...(cfg.maxHeaderSize === undefined ? {} : { maxHeaderSize: cfg.maxHeaderSize }),
+            ...(cfg.headersTimeout === undefined ? {} : { headersTimeout: cfg.headersTimeout }),
+            ...(cfg.requestTimeout === undefined ? {} : { requestTimeout: cfg.requestTimeout }),
+            ...(cfg.filters === undefined ? {} : { filters: cfg.filters }),
+        });
+        for (const route of [...extraRoutes, ...buildHttpRoutes(container, resolver, middleware)])
+            http.route(route);
+        for (const svc of bound)
+            for (const m of svc.methods)
+                for (const r of protoRoutes(m.schema, m.handler, m.onBindError))
+                    http.route(r);
+    }
+    // A gRPC server only serves proto services; with none there is nothing to listen for.
+    if (options.grpc === false || bound.length === 0)
+        return { http, grpc: undefined, health: undefined };
+    const cfg = options.grpc ?? {};
+    const grpc = new GrpcServer({
+        addr: cfg.addr ?? config.get('server.grpc.addr') ?? DEFAULT_GRPC_ADDR,
+        timeout: timeoutOf(cfg.timeout ?? config.get('server.grpc.timeout'), 'server.grpc.timeout'),
+        logger,
+        ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
+        ...(cfg.maxReceiveMessageLength === undefined ? {} : { maxReceiveMessageLength: cfg.maxReceiveMessageLength }),
+        ...(cfg.maxSendMessageLength === undefined ? {} : { maxSendMessageLength: cfg.maxSendMessageLength }),
+    });
+    for (const svc of bound)
+        grpc.addService(svc.schema.fullName, svc.methods.map((m) => ({ schema: m.schema, handler: m.handler })));
+    let health;
+    if (cfg.health !== false) {
+        health = new HealthService();
+        for (const name of ['', ...grpc.services])
+            health.set(name, 'NOT_SERVING');
+        grpc.addRawService(HEALTH_SERVICE, health.raw());
+        const h = health;
+        grpc.onServingChange((serving) => h.setAll(serving ? 'SERVING' : 'NOT_SERVING'));
+    }
+    if (cfg.reflection !== false) {
+        // Health and reflection describe themselves too, so tools can call them by reflection alone.
+        const source = descriptorIndex([...bound.map((b) => b.schema.root), healthRoot, reflectionRoots.v1, reflectionRoots.v1alpha]);
+        for (const [name, raw] of reflectionServices(() => source, () => grpc.services))
+            grpc.addRawService(name, raw);
+    }
+    return { http, grpc, health };
+}

@@ -1,0 +1,45 @@
+import { lookup } from './tree.js';
+const WHOLE = /^\$\{([^}:]+)(?::([^}]*))?\}$/;
+const ANY = /\$\{([^}:]+)(?::([^}]*))?\}/g;
+function typed(s) {
+    if (s === 'true')
+        return true;
+    if (s === 'false')
+        return false;
+    if (/^-?\d+(\.\d+)?$/.test(s))
+        return Number(s);
+    return s;
+}
+/**
+ * Resolves `${KEY:default}` placeholders in every string of `tree` (§7): KEY is looked up in the
+ * environment first, then as a dotted key of the tree, else the default (or ''). A string that is
+ * one whole placeholder takes the value's type (`${PORT:8000}` gives the number 8000).
+ */
+export function resolvePlaceholders(tree, env = process.env) {
+    const find = (key, dflt) => {
+        const fromEnv = env[key];
+        if (fromEnv !== undefined)
+            return fromEnv;
+        const fromTree = lookup(tree, key);
+        if (fromTree !== undefined && (typeof fromTree !== 'string' || !WHOLE.test(fromTree)))
+            return fromTree;
+        return dflt ?? '';
+    };
+    const walk = (v) => {
+        if (typeof v === 'string') {
+            const whole = WHOLE.exec(v);
+            if (whole !== null) {
+                const found = find(whole[1], whole[2]);
+                return typeof found === 'string' ? typed(found) : found;
+            }
+            return v.replace(ANY, (_m, key, dflt) => String(find(key, dflt)));
+        }
+        if (Array.isArray(v))
+            return v.map(walk);
+        if (typeof v === 'object' && v !== null) {
+            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+        }
+        return v;
+    };
+    return walk(tree);
+}

@@ -1,0 +1,2 @@
+export { token, tokenName } from './token.js';
+export { AppContainer } from './app-container.js';

@@ -1,0 +1,13 @@
+export { CodecRegistry, DEFAULT_SUBTYPE } from './registry.js';
+export { defaultCodecs } from './default-codecs.js';
+export { JsonCodec } from './json-codec.js';
+export { ProtoCodec } from './proto-codec.js';
+export { FormCodec } from './form-codec.js';
+export { YamlCodec } from './yaml-codec.js';
+export { XmlCodec, XML_ROOT, XML_ITEM } from './xml-codec.js';
+export { CANONICAL, toCanonical } from './canonical.js';
+export { toProtoJson, fromProtoJson } from './proto-json.js';
+export { decodeForm } from './form-decode.js';
+export { encodeForm } from './form-encode.js';
+export { setFieldPath, getFieldPath } from './field-path.js';
+export { CODEC_REASON } from './errors.js';

@@ -1,0 +1,118 @@
+import { codecError } from './errors.js';
+import { enumTypeOf, isLongType } from './proto-json.js';
+const INT_PATTERN = /^[-+]?\d+$/;
+// Node's base64 decoder silently skips foreign characters, so validate the alphabet first.
+const BASE64_PATTERN = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const INT_RANGES = {
+    int32: [-(2n ** 31n), 2n ** 31n - 1n],
+    sint32: [-(2n ** 31n), 2n ** 31n - 1n],
+    sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
+    uint32: [0n, 2n ** 32n - 1n],
+    fixed32: [0n, 2n ** 32n - 1n],
+    int64: [-(2n ** 63n), 2n ** 63n - 1n],
+    sint64: [-(2n ** 63n), 2n ** 63n - 1n],
+    sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
+    uint64: [0n, 2n ** 64n - 1n],
+    fixed64: [0n, 2n ** 64n - 1n],
+};
+// Go's strconv.ParseBool set, since Kratos clients send what Go accepts.
+const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+/** A boolean from its text form, or undefined when it is not one. */
+export function parseBool(raw) {
+    if (TRUE_WORDS.has(raw))
+        return true;
+    if (FALSE_WORDS.has(raw))
+        return false;
+    return undefined;
+}
+/** Bytes from std or URL-safe base64, padded or not; undefined when the text is not base64. */
+export function parseBase64(raw) {
+    return BASE64_PATTERN.test(raw) ? Buffer.from(raw, 'base64') : undefined;
+}
+function parseInteger(kind, raw, label) {
+    const range = INT_RANGES[kind];
+    if (range === undefined || !INT_PATTERN.test(raw))
+        throw codecError(`${label}: invalid ${kind}: ${JSON.stringify(raw)}`);
+    const n = BigInt(raw);
+    if (n < range[0] || n > range[1])
+        throw codecError(`${label}: out of range for ${kind}: ${JSON.stringify(raw)}`);
+    // 64-bit values stay decimal strings in canonical objects so nothing above 2^53 is rounded.
+    return isLongType(kind) ? n.toString() : Number(n);
+}
+function parseFloatText(kind, raw, label) {
+    if (raw === 'NaN')
+        return Number.NaN;
+    if (raw === 'Infinity' || raw === '+Infinity')
+        return Number.POSITIVE_INFINITY;
+    if (raw === '-Infinity')
+        return Number.NEGATIVE_INFINITY;
+    const n = raw.trim() === '' ? Number.NaN : Number(raw);
+    if (!Number.isFinite(n))
+        throw codecError(`${label}: invalid ${kind}: ${JSON.stringify(raw)}`);
+    return n;
+}
+/** Enum value from a name or a number; known numbers become names, as in canonical objects. */
+export function parseEnum(enumType, raw, label) {
+    if (Object.hasOwn(enumType.values, raw))
+        return raw;
+    if (INT_PATTERN.test(raw)) {
+        const n = parseInteger('int32', raw, label);
+        return enumType.valuesById[n] ?? n;
+    }
+    throw codecError(`${label}: invalid value for enum ${enumType.name}: ${JSON.stringify(raw)}`);
+}
+/**
+ * The canonical value of a scalar or enum field from its text form (query strings, path
+ * variables, XML). Message-typed fields are not handled here.
+ */
+export function parseScalar(field, raw, label) {
+    const enumType = enumTypeOf(field);
+    if (enumType !== undefined)
+        return parseEnum(enumType, raw, label);
+    switch (field.type) {
+        case 'string':
+            return raw;
+        case 'bool': {
+            const b = parseBool(raw);
+            if (b === undefined)
+                throw codecError(`${label}: invalid bool: ${JSON.stringify(raw)}`);
+            return b;
+        }
+        case 'bytes': {
+            const bytes = parseBase64(raw);
+            if (bytes === undefined)
+                throw codecError(`${label}: invalid base64: ${JSON.stringify(raw)}`);
+            return bytes;
+        }
+        case 'double':
+        case 'float':
+            return parseFloatText(field.type, raw, label);
+        default:
+            return parseInteger(field.type, raw, label);
+    }
+}
+/** Text form of a canonical scalar or enum value (the inverse of {@link parseScalar}). */
+export function formatScalar(field, value, urlSafeBytes) {
+    if (value instanceof Uint8Array) {
+        return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString(urlSafeBytes ? 'base64url' : 'base64');
+    }
+    if (typeof value === 'number' && field.type !== 'double' && field.type !== 'float') {
+        const enumType = enumTypeOf(field);
+        if (enumType !== undefined)
+            return enumType.valuesById[value] ?? String(value);
+    }
+    return String(value);
+}
+/** A map key from its text form, as the string key canonical maps use ('true', '-5', 'name'). */
+export function parseMapKey(keyType, raw, label) {
+    if (keyType === 'string')
+        return raw;
+    if (keyType === 'bool') {
+        const b = parseBool(raw);
+        if (b === undefined)
+            throw codecError(`${label}: invalid bool map key: ${JSON.stringify(raw)}`);
+        return String(b);
+    }
+    return String(parseInteger(keyType, raw, label));
+}

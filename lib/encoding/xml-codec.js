@@ -1,0 +1,96 @@
+import { KratosError } from '../errors/index.js';
+import { lazyRequire } from '../internal/index.js';
+import { CODEC_REASON, codecError, errorMessage } from './errors.js';
+import { fromProtoJson, toProtoJson } from './proto-json.js';
+import { stripUnsafeKeys } from './safe-keys.js';
+import { bodyText } from './text.js';
+import { fromXmlTree, toXmlTree } from './xml-tree.js';
+/** Root element of every document this codec writes. */
+export const XML_ROOT = 'response';
+/** Element a top-level list repeats inside the root. */
+export const XML_ITEM = 'item';
+const NAME_PATTERN = /^[A-Za-z_][\w.-]*$/;
+const fxp = lazyRequire('fast-xml-parser');
+let parser;
+// The parser is made on the first XML body: most apps never receive one.
+function xmlParser() {
+    return (parser ??= new (fxp().XMLParser)({
+        // Text stays text: the schema (or the caller) decides what is a number.
+        parseTagValue: false,
+        ignoreAttributes: true,
+        ignoreDeclaration: true,
+        ignorePiTags: true,
+        trimValues: true,
+    }));
+}
+function escapeXml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+function writeElement(name, value, out) {
+    if (value === null || value === undefined)
+        return;
+    if (Array.isArray(value)) {
+        for (const item of value)
+            writeElement(name, item, out);
+        return;
+    }
+    if (!NAME_PATTERN.test(name)) {
+        throw new KratosError(500, CODEC_REASON, `xml marshal: ${JSON.stringify(name)} is not a valid element name`);
+    }
+    let text;
+    if (value instanceof Uint8Array)
+        text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+    else if (value instanceof Date)
+        text = value.toISOString();
+    else if (typeof value !== 'object')
+        text = String(value);
+    if (text !== undefined) {
+        out.push(`<${name}>${escapeXml(text)}</${name}>`);
+        return;
+    }
+    out.push(`<${name}>`);
+    for (const [key, item] of Object.entries(value))
+        writeElement(key, item, out);
+    out.push(`</${name}>`);
+}
+/**
+ * `application/xml`, kept modest (Kratos' encoding/xml is too). Writes `<response>` around the
+ * value (a top-level list as repeated `<item>`); reads the content of whatever the root element is.
+ * Limits: attributes, namespaces and mixed content are ignored; text is trimmed; without a type
+ * every leaf reads back as a string and object keys must be XML names. With a type, map fields are
+ * written as `<entry><key/><value/></entry>` and Struct/Value/ListValue/Any as JSON text, so
+ * messages round-trip. Uses fast-xml-parser's XMLValidator (deprecated there in favour of a
+ * separate package) because the parser alone accepts unclosed tags.
+ */
+export class XmlCodec {
+    name = 'xml';
+    contentType = 'application/xml';
+    marshal(value, type) {
+        let tree = value;
+        if (type !== undefined) {
+            const json = toProtoJson(type, value);
+            // Well-known types such as Timestamp have a scalar JSON form: it becomes the root's text.
+            tree = json !== null && typeof json === 'object' ? toXmlTree(type, json) : json;
+        }
+        else if (Array.isArray(value))
+            tree = { [XML_ITEM]: value };
+        const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+        writeElement(XML_ROOT, tree ?? '', out);
+        return Buffer.from(out.join(''), 'utf8');
+    }
+    unmarshal(data, type) {
+        const text = bodyText(data);
+        const valid = fxp().XMLValidator.validate(text);
+        if (valid !== true)
+            throw codecError(`body unmarshal: ${valid.err.msg} (line ${valid.err.line})`);
+        let doc;
+        try {
+            doc = stripUnsafeKeys(xmlParser().parse(text));
+        }
+        catch (err) {
+            throw codecError(`body unmarshal: ${errorMessage(err)}`, err);
+        }
+        const root = Object.values(doc)[0] ?? '';
+        return type === undefined ? root : fromProtoJson(type, fromXmlTree(type, root));
+    }
+}

@@ -1,0 +1,67 @@
+/** Brand that marks a Kratos error across copies of this package loaded in one process. */
+const BRAND = Symbol.for('kratos-ts/KratosError');
+/** Code used when nothing more specific is known (§4 `UnknownCode`). */
+export const UNKNOWN_CODE = 500;
+/** Reason and message clients see for a failure that is not a Kratos error (§6 recovery). */
+export const UNKNOWN_REASON = 'UNKNOWN';
+export const UNKNOWN_MESSAGE = 'unknown request error';
+/**
+ * A business error in Kratos' model (§4): `code` is an HTTP status, `reason` an UPPER_SNAKE domain
+ * string. Two errors are the same error when code and reason match ({@link KratosError.is}).
+ */
+export class KratosError extends Error {
+    [BRAND] = true;
+    code;
+    reason;
+    metadata;
+    constructor(code, reason, message, metadata = {}, cause) {
+        super(message, cause === undefined ? undefined : { cause });
+        this.name = 'KratosError';
+        this.code = code;
+        this.reason = reason;
+        this.metadata = metadata;
+    }
+    /** True for any Kratos error, even one made by another copy of this package. */
+    static isKratosError(value) {
+        return typeof value === 'object' && value !== null && value[BRAND] === true;
+    }
+    /** Same code and same reason (Kratos `Is`). */
+    is(other) {
+        const e = findKratosError(other);
+        return e !== undefined && e.code === this.code && e.reason === this.reason;
+    }
+    /** A copy with its own metadata map. */
+    clone() {
+        return new KratosError(this.code, this.reason, this.message, { ...this.metadata }, this.cause);
+    }
+    /** A copy carrying `metadata` (replacing the old map, as in Kratos). */
+    withMetadata(metadata) {
+        return new KratosError(this.code, this.reason, this.message, { ...metadata }, this.cause);
+    }
+    /** A copy whose cause is `cause`. */
+    withCause(cause) {
+        return new KratosError(this.code, this.reason, this.message, { ...this.metadata }, cause);
+    }
+    /** The wire body: `{"code","reason","message","metadata"}` in that order. */
+    toJSON() {
+        return { code: this.code, reason: this.reason, message: this.message, metadata: this.metadata };
+    }
+    toString() {
+        const md = JSON.stringify(this.metadata);
+        return `error: code = ${this.code} reason = ${this.reason} message = ${this.message} metadata = ${md}`;
+    }
+}
+/** A new Kratos error (Kratos `New`). */
+export function newError(code, reason, message) {
+    return new KratosError(code, reason, message);
+}
+/** The Kratos error in `err` or its cause chain, if any; no conversion. */
+export function findKratosError(err) {
+    let cur = err;
+    for (let depth = 0; depth < 16 && cur !== undefined && cur !== null; depth++) {
+        if (KratosError.isKratosError(cur))
+            return cur;
+        cur = cur.cause;
+    }
+    return undefined;
+}

@@ -1,0 +1,2 @@
+export { NoopMeter, DEFAULT_SECONDS_BUCKETS } from './meter.js';
+export { PrometheusMeter } from './prometheus-meter.js';

@@ -1,0 +1,1 @@
+export { loggingServer, loggingClient } from './logging.js';

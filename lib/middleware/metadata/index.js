@@ -1,0 +1,1 @@
+export { metadataServer, metadataClient } from './metadata.js';

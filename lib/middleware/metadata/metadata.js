@@ -1,0 +1,53 @@
+import { currentContext } from '../../transport/index.js';
+function hasPrefix(key, prefixes) {
+    for (const p of prefixes)
+        if (key.startsWith(p))
+            return true;
+    return false;
+}
+/** Server middleware: request headers with an `x-md-` prefix become `ctx.metadata` (§5). */
+export function metadataServer(options = {}) {
+    const prefixes = (options.prefixes ?? ['x-md-']).map((p) => p.toLowerCase());
+    const constants = Object.entries(options.constants ?? {});
+    return (next) => (req, ctx) => {
+        // ctx.metadata is made on first use, so a call without metadata headers never builds one.
+        if (constants.length > 0) {
+            const md = ctx.metadata;
+            for (const [k, v] of constants)
+                md.set(k, v);
+        }
+        const h = ctx.requestHeader;
+        for (const key of h.keys())
+            if (hasPrefix(key, prefixes))
+                for (const v of h.values(key))
+                    ctx.metadata.add(key, v);
+        return next(req, ctx);
+    };
+}
+/**
+ * Client middleware (§5): sends the constants, the call's own metadata, and the metadata of the call
+ * being served whose keys carry a propagated prefix. So `x-md-global-*` flows along a whole chain of
+ * services, while `x-md-local-*` reaches only the next hop.
+ */
+export function metadataClient(options = {}) {
+    const prefixes = (options.propagatedPrefixes ?? ['x-md-global-']).map((p) => p.toLowerCase());
+    const constants = Object.entries(options.constants ?? {});
+    return (next) => async (req, ctx) => {
+        const out = ctx.requestHeader;
+        for (const [k, v] of constants)
+            out.set(k, v);
+        ctx.metadata.range((k, values) => {
+            for (const v of values)
+                out.add(k, v);
+        });
+        const served = currentContext();
+        if (served !== undefined && served.side === 'server' && served !== ctx) {
+            served.metadata.range((k, values) => {
+                if (hasPrefix(k, prefixes) && out.values(k).length === 0)
+                    for (const v of values)
+                        out.add(k, v);
+            });
+        }
+        return next(req, ctx);
+    };
+}

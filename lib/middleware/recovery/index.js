@@ -1,0 +1,1 @@
+export { recovery } from './recovery.js';

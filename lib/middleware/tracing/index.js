@@ -1,0 +1,1 @@
+export { tracingServer, tracingClient } from './tracing.js';

@@ -1,0 +1,2 @@
+export { validate, fromStandardSchema, validationError } from './validate.js';
+export { isStandardSchema } from '../../internal/index.js';

@@ -1,0 +1,11 @@
+export { ProtoLoader } from './loader.js';
+export { serviceNames } from './schema.js';
+export { parsePathTemplate, toCamelPath } from './path-template.js';
+export { errorEnums } from './error-enums.js';
+export { descriptorIndex } from './descriptors.js';
+export { readHttpRules, readRawHttpRules } from './http-rule.js';
+export { bundledIncludeDir, builtinProtoPaths, googleapisDir, projectRoot, resolveProtoPaths } from './include-dirs.js';
+export { methodKey, rpcName } from './method-key.js';
+export { loadErrors, errorHelpersOf, camelReason } from './error-helpers.js';
+export { protoRules } from './validate-rules.js';
+export { re2ToRegExp, Re2Error } from './re2.js';

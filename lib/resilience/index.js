@@ -1,0 +1,12 @@
+export { RollingWindow } from './rolling-window.js';
+export { SreBreaker, breakerOpen, DEFAULT_SRE_BREAKER_OPTIONS } from './sre-breaker.js';
+export { circuitBreaker, isBackendFailure } from './circuit-breaker.js';
+export { rateLimited } from './limiter.js';
+export { TokenBucketLimiter } from './token-bucket.js';
+export { BbrLimiter, DEFAULT_BBR_OPTIONS } from './bbr-limiter.js';
+export { CpuSampler } from './cpu-sampler.js';
+export { defaultCpuReader } from './cpu.js';
+export { rateLimit } from './rate-limit.js';
+export { RetryBudget } from './retry-budget.js';
+export { retry, retryable, neverSent } from './retry.js';
+export { bulkhead, bulkheadFull } from './bulkhead.js';

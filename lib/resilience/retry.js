@@ -1,0 +1,102 @@
+import { findKratosError, KratosError } from '../errors/index.js';
+import { compileMatchers } from '../middleware/index.js';
+import { isStream } from './call-settled.js';
+import { functionOption, numberOption } from './options.js';
+import { RetryBudget } from './retry-budget.js';
+// Messages of failures before a request was written: refused, unroutable or unresolvable, or
+// the transports' stale keep-alive socket.
+const NEVER_SENT = /ECONNREFUSED|No connection established|reused connection|connect E[A-Z]+|getaddrinfo|EHOSTUNREACH|ENETUNREACH/;
+const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|No connection established|connect/;
+/**
+ * Whether a failure shows the request never reached a server (no node, connection refused), so
+ * resending it cannot run anything twice, whatever the operation.
+ * @public
+ */
+export function neverSent(err) {
+    const e = findKratosError(err);
+    if (e?.code !== 503)
+        return false;
+    return e.reason === 'NO_AVAILABLE_NODE' || NEVER_SENT.test(e.message);
+}
+/**
+ * The default `retryOn`: a 503 with reason UNAVAILABLE or NO_AVAILABLE_NODE, or a connection
+ * failure. Not 500 (a bug does not heal), not 504 (the time is gone), not a 503 the server chose
+ * (CIRCUITBREAKER, BULKHEAD, overload: retrying feeds the overload).
+ * @public
+ */
+export function retryable(err) {
+    const e = findKratosError(err);
+    if (e?.code !== 503)
+        return false;
+    return e.reason === 'UNAVAILABLE' || e.reason === 'NO_AVAILABLE_NODE' || UNAVAILABLE.test(e.message);
+}
+/**
+ * Client middleware: retries transient failures with exponential backoff and jitter, within a
+ * {@link RetryBudget} and never past the call's deadline; an abort of the call ends the wait. A call
+ * that may have reached a server is resent only for idempotent operations, so e.g. an order is
+ * never placed twice. A call whose request is a stream is never retried: it cannot be replayed.
+ * @public
+ */
+export function retry(options = {}) {
+    const attempts = numberOption('retry', 'attempts', options.attempts, 3, { min: 1, integer: true });
+    const base = numberOption('retry', 'backoff.base', options.backoff?.base, 50, { min: 0 });
+    const max = numberOption('retry', 'backoff.max', options.backoff?.max, 1000, { min: 0 });
+    const jitter = numberOption('retry', 'backoff.jitter', options.backoff?.jitter, 0.2, { min: 0, max: 1 });
+    const retryOn = functionOption('retry', 'retryOn', options.retryOn, retryable);
+    const listed = compileMatchers(options.operations ?? []);
+    const custom = options.idempotent === undefined ? undefined : functionOption('retry', 'idempotent', options.idempotent, options.idempotent);
+    const idempotent = (op) => listed(op) || (custom?.(op) ?? false);
+    const clock = functionOption('retry', 'clock', options.clock, Date.now);
+    const random = functionOption('retry', 'random', options.random, Math.random);
+    const budget = new RetryBudget(options.budget ?? {}, clock);
+    const delayOf = (retryNo) => {
+        const spread = 1 + jitter * (2 * random() - 1);
+        return Math.max(0, Math.min(max, base * 2 ** (retryNo - 1) * spread));
+    };
+    return (next) => async (req, ctx) => {
+        budget.deposit();
+        const replayable = !isStream(req);
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await next(req, ctx);
+            }
+            catch (err) {
+                if (!replayable || attempt >= attempts || !retryOn(err))
+                    throw err;
+                if (!neverSent(err) && !idempotent(ctx.operation))
+                    throw err;
+                if (ctx.signal.aborted)
+                    throw abortedWith(ctx.signal, err);
+                const delay = delayOf(attempt);
+                // A retry that would start after the deadline cannot succeed; keep the real failure instead.
+                if (ctx.deadline !== undefined && clock() + delay >= ctx.deadline)
+                    throw err;
+                if (!budget.tryWithdraw())
+                    throw err;
+                if (!(await sleep(delay, ctx.signal)))
+                    throw abortedWith(ctx.signal, err);
+            }
+        }
+    };
+}
+// The transports abort with the Kratos error that explains why (deadline, cancellation); otherwise the last failure says more.
+function abortedWith(signal, last) {
+    const reason = signal.reason;
+    return KratosError.isKratosError(reason) ? reason : last;
+}
+/** Waits `ms`; resolves false at once if `signal` aborts first. */
+function sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve(false);
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve(false);
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(true);
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+}

@@ -1,0 +1,43 @@
+import { rateLimited } from './limiter.js';
+import { functionOption, numberOption } from './options.js';
+const NOTHING_TO_DO = () => undefined;
+/**
+ * A fixed quota: `rate` calls per second on average, with bursts of up to `burst`. Unlike BBR it
+ * knows nothing about load, which is what you want for a contractual limit (per tenant, per API key).
+ * @public
+ */
+export class TokenBucketLimiter {
+    #rate;
+    #burst;
+    #clock;
+    #tokens;
+    #at;
+    constructor(options) {
+        this.#rate = numberOption('TokenBucketLimiter', 'rate', options.rate, NaN, { min: 0, exclusiveMin: true });
+        this.#burst = numberOption('TokenBucketLimiter', 'burst', options.burst, NaN, { min: 1 });
+        this.#clock = functionOption('TokenBucketLimiter', 'clock', options.clock, Date.now);
+        this.#tokens = this.#burst;
+        this.#at = this.#clock();
+    }
+    /** Tokens available now (fractional while refilling). */
+    tokens() {
+        this.#refill();
+        return this.#tokens;
+    }
+    /** Takes a token, or throws the 429 when none is left. */
+    allow() {
+        this.#refill();
+        if (this.#tokens < 1)
+            throw rateLimited();
+        this.#tokens -= 1;
+        return NOTHING_TO_DO;
+    }
+    // Refilled on demand from the elapsed time, so an idle limiter needs no timer.
+    #refill() {
+        const now = this.#clock();
+        if (now > this.#at)
+            this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#at) / 1000) * this.#rate);
+        // A clock that steps back must not mint tokens later for time already counted.
+        this.#at = Math.max(this.#at, now);
+    }
+}

@@ -1,0 +1,166 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { defaultCodecs } from '../../encoding/index.js';
+import { KratosError } from '../../errors/index.js';
+import { noDiscovery, Resolver, unreached } from '../resolver.js';
+import { chain, metadataClient } from '../../middleware/index.js';
+import { ClientContext, outgoingDeadline } from '../client-context.js';
+import { parseEndpoint } from '../endpoint.js';
+import { MapHeader } from '../header.js';
+/**
+ * An HTTP client (§2.4): codec-encoded bodies, client middleware on every call, per-call timeout
+ * with deadline propagation, reply headers, and Kratos errors restored from error bodies. One
+ * keep-alive agent per client, so connections are reused across calls.
+ */
+export class HttpClient {
+    #addresses;
+    #tls;
+    #agent;
+    #codecs;
+    #timeout;
+    #contentType;
+    #userAgent;
+    #handler;
+    #endpoint;
+    #resolver;
+    #next = 0;
+    constructor(options) {
+        const ep = parseEndpoint(options.endpoint, 'http');
+        this.#endpoint = options.endpoint;
+        this.#addresses = ep.addresses;
+        this.#tls = ep.scheme === 'https' || (ep.scheme === 'discovery' && options.tls !== undefined);
+        if (ep.scheme === 'discovery') {
+            if (options.discovery === undefined)
+                throw noDiscovery(options.endpoint);
+            this.#resolver = new Resolver(ep.name, {
+                discovery: options.discovery,
+                schemes: this.#tls ? ['https'] : ['http'],
+                ...(options.balancer === undefined ? {} : { balancer: options.balancer }),
+                ...(options.nodeFilters === undefined ? {} : { filters: options.nodeFilters }),
+                ...(options.subsetSize === undefined ? {} : { subsetSize: options.subsetSize }),
+                ...(options.logger === undefined ? {} : { logger: options.logger }),
+            });
+        }
+        this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
+        this.#codecs = options.codecs ?? defaultCodecs();
+        this.#timeout = options.timeout ?? 2000;
+        this.#contentType = options.contentType ?? 'application/json';
+        this.#userAgent = options.userAgent ?? 'kratos-ts';
+        const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
+        this.#handler = chain(...builtin, ...(options.middleware ?? []))((req, ctx) => this.#sendWithRetry(req, ctx));
+    }
+    /** Sends `body` (if any) to `path` and resolves with the decoded reply; failures reject with a KratosError. */
+    async invoke(method, path, body, options = {}) {
+        const request = new MapHeader(options.headers);
+        const ctx = new ClientContext('http', options.operation ?? path, this.#endpoint, { request, reply: options.replyHeader ?? new MapHeader() }, outgoingDeadline(options.timeout ?? this.#timeout), options);
+        try {
+            return (await this.#handler({ method: method.toUpperCase(), path, body, options }, ctx));
+        }
+        finally {
+            ctx.done();
+        }
+    }
+    /** Closes idle connections and stops following the registry; calls in flight finish. */
+    close() {
+        void this.#resolver?.stop();
+        this.#agent.destroy();
+    }
+    // A request that never reached a server (refused, node gone) is tried once more on another node.
+    async #sendWithRetry(out, ctx) {
+        const first = await this.#address(ctx, undefined);
+        try {
+            return await this.#send(out, ctx, first);
+        }
+        catch (err) {
+            if (!unreached(err) || ctx.signal.aborted || (this.#resolver === undefined && this.#addresses.length < 2))
+                throw err;
+            return this.#send(out, ctx, await this.#address(ctx, first.address));
+        }
+    }
+    async #address(ctx, exclude) {
+        const r = this.#resolver;
+        if (r === undefined) {
+            let address = this.#addresses[this.#next++ % this.#addresses.length];
+            if (address === exclude && this.#addresses.length > 1)
+                address = this.#addresses[this.#next++ % this.#addresses.length];
+            return { address, done: () => undefined };
+        }
+        if (r.nodes.length === 0)
+            await r.waitReady(ctx.deadline === undefined ? 10_000 : Math.max(0, ctx.deadline - Date.now()));
+        const { node, done } = r.pick(exclude);
+        return { address: node.address, done: (err) => done({ err }) };
+    }
+    #send(out, ctx, target) {
+        const codec = this.#codecs.forContentType(out.options.contentType ?? this.#contentType) ?? this.#codecs.get('json');
+        const payload = out.body === undefined ? undefined : codec.marshal(out.body, out.options.requestType);
+        const headers = { 'user-agent': this.#userAgent, accept: codec.contentType };
+        for (const k of ctx.requestHeader.keys())
+            headers[k] = ctx.requestHeader.values(k);
+        if (payload !== undefined) {
+            headers['content-type'] = codec.contentType;
+            headers['content-length'] = String(payload.length);
+        }
+        const address = target.address;
+        const send = this.#tls ? httpsRequest : httpRequest;
+        const settled = new Promise((resolve, reject) => {
+            const req = send(`${this.#tls ? 'https' : 'http'}://${address}${out.path}`, { method: out.method, headers, agent: this.#agent, signal: ctx.signal });
+            // A reset on a reused keep-alive socket means the server had closed it: the request was not processed.
+            req.once('error', (err) => reject(transportError(err, ctx, req.reusedSocket && err.code === 'ECONNRESET')));
+            req.once('response', (res) => {
+                for (const [k, v] of Object.entries(res.headers))
+                    for (const x of Array.isArray(v) ? v : [v ?? ''])
+                        ctx.replyHeader.add(k, x);
+                readAll(res).then((buf) => {
+                    try {
+                        resolve(this.#decode(res, buf, out.options.replyType));
+                    }
+                    catch (err) {
+                        reject(err);
+                    }
+                }, (err) => reject(transportError(err, ctx)));
+            });
+            req.end(payload);
+        });
+        settled.then(() => target.done(), (err) => target.done(err));
+        return settled;
+    }
+    #decode(res, body, type) {
+        const status = res.statusCode ?? 500;
+        const codec = this.#codecs.forContentType(res.headers['content-type']) ?? this.#codecs.get('json');
+        if (status >= 200 && status < 300)
+            return body.length === 0 ? undefined : codec.unmarshal(body, type);
+        let e = {};
+        try {
+            e = codec.unmarshal(body);
+        }
+        catch {
+            // A body that is not a Kratos error still gives the status and its text.
+        }
+        const metadata = typeof e.metadata === 'object' && e.metadata !== null ? e.metadata : {};
+        const message = typeof e.message === 'string' ? e.message : body.toString('utf8').slice(0, 512) || (res.statusMessage ?? '');
+        return Promise.reject(new KratosError(status, typeof e.reason === 'string' ? e.reason : '', message, { ...metadata }));
+    }
+}
+function readAll(res) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.once('end', () => resolve(Buffer.concat(chunks)));
+        res.once('error', reject);
+    });
+}
+// Transport failures as Kratos errors: our own deadline is a 504, a refused or reset connection a 503.
+function transportError(err, ctx, staleConnection = false) {
+    const reason = ctx.signal.reason;
+    if (ctx.signal.aborted && KratosError.isKratosError(reason))
+        return reason;
+    if (ctx.signal.aborted)
+        return new KratosError(499, 'CANCELLED', 'call cancelled', {}, err);
+    if (staleConnection)
+        return new KratosError(503, 'UNAVAILABLE', 'ECONNRESET on a reused connection: the request was not processed', {}, err);
+    return new KratosError(503, 'UNAVAILABLE', `${err.code ?? 'error'}: ${err.message}`, {}, err);
+}
+/** A generic HTTP client for `options.endpoint`. */
+export function createHttpClient(options) {
+    return new HttpClient(options);
+}
