@@ -4,7 +4,7 @@ import type { AppContainer, Class } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
 import { chainFor, validate, type Handler, type Middleware } from '../middleware/index.js';
 import type { RpcDescriptor, ServiceDescriptor } from '../metadata/index.js';
-import { projectRoot, protoRules, type MethodSchema, type ProtoLoader, type ServiceSchema } from '../proto/index.js';
+import { projectRoot, protoRules, recordGivenName, type MethodSchema, type ProtoLoader, type ServiceSchema } from '../proto/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { lineageMiddleware, methodHandler, validation } from './routes.js';
 
@@ -34,7 +34,10 @@ export function findProtoFile(proto: string, roots: readonly string[], owner: st
   if (isAbsolute(proto)) return proto;
   for (const r of roots) {
     const p = resolve(r, proto);
-    if (existsSync(p)) return p;
+    if (existsSync(p)) {
+      recordGivenName(p, proto);
+      return p;
+    }
   }
   throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${owner}: proto file '${proto}' not found (looked in ${roots.join(', ')})`, {
     hint: 'Give the path relative to the project root (the nearest package.json above the entry script) or the entry script, or add its directory to `protoPaths`.',

@@ -1,6 +1,6 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import type protobuf from 'protobufjs';
-import { builtinProtoPaths } from './include-dirs.js';
+import { builtinProtoPaths, projectRoot } from './include-dirs.js';
 
 // protobufjs only keeps the resolved path of each file; reflection clients ask for files by the name
 // they were imported as, so the loader records that name per root as it resolves imports.
@@ -22,16 +22,33 @@ export function importNameOf(root: protobuf.Root, resolved: string): string | un
   return names.get(root)?.get(resolved);
 }
 
+// Entry files the app found from a relative `@Service({ proto })` path: that path is their name.
+const givenNames = new Map<string, string>();
+
+/**
+ * Records that `resolved` was asked for as the relative path `given` (`api/blog/v1/blog.proto`), the
+ * name protoc would give it when run from the directory it was found in.
+ * @internal
+ */
+export function recordGivenName(resolved: string, given: string): void {
+  const name = normalize(given).split(sep).join('/');
+  if (!isAbsolute(given) && !name.startsWith('..')) givenNames.set(resolved, name);
+}
+
 /**
  * The name protoc gives an entry file: its path below the first import directory holding it
- * (`-I api` makes `api/blog/v1/blog.proto` `blog/v1/blog.proto`; the built-in ones count), else
- * below the working directory, else its base name. Two `service.proto` of different packages so stay two files.
+ * (`-I api` makes `api/blog/v1/blog.proto` `blog/v1/blog.proto`; the built-in ones count), else the
+ * relative path the app was given for it, else its path below the project root or working
+ * directory, else its base name. Two `service.proto` of different packages so stay two files.
  * @internal
  */
 export function entryImportName(file: string, includeDirs: readonly string[]): string {
-  for (const dir of [...includeDirs.map((d) => resolve(d)), ...builtinProtoPaths(), process.cwd()]) {
-    const rel = relative(dir, file);
-    if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
-  }
-  return file.split(sep).pop() as string;
+  const below = (dirs: string[]): string | undefined => {
+    for (const dir of dirs) {
+      const rel = relative(dir, file);
+      if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
+    }
+    return undefined;
+  };
+  return below([...includeDirs.map((d) => resolve(d)), ...builtinProtoPaths()]) ?? givenNames.get(file) ?? below([projectRoot(), process.cwd()]) ?? (file.split(sep).pop() as string);
 }

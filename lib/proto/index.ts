@@ -8,6 +8,7 @@ export type { PathTemplate } from './path-template.js';
 export { errorEnums } from './error-enums.js';
 export type { ErrorEnumValue } from './error-enums.js';
 export { descriptorIndex } from './descriptors.js';
+export { recordGivenName } from './import-names.js';
 export { readHttpRules, readRawHttpRules } from './http-rule.js';
 export type { DescriptorIndex } from './descriptors.js';
 export { bundledIncludeDir, builtinProtoPaths, googleapisDir, projectRoot, resolveProtoPaths } from './include-dirs.js';
