@@ -55,11 +55,12 @@ function parseFile(name: string, path: string): ParsedFile {
   }
 }
 
-// One root holding every file (and descriptor.proto), so options can be encoded with their extensions.
+// One root holding every file, so options can be encoded with their extensions.
 function optionsRoot(files: ParsedFile[]): protobuf.Root {
   const root = new protobuf.Root();
-  const sources = files.map((f) => [f.name, f.source]);
-  if (!files.some((f) => f.name === DESCRIPTOR_PROTO)) sources.push([DESCRIPTOR_PROTO, readFileSync(sourceOf(DESCRIPTOR_PROTO) as string, 'utf8')]);
+  // Descriptors are encoded with googleapis' descriptor.proto, whatever (older) copy a project vendors:
+  // an old one would silently drop newer fields such as proto3_optional.
+  const sources = [[DESCRIPTOR_PROTO, readFileSync(sourceOf(DESCRIPTOR_PROTO) as string, 'utf8')], ...files.filter((f) => f.name !== DESCRIPTOR_PROTO).map((f) => [f.name, f.source])];
   for (const [name, source] of sources) {
     try {
       protobuf.parse(source as string, root, { keepCase: true });

@@ -81,3 +81,16 @@ describe('descriptorIndex symbols', () => {
     assert.deepEqual(idx.dependencies.get('shop/v1/service.proto')?.slice(-1), ['catalog/v1/service.proto']);
   });
 });
+
+describe('descriptorIndex with a vendored descriptor.proto', () => {
+  it('should still encode what the real descriptor.proto has (proto3_optional) and describe the vendored file as it is', async () => {
+    const dir = fileURLToPath(new URL('../../../../test/fixtures/reflection/vendored', import.meta.url));
+    const idx = descriptorIndex([await new ProtoLoader({ includeDirs: [dir] }).load(`${dir}/app/v1/app.proto`)]);
+    const app = descriptor.FileDescriptorProto.decode(idx.files.get('app/v1/app.proto') as Buffer) as unknown as {
+      messageType: { field: { name: string; proto3Optional?: boolean; oneofIndex?: number }[]; oneofDecl: { name: string }[] }[];
+    };
+    assert.deepEqual(app.messageType[0]?.field.map((f) => [f.name, f.proto3Optional, f.oneofIndex]), [['text', true, 0]]);
+    assert.deepEqual(app.messageType[0]?.oneofDecl.map((o) => o.name), ['_text']);
+    assert.deepEqual(decode(idx.files.get('google/protobuf/descriptor.proto')).messageType.map((m) => m.name), ['FieldOptions']);
+  });
+});
