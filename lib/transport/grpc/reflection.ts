@@ -73,15 +73,16 @@ function notFound(what: string): Record<string, unknown> {
 
 // Descriptors are built on first use: a file they cannot describe is an error answer, not a crash.
 function safeAnswer(req: Request, source: () => DescriptorSource, services: () => string[]): Record<string, unknown> {
+  // Listing services needs no descriptors, so it works even when they cannot be built.
+  if (req.listServices !== undefined) return { listServicesResponse: { service: services().map((name) => ({ name })) } };
   try {
-    return answer(req, source(), services);
+    return answer(req, source());
   } catch (err) {
     return { errorResponse: { errorCode: GrpcStatus.INTERNAL, errorMessage: (err as Error).message } };
   }
 }
 
-function answer(req: Request, src: DescriptorSource, services: () => string[]): Record<string, unknown> {
-  if (req.listServices !== undefined) return { listServicesResponse: { service: services().map((name) => ({ name })) } };
+function answer(req: Request, src: DescriptorSource): Record<string, unknown> {
   if (req.fileByFilename !== undefined) {
     return src.files.has(req.fileByFilename) ? { fileDescriptorResponse: { fileDescriptorProto: withDependencies(src, req.fileByFilename) } } : notFound(`file ${req.fileByFilename}`);
   }
