@@ -50,6 +50,7 @@ function normalise(field: protobuf.Field, value: unknown): unknown {
   field.resolve();
   const one = (v: unknown): unknown => {
     if (field.type === 'bytes' && typeof v === 'string') return bytesOf(v);
+    if (field.type === 'string' && typeof v === 'string') return protoString(v);
     const t = field.resolvedType;
     if (!(t instanceof protobuf.Type) || v === null || typeof v !== 'object') return v;
     const o: Obj = {};
@@ -75,6 +76,17 @@ function merge(a: unknown, b: unknown): unknown {
 }
 
 // A bytes option is written as a string literal: `\xff` escapes are single bytes, other text UTF-8.
-function bytesOf(s: string): Buffer {
+export function bytesOf(s: string): Buffer {
   return [...s].every((c) => c.charCodeAt(0) < 256) ? Buffer.from(s, 'latin1') : Buffer.from(s, 'utf8');
+}
+
+/**
+ * A string literal as protoc reads it: protobufjs turns each escape (`\303`) into one character, so
+ * text made only of such characters that is valid UTF-8 as bytes was written as escaped UTF-8.
+ */
+export function protoString(s: string): string {
+  if (![...s].some((c) => c.charCodeAt(0) >= 0x80) || [...s].some((c) => c.charCodeAt(0) > 0xff)) return s;
+  const bytes = Buffer.from(s, 'latin1');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : s;
 }
