@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
-import { bytesOf, protoString, type OptionsBuilder } from './descriptor-options.js';
+import { defaultText } from './descriptor-literals.js';
+import type { OptionsBuilder } from './descriptor-options.js';
 import { declarationLayout, jsonName, mapEntryName, type DeclarationLayout, type SymbolTable } from './descriptor-symbols.js';
 
 type Obj = Record<string, unknown>;
@@ -51,35 +52,6 @@ const IMPORT = /\bimport\s+(public\s+|weak\s+)?(["'])([^"']+)\2\s*;/g;
 export function importsOf(source: string): ParsedFile['imports'] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
   return [...code.matchAll(IMPORT)].map((m) => ({ name: m[3] as string, kind: (m[1]?.trim() || 'plain') as 'plain' | 'public' | 'weak' }));
-}
-
-// printf's %.<precision>g, which protoc's SimpleDtoa uses.
-function formatG(v: number, precision: number): string {
-  const [mantissa, exp] = v.toExponential(precision - 1).split('e') as [string, string];
-  const e = Number(exp);
-  const trim = (t: string): string => (t.includes('.') ? t.replace(/\.?0+$/, '') : t);
-  if (e < -4 || e >= precision) return `${trim(mantissa)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  return trim(v.toFixed(Math.max(0, precision - 1 - e)));
-}
-
-// C-style escapes for a bytes default: printable ASCII kept, the rest as three octal digits.
-function cEscape(bytes: Buffer): string {
-  const named: Record<number, string> = { 10: '\\n', 13: '\\r', 9: '\\t', 34: '\\"', 39: "\\'", 92: '\\\\' };
-  return [...bytes].map((b) => named[b] ?? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`)).join('');
-}
-
-// protoc writes a field's default in text: enum value names, floats as SimpleDtoa (`1e-07`, `inf`),
-// bytes C-escaped, strings as they are.
-function defaultText(v: unknown, type: number): string {
-  if (typeof v === 'number' && (type === 1 || type === 2)) {
-    if (Number.isNaN(v)) return 'nan';
-    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-    const short = formatG(v, 15);
-    return Number(short) === v ? short : formatG(v, 17);
-  }
-  if (type === SCALARS['bytes']) return cEscape(bytesOf(String(v)));
-  if (type === SCALARS['string']) return protoString(String(v));
-  return String(v);
 }
 
 /** Builds FileDescriptorProtos (as plain objects for `fromObject`) field for field as protoc does. */
