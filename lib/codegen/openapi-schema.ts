@@ -76,6 +76,16 @@ export function isWellKnown(type: protobuf.Type): boolean {
   return wellKnown(fullNameOf(type)) !== undefined;
 }
 
+/** The google.api.field_behavior values of a field (REQUIRED, OUTPUT_ONLY, ...), as gnostic reads them. */
+function fieldBehaviors(f: protobuf.Field): Set<string> {
+  const out = new Set<string>();
+  for (const o of f.parsedOptions ?? []) {
+    const v = (o as Record<string, unknown>)['(google.api.field_behavior)'];
+    for (const b of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.add(String(b));
+  }
+  return out;
+}
+
 /**
  * The `components.schemas` of one document: messages are added on first reference, so the order
  * follows the paths and every generation of the same file gives the same bytes.
@@ -93,7 +103,17 @@ export class SchemaSet {
       const schema: Schema = { type: 'object', properties };
       // Registered before its fields so that a recursive message refers to itself instead of looping.
       this.schemas[name] = schema;
-      for (const f of type.fieldsArray) properties[f.name] = this.ofField(f);
+      const required: string[] = [];
+      for (const f of type.fieldsArray) {
+        const behaviors = fieldBehaviors(f);
+        const p = this.ofField(f);
+        // A $ref takes no sibling keywords in OpenAPI 3.0: only inline schemas say readOnly/writeOnly.
+        if (behaviors.has('OUTPUT_ONLY') && !('$ref' in p)) p['readOnly'] = true;
+        if (behaviors.has('INPUT_ONLY') && !('$ref' in p)) p['writeOnly'] = true;
+        if (behaviors.has('REQUIRED')) required.push(f.name);
+        properties[f.name] = p;
+      }
+      if (required.length > 0) schema['required'] = required;
     }
     return { $ref: `#/components/schemas/${name}` };
   }

@@ -72,6 +72,15 @@ describe('generated OpenAPI documents checked by @readme/openapi-parser', () => 
     ]);
   });
 
+  it('should mark google.api.field_behavior REQUIRED fields required and OUTPUT_ONLY ones readOnly, as gnostic does', () => {
+    const d = openApiOf(repoPath('test/fixtures/reflection/shop/v1/service.proto'), [repoPath('test/fixtures/reflection')]) as Doc & {
+      components: { schemas: Record<string, { required?: string[]; properties: Record<string, { readOnly?: boolean }> }> };
+    };
+    assert.deepEqual(d.components.schemas['shop.v1.Order']?.required, ['shop']);
+    assert.equal(d.components.schemas['shop.v1.Order']?.properties['blob']?.readOnly, true);
+    assert.deepEqual((openApiOf(LIBRARY) as unknown as { components: { schemas: Record<string, { required?: string[] }> } }).components.schemas['google.example.library.v1.MergeShelvesRequest']?.required, ['name', 'otherShelf']);
+  });
+
   it('should include additional_bindings and custom verbs of the shop fixture', () => {
     const d = openApiOf(repoPath('test/fixtures/reflection/shop/v1/service.proto'), [repoPath('test/fixtures/reflection')]);
     assert.deepEqual(operations(d).map((o) => `${o.method.toUpperCase()} ${o.path} ${o.op.operationId}`), [
