@@ -73,7 +73,9 @@ class RuleCompiler {
       const sub = f.resolvedType !== null && 'fields' in f.resolvedType ? this.for(f.resolvedType as protobuf.Type) : undefined;
       if (pgv === undefined && buf === undefined && sub === undefined) continue;
       try {
-        for (const r of pgv !== undefined || buf !== undefined ? [pgv, buf] : [{}]) if (r !== undefined) fields.push({ name: f.name, check: fieldCheck(f, r, nested), optional: f.partOf !== null, dotted: `.${f.name}` });
+        // Nested messages are checked once, with the first rule set a field carries.
+        const sets = [pgv, buf].filter((r): r is Rules => r !== undefined);
+        (sets.length === 0 ? [{}] : sets).forEach((r, i) => fields.push({ name: f.name, check: fieldCheck(f, r, i === 0 ? nested : () => undefined), optional: f.partOf !== null, dotted: `.${f.name}` }));
       } catch (err) {
         if (err instanceof RuleError) throw ruleBootError(f, err);
         throw err;
@@ -111,6 +113,9 @@ export function protoRules(type: protobuf.Type): ((req: unknown, prefix?: string
   return (req, prefix = '') => {
     const out: RuleViolation[] = [];
     check(req, prefix, out);
-    return out;
+    if (out.length < 2) return out;
+    // Both rule sets on one field may report the same thing: once is enough.
+    const seen = new Set<string>();
+    return out.filter((v) => !seen.has(`${v.field}\0${v.message}`) && seen.add(`${v.field}\0${v.message}`) !== undefined);
   };
 }

@@ -144,9 +144,9 @@ describe('protoRules (buf.validate, same engine)', () => {
     const root = await new ProtoLoader().load(repoPath('test/fixtures/validate/buf-more.proto'));
     const t = root.lookupType('more.v1.Req');
     const rules = protoRules(t) as (req: unknown) => RuleViolation[];
-    const ok = { quotas: { ab: '5' }, ttl: { seconds: 60 }, at: { seconds: 1 }, header: 'x-id', ids: ['3f0e6a8e-4c59-4f2c-9a1e-2f5d8c7b6a10'], free: 'short', user: 'u' };
+    const ok = { quotas: { ab: '5' }, ttl: { seconds: 60 }, at: { seconds: 1 }, header: 'x-id', ids: ['3f0e6a8e-4c59-4f2c-9a1e-2f5d8c7b6a10'], free: 'short', user: 'u', both: 'ab', inner: { x: 'y' } };
     assert.deepEqual(rules(toCanonical(t, ok)), []);
-    const bad = rules(toCanonical(t, { quotas: { a: '0' }, ttl: { seconds: 61 }, at: { seconds: 4102444800 }, host: 'bad_host', header: 'no spaces', ids: [] }));
+    const bad = rules(toCanonical(t, { quotas: { a: '0' }, ttl: { seconds: 61 }, at: { seconds: 4102444800 }, host: 'bad_host', header: 'no spaces', ids: [], both: 'abcd', inner: { x: 'yz' } }));
     assert.deepEqual(bad.map((v) => `${v.field}: ${v.message}`), [
       'who: value is required',
       'quotas[a]: value length must be at least 2 characters',
@@ -156,6 +156,12 @@ describe('protoRules (buf.validate, same engine)', () => {
       'host: value must be a valid hostname',
       'header: value must be a valid HTTP header name',
       'ids: value is required',
+      'both: value length must be at most 3 characters',
+      'inner.x: value length must be 1 characters',
+    ]);
+    assert.deepEqual(rules(toCanonical(t, { ...ok, both: 'a', inner: null })).map((v) => `${v.field}: ${v.message}`), [
+      'both: value length must be at least 2 characters',
+      'inner: value is required',
     ]);
     assert.deepEqual(rules(toCanonical(t, { ...ok, ids: ['nope'] })).map((v) => v.field), ['ids[0]']);
   });
