@@ -64,6 +64,14 @@ describe('protoc-gen-validate rules on a served app', () => {
     assert.equal(status, 400);
     assert.deepEqual(body['metadata'], { id: 'value must be greater than 0', title: 'value length must be at least 5 characters' });
     assert.equal((await send('PUT', '/v1/article/3', { title: 'kratos' })).status, 200);
+    const c = createGrpcClient({ proto: blog, name: 'blog.api.v1.BlogService' }, { endpoint: t.grpcAddress });
+    try {
+      await assert.rejects(Promise.resolve(c['updateArticle']?.({ id: '0', title: 'abc' })), (err: unknown) =>
+        KratosError.isKratosError(err) && err.reason === 'VALIDATOR' && err.metadata['id'] === 'value must be greater than 0' && err.metadata['title'] !== undefined);
+      assert.deepEqual(await c['createArticle']?.({ title: 'kratos-ts' }), { Article: { id: '1', title: 'kratos-ts', content: '', like: '0' } });
+    } finally {
+      c.close();
+    }
   });
 
   it('should fail the same call with InvalidArgument and the same fields over gRPC', async () => {
