@@ -126,3 +126,43 @@ describe('validation rules that cannot be honoured', () => {
     });
   }
 });
+
+describe('protoc-gen-validate rules on streamed requests', () => {
+  const stream = repoPath('test/fixtures/validate/stream.proto');
+  @Service({ proto: stream, name: 'stream.v1.Stream' })
+  class Streams {
+    @Rpc() async upload(msgs: AsyncIterable<{ seq: number }>) { let count = 0; for await (const _ of msgs) count++; return { count }; }
+    @Rpc() async *echo(msgs: AsyncIterable<{ seq: number }>) { for await (const m of msgs) yield m; }
+    @Rpc() async *watch(req: { seq: number }) { yield req; }
+  }
+  @Module({ services: [Streams] }) class S {}
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp(S, { http: false, grpc: { addr: '127.0.0.1:0' } });
+  });
+  after(() => t.close());
+
+  const isValidator = (field: string) => (err: unknown): boolean => KratosError.isKratosError(err) && err.reason === 'VALIDATOR' && err.metadata[field] === 'value must be greater than or equal to 0';
+
+  it('should check every message of a client stream and fail the call on the first bad one', async () => {
+    const c = createGrpcClient({ proto: stream, name: 'stream.v1.Stream' }, { endpoint: t.grpcAddress });
+    try {
+      assert.deepEqual(await c['upload']?.([{ seq: 1 }, { seq: 2 }]), { count: 2 });
+      await assert.rejects(Promise.resolve(c['upload']?.([{ seq: 1 }, { seq: -1 }])), isValidator('seq'));
+    } finally {
+      c.close();
+    }
+  });
+
+  it('should check bidi and server-streaming requests too', async () => {
+    const c = createGrpcClient({ proto: stream, name: 'stream.v1.Stream' }, { endpoint: t.grpcAddress });
+    const drain = async (it: unknown): Promise<unknown[]> => { const out: unknown[] = []; for await (const m of it as AsyncIterable<unknown>) out.push(m); return out; };
+    try {
+      await assert.rejects(drain(c['echo']?.([{ seq: 0 }, { seq: -5 }])), isValidator('seq'));
+      await assert.rejects(drain(c['watch']?.({ seq: -1 })), isValidator('seq'));
+      assert.deepEqual(await drain(c['watch']?.({ seq: 3 })), [{ seq: 3 }]);
+    } finally {
+      c.close();
+    }
+  });
+});
