@@ -1,5 +1,5 @@
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { re2ToRegExp } from './re2.js';
+import { re2Matcher } from './re2.js';
 
 /** One check of one value: undefined when it passes, else why it fails. */
 export type ValueCheck = (v: unknown) => string | undefined;
@@ -166,10 +166,11 @@ export function stringChecks(r: Rules): ValueCheck[] {
   return c;
 }
 
-/** An RE2 pattern as a JS RegExp, or a RuleError naming it. */
-export function compilePattern(pattern: string): RegExp {
+/** An RE2 pattern as a matcher with RE2's meaning, or a RuleError naming it. */
+export function compilePattern(pattern: string): { test(s: string): boolean } {
   try {
-    return re2ToRegExp(pattern);
+    const test = re2Matcher(pattern);
+    return { test };
   } catch (err) {
     throw new RuleError(`pattern ${JSON.stringify(pattern)} cannot be used: ${(err as Error).message}`);
   }
