@@ -1,5 +1,13 @@
-import { RE2JS } from 're2js';
-import safeRegex from 'safe-regex2';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+// Loaded on the first pattern only: most apps declare none.
+const require = createRequire(import.meta.url);
+let engines: { RE2JS: typeof RE2JS; safeRegex: (re: RegExp) => boolean } | undefined;
+function load(): NonNullable<typeof engines> {
+  engines ??= { RE2JS: (require('re2js') as typeof import('re2js')).RE2JS, safeRegex: require('safe-regex2') as (re: RegExp) => boolean };
+  return engines;
+}
 
 /**
  * RE2 (Go regexp) patterns, as protoc-gen-validate and protovalidate write them, rewritten for
@@ -176,9 +184,10 @@ export function re2ToRegExp(pattern: string): RegExp {
  * `(a+)+$` on hostile input cannot stall the event loop). A pattern RE2 itself refuses throws Re2Error.
  */
 export function re2Matcher(pattern: string): (s: string) => boolean {
+  const { RE2JS: Re2, safeRegex } = load();
   let re2: RE2JS;
   try {
-    re2 = RE2JS.compile(pattern);
+    re2 = Re2.compile(pattern);
   } catch (err) {
     throw new Re2Error(`not valid RE2: ${(err as Error).message}`);
   }
