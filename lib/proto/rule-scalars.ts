@@ -1,4 +1,4 @@
-import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { re2Matcher } from './re2.js';
 
 /** One check of one value: undefined when it passes, else why it fails. */
@@ -77,6 +77,10 @@ const HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 const LOOSE_HEADER = /^[^\u0000\u000A\u000D]*$/;
 
+// As Go's net.ParseIP: no IPv6 zone (`fe80::1%eth0`).
+const ipv6 = (s: string): boolean => isIPv6(s) && !s.includes('%');
+const anyIp = (s: string): boolean => isIPv4(s) || ipv6(s);
+
 /** RFC 1034 hostname (no IDN): dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
 export function isHostname(s: string): boolean {
   const h = s.endsWith('.') ? s.slice(0, -1) : s;
@@ -150,12 +154,12 @@ export function stringChecks(r: Rules): ValueCheck[] {
   };
   fmt('email', isEmail, 'email address');
   fmt('hostname', isHostname, 'hostname');
-  fmt('ip', (x) => isIP(x) !== 0, 'IP address');
+  fmt('ip', anyIp, 'IP address');
   fmt('ipv4', isIPv4, 'IPv4 address');
-  fmt('ipv6', isIPv6, 'IPv6 address');
+  fmt('ipv6', ipv6, 'IPv6 address');
   fmt('uri', isUri, 'URI');
   fmt('uri_ref', (x) => URI_CHARS.test(x), 'URI reference');
-  fmt('address', (x) => isIP(x) !== 0 || isHostname(x), 'hostname or IP address');
+  fmt('address', (x) => anyIp(x) || isHostname(x), 'hostname or IP address');
   fmt('uuid', (x) => UUID.test(x), 'UUID');
   const known = r['well_known_regex'];
   if (known !== undefined && known !== 'UNKNOWN' && known !== 'KNOWN_REGEX_UNSPECIFIED' && known !== 0) {

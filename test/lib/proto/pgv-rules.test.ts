@@ -59,6 +59,8 @@ describe('protoRules (protoc-gen-validate)', () => {
       email: 'not-an-email', host: '-bad-.example', ip: '300.1.1.1', ipv4: '::1', ipv6: '10.0.0.1', uri: '/relative',
       uriRef: 'has space', uuid: '3f0e6a8e-4c59', address: 'under_score', headerName: 'bad name', headerValue: 'a\u0000b',
     })) fails({ [field]: bad }, field, /valid/);
+    fails({ ipv6: 'fe80::1%eth0' }, 'ipv6', /valid IPv6/);
+    assert.deepEqual(check({ ip: '::ffff:1.2.3.4', address: 'go-kratos.dev', uri: 'urn:isbn:0451450523' }), []);
   });
 
   it('should check affixes, byte length, in lists and translated RE2 patterns', () => {
