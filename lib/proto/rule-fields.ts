@@ -127,6 +127,7 @@ export function valueCheck(k: Kind, rules: Rules, messageCheck: MessageCheckFor)
   if (key === 'string') { boundsCheck(r, 'min_len', 'max_len'); boundsCheck(r, 'min_bytes', 'max_bytes'); }
   if (key === 'bytes') boundsCheck(r, 'min_len', 'max_len');
   const msgRules = (rules['message'] ?? {}) as Rules;
+  if (rules['message'] !== undefined && !isMessage(k)) throw new RuleError(`message rules do not apply to a ${describeKind(k)} value`);
   const required = rules['required'] === true || msgRules['required'] === true || r['required'] === true;
   const ignoreEmpty = r['ignore_empty'] === true || rules['ignore'] === 'IGNORE_IF_ZERO_VALUE' || rules['ignore'] === 1;
   const w = wkt(k);
@@ -168,6 +169,9 @@ export function fieldCheck(field: protobuf.Field, given: Rules, messageCheck: Me
   const rules = isIgnoredAlways(given) ? {} : given;
   const key = typeKey(rules);
   const requiredMany = rules['required'] === true;
+  if ((field.map || field.repeated) && rules['message'] !== undefined) {
+    throw new RuleError(`message rules do not apply to a ${field.map ? 'map' : 'repeated'} field (use ${field.map ? 'map.values' : 'repeated.items'}.message)`);
+  }
   const kind: Kind = { type: field.type, resolved: field.resolvedType };
   if (field.map) {
     if (key !== undefined && key !== 'map') throw new RuleError(`${key} rules do not apply to a map field`);
