@@ -87,7 +87,13 @@ export function isHostname(s: string): boolean {
   return h.length > 0 && h.length <= 253 && h.split('.').every((l) => HOST_LABEL.test(l));
 }
 
-function isEmail(s: string): boolean {
+// protoc-gen-validate reads addresses as Go's net/mail does, so `Name <user@host>` passes;
+// protovalidate takes the bare address only.
+const DISPLAY_NAME = /^[^<>@]*<([^<>]+)>$/;
+
+function isEmail(given: string, allowName = false): boolean {
+  const named = allowName ? DISPLAY_NAME.exec(given) : null;
+  const s = named === null ? given : (named[1] as string);
   const at = s.lastIndexOf('@');
   if (at <= 0 || s.length > 254) return false;
   const local = s.slice(0, at);
@@ -119,7 +125,7 @@ function runes(s: string): number {
 const bytesOf = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Checks of PGV/protovalidate string rules; a `pattern` is translated from RE2 (throws RuleError). */
-export function stringChecks(r: Rules): ValueCheck[] {
+export function stringChecks(r: Rules, set: 'pgv' | 'buf' = 'pgv'): ValueCheck[] {
   const c: ValueCheck[] = [];
   const s = (f: (x: string) => string | undefined): ValueCheck => (v) => f(String(v));
   const n = (k: string): number | undefined => (r[k] === undefined ? undefined : Number(r[k]));
@@ -152,7 +158,7 @@ export function stringChecks(r: Rules): ValueCheck[] {
   const fmt = (k: string, ok: (x: string) => boolean, what: string): void => {
     if (r[k] === true) c.push(s((x) => (ok(x) ? undefined : `value must be a valid ${what}`)));
   };
-  fmt('email', isEmail, 'email address');
+  fmt('email', (x) => isEmail(x, set === 'pgv'), 'email address');
   fmt('hostname', isHostname, 'hostname');
   fmt('ip', anyIp, 'IP address');
   fmt('ipv4', isIPv4, 'IPv4 address');

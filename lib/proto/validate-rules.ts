@@ -1,6 +1,6 @@
 import type protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
-import { fieldCheck, type Check, type RuleViolation } from './rule-fields.js';
+import { fieldCheck, type Check, type RuleSet, type RuleViolation } from './rule-fields.js';
 import { RuleError, type Rules } from './rule-scalars.js';
 
 export type { RuleViolation } from './rule-fields.js';
@@ -74,8 +74,11 @@ class RuleCompiler {
       if (pgv === undefined && buf === undefined && sub === undefined) continue;
       try {
         // Nested messages are checked once, with the first rule set a field carries.
-        const sets = [pgv, buf].filter((r): r is Rules => r !== undefined);
-        (sets.length === 0 ? [{}] : sets).forEach((r, i) => fields.push({ name: f.name, check: fieldCheck(f, r, i === 0 ? nested : () => undefined), optional: f.partOf !== null, dotted: `.${f.name}` }));
+        const sets: [Rules, RuleSet][] = [];
+        if (pgv !== undefined) sets.push([pgv, 'pgv']);
+        if (buf !== undefined) sets.push([buf, 'buf']);
+        if (sets.length === 0) sets.push([{}, 'pgv']);
+        sets.forEach(([r, set], i) => fields.push({ name: f.name, check: fieldCheck(f, r, i === 0 ? nested : () => undefined, set), optional: f.partOf !== null, dotted: `.${f.name}` }));
       } catch (err) {
         if (err instanceof RuleError) throw ruleBootError(f, err);
         throw err;

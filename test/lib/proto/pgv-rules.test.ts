@@ -60,7 +60,8 @@ describe('protoRules (protoc-gen-validate)', () => {
       uriRef: 'has space', uuid: '3f0e6a8e-4c59', address: 'under_score', headerName: 'bad name', headerValue: 'a\u0000b',
     })) fails({ [field]: bad }, field, /valid/);
     fails({ ipv6: 'fe80::1%eth0' }, 'ipv6', /valid IPv6/);
-    assert.deepEqual(check({ ip: '::ffff:1.2.3.4', address: 'go-kratos.dev', uri: 'urn:isbn:0451450523' }), []);
+    assert.deepEqual(check({ ip: '::ffff:1.2.3.4', address: 'go-kratos.dev', uri: 'urn:isbn:0451450523', email: 'Kratos <kratos@go-kratos.dev>' }), []);
+    fails({ email: 'Kratos <kratos@-bad-.dev>' }, 'email', /email/);
   });
 
   it('should check affixes, byte length, in lists and translated RE2 patterns', () => {
@@ -166,5 +167,8 @@ describe('protoRules (buf.validate, same engine)', () => {
       'inner: value is required',
     ]);
     assert.deepEqual(rules(toCanonical(t, { ...ok, ids: ['nope'] })).map((v) => v.field), ['ids[0]']);
+    // protovalidate takes a bare address only (protoc-gen-validate also reads `Name <address>`).
+    assert.deepEqual(rules(toCanonical(t, { ...ok, mail: 'Kratos <kratos@go-kratos.dev>' })).map((v) => v.field), ['mail']);
+    assert.deepEqual(rules(toCanonical(t, { ...ok, mail: 'kratos@go-kratos.dev' })), []);
   });
 });
