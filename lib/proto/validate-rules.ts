@@ -84,8 +84,9 @@ class RuleCompiler {
         throw err;
       }
     }
-    const cel = option(type, '(buf.validate.message)') ?? option(type, '(buf.validate.message).cel');
-    if (cel !== undefined) throw new FrameworkError('KRATOS_ERR_PROTO_RULE', `${fileOf(type)}: ${type.fullName.slice(1)}: message-level buf.validate rules (CEL) cannot be honoured: ${JSON.stringify(cel)}`);
+    // protobufjs flattens message options to `(buf.validate.message).cel.expression`-style keys.
+    const cel = Object.entries(type.options ?? {}).filter(([k]) => k.startsWith('(buf.validate.message)'));
+    if (cel.length > 0) throw new FrameworkError('KRATOS_ERR_PROTO_RULE', `${fileOf(type)}: ${type.fullName.slice(1)}: message-level buf.validate rules (CEL) cannot be honoured: ${JSON.stringify(Object.fromEntries(cel))}`);
     const oneofRequired = (o: protobuf.OneOf): boolean =>
       option(o, '(validate.required)') === true || option(o, '(buf.validate.oneof).required') === true || (option(o, '(buf.validate.oneof)') as Rules | undefined)?.['required'] === true;
     const oneofs = type.oneofsArray.filter(oneofRequired).map((o) => ({ name: o.name, members: o.fieldsArray.map((f) => f.name) }));

@@ -112,6 +112,7 @@ describe('validation rules that cannot be honoured', () => {
     ['bad_re2.proto', /bad_re2\.proto: bad\.v1\.Req\.code: pattern "\^ab\(\?=cd\)" cannot be used: not valid RE2/],
     ['unique_messages.proto', /unique_messages\.proto: bad\.v1\.Req\.items: unique does not apply to repeated messages/],
     ['cel.proto', /cel\.proto: bad\.v1\.Req\.title: CEL rules cannot be honoured/],
+    ['message_cel.proto', /message_cel\.proto: bad\.v1\.Req: message-level buf\.validate rules \(CEL\) cannot be honoured/],
     ['message_on_repeated.proto', /message_on_repeated\.proto: bad\.v1\.Req\.items: message rules do not apply to a repeated field \(use repeated\.items\.message\)/],
   ] as const) {
     it(`should fail boot with KRATOS_ERR_PROTO_RULE naming file, message and field (${file})`, async () => {
