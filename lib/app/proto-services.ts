@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { AppContainer, Class } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { chainFor, validate, type Handler, type Middleware } from '../middleware/index.js';
+import { chainFor, validate, validationError, type Handler, type Middleware } from '../middleware/index.js';
 import type { RpcDescriptor, ServiceDescriptor } from '../metadata/index.js';
 import { projectRoot, protoRules, recordGivenName, type MethodSchema, type ProtoLoader, type ServiceSchema } from '../proto/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
@@ -58,9 +58,18 @@ export function defaultProtoRoots(extra: readonly string[] = []): string[] {
 
 /** A validate middleware for the PGV and buf.validate rules of the request message, if it declares any. */
 function protoValidation(m: MethodSchema): Middleware[] {
-  if (m.requestStream) return [];
   const rules = protoRules(m.requestType);
-  return rules === undefined ? [] : [validate((req) => ({ violations: rules(req) }))];
+  if (rules === undefined) return [];
+  if (!m.requestStream) return [validate((req) => ({ violations: rules(req) }))];
+  // A streamed request is checked message by message as the handler reads it; the first bad one fails the call.
+  async function* checked(messages: AsyncIterable<unknown>): AsyncIterable<unknown> {
+    for await (const msg of messages) {
+      const violations = rules?.(msg) ?? [];
+      if (violations.length > 0) throw validationError(violations);
+      yield msg;
+    }
+  }
+  return [(next) => (req, ctx) => next(checked(req as AsyncIterable<unknown>), ctx)];
 }
 
 function rpcName(r: RpcDescriptor): string {

@@ -76,8 +76,8 @@ export const FRAMEWORK_ERRORS = {
     hint: 'Check that the registry (etcd) is reachable at the configured endpoints, or raise registrarTimeout.',
   },
   KRATOS_ERR_PROTO_RULE: {
-    description: 'A validation rule (protoc-gen-validate or buf.validate) cannot be honoured: it does not fit the field\'s type, contradicts itself, or its RE2 pattern has no JavaScript equivalent.',
-    hint: 'Fix the rule on the file, message and field named; write RE2 patterns without mid-pattern flags, (?U), backreferences or lookarounds.',
+    description: 'A validation rule (protoc-gen-validate or buf.validate) cannot be honoured: it does not fit the field\'s type, contradicts itself, its pattern is not valid RE2, or it is a CEL expression.',
+    hint: 'Fix the rule on the file, message and field named; RE2 has no backreferences or lookarounds, and kratos-ts evaluates no CEL.',
   },
 } as const satisfies Record<string, { description: string; hint: string }>;
 

@@ -17,4 +17,4 @@ export { loadErrors, errorHelpersOf, camelReason } from './error-helpers.js';
 export type { ErrorHelpers } from './error-helpers.js';
 export { protoRules } from './validate-rules.js';
 export type { RuleViolation } from './validate-rules.js';
-export { re2ToRegExp, Re2Error } from './re2.js';
+export { re2ToRegExp, re2Matcher, Re2Error } from './re2.js';

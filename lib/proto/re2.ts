@@ -1,3 +1,14 @@
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+// Loaded on the first pattern only: most apps declare none.
+const require = createRequire(import.meta.url);
+let engines: { RE2JS: typeof RE2JS; safeRegex: (re: RegExp) => boolean } | undefined;
+function load(): NonNullable<typeof engines> {
+  engines ??= { RE2JS: (require('re2js') as typeof import('re2js')).RE2JS, safeRegex: require('safe-regex2') as (re: RegExp) => boolean };
+  return engines;
+}
+
 /**
  * RE2 (Go regexp) patterns, as protoc-gen-validate and protovalidate write them, rewritten for
  * JavaScript's `u` mode where the two disagree. What has no JavaScript equivalent throws
@@ -143,12 +154,16 @@ export function re2ToRegExp(pattern: string): RegExp {
   const c: Cursor = { src: pattern, i: 0, dotAll: false };
   const flags = leadingFlags(c);
   c.dotAll = flags.includes('s');
+  const multiline = flags.includes('m');
   let out = '';
   while (c.i < c.src.length) {
     const ch = c.src[c.i++] as string;
     if (ch === '\\') out += escape(c, false);
     else if (ch === '[') out += bracket(c);
     else if (ch === '.') out += c.dotAll ? '[^]' : '[^\\n]';
+    // RE2's multi-line anchors break lines at \n only; JS's also at \r, U+2028 and U+2029.
+    else if (ch === '^') out += multiline ? '(?<![^\\n])' : '^';
+    else if (ch === '$') out += multiline ? '(?![^\\n])' : '$';
     else if (ch === '(' && c.src[c.i] === '?') {
       const rest = c.src.slice(c.i + 1);
       if (rest.startsWith('P<')) { out += '(?<'; c.i += 3; }
@@ -157,8 +172,30 @@ export function re2ToRegExp(pattern: string): RegExp {
     } else out += ch;
   }
   try {
-    return new RegExp(out, `u${flags.replace('s', '')}`);
+    return new RegExp(out, `u${flags.includes('i') ? 'i' : ''}`);
   } catch (err) {
     throw new Re2Error((err as Error).message.replace(/^Invalid regular expression: /, ''));
   }
+}
+
+/**
+ * A search (`regexp.MatchString`) with RE2's meaning of `pattern`: the translated JS RegExp where the
+ * translation exists and cannot backtrack catastrophically, else re2js (a port of RE2: linear time, so
+ * `(a+)+$` on hostile input cannot stall the event loop). A pattern RE2 itself refuses throws Re2Error.
+ */
+export function re2Matcher(pattern: string): (s: string) => boolean {
+  const { RE2JS: Re2, safeRegex } = load();
+  let re2: RE2JS;
+  try {
+    re2 = Re2.compile(pattern);
+  } catch (err) {
+    throw new Re2Error(`not valid RE2: ${(err as Error).message}`);
+  }
+  try {
+    const js = re2ToRegExp(pattern);
+    if (safeRegex(js)) return (s) => js.test(s);
+  } catch (err) {
+    if (!(err instanceof Re2Error)) throw err;
+  }
+  return (s) => re2.matcher(s).find();
 }

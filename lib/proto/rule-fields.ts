@@ -16,6 +16,9 @@ export interface Kind {
   resolved: protobuf.Type | protobuf.Enum | null;
 }
 
+/** Which rule set a field's rules come from, where the two define a rule differently (email). */
+export type RuleSet = 'pgv' | 'buf';
+
 /** The validator of a message type, built lazily so recursive types work; undefined when nothing to check. */
 export type MessageCheckFor = (type: protobuf.Type) => Check | undefined;
 
@@ -88,8 +91,8 @@ function enumChecks(e: protobuf.Enum, r: Rules): ValueCheck[] {
 }
 
 /** Checks of the type rules `r` (the FieldRules member `key`) on values of kind `k`. */
-function typeChecks(k: Kind, key: string, r: Rules): ValueCheck[] {
-  if (key === 'string') return stringChecks(r);
+function typeChecks(k: Kind, key: string, r: Rules, set: RuleSet): ValueCheck[] {
+  if (key === 'string') return stringChecks(r, set);
   if (key === 'bytes') return bytesChecks(r);
   if (key === 'bool') return r['const'] === undefined ? [] : [(v) => (Boolean(v) === r['const'] ? undefined : `value must equal ${String(r['const'])}`)];
   if (key === 'enum') return enumChecks(k.resolved as protobuf.Enum, r);
@@ -119,7 +122,7 @@ function boundsCheck(r: Rules, min: string, max: string): void {
  * The check of one (non-repeated) value of kind `k` under FieldRules `rules`: `required`, the type's
  * rules (wrappers checked on their `value`), then the nested message's own rules unless `message.skip`.
  */
-export function valueCheck(k: Kind, rules: Rules, messageCheck: MessageCheckFor): Check {
+export function valueCheck(k: Kind, rules: Rules, messageCheck: MessageCheckFor, set: RuleSet = 'pgv'): Check {
   const key = typeKey(rules);
   const expected = expectedKey(k);
   if (key !== undefined && key !== expected) throw new RuleError(`${key} rules do not apply to a ${describeKind(k)} value`);
@@ -127,11 +130,12 @@ export function valueCheck(k: Kind, rules: Rules, messageCheck: MessageCheckFor)
   if (key === 'string') { boundsCheck(r, 'min_len', 'max_len'); boundsCheck(r, 'min_bytes', 'max_bytes'); }
   if (key === 'bytes') boundsCheck(r, 'min_len', 'max_len');
   const msgRules = (rules['message'] ?? {}) as Rules;
+  if (rules['message'] !== undefined && !isMessage(k)) throw new RuleError(`message rules do not apply to a ${describeKind(k)} value`);
   const required = rules['required'] === true || msgRules['required'] === true || r['required'] === true;
   const ignoreEmpty = r['ignore_empty'] === true || rules['ignore'] === 'IGNORE_IF_ZERO_VALUE' || rules['ignore'] === 1;
   const w = wkt(k);
   const unwrap = w !== undefined && WRAPPERS[w] !== undefined;
-  const checks = key === undefined ? [] : typeChecks(k, key, r);
+  const checks = key === undefined ? [] : typeChecks(k, key, r, set);
   const nested = isMessage(k) && msgRules['skip'] !== true ? messageCheck(k.resolved) : undefined;
   const message = isMessage(k);
   // A plain object may leave a proto3 scalar out: it is then its default, as on the wire.
@@ -163,19 +167,22 @@ function refuseCel(rules: Rules): void {
 const isIgnoredAlways = (rules: Rules): boolean => rules['ignore'] === 'IGNORE_ALWAYS' || rules['ignore'] === 3;
 
 /** The check of a field: repeated and map rules around each element's {@link valueCheck}. */
-export function fieldCheck(field: protobuf.Field, given: Rules, messageCheck: MessageCheckFor): Check {
+export function fieldCheck(field: protobuf.Field, given: Rules, messageCheck: MessageCheckFor, set: RuleSet = 'pgv'): Check {
   refuseCel(given);
   const rules = isIgnoredAlways(given) ? {} : given;
   const key = typeKey(rules);
   const requiredMany = rules['required'] === true;
+  if ((field.map || field.repeated) && rules['message'] !== undefined) {
+    throw new RuleError(`message rules do not apply to a ${field.map ? 'map' : 'repeated'} field (use ${field.map ? 'map.values' : 'repeated.items'}.message)`);
+  }
   const kind: Kind = { type: field.type, resolved: field.resolvedType };
   if (field.map) {
     if (key !== undefined && key !== 'map') throw new RuleError(`${key} rules do not apply to a map field`);
     const keyType = (field as unknown as protobuf.MapField).keyType;
     const r = (rules['map'] ?? {}) as Rules;
     boundsCheck(r, 'min_pairs', 'max_pairs');
-    const keyCheck = r['keys'] === undefined ? undefined : valueCheck({ type: keyType, resolved: null }, r['keys'] as Rules, messageCheck);
-    const valCheck = valueCheck(kind, (r['values'] ?? {}) as Rules, messageCheck);
+    const keyCheck = r['keys'] === undefined ? undefined : valueCheck({ type: keyType, resolved: null }, r['keys'] as Rules, messageCheck, set);
+    const valCheck = valueCheck(kind, (r['values'] ?? {}) as Rules, messageCheck, set);
     const keyConv = (s: string): unknown => (keyType === 'bool' ? s === 'true' : s);
     return (value, path, out) => {
       const entries = Object.entries((value ?? {}) as Record<string, unknown>);
@@ -196,7 +203,7 @@ export function fieldCheck(field: protobuf.Field, given: Rules, messageCheck: Me
     const r = (rules['repeated'] ?? {}) as Rules;
     boundsCheck(r, 'min_items', 'max_items');
     if (r['unique'] === true && isMessage(kind)) throw new RuleError('unique does not apply to repeated messages');
-    const item = valueCheck(kind, (r['items'] ?? {}) as Rules, messageCheck);
+    const item = valueCheck(kind, (r['items'] ?? {}) as Rules, messageCheck, set);
     const id = (x: unknown): string => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : JSON.stringify(x));
     return (value, path, out) => {
       const items = (value ?? []) as unknown[];
@@ -208,5 +215,5 @@ export function fieldCheck(field: protobuf.Field, given: Rules, messageCheck: Me
       items.forEach((x, i) => item(x, `${path}[${i}]`, out));
     };
   }
-  return valueCheck(kind, rules, messageCheck);
+  return valueCheck(kind, rules, messageCheck, set);
 }

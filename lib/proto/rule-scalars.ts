@@ -1,5 +1,5 @@
-import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { re2ToRegExp } from './re2.js';
+import { isIPv4, isIPv6 } from 'node:net';
+import { re2Matcher } from './re2.js';
 
 /** One check of one value: undefined when it passes, else why it fails. */
 export type ValueCheck = (v: unknown) => string | undefined;
@@ -77,13 +77,23 @@ const HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
 const HEADER_VALUE = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 const LOOSE_HEADER = /^[^\u0000\u000A\u000D]*$/;
 
+// As Go's net.ParseIP: no IPv6 zone (`fe80::1%eth0`).
+const ipv6 = (s: string): boolean => isIPv6(s) && !s.includes('%');
+const anyIp = (s: string): boolean => isIPv4(s) || ipv6(s);
+
 /** RFC 1034 hostname (no IDN): dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
 export function isHostname(s: string): boolean {
   const h = s.endsWith('.') ? s.slice(0, -1) : s;
   return h.length > 0 && h.length <= 253 && h.split('.').every((l) => HOST_LABEL.test(l));
 }
 
-function isEmail(s: string): boolean {
+// protoc-gen-validate reads addresses as Go's net/mail does, so `Name <user@host>` passes;
+// protovalidate takes the bare address only.
+const DISPLAY_NAME = /^[^<>@]*<([^<>]+)>$/;
+
+function isEmail(given: string, allowName = false): boolean {
+  const named = allowName ? DISPLAY_NAME.exec(given) : null;
+  const s = named === null ? given : (named[1] as string);
   const at = s.lastIndexOf('@');
   if (at <= 0 || s.length > 254) return false;
   const local = s.slice(0, at);
@@ -115,7 +125,7 @@ function runes(s: string): number {
 const bytesOf = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Checks of PGV/protovalidate string rules; a `pattern` is translated from RE2 (throws RuleError). */
-export function stringChecks(r: Rules): ValueCheck[] {
+export function stringChecks(r: Rules, set: 'pgv' | 'buf' = 'pgv'): ValueCheck[] {
   const c: ValueCheck[] = [];
   const s = (f: (x: string) => string | undefined): ValueCheck => (v) => f(String(v));
   const n = (k: string): number | undefined => (r[k] === undefined ? undefined : Number(r[k]));
@@ -148,14 +158,14 @@ export function stringChecks(r: Rules): ValueCheck[] {
   const fmt = (k: string, ok: (x: string) => boolean, what: string): void => {
     if (r[k] === true) c.push(s((x) => (ok(x) ? undefined : `value must be a valid ${what}`)));
   };
-  fmt('email', isEmail, 'email address');
+  fmt('email', (x) => isEmail(x, set === 'pgv'), 'email address');
   fmt('hostname', isHostname, 'hostname');
-  fmt('ip', (x) => isIP(x) !== 0, 'IP address');
+  fmt('ip', anyIp, 'IP address');
   fmt('ipv4', isIPv4, 'IPv4 address');
-  fmt('ipv6', isIPv6, 'IPv6 address');
+  fmt('ipv6', ipv6, 'IPv6 address');
   fmt('uri', isUri, 'URI');
   fmt('uri_ref', (x) => URI_CHARS.test(x), 'URI reference');
-  fmt('address', (x) => isIP(x) !== 0 || isHostname(x), 'hostname or IP address');
+  fmt('address', (x) => anyIp(x) || isHostname(x), 'hostname or IP address');
   fmt('uuid', (x) => UUID.test(x), 'UUID');
   const known = r['well_known_regex'];
   if (known !== undefined && known !== 'UNKNOWN' && known !== 'KNOWN_REGEX_UNSPECIFIED' && known !== 0) {
@@ -166,10 +176,11 @@ export function stringChecks(r: Rules): ValueCheck[] {
   return c;
 }
 
-/** An RE2 pattern as a JS RegExp, or a RuleError naming it. */
-export function compilePattern(pattern: string): RegExp {
+/** An RE2 pattern as a matcher with RE2's meaning, or a RuleError naming it. */
+export function compilePattern(pattern: string): { test(s: string): boolean } {
   try {
-    return re2ToRegExp(pattern);
+    const test = re2Matcher(pattern);
+    return { test };
   } catch (err) {
     throw new RuleError(`pattern ${JSON.stringify(pattern)} cannot be used: ${(err as Error).message}`);
   }

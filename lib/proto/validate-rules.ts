@@ -1,6 +1,6 @@
 import type protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
-import { fieldCheck, type Check, type RuleViolation } from './rule-fields.js';
+import { fieldCheck, type Check, type RuleSet, type RuleViolation } from './rule-fields.js';
 import { RuleError, type Rules } from './rule-scalars.js';
 
 export type { RuleViolation } from './rule-fields.js';
@@ -73,14 +73,20 @@ class RuleCompiler {
       const sub = f.resolvedType !== null && 'fields' in f.resolvedType ? this.for(f.resolvedType as protobuf.Type) : undefined;
       if (pgv === undefined && buf === undefined && sub === undefined) continue;
       try {
-        for (const r of pgv !== undefined || buf !== undefined ? [pgv, buf] : [{}]) if (r !== undefined) fields.push({ name: f.name, check: fieldCheck(f, r, nested), optional: f.partOf !== null, dotted: `.${f.name}` });
+        // Nested messages are checked once, with the first rule set a field carries.
+        const sets: [Rules, RuleSet][] = [];
+        if (pgv !== undefined) sets.push([pgv, 'pgv']);
+        if (buf !== undefined) sets.push([buf, 'buf']);
+        if (sets.length === 0) sets.push([{}, 'pgv']);
+        sets.forEach(([r, set], i) => fields.push({ name: f.name, check: fieldCheck(f, r, i === 0 ? nested : () => undefined, set), optional: f.partOf !== null, dotted: `.${f.name}` }));
       } catch (err) {
         if (err instanceof RuleError) throw ruleBootError(f, err);
         throw err;
       }
     }
-    const cel = option(type, '(buf.validate.message)') ?? option(type, '(buf.validate.message).cel');
-    if (cel !== undefined) throw new FrameworkError('KRATOS_ERR_PROTO_RULE', `${fileOf(type)}: ${type.fullName.slice(1)}: message-level buf.validate rules (CEL) cannot be honoured: ${JSON.stringify(cel)}`);
+    // protobufjs flattens message options to `(buf.validate.message).cel.expression`-style keys.
+    const cel = Object.entries(type.options ?? {}).filter(([k]) => k.startsWith('(buf.validate.message)'));
+    if (cel.length > 0) throw new FrameworkError('KRATOS_ERR_PROTO_RULE', `${fileOf(type)}: ${type.fullName.slice(1)}: message-level buf.validate rules (CEL) cannot be honoured: ${JSON.stringify(Object.fromEntries(cel))}`);
     const oneofRequired = (o: protobuf.OneOf): boolean =>
       option(o, '(validate.required)') === true || option(o, '(buf.validate.oneof).required') === true || (option(o, '(buf.validate.oneof)') as Rules | undefined)?.['required'] === true;
     const oneofs = type.oneofsArray.filter(oneofRequired).map((o) => ({ name: o.name, members: o.fieldsArray.map((f) => f.name) }));
@@ -111,6 +117,9 @@ export function protoRules(type: protobuf.Type): ((req: unknown, prefix?: string
   return (req, prefix = '') => {
     const out: RuleViolation[] = [];
     check(req, prefix, out);
-    return out;
+    if (out.length < 2) return out;
+    // Both rule sets on one field may report the same thing: once is enough.
+    const seen = new Set<string>();
+    return out.filter((v) => !seen.has(`${v.field}\0${v.message}`) && seen.add(`${v.field}\0${v.message}`) !== undefined);
   };
 }

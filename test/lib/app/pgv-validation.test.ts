@@ -64,6 +64,14 @@ describe('protoc-gen-validate rules on a served app', () => {
     assert.equal(status, 400);
     assert.deepEqual(body['metadata'], { id: 'value must be greater than 0', title: 'value length must be at least 5 characters' });
     assert.equal((await send('PUT', '/v1/article/3', { title: 'kratos' })).status, 200);
+    const c = createGrpcClient({ proto: blog, name: 'blog.api.v1.BlogService' }, { endpoint: t.grpcAddress });
+    try {
+      await assert.rejects(Promise.resolve(c['updateArticle']?.({ id: '0', title: 'abc' })), (err: unknown) =>
+        KratosError.isKratosError(err) && err.reason === 'VALIDATOR' && err.metadata['id'] === 'value must be greater than 0' && err.metadata['title'] !== undefined);
+      assert.deepEqual(await c['createArticle']?.({ title: 'kratos-ts' }), { Article: { id: '1', title: 'kratos-ts', content: '', like: '0' } });
+    } finally {
+      c.close();
+    }
   });
 
   it('should fail the same call with InvalidArgument and the same fields over gRPC', async () => {
@@ -101,9 +109,11 @@ describe('protoc-gen-validate rules on a served app', () => {
 describe('validation rules that cannot be honoured', () => {
   for (const [file, what] of [
     ['wrong_type.proto', /wrong_type\.proto: bad\.v1\.Req\.age: string rules do not apply to a int32 value/],
-    ['bad_re2.proto', /bad_re2\.proto: bad\.v1\.Req\.code: pattern "\^ab\(\?i\)cd\$" cannot be used/],
+    ['bad_re2.proto', /bad_re2\.proto: bad\.v1\.Req\.code: pattern "\^ab\(\?=cd\)" cannot be used: not valid RE2/],
     ['unique_messages.proto', /unique_messages\.proto: bad\.v1\.Req\.items: unique does not apply to repeated messages/],
     ['cel.proto', /cel\.proto: bad\.v1\.Req\.title: CEL rules cannot be honoured/],
+    ['message_cel.proto', /message_cel\.proto: bad\.v1\.Req: message-level buf\.validate rules \(CEL\) cannot be honoured/],
+    ['message_on_repeated.proto', /message_on_repeated\.proto: bad\.v1\.Req\.items: message rules do not apply to a repeated field \(use repeated\.items\.message\)/],
   ] as const) {
     it(`should fail boot with KRATOS_ERR_PROTO_RULE naming file, message and field (${file})`, async () => {
       @Service({ proto: repoPath(`test/fixtures/pgv-bad/${file}`), name: 'bad.v1.Bad' })
@@ -117,4 +127,44 @@ describe('validation rules that cannot be honoured', () => {
       });
     });
   }
+});
+
+describe('protoc-gen-validate rules on streamed requests', () => {
+  const stream = repoPath('test/fixtures/validate/stream.proto');
+  @Service({ proto: stream, name: 'stream.v1.Stream' })
+  class Streams {
+    @Rpc() async upload(msgs: AsyncIterable<{ seq: number }>) { let count = 0; for await (const _ of msgs) count++; return { count }; }
+    @Rpc() async *echo(msgs: AsyncIterable<{ seq: number }>) { for await (const m of msgs) yield m; }
+    @Rpc() async *watch(req: { seq: number }) { yield req; }
+  }
+  @Module({ services: [Streams] }) class S {}
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp(S, { http: false, grpc: { addr: '127.0.0.1:0' } });
+  });
+  after(() => t.close());
+
+  const isValidator = (field: string) => (err: unknown): boolean => KratosError.isKratosError(err) && err.reason === 'VALIDATOR' && err.metadata[field] === 'value must be greater than or equal to 0';
+
+  it('should check every message of a client stream and fail the call on the first bad one', async () => {
+    const c = createGrpcClient({ proto: stream, name: 'stream.v1.Stream' }, { endpoint: t.grpcAddress });
+    try {
+      assert.deepEqual(await c['upload']?.([{ seq: 1 }, { seq: 2 }]), { count: 2 });
+      await assert.rejects(Promise.resolve(c['upload']?.([{ seq: 1 }, { seq: -1 }])), isValidator('seq'));
+    } finally {
+      c.close();
+    }
+  });
+
+  it('should check bidi and server-streaming requests too', async () => {
+    const c = createGrpcClient({ proto: stream, name: 'stream.v1.Stream' }, { endpoint: t.grpcAddress });
+    const drain = async (it: unknown): Promise<unknown[]> => { const out: unknown[] = []; for await (const m of it as AsyncIterable<unknown>) out.push(m); return out; };
+    try {
+      await assert.rejects(drain(c['echo']?.([{ seq: 0 }, { seq: -5 }])), isValidator('seq'));
+      await assert.rejects(drain(c['watch']?.({ seq: -1 })), isValidator('seq'));
+      assert.deepEqual(await drain(c['watch']?.({ seq: 3 })), [{ seq: 3 }]);
+    } finally {
+      c.close();
+    }
+  });
 });

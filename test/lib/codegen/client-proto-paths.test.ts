@@ -48,7 +48,7 @@ describe('a generated client whose proto imports third_party/', () => {
     execFileSync(process.execPath, [repoPath('dist/lib/cli/main.js'), 'proto', 'client', 'api/demo/v1/items.proto', '-o', 'gen', '-I', 'third_party'], { cwd: proj });
     write(join(proj, 'tsconfig.json'), JSON.stringify({
       extends: repoPath('tsconfig.json'),
-      compilerOptions: { rootDir: join(proj, 'gen'), outDir: join(proj, 'lib'), declaration: false, sourceMap: false, paths: { 'kratos-ts': [repoPath('dist/lib/index.d.ts')] } },
+      compilerOptions: { rootDir: join(proj, 'gen'), outDir: join(proj, 'lib'), noEmitOnError: true, declaration: false, sourceMap: false, paths: { 'kratos-ts': [repoPath('dist/lib/index.d.ts')] } },
       include: [], files: [join(proj, 'gen/items.pb.ts')],
     }));
     const tsc = runTsc(['-p', join(proj, 'tsconfig.json')]);

@@ -59,6 +59,9 @@ describe('protoRules (protoc-gen-validate)', () => {
       email: 'not-an-email', host: '-bad-.example', ip: '300.1.1.1', ipv4: '::1', ipv6: '10.0.0.1', uri: '/relative',
       uriRef: 'has space', uuid: '3f0e6a8e-4c59', address: 'under_score', headerName: 'bad name', headerValue: 'a\u0000b',
     })) fails({ [field]: bad }, field, /valid/);
+    fails({ ipv6: 'fe80::1%eth0' }, 'ipv6', /valid IPv6/);
+    assert.deepEqual(check({ ip: '::ffff:1.2.3.4', address: 'go-kratos.dev', uri: 'urn:isbn:0451450523', email: 'Kratos <kratos@go-kratos.dev>' }), []);
+    fails({ email: 'Kratos <kratos@-bad-.dev>' }, 'email', /email/);
   });
 
   it('should check affixes, byte length, in lists and translated RE2 patterns', () => {
@@ -144,9 +147,9 @@ describe('protoRules (buf.validate, same engine)', () => {
     const root = await new ProtoLoader().load(repoPath('test/fixtures/validate/buf-more.proto'));
     const t = root.lookupType('more.v1.Req');
     const rules = protoRules(t) as (req: unknown) => RuleViolation[];
-    const ok = { quotas: { ab: '5' }, ttl: { seconds: 60 }, at: { seconds: 1 }, header: 'x-id', ids: ['3f0e6a8e-4c59-4f2c-9a1e-2f5d8c7b6a10'], free: 'short', user: 'u' };
+    const ok = { quotas: { ab: '5' }, ttl: { seconds: 60 }, at: { seconds: 1 }, header: 'x-id', ids: ['3f0e6a8e-4c59-4f2c-9a1e-2f5d8c7b6a10'], free: 'short', user: 'u', both: 'ab', inner: { x: 'y' } };
     assert.deepEqual(rules(toCanonical(t, ok)), []);
-    const bad = rules(toCanonical(t, { quotas: { a: '0' }, ttl: { seconds: 61 }, at: { seconds: 4102444800 }, host: 'bad_host', header: 'no spaces', ids: [] }));
+    const bad = rules(toCanonical(t, { quotas: { a: '0' }, ttl: { seconds: 61 }, at: { seconds: 4102444800 }, host: 'bad_host', header: 'no spaces', ids: [], both: 'abcd', inner: { x: 'yz' } }));
     assert.deepEqual(bad.map((v) => `${v.field}: ${v.message}`), [
       'who: value is required',
       'quotas[a]: value length must be at least 2 characters',
@@ -156,7 +159,16 @@ describe('protoRules (buf.validate, same engine)', () => {
       'host: value must be a valid hostname',
       'header: value must be a valid HTTP header name',
       'ids: value is required',
+      'both: value length must be at most 3 characters',
+      'inner.x: value length must be 1 characters',
+    ]);
+    assert.deepEqual(rules(toCanonical(t, { ...ok, both: 'a', inner: null })).map((v) => `${v.field}: ${v.message}`), [
+      'both: value length must be at least 2 characters',
+      'inner: value is required',
     ]);
     assert.deepEqual(rules(toCanonical(t, { ...ok, ids: ['nope'] })).map((v) => v.field), ['ids[0]']);
+    // protovalidate takes a bare address only (protoc-gen-validate also reads `Name <address>`).
+    assert.deepEqual(rules(toCanonical(t, { ...ok, mail: 'Kratos <kratos@go-kratos.dev>' })).map((v) => v.field), ['mail']);
+    assert.deepEqual(rules(toCanonical(t, { ...ok, mail: 'kratos@go-kratos.dev' })), []);
   });
 });

@@ -61,3 +61,30 @@ describe('re2ToRegExp', () => {
     ] as const) assert.throws(() => re2ToRegExp(p), (e: unknown) => e instanceof Re2Error && why.test((e as Error).message), p);
   });
 });
+
+describe('re2Matcher', () => {
+  // re2js, a port of RE2 maintained outside kratos-ts, is the oracle for what a pattern means.
+  it('should match exactly what RE2 matches, on the translated and the fallback paths', async () => {
+    const { RE2JS } = await import('re2js');
+    const { re2Matcher } = await import('../../../lib/proto/index.js');
+    const inputs = ['', 'abc', 'ABC', 'a\nb', 'a\rb', ' \t', '\u00a0', 'αβγ', 'Kratos1', 'x_y-z', '2026-11-27', 'abCD', 'ab\n', ']a', 'ſ', '\u{1F600}', 'A.B', 'AxB', 'A', 'KRATOS1', 'x\nabc', 'Ab1', 'a\u2028b', '!?', '😀😀😀'];
+    for (const p of ['(?i)^[0-9a-f]+$', '^\\pL+$', '\\A[[:alpha:]]+\\z', '^a.b$', '(?s)^a.b$', '(?m)^b$', '^\\s+$', '^[]a]+$', '^\\p{Greek}+$', '^ab(?i)cd$', '(?i)k', '^(?P<y>\\d{4})-\\d\\d-\\d\\d$', '[[:^alpha:]]', '(a+)+$', '^[^a]$', '\\bx\\b', '^\\W+$', '^\\w+$', '[\\d\\s]+', '^\\QA.B\\E', '\\x{1F600}', '^\\101', '(?i)^kratos\\d$', '^[\\p{Lu}\\d]+$', '(?im)^abc$', '^.{3}$', '[[:punct:]]', '^\\PN+$']) {
+      const ours = re2Matcher(p);
+      const oracle = RE2JS.compile(p);
+      for (const s of inputs) assert.equal(ours(s), oracle.matcher(s).find(), `${p} on ${JSON.stringify(s)}`);
+    }
+  });
+
+  it('should run mid-pattern flags, and patterns that would backtrack catastrophically, in linear time', async () => {
+    const { re2Matcher } = await import('../../../lib/proto/index.js');
+    assert.equal(re2Matcher('^ab(?i)cd$')('abCD'), true);
+    assert.equal(re2Matcher('^ab(?i)cd$')('ABcd'), false);
+    // (a+)+$ against a long run of 'a' ending in 'b' never finishes with a backtracking engine.
+    assert.equal(re2Matcher('(a+)+$')(`${'a'.repeat(5000)}b`), false);
+  });
+
+  it('should refuse what RE2 refuses', async () => {
+    const { re2Matcher } = await import('../../../lib/proto/index.js');
+    for (const p of ['(a)\\1', 'a(?=b)', '(?<=a)b', 'a**', '[z-a]', '\\Z']) assert.throws(() => re2Matcher(p), (e: unknown) => e instanceof Re2Error && /not valid RE2/.test((e as Error).message), p);
+  });
+});

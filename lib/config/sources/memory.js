@@ -1,4 +1,0 @@
-/** A fixed in-memory tree (tests, defaults). */
-export function memorySource(tree, name = 'memory') {
-    return { name, load: () => [{ tree, origin: name }] };
-}

@@ -1,2 +1,0 @@
-export { token, tokenName } from './token.js';
-export { AppContainer } from './app-container.js';

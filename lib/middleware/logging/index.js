@@ -1,1 +1,0 @@
-export { loggingServer, loggingClient } from './logging.js';

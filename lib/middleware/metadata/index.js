@@ -1,1 +1,0 @@
-export { metadataServer, metadataClient } from './metadata.js';

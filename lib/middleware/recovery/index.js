@@ -1,1 +1,0 @@
-export { recovery } from './recovery.js';

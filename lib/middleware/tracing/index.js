@@ -1,1 +1,0 @@
-export { tracingServer, tracingClient } from './tracing.js';

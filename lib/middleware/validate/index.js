@@ -1,2 +1,0 @@
-export { validate, fromStandardSchema, validationError } from './validate.js';
-export { isStandardSchema } from '../../internal/index.js';

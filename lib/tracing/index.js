@@ -1,4 +1,0 @@
-export { createTracing } from './otel-tracing.js';
-export { startServerSpan, startClientSpan } from './otel-span.js';
-export { traceIdValuer, spanIdValuer } from './otel-valuers.js';
-export { callAttributes, ATTR_RPC_SYSTEM, ATTR_RPC_SERVICE, ATTR_RPC_METHOD, ATTR_RPC_OPERATION, ATTR_RPC_STATUS_CODE, ATTR_HTTP_ROUTE, } from './attributes.js';
