@@ -5,7 +5,7 @@ import { FrameworkError } from '../errors/index.js';
 import { DescriptorBuilder, importsOf, type ParsedFile } from './descriptor-build.js';
 import { OptionsBuilder } from './descriptor-options.js';
 import { SymbolTable } from './descriptor-symbols.js';
-import { importNameOf } from './import-names.js';
+import { importNameOf, resolvedImportOf } from './import-names.js';
 import { builtinProtoPaths } from './include-dirs.js';
 
 /** Serialized FileDescriptorProtos for server reflection, with a symbol index and each file's imports. */
@@ -31,14 +31,25 @@ function sourceOf(name: string): string | undefined {
 /** Every file loaded into `roots`, once, named as it was imported. */
 function filesOf(roots: protobuf.Root[]): ParsedFile[] {
   const byName = new Map<string, ParsedFile>();
-  const paths = new Set<string>();
+  const nameOfPath = new Map<string, string>();
+  const rootOf = new Map<ParsedFile, protobuf.Root>();
   for (const root of roots) {
     for (const loaded of root.files) {
       const name = isAbsolute(loaded) ? (importNameOf(root, loaded) ?? basename(loaded)) : loaded.split('\\').join('/');
       const path = isAbsolute(loaded) ? loaded : sourceOf(name);
-      if (path === undefined || byName.has(name) || paths.has(path)) continue;
-      paths.add(path);
-      byName.set(name, parseFile(name, path));
+      if (path === undefined || byName.has(name) || nameOfPath.has(path)) continue;
+      nameOfPath.set(path, name);
+      const f = parseFile(name, path);
+      byName.set(name, f);
+      rootOf.set(f, root);
+    }
+  }
+  // A file imported under another name than the one it is served by (a sibling import in one root,
+  // an import path in another) is depended on by the served name, so clients find it.
+  for (const f of byName.values()) {
+    for (const i of f.imports) {
+      const path = resolvedImportOf(rootOf.get(f) as protobuf.Root, f.path, i.name);
+      i.name = (path === undefined ? undefined : nameOfPath.get(path)) ?? i.name;
     }
   }
   return [...byName.values()];

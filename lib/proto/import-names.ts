@@ -11,10 +11,23 @@ const names = new WeakMap<protobuf.Root, Map<string, string>>();
  * first name wins, so the entry file keeps its base name even if something imports it again.
  * @internal
  */
-export function recordImportName(root: protobuf.Root, resolved: string, name: string): void {
+export function recordImportName(root: protobuf.Root, resolved: string, name: string, importer?: string): void {
   let m = names.get(root);
   if (m === undefined) names.set(root, (m = new Map()));
   if (!m.has(resolved)) m.set(resolved, name.split('\\').join('/'));
+  if (importer !== undefined) {
+    let r = resolutions.get(root);
+    if (r === undefined) resolutions.set(root, (r = new Map()));
+    r.set(`${importer}\0${name}`, resolved);
+  }
+}
+
+// Which file each import statement loaded, so a file known under two names is depended on by the one served.
+const resolutions = new WeakMap<protobuf.Root, Map<string, string>>();
+
+/** The file `importer`'s `import "name"` loaded into `root`, if the loader resolved it. @internal */
+export function resolvedImportOf(root: protobuf.Root, importer: string, name: string): string | undefined {
+  return resolutions.get(root)?.get(`${importer}\0${name}`);
 }
 
 /** The name `resolved` was imported as into `root`, if the loader saw it. @internal */

@@ -138,7 +138,7 @@ export class ProtoLoader {
       for (const d of dirsToTry) {
         const p = join(d, target);
         if (existsSync(p)) {
-          recordImportName(root, p, target);
+          recordImportName(root, p, target, origin);
           return p;
         }
       }

@@ -94,3 +94,14 @@ describe('descriptorIndex with a vendored descriptor.proto', () => {
     assert.deepEqual(decode(idx.files.get('google/protobuf/descriptor.proto')).messageType.map((m) => m.name), ['FieldOptions']);
   });
 });
+
+describe('descriptorIndex given one file known under two names', () => {
+  it('should make every dependency name one that is served', async () => {
+    const dir = fileURLToPath(new URL('../../../../test/fixtures/reflection', import.meta.url));
+    const loader = new ProtoLoader({ includeDirs: [dir] });
+    // b.proto is an entry (named by import path) and a's sibling import (named "b.proto").
+    const idx = descriptorIndex([await loader.load(`${dir}/sibling/v1/b.proto`), await loader.load(`${dir}/sibling/v1/a.proto`)]);
+    assert.deepEqual(decode(idx.files.get('sibling/v1/a.proto')).dependency, ['sibling/v1/b.proto']);
+    for (const [name, deps] of idx.dependencies) for (const d of deps) assert.ok(idx.files.has(d), `${name} depends on unserved ${d}`);
+  });
+});
