@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { builtinProtoPaths, descriptorIndex, ProtoLoader } from '../../../lib/proto/index.js';
 import { repoPath } from '../../helpers/echo-service.js';
 import { descriptorSet, protocAvailable, protocDecodeFiles, protocDescriptorSet } from '../../helpers/protoc.js';
@@ -14,7 +15,7 @@ const cases: { name: string; dir: string; entries: string[] }[] = [
   { name: 'reflection fixtures', dir: repoPath('test/fixtures/reflection'), entries: ['shop/v1/service.proto', 'catalog/v1/service.proto', 'billing/v1/legacy.proto', 'files/v1/files.proto'] },
 ];
 
-describe('descriptorIndex against protoc --descriptor_set_out --include_imports', () => {
+describe('descriptorIndex against protoc --descriptor_set_out --include_imports and python3-protobuf', () => {
   for (const c of cases) {
     it(`should describe every file of ${c.name} field for field as protoc does`, { skip: !protocAvailable() && 'protoc not installed' }, () => {
       const loader = new ProtoLoader({ includeDirs: [c.dir] });
@@ -27,6 +28,15 @@ describe('descriptorIndex against protoc --descriptor_set_out --include_imports'
       // The set's file order is protoc's traversal order, which a server need not follow: compare by name.
       assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
       for (const [name, text] of theirs) assert.equal(ours.get(name), text, `${name} differs from protoc's`);
+    });
+
+    it(`should give python3-protobuf's descriptor pool every file of ${c.name}, loadable whole`, () => {
+      const loader = new ProtoLoader({ includeDirs: [c.dir] });
+      const idx = descriptorIndex(c.entries.map((e) => loader.loadSync(`${c.dir}/${e}`)));
+      const out = execFileSync('/usr/bin/python3', [repoPath('test/interop/load_descriptor_set.py')], { input: descriptorSet(idx.files.values()) }).toString();
+      const seen = JSON.parse(out) as { files: string[]; classes: number };
+      assert.deepEqual(seen.files, [...idx.files.keys()].sort());
+      assert.ok(seen.classes > 0);
     });
   }
 });
