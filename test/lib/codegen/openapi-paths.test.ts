@@ -36,5 +36,6 @@ describe('openApiPath', () => {
     assert.equal(openApiPath('/v1/{name=*/items/*}').path, '/v1/{name}/items/{item}');
     assert.equal(openApiPath('/v1/{parent=users/*}/{name=users/*}').path, '/v1/users/{user}/users/{user2}');
     assert.equal(openApiPath('/v1/{name=categories/*/boxes/*}').path, '/v1/categories/{category}/boxes/{box}');
+    assert.equal(openApiPath('/v1/{name=addresses/*/status/*}').path, '/v1/addresses/{address}/status/{status}');
   });
 });
