@@ -91,11 +91,11 @@ def main():
     cls = classes_of(rpool)
     Req, Res = cls(pkg + ".ServerReflectionRequest"), cls(pkg + ".ServerReflectionResponse")
     ch = grpc.insecure_channel(f"127.0.0.1:{port}")
-    grpc.channel_ready_future(ch).result(timeout=5)
+    grpc.channel_ready_future(ch).result(timeout=15)
     info = ch.stream_stream(f"/{pkg}.ServerReflection/ServerReflectionInfo", request_serializer=Req.SerializeToString, response_deserializer=Res.FromString)
 
     def ask(**kw):
-        (answer,) = list(info(iter([Req(**kw)]), timeout=5))
+        (answer,) = list(info(iter([Req(**kw)]), timeout=15))
         if answer.HasField("error_response"):
             return {"error": answer.error_response.error_code}
         return answer
@@ -150,7 +150,7 @@ def main():
     In, Out = rcls(method.input_type.full_name), rcls(method.output_type.full_name)
     request = json_format.Parse(request_json, In(), descriptor_pool=pool)
     call = ch.unary_unary(f"/{service_name}/{method_name}", request_serializer=In.SerializeToString, response_deserializer=Out.FromString)
-    reply = call(request, timeout=5)
+    reply = call(request, timeout=15)
     out["sent"] = json_format.MessageToDict(request, descriptor_pool=pool)
     out["reply"] = json_format.MessageToDict(reply, descriptor_pool=pool)
     out["reply_equals_request"] = reply.SerializeToString(deterministic=True) == request.SerializeToString(deterministic=True)
