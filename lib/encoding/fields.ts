@@ -18,12 +18,15 @@ export interface KeySegment {
 
 /**
  * Splits `a.b`, `ids[]`, `m[k]`, `m[k].sub` into segments; brackets let map keys hold dots.
- * Undefined for keys with an unclosed bracket, which are ignored like unknown keys.
+ * Undefined for keys with an unclosed bracket, which are ignored like unknown keys. Splitting stops
+ * after `maxSegments + 1` segments, so callers can refuse an over-deep key without splitting it all.
  */
-export function splitKey(key: string): KeySegment[] | undefined {
+export function splitKey(key: string, maxSegments = Number.POSITIVE_INFINITY): KeySegment[] | undefined {
   const out: KeySegment[] = [];
   let i = 0;
   while (i < key.length) {
+    // Stop as soon as the key is known to be too deep, before a hostile key costs its whole length.
+    if (out.length > maxSegments) return out;
     if (key[i] === '[') {
       const end = key.indexOf(']', i + 1);
       if (end < 0) return undefined;

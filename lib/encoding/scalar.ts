@@ -53,12 +53,16 @@ function parseFloatText(kind: string, raw: string, label: string): number {
   return n;
 }
 
-/** Enum value from a name or a number; known numbers become names, as in canonical objects. */
-export function parseEnum(enumType: protobuf.Enum, raw: string, label: string): string | number {
+/**
+ * Enum value from a name or a number the enum defines, as Kratos' form decoder reads them (`sex=2`
+ * for an enum without 2 is a 400 there too); numbers become names, as in canonical objects.
+ */
+export function parseEnum(enumType: protobuf.Enum, raw: string, label: string): string {
   if (Object.hasOwn(enumType.values, raw)) return raw;
   if (INT_PATTERN.test(raw)) {
     const n = parseInteger('int32', raw, label) as number;
-    return enumType.valuesById[n] ?? n;
+    const name = enumType.valuesById[n];
+    if (name !== undefined) return name;
   }
   throw codecError(`${label}: invalid value for enum ${enumType.name}: ${JSON.stringify(raw)}`);
 }

@@ -2,6 +2,7 @@ import type protobuf from 'protobufjs';
 import { parse, stringify } from 'yaml';
 import type { Codec } from './codec.js';
 import { codecError, errorMessage } from './errors.js';
+import { checkTree, DEFAULT_DECODE_LIMITS, limitError, type DecodeLimits } from './limits.js';
 import { fromProtoJson, toProtoJson } from './proto-json.js';
 import { mentionsUnsafeKey, stripUnsafeKeys } from './safe-keys.js';
 import { bodyText } from './text.js';
@@ -26,6 +27,12 @@ function bigintsToStrings(value: unknown): unknown {
 export class YamlCodec implements Codec {
   readonly name = 'yaml';
   readonly contentType = 'application/yaml';
+  readonly #limits: DecodeLimits;
+
+  /** `limits`: what one body may cost to decode; `maxAliases` bounds alias expansion (billion laughs). */
+  constructor(limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {
+    this.#limits = limits;
+  }
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
     const json = type === undefined ? value : toProtoJson(type, value);
@@ -37,10 +44,14 @@ export class YamlCodec implements Codec {
     let parsed: unknown;
     try {
       // With a type, read integers as bigint so 64-bit fields above 2^53 are not rounded.
-      parsed = parse(text, { intAsBigInt: type !== undefined });
+      parsed = parse(text, { intAsBigInt: type !== undefined, maxAliasCount: this.#limits.maxAliases, uniqueKeys: true });
     } catch (err) {
+      // The parser recurses per nesting level: a stack overflow means the body was nested too deep.
+      if (err instanceof RangeError) throw limitError('maxDepth', this.#limits, 'nesting depth');
+      if (/alias/i.test(errorMessage(err))) throw limitError('maxAliases', this.#limits, `aliases (${errorMessage(err)})`);
       throw codecError(`body unmarshal: ${errorMessage(err)}`, err);
     }
+    checkTree(parsed, this.#limits);
     if (mentionsUnsafeKey(text)) parsed = stripUnsafeKeys(parsed);
     return type === undefined ? parsed : fromProtoJson(type, bigintsToStrings(parsed));
   }

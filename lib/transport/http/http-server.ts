@@ -37,7 +37,18 @@ export interface HttpServerOptions {
   requestTimeout?: number;
   /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
   filters?: HttpFilter[];
+  /**
+   * Accept YAML and XML request bodies (replies in them are always available by Accept). Off by
+   * default: their parsers cost far more per byte than JSON's. `true` or `{ bodyLimit }` turns them
+   * on; their body limit defaults to 64 KiB, below `bodyLimit`.
+   */
+  markupBodies?: boolean | { bodyLimit?: number };
 }
+
+/** Codecs whose request bodies are refused unless {@link HttpServerOptions.markupBodies} is on. */
+const MARKUP_CODECS: ReadonlySet<string> = new Set(['yaml', 'xml']);
+/** Default body limit of YAML and XML request bodies, bytes. */
+export const DEFAULT_MARKUP_BODY_LIMIT = 64 * 1024;
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
 export type HttpFilter = Koa.Middleware;
@@ -66,6 +77,8 @@ export class HttpServer implements Server {
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #filters: HttpFilter[];
+  /** Body limit of YAML/XML requests; 0 when they are refused. */
+  readonly #markupLimit: number;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -89,6 +102,8 @@ export class HttpServer implements Server {
       requestTimeout: options.requestTimeout ?? 30_000,
     };
     this.#filters = options.filters ?? [];
+    const markup = options.markupBodies ?? false;
+    this.#markupLimit = markup === false ? 0 : Math.min(this.#bodyLimit, (markup === true ? undefined : markup.bodyLimit) ?? DEFAULT_MARKUP_BODY_LIMIT);
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -217,10 +232,17 @@ export class HttpServer implements Server {
   #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return this.#decode(req, EMPTY, query, match);
-    return readBody(req, this.#bodyLimit).then((body) => this.#decode(req, body, query, match));
+    const codec = this.#codecs.forContentType(req.headers['content-type']);
+    let limit = this.#bodyLimit;
+    if (codec !== undefined && MARKUP_CODECS.has(codec.name)) {
+      if (this.#markupLimit === 0) throw markupOff(codec.name);
+      limit = this.#markupLimit;
+    }
+    return readBody(req, limit).then((body) => this.#decode(req, body, query, match));
   }
 
   #decode(req: IncomingMessage, body: Buffer, query: string, match: RouteMatch): unknown {
+    if (match.badParam !== undefined) throw badPercentEncoding(match.badParam);
     const contentType = req.headers['content-type'];
     const raw: RawRequest = {
       body,
@@ -242,16 +264,16 @@ export class HttpServer implements Server {
       const r = reply as { contentType: string; body: string | Buffer };
       return { contentType: r.contentType, bytes: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body) };
     }
-    const codec = this.#codecs.forAccept(req.headers.accept);
+    const { codec, contentType } = this.#codecs.negotiate(req.headers.accept);
     if (route.reply === undefined) {
       if (reply === undefined || reply === null) return undefined;
-      return { contentType: codec.contentType, bytes: codec.marshal(reply) };
+      return { contentType, bytes: codec.marshal(reply) };
     }
     const { type, field, toPlain } = route.reply;
     let value = reply;
     for (const f of field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
-    if (toPlain !== undefined) return { contentType: codec.contentType, bytes: codec.marshal(toPlain(value)) };
-    return { contentType: codec.contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
+    if (toPlain !== undefined) return { contentType, bytes: codec.marshal(toPlain(value)) };
+    return { contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
   }
 
   #writeError(ctx: HttpContext, err: unknown): void {
@@ -261,11 +283,11 @@ export class HttpServer implements Server {
     }
     // A body we stopped reading must not be parsed as the next request on this connection.
     const closing = this.#draining || e.code === 413;
-    writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.forAccept(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
+    writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.negotiate(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
   }
 
   #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {
-    const codec = this.#codecs.forAccept(req.headers.accept);
+    const codec = this.#codecs.negotiate(req.headers.accept);
     if (allowed.length === 0) {
       const e = new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`);
       writeReply(res, 404, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
@@ -285,6 +307,15 @@ type ResponseWithContext = ServerResponse & { [CONTEXT]?: HttpContext };
 function onResponseClose(this: ResponseWithContext): void {
   const ctx = this[CONTEXT];
   if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
+}
+
+function markupOff(name: string): KratosError {
+  return new KratosError(415, 'CODEC', `${name.toUpperCase()} request bodies are off; turn them on with the http option markupBodies`);
+}
+
+function badPercentEncoding(text: string): KratosError {
+  const shown = text.length > 64 ? `${text.slice(0, 64)}...` : text;
+  return new KratosError(400, 'CODEC', `path parameter ${JSON.stringify(shown)} is not valid percent-encoding`);
 }
 
 function timeoutError(ms: number): KratosError {

@@ -49,7 +49,8 @@ describe('form mapping', () => {
     it('should take enums by name or number', () => {
       assert.equal(decode('color=COLOR_RED')['color'], 'COLOR_RED');
       assert.equal(decode('color=2')['color'], 'COLOR_GREEN');
-      assert.equal(decode('color=9')['color'], 9);
+      // As Kratos' form decoder (`sex=2` is refused there): a number the enum does not define is a 400.
+      codecFailure(() => decode('color=9'));
       codecFailure(() => decode('color=PURPLE'));
     });
 
