@@ -3,7 +3,8 @@ import type { Codec } from './codec.js';
 import { codecError, errorMessage } from './errors.js';
 import { checkJsonBudget, readJson } from './json-tree.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.js';
-import { fromProtoJson, toProtoJson } from './proto-json.js';
+import { fromProtoJson } from './proto-json.js';
+import { ProtoJsonWriter, stringifyProtoJson } from './proto-json-write.js';
 import { isUnsafeKey, mentionsUnsafeKey } from './safe-keys.js';
 import { bodyText } from './text.js';
 
@@ -37,9 +38,12 @@ export class JsonCodec implements Codec {
   }
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
-    const json = type === undefined ? value : toProtoJson(type, value);
+    if (type !== undefined) {
+      const writer = new ProtoJsonWriter(type.root);
+      return Buffer.from(stringifyProtoJson(writer, writer.write(type, value)), 'utf8');
+    }
     // JSON.stringify(undefined) is undefined; an absent reply is sent as JSON null.
-    return Buffer.from(JSON.stringify(json) ?? 'null', 'utf8');
+    return Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
   }
 
   unmarshal(data: Buffer, type?: protobuf.Type): unknown {

@@ -174,13 +174,13 @@ export class ProtoJsonReader {
         if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(path, 'expected an object for Empty');
         return {};
       case '.google.protobuf.Any':
-        return this.#any(json, path);
+        return this.#any(type, json, path);
       default:
         return undefined;
     }
   }
 
-  #any(json: unknown, path: string): Obj {
+  #any(type: protobuf.Type, json: unknown, path: string): Obj {
     if (typeof json !== 'object' || json === null || Array.isArray(json) || json instanceof NumberText) fail(path, 'expected an object for Any');
     const obj = json as Obj;
     const url = obj['@type'];
@@ -203,7 +203,8 @@ export class ProtoJsonReader {
       body = this.message(inner, rest, path);
     }
     const bytes = inner.encode(inner.fromObject(body as Obj)).finish();
-    return { typeUrl: url, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    const urlField = (type.fieldsById[1] as protobuf.Field).name;
+    return { [urlField]: url, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
   }
 }
 

@@ -9,8 +9,9 @@ type Obj = Record<string, unknown>;
 const SET_FIELDS: protobuf.IConversionOptions = Object.freeze({ longs: String, enums: String, bytes: String });
 const LONG_KINDS: ReadonlySet<string> = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
-function number(kind: string, value: unknown): unknown {
+function number(writer: { negativeZero: boolean }, kind: string, value: unknown): unknown {
   const n = typeof value === 'number' ? value : Number(value);
+  if (Object.is(n, -0)) writer.negativeZero = true;
   if (Number.isNaN(n)) return 'NaN';
   if (n === Number.POSITIVE_INFINITY) return 'Infinity';
   if (n === Number.NEGATIVE_INFINITY) return '-Infinity';
@@ -37,6 +38,9 @@ function unpopulated(field: protobuf.Field): unknown {
  * shortest form, NullValue as null, and an Any's message with its unpopulated fields too.
  */
 export class ProtoJsonWriter {
+  /** Set when a -0 was written: JSON.stringify prints it as 0, Go as -0 (see {@link stringifyProtoJson}). */
+  negativeZero = false;
+
   constructor(readonly root: protobuf.NamespaceBase) {}
 
   /** JSON of a message, a canonical object or a partial plain object of `type`. */
@@ -76,7 +80,7 @@ export class ProtoJsonWriter {
     const t = field.resolve().resolvedType;
     if (t instanceof protobuf.Type) return this.#message(t, (value ?? {}) as Obj);
     if (t instanceof protobuf.Enum) return t.fullName === '.google.protobuf.NullValue' ? null : value;
-    if (field.type === 'float' || field.type === 'double') return number(field.type, value);
+    if (field.type === 'float' || field.type === 'double') return number(this, field.type, value);
     return value;
   }
 
@@ -95,7 +99,7 @@ export class ProtoJsonWriter {
       case '.google.protobuf.Empty':
         return {};
       case '.google.protobuf.Any':
-        return this.#any(obj);
+        return this.#any(type, obj);
       default: {
         const field = type.fields['value'] as protobuf.Field;
         return this.#singular(field, obj['value'] ?? unpopulated(field));
@@ -114,6 +118,7 @@ export class ProtoJsonWriter {
     if (obj['listValue'] !== undefined && obj['listValue'] !== null) return ((obj['listValue'] as Obj)['values'] as Obj[] | undefined ?? []).map((v) => this.#value(v));
     if (obj['numberValue'] !== undefined) {
       const n = obj['numberValue'] as number;
+      if (Object.is(n, -0)) this.negativeZero = true;
       // Go refuses to write a Value that holds NaN or an infinity: JSON has no such number.
       if (!Number.isFinite(n)) throw new Error(`google.protobuf.Value cannot hold ${n}`);
       return n;
@@ -123,8 +128,9 @@ export class ProtoJsonWriter {
     return null;
   }
 
-  #any(obj: Obj): unknown {
-    const url = obj['typeUrl'] as string | undefined;
+  #any(type: protobuf.Type, obj: Obj): unknown {
+    // protobufjs' bundled any.proto keeps the proto name type_url; a loaded one may camel-case it.
+    const url = obj[(type.fieldsById[1] as protobuf.Field).name] as string | undefined;
     if (url === undefined || url === '') return {};
     const inner = this.root.lookupType(url.slice(url.lastIndexOf('/') + 1));
     const bytes = Buffer.from((obj['value'] ?? '') as string, 'base64');
@@ -132,4 +138,13 @@ export class ProtoJsonWriter {
     if (SPECIAL_JSON_TYPES.has(inner.fullName)) return { '@type': url, value: json };
     return { '@type': url, ...(json as Obj) };
   }
+}
+
+const NEGATIVE_ZERO = `\u0000-0:${Math.random().toString(36).slice(2)}`;
+
+/** JSON text of what {@link ProtoJsonWriter} wrote, with -0 kept as Go's protojson writes it. */
+export function stringifyProtoJson(writer: ProtoJsonWriter, json: unknown): string {
+  if (!writer.negativeZero) return JSON.stringify(json);
+  const text = JSON.stringify(json, (_key, value: unknown) => (Object.is(value, -0) ? NEGATIVE_ZERO : value));
+  return text.replaceAll(JSON.stringify(NEGATIVE_ZERO), '-0');
 }
