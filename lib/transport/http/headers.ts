@@ -4,9 +4,12 @@ import type { Header } from '../context.js';
 /** Request headers as a {@link Header}, read straight from node's already lower-cased object. */
 export class RequestHeader implements Header {
   readonly #h: IncomingHttpHeaders;
+  /** Each value of a header sent more than once (node joins them into "a, b" in `#h`). */
+  readonly #distinct: NodeJS.Dict<string[]> | undefined;
 
-  constructor(headers: IncomingHttpHeaders) {
+  constructor(headers: IncomingHttpHeaders, distinct?: NodeJS.Dict<string[]>) {
     this.#h = headers;
+    this.#distinct = distinct;
   }
 
   get(key: string): string | undefined {
@@ -15,13 +18,16 @@ export class RequestHeader implements Header {
   }
 
   set(key: string, value: string): void {
-    this.#h[key.toLowerCase()] = value;
+    const k = key.toLowerCase();
+    this.#h[k] = value;
+    if (this.#distinct !== undefined) this.#distinct[k] = [value];
   }
 
   add(key: string, value: string): void {
     const k = key.toLowerCase();
     const v = this.#h[k];
     this.#h[k] = v === undefined ? value : Array.isArray(v) ? [...v, value] : [v, value];
+    if (this.#distinct !== undefined) this.#distinct[k] = [...(v === undefined ? [] : this.#distinct[k] ?? []), value];
   }
 
   keys(): string[] {
@@ -29,7 +35,10 @@ export class RequestHeader implements Header {
   }
 
   values(key: string): string[] {
-    const v = this.#h[key.toLowerCase()];
+    const k = key.toLowerCase();
+    const d = this.#distinct?.[k];
+    if (d !== undefined) return [...d];
+    const v = this.#h[k];
     return v === undefined ? [] : Array.isArray(v) ? [...v] : [v];
   }
 }

@@ -158,7 +158,8 @@ export class HttpClient {
       // A reset on a reused keep-alive socket means the server had closed it: the request was not processed.
       req.once('error', (err: NodeJS.ErrnoException) => reject(transportError(err, ctx, req.reusedSocket && err.code === 'ECONNRESET')));
       req.once('response', (res) => {
-        for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : [v ?? '']) ctx.replyHeader.add(k, x);
+        // headersDistinct: a header sent twice keeps both values (res.headers joins them into "a, b").
+        for (const [k, v] of Object.entries(res.headersDistinct)) for (const x of v ?? []) ctx.replyHeader.add(k, x);
         readAll(res).then((buf) => {
           try {
             resolve(this.#decode(res, buf, out.options.replyType));
