@@ -119,7 +119,7 @@ function applyKey(type: protobuf.Type, root: Obj, segments: readonly KeySegment[
     if (field.repeated) {
       // Lists of plain messages have no form syntax in Kratos either; they are skipped.
       if (!last || plainSub !== undefined) return;
-      state.budget.elements(values.length);
+      // Repeated values were charged to the element budget as they were grouped.
       const parsed = values.map((raw) => parseLeaf(field, sub, raw, key));
       appendList(materialize(root, steps, key, state), field, parsed, state);
       return;
@@ -135,6 +135,19 @@ function applyKey(type: protobuf.Type, root: Obj, segments: readonly KeySegment[
     if (plainSub === undefined) return;
     steps.push({ field, sub: plainSub, mapKey: undefined });
     current = plainSub;
+  }
+}
+
+/**
+ * Refuses a form body with more pairs than the limits allow before URLSearchParams splits it all:
+ * each pair is a key or a list element.
+ */
+export function checkFormBudget(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): void {
+  let pairs = 1;
+  for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) pairs++;
+  if (pairs > limits.maxKeys + limits.maxElements) {
+    // Keys and repeats are told apart only by parsing, which is what this check avoids.
+    throw limitError('maxElements', limits, `number of form pairs (${pairs} > maxKeys + maxElements)`);
   }
 }
 
@@ -171,6 +184,7 @@ export function decodeForm(
       budget.keys();
       grouped.set(key, [value]);
     } else {
+      budget.elements();
       list.push(value);
     }
   }

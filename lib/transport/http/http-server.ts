@@ -40,7 +40,7 @@ export interface HttpServerOptions {
   /**
    * Accept YAML and XML request bodies (replies in them are always available by Accept). Off by
    * default: their parsers cost far more per byte than JSON's. `true` or `{ bodyLimit }` turns them
-   * on; their body limit defaults to 64 KiB, below `bodyLimit`.
+   * on; their body limit defaults to 32 KiB, below `bodyLimit`.
    */
   markupBodies?: boolean | { bodyLimit?: number };
 }
@@ -48,7 +48,7 @@ export interface HttpServerOptions {
 /** Codecs whose request bodies are refused unless {@link HttpServerOptions.markupBodies} is on. */
 const MARKUP_CODECS: ReadonlySet<string> = new Set(['yaml', 'xml']);
 /** Default body limit of YAML and XML request bodies, bytes. */
-export const DEFAULT_MARKUP_BODY_LIMIT = 64 * 1024;
+export const DEFAULT_MARKUP_BODY_LIMIT = 32 * 1024;
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
 export type HttpFilter = Koa.Middleware;
