@@ -28,20 +28,24 @@ function deepJson(n: number): Buffer {
   return Buffer.from(`${'{"child":'.repeat(n)}{"name":"x"}${'}'.repeat(n)}`);
 }
 
-/** A Node nested n deep in the binary wire format, built inside out (length prefixes need the inner size). */
-function deepProto(n: number): Buffer {
-  let inner: Buffer = Buffer.from([0x0a, 0x01, 0x78]);
-  for (let i = 0; i < n; i++) {
-    const len: number[] = [];
-    let v = inner.length;
+/** A Node nested n deep in the binary wire format, in linear time: sizes inside out, then bytes outside in. */
+export function deepProto(n: number): Buffer {
+  const varint = (v: number): number[] => {
+    const out: number[] = [];
     while (v > 0x7f) {
-      len.push((v & 0x7f) | 0x80);
+      out.push((v & 0x7f) | 0x80);
       v >>>= 7;
     }
-    len.push(v);
-    inner = Buffer.concat([Buffer.from([0x12, ...len]), inner]);
-  }
-  return inner;
+    out.push(v);
+    return out;
+  };
+  const leaf = [0x0a, 0x01, 0x78];
+  const sizes = [leaf.length];
+  for (let i = 1; i <= n; i++) sizes.push(1 + varint(sizes[i - 1] as number).length + (sizes[i - 1] as number));
+  const out: number[] = [];
+  for (let i = n; i >= 1; i--) out.push(0x12, ...varint(sizes[i - 1] as number));
+  out.push(...leaf);
+  return Buffer.from(out);
 }
 
 /** Billion-laughs YAML: each level aliases the previous one ten times. */

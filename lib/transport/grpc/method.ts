@@ -1,5 +1,6 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import { checkProtoBudget, DEFAULT_DECODE_LIMITS } from '../../encoding/index.js';
 import type { Handler } from '../../middleware/index.js';
 import type { MethodSchema } from '../../proto/index.js';
 
@@ -29,7 +30,11 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
     responseStream: m.responseStream,
     originalName: m.name,
     requestSerialize: (o) => Buffer.from(Req.encode(Req.fromObject(o as Record<string, unknown>)).finish()),
-    requestDeserialize: (b) => Req.toObject(Req.decode(b), MESSAGE_OBJECT),
+    // The same budget as HTTP bodies: protobufjs decodes nested messages recursively.
+    requestDeserialize: (b) => {
+      checkProtoBudget(Req, b, DEFAULT_DECODE_LIMITS);
+      return Req.toObject(Req.decode(b), MESSAGE_OBJECT);
+    },
     responseSerialize: (o) => Buffer.from(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),
     responseDeserialize: (b) => Res.toObject(Res.decode(b), MESSAGE_OBJECT),
   };

@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
-import { hostileCorpus, TREE_PROTO, type HostileBody } from '../../helpers/hostile-corpus.js';
+import * as grpc from '@grpc/grpc-js';
+import { deepProto, hostileCorpus, TREE_PROTO, type HostileBody } from '../../helpers/hostile-corpus.js';
 
 @Service({ proto: TREE_PROTO, name: 'hostile.v1.Tree' })
 class Tree {
@@ -90,6 +91,20 @@ describe('hostile bodies within the body limit', () => {
     assert.equal(((await xml.json()) as { name: string }).name, 'from-xml');
     const reply = await fetch(`${plain.httpUrl}/v1/tree/abc`, { headers: { accept: 'application/yaml' } });
     assert.equal(await reply.text(), 'name: abc\nchild: null\ntags: []\nchildren: []\nkids: {}\nids: []\n', 'YAML replies stay available');
+  });
+
+  it('should refuse a gRPC message nested 100k deep in bounded CPU, and keep serving', async () => {
+    const client = new grpc.Client(plain.grpcAddress, grpc.credentials.createInsecure());
+    const before = process.cpuUsage();
+    const code = await new Promise<number>((resolve) => {
+      client.makeUnaryRequest('/hostile.v1.Tree/Find', (b: Buffer) => b, (b: Buffer) => b, deepProto(100_000), new grpc.Metadata(),
+        (err) => resolve(err?.code ?? 0));
+    });
+    const spent = cpuMs(before);
+    client.close();
+    assert.notEqual(code, 0, 'refused');
+    assert.ok(spent < CPU_BOUND_MS, `${spent.toFixed(0)} ms of CPU`);
+    await alive(plain);
   });
 
   it('should decode path parameters with valid percent-encoding', async () => {
