@@ -1,7 +1,7 @@
 export type { Codec } from './codec.js';
 export { CodecRegistry, DEFAULT_SUBTYPE } from './registry.js';
 export type { Negotiated } from './registry.js';
-export { DEFAULT_DECODE_LIMITS, decodeLimits } from './limits.js';
+export { DEFAULT_DECODE_LIMITS, REPLY_DECODE_LIMITS, decodeLimits } from './limits.js';
 export { checkProtoBudget } from './proto-budget.js';
 export type { DecodeLimits } from './limits.js';
 export { defaultCodecs } from './default-codecs.js';

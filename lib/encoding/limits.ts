@@ -24,6 +24,12 @@ export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
   maxAliases: 100,
 });
 
+/**
+ * Limits for replies a client decodes: a server the client chose to call may send long lists, so
+ * only depth (the stack) and aliases stay tight.
+ */
+export const REPLY_DECODE_LIMITS: Partial<DecodeLimits> = Object.freeze({ maxKeys: 10_000_000, maxElements: 10_000_000 });
+
 /** Limits with `overrides` applied over the defaults. */
 export function decodeLimits(overrides: Partial<DecodeLimits> = {}): DecodeLimits {
   return Object.freeze({ ...DEFAULT_DECODE_LIMITS, ...overrides });

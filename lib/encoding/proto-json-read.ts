@@ -228,9 +228,17 @@ function acceptsNull(field: protobuf.Field): boolean {
  * not found by its lowerCamel name (protojson treats that as unknown).
  */
 export function fieldByJsonKey(type: protobuf.Type, key: string): protobuf.Field | undefined {
-  for (const field of type.fieldsArray) if (field.jsonName === key || field.protoName === key) return field;
-  return undefined;
+  let names = JSON_NAMES.get(type);
+  if (names === undefined) {
+    names = new Map();
+    for (const field of type.fieldsArray) names.set(field.jsonName, field).set(field.protoName, field);
+    JSON_NAMES.set(type, names);
+  }
+  return names.get(key);
 }
+
+/** The names each message type answers to in JSON, made once per type. */
+const JSON_NAMES = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
 
 function mapKey(keyType: string, key: string, path: string): string {
   if (keyType === 'string') return key;

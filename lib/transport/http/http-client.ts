@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type protobuf from 'protobufjs';
-import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
+import { defaultCodecs, REPLY_DECODE_LIMITS, type Codec, type CodecRegistry } from '../../encoding/index.js';
 import { KratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Discovery } from '../../registry/index.js';
@@ -94,7 +94,7 @@ export class HttpClient {
       });
     }
     this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
-    this.#codecs = options.codecs ?? defaultCodecs();
+    this.#codecs = options.codecs ?? defaultCodecs(REPLY_DECODE_LIMITS);
     this.#timeout = options.timeout ?? 2000;
     this.#contentType = options.contentType ?? 'application/json';
     this.#userAgent = options.userAgent ?? 'kratos-ts';

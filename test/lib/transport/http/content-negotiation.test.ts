@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultCodecs } from '../../../../lib/encoding/index.js';
 import { KratosError } from '../../../../lib/errors/index.js';
-import { HttpServer } from '../../../../lib/transport/http/index.js';
+import { HttpClient, HttpServer } from '../../../../lib/transport/http/index.js';
 import { treeNode } from '../../../helpers/hostile-corpus.js';
 
 describe('reply Content-Type', () => {
@@ -12,6 +12,7 @@ describe('reply Content-Type', () => {
     const Node = await treeNode();
     s = new HttpServer({ addr: '127.0.0.1:0' });
     s.route({ method: 'GET', path: '/node', operation: '/node', handler: async () => ({ name: 'n' }), reply: { type: Node } });
+    s.route({ method: 'GET', path: '/many', operation: '/many', handler: async () => ({ tags: Array.from({ length: 20_000 }, (_, i) => `t${i}`) }), reply: { type: Node } });
     s.route({ method: 'GET', path: '/fail', operation: '/fail', handler: async () => { throw new KratosError(403, 'DENIED', 'no'); } });
     await s.start();
     url = `http://127.0.0.1:${s.port}`;
@@ -32,6 +33,13 @@ describe('reply Content-Type', () => {
     assert.equal(await contentType('/node', '*/*'), 'application/json');
     assert.equal(await contentType('/node', 'application/problem+json'), 'application/json');
     assert.equal(await contentType('/node', 'text/csv'), 'application/json');
+  });
+
+  it('should let a client read replies longer than the request limits (only requests are budgeted tightly)', async () => {
+    const client = new HttpClient({ endpoint: url });
+    const reply = await client.invoke<{ tags: string[] }>('GET', '/many');
+    assert.equal(reply.tags.length, 20_000);
+    client.close();
   });
 
   it('should negotiate the same way without a server', () => {
