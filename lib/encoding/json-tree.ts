@@ -153,13 +153,6 @@ export function parseJsonTree(text: string, limits: DecodeLimits): unknown {
 /** Marks a number rewritten into a string so JSON.parse keeps its digits; a body can only spell U+0000 as an escape. */
 const SENTINEL = '\u0000';
 
-/** The number a {@link readJson} string stands for, or undefined for a real string. */
-export function numberFromSentinel(value: string): NumberText | undefined {
-  if (value.charCodeAt(0) !== 0) return undefined;
-  const text = value.slice(1);
-  return new NumberText(text, Number(text));
-}
-
 /** Counts of one scan; `numbers` are [start, end) offsets of numbers that need their source text. */
 interface Scan {
   keys: number;
@@ -219,19 +212,34 @@ function scan(text: string, limits: DecodeLimits): Scan {
   return out;
 }
 
-function countKeys(root: unknown): number {
+function fromSentinel(value: string): NumberText {
+  const text = value.slice(1);
+  return new NumberText(text, Number(text));
+}
+
+/**
+ * Counts the keys of a parsed tree, without recursion; with `numbers`, also turns the marked strings
+ * back into {@link NumberText}, so readers never see a marker.
+ */
+function countKeys(root: unknown, numbers: boolean): number {
   let keys = 0;
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const value = stack.pop();
     if (value === null || typeof value !== 'object') continue;
     if (Array.isArray(value)) {
-      for (const item of value) if (item !== null && typeof item === 'object') stack.push(item);
-    } else {
-      for (const key in value) {
-        keys++;
-        const item = (value as Record<string, unknown>)[key];
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
         if (item !== null && typeof item === 'object') stack.push(item);
+        else if (numbers && typeof item === 'string' && item.charCodeAt(0) === 0) value[i] = fromSentinel(item);
+      }
+    } else {
+      const obj = value as Record<string, unknown>;
+      for (const key in obj) {
+        keys++;
+        const item = obj[key];
+        if (item !== null && typeof item === 'object') stack.push(item);
+        else if (numbers && typeof item === 'string' && item.charCodeAt(0) === 0) obj[key] = fromSentinel(item);
       }
     }
   }
@@ -245,8 +253,8 @@ export function checkJsonBudget(text: string, limits: DecodeLimits): void {
 
 /**
  * JSON for the proto3 JSON reader at native speed: a scan charges the limits and finds numbers
- * that need their digits, which are handed to JSON.parse as marked strings (see
- * {@link numberFromSentinel}); when keys went missing (a duplicate or a dropped `__proto__`), or a
+ * that need their digits, which go through JSON.parse as marked strings and come out as
+ * {@link NumberText}; when keys went missing (a duplicate or a dropped `__proto__`), or a
  * body spells U+0000 itself, the careful {@link parseJsonTree} decides.
  */
 export function readJson(text: string, limits: DecodeLimits): unknown {
@@ -271,6 +279,7 @@ export function readJson(text: string, limits: DecodeLimits): unknown {
   } catch {
     return parseJsonTree(text, limits);
   }
-  if (countKeys(parsed) !== keys) return parseJsonTree(text, limits);
+  if (typeof parsed === 'string' && numbers.length > 0) return fromSentinel(parsed);
+  if (countKeys(parsed, numbers.length > 0) !== keys) return parseJsonTree(text, limits);
   return parsed;
 }

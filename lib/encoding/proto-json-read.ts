@@ -1,84 +1,14 @@
 import protobuf from 'protobufjs';
 import protojson from 'protobufjs/ext/protojson.js';
-import { codecError, errorMessage } from './errors.js';
-import { toFloat32 } from './float32.js';
-import { NumberText, numberFromSentinel } from './json-tree.js';
+import { errorMessage } from './errors.js';
+import { NumberText } from './json-tree.js';
+import { asNumber, fail, isRealString, mapKey, readEnum, readScalar, SKIP } from './proto-json-scalars.js';
 import { isUnsafeKey } from './safe-keys.js';
 
 type Obj = Record<string, unknown>;
 
-const INT_BOUNDS: Readonly<Record<string, readonly [bigint, bigint]>> = {
-  int32: [-(2n ** 31n), 2n ** 31n - 1n], sint32: [-(2n ** 31n), 2n ** 31n - 1n], sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
-  uint32: [0n, 2n ** 32n - 1n], fixed32: [0n, 2n ** 32n - 1n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n], sint64: [-(2n ** 63n), 2n ** 63n - 1n], sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n], fixed64: [0n, 2n ** 64n - 1n],
-};
-const NUMBER_SYNTAX = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 /** Well-known types whose JSON is a string with its own grammar; protobufjs' readers are exact for them. */
 const STRING_WKTS: ReadonlySet<string> = new Set(['.google.protobuf.Timestamp', '.google.protobuf.Duration', '.google.protobuf.FieldMask']);
-
-function fail(path: string, why: string): never {
-  throw codecError(`body unmarshal: ${path}: ${why}`);
-}
-
-/** A JSON number as the reader sees it: plain, kept as text, or rewritten into a marked string. */
-function asNumber(value: unknown): NumberText | number | undefined {
-  if (typeof value === 'number') return value;
-  if (value instanceof NumberText) return value;
-  return typeof value === 'string' ? numberFromSentinel(value) : undefined;
-}
-
-function isRealString(value: unknown): value is string {
-  return typeof value === 'string' && value.charCodeAt(0) !== 0;
-}
-
-/** The exact integer a decimal lexeme spells (`1e3`, `2.50e1`), or undefined when it has a fraction. */
-function exactInteger(text: string): bigint | undefined {
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (m === null) return undefined;
-  const exp = Number(m[4] ?? '0');
-  let digits = `${m[2]}${m[3] ?? ''}`;
-  let scale = exp - (m[3]?.length ?? 0);
-  if (scale < -400 || scale > 400) return /^0*$/.test(digits) ? 0n : undefined;
-  if (scale < 0) {
-    const cut = digits.length + scale;
-    if (!/^0*$/.test(digits.slice(Math.max(0, cut)))) return undefined;
-    digits = cut > 0 ? digits.slice(0, cut) : '0';
-    scale = 0;
-  }
-  const n = BigInt(digits) * 10n ** BigInt(scale);
-  return m[1] === '-' ? -n : n;
-}
-
-function readInteger(kind: string, value: unknown, path: string): number | string {
-  let n: bigint | undefined;
-  const num = asNumber(value);
-  if (num instanceof NumberText) n = exactInteger(num.text);
-  else if (typeof num === 'number') n = Number.isInteger(num) ? BigInt(num) : undefined;
-  else if (isRealString(value) && NUMBER_SYNTAX.test(value)) n = exactInteger(value);
-  else fail(path, `invalid value for ${kind}: ${JSON.stringify(value)}`);
-  if (n === undefined) fail(path, `not an integer for ${kind}`);
-  const [lo, hi] = INT_BOUNDS[kind] as readonly [bigint, bigint];
-  if (n < lo || n > hi) fail(path, `out of range for ${kind}`);
-  return kind.endsWith('64') ? n.toString() : Number(n);
-}
-
-function readFloat(kind: string, value: unknown, path: string): number {
-  let n: number;
-  const num = asNumber(value);
-  if (num !== undefined) n = typeof num === 'number' ? num : num.value;
-  else if (value === 'NaN') return Number.NaN;
-  else if (value === 'Infinity') return Number.POSITIVE_INFINITY;
-  else if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
-  else if (isRealString(value) && NUMBER_SYNTAX.test(value)) n = Number(value);
-  else fail(path, `invalid value for ${kind}: ${JSON.stringify(value)}`);
-  if (!Number.isFinite(n)) fail(path, `out of range for ${kind}`);
-  if (kind === 'double') return n;
-  const f = toFloat32(n);
-  if (f === undefined) fail(path, 'out of range for float');
-  return f;
-}
 
 /** Reads proto3 JSON (already parsed) into a plain object protobufjs' fromObject takes, exactly as protojson accepts it. */
 export class ProtoJsonReader {
@@ -214,8 +144,6 @@ export const SPECIAL_JSON_TYPES: ReadonlySet<string> = new Set(
     'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`),
 );
 
-/** An enum name the schema does not know: protojson with DiscardUnknown leaves the field unset. */
-const SKIP = Symbol('skip');
 
 /** JSON `null` means "unset" except where null is itself the value: a google.protobuf.Value, a NullValue. */
 function acceptsNull(field: protobuf.Field): boolean {
@@ -239,42 +167,6 @@ export function fieldByJsonKey(type: protobuf.Type, key: string): protobuf.Field
 
 /** The names each message type answers to in JSON, made once per type. */
 const JSON_NAMES = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
-
-function mapKey(keyType: string, key: string, path: string): string {
-  if (keyType === 'string') return key;
-  if (keyType === 'bool') {
-    if (key !== 'true' && key !== 'false') fail(path, `invalid bool map key ${JSON.stringify(key)}`);
-    return key;
-  }
-  if (!/^-?(?:0|[1-9]\d*)$/.test(key)) fail(path, `invalid ${keyType} map key ${JSON.stringify(key)}`);
-  return String(readInteger(keyType, key, path));
-}
-
-function readEnum(type: protobuf.Enum, value: unknown, path: string): string | number | typeof SKIP {
-  if (type.fullName === '.google.protobuf.NullValue' && (value === null || value === 'NULL_VALUE')) return 'NULL_VALUE';
-  if (isRealString(value)) return Object.hasOwn(type.values, value) ? value : SKIP;
-  const n = readInteger('int32', value, path) as number;
-  return type.valuesById[n] ?? n;
-}
-
-function readScalar(kind: string, value: unknown, path: string): unknown {
-  switch (kind) {
-    case 'string':
-      if (!isRealString(value)) fail(path, `expected a string, got ${JSON.stringify(value)}`);
-      return value;
-    case 'bool':
-      if (typeof value !== 'boolean') fail(path, `expected true or false, got ${JSON.stringify(value)}`);
-      return value;
-    case 'bytes':
-      if (!isRealString(value) || !BASE64.test(value)) fail(path, 'expected base64 text');
-      return Buffer.from(value, 'base64');
-    case 'double':
-    case 'float':
-      return readFloat(kind, value, path);
-    default:
-      return readInteger(kind, value, path);
-  }
-}
 
 /** google.protobuf.Value from any JSON, iteratively (a Struct can nest as deep as the body does). */
 function readValue(json: unknown, path: string): Obj {

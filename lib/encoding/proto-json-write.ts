@@ -18,6 +18,12 @@ function number(writer: { negativeZero: boolean }, kind: string, value: unknown)
   return kind === 'float' ? float32Shortest(n) : n;
 }
 
+/** Map and Struct keys are data: `__proto__` must become an own key, not the object's prototype. */
+function setOwn(obj: Obj, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 /** What EmitUnpopulated writes for a field the message does not carry. */
 function unpopulated(field: protobuf.Field): unknown {
   if (field.map) return {};
@@ -64,7 +70,7 @@ export class ProtoJsonWriter {
         const map: Obj = {};
         for (const [k, v] of Object.entries(value as Obj)) {
           const name = LONG_KINDS.has(keyType) ? protobuf.util.longFromKey(k, keyType === 'uint64' || keyType === 'fixed64').toString() : k;
-          map[name] = this.#singular(field, v);
+          setOwn(map, name, this.#singular(field, v));
         }
         out[key] = map;
       } else if (field.repeated) {
@@ -109,7 +115,7 @@ export class ProtoJsonWriter {
 
   #struct(obj: Obj): Obj {
     const out: Obj = {};
-    for (const [k, v] of Object.entries((obj['fields'] ?? {}) as Obj)) out[k] = this.#value(v as Obj);
+    for (const [k, v] of Object.entries((obj['fields'] ?? {}) as Obj)) setOwn(out, k, this.#value(v as Obj));
     return out;
   }
 

@@ -8,7 +8,7 @@ import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddres
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import type { Server } from '../server.js';
-import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
+import { badPercentEncoding, bindParams, bindQuery, bodyLimitFor, decodePlainBody, markupLimit, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
 import { errorBody, httpStatus, writeReply } from './reply.js';
@@ -37,18 +37,10 @@ export interface HttpServerOptions {
   requestTimeout?: number;
   /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
   filters?: HttpFilter[];
-  /**
-   * Accept YAML and XML request bodies (replies in them are always available by Accept). Off by
-   * default: their parsers cost far more per byte than JSON's. `true` or `{ bodyLimit }` turns them
-   * on; their body limit defaults to 32 KiB, below `bodyLimit`.
-   */
+  /** Accept YAML/XML request bodies: `true` or `{ bodyLimit }` (default 32 KiB). Default off (415). */
   markupBodies?: boolean | { bodyLimit?: number };
 }
 
-/** Codecs whose request bodies are refused unless {@link HttpServerOptions.markupBodies} is on. */
-const MARKUP_CODECS: ReadonlySet<string> = new Set(['yaml', 'xml']);
-/** Default body limit of YAML and XML request bodies, bytes. */
-export const DEFAULT_MARKUP_BODY_LIMIT = 32 * 1024;
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
 export type HttpFilter = Koa.Middleware;
@@ -77,7 +69,6 @@ export class HttpServer implements Server {
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #filters: HttpFilter[];
-  /** Body limit of YAML/XML requests; 0 when they are refused. */
   readonly #markupLimit: number;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
@@ -102,8 +93,7 @@ export class HttpServer implements Server {
       requestTimeout: options.requestTimeout ?? 30_000,
     };
     this.#filters = options.filters ?? [];
-    const markup = options.markupBodies ?? false;
-    this.#markupLimit = markup === false ? 0 : Math.min(this.#bodyLimit, (markup === true ? undefined : markup.bodyLimit) ?? DEFAULT_MARKUP_BODY_LIMIT);
+    this.#markupLimit = markupLimit(options.markupBodies ?? false, this.#bodyLimit);
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -232,13 +222,8 @@ export class HttpServer implements Server {
   #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return this.#decode(req, EMPTY, query, match);
-    const codec = this.#codecs.forContentType(req.headers['content-type']);
-    let limit = this.#bodyLimit;
-    if (codec !== undefined && MARKUP_CODECS.has(codec.name)) {
-      if (this.#markupLimit === 0) throw markupOff(codec.name);
-      limit = this.#markupLimit;
-    }
-    return readBody(req, limit).then((body) => this.#decode(req, body, query, match));
+    return readBody(req, bodyLimitFor(this.#codecs.forContentType(req.headers['content-type']), this.#bodyLimit, this.#markupLimit))
+      .then((body) => this.#decode(req, body, query, match));
   }
 
   #decode(req: IncomingMessage, body: Buffer, query: string, match: RouteMatch): unknown {
@@ -309,16 +294,6 @@ function onResponseClose(this: ResponseWithContext): void {
   if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
 }
 
-function markupOff(name: string): KratosError {
-  return new KratosError(415, 'CODEC', `${name.toUpperCase()} request bodies are off; turn them on with the http option markupBodies`);
-}
-
-function badPercentEncoding(text: string): KratosError {
-  const shown = text.length > 64 ? `${text.slice(0, 64)}...` : text;
-  return new KratosError(400, 'CODEC', `path parameter ${JSON.stringify(shown)} is not valid percent-encoding`);
-}
-
 function timeoutError(ms: number): KratosError {
   return new KratosError(504, 'TIMEOUT', `request timeout after ${ms}ms`);
 }
-

@@ -77,6 +77,10 @@ const EDGES: { text: string; go?: 'accept' | 'reject' }[] = [
   { text: '{"node": {"child": {"child": {"label": "deep", "children": [{}, {"label": "c"}]}}}}' },
   { text: '{"optInt32": 0, "optString": "", "optKind": "KIND_UNSPECIFIED"}' },
   { text: '{"unknownField": {"anything": [1, 2]}, "fInt32": -0}' },
+  { text: '{"fString": "\\u0000a", "rString": ["\\u00001"]}' },
+  { text: '{"fString": "\\u0000a", "fInt64": 9007199254740993, "rInt64": [1.0, 2e0]}' },
+  { text: '{"fString": 9007199254740993}' },
+  { text: '{"mInt32": {"+1": "1", "02": 2}}' },
 ];
 
 describe('proto3 JSON against python json_format (the oracle)', () => {
