@@ -20,6 +20,11 @@ export interface GrpcMethod {
 /** How messages look in handlers: protobufjs plain objects, 64-bit as strings, enums as names. */
 export const MESSAGE_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, arrays: true, objects: true };
 
+/** A unary request refused while it was deserialized; `error` is the 400 CODEC to answer with. */
+export class RefusedRequest {
+  constructor(readonly error: unknown) {}
+}
+
 /** The grpc-js definition of an rpc, (de)serialising with protobufjs reflection. */
 export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown, unknown> {
   const Req = m.requestType;
@@ -30,9 +35,16 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
     responseStream: m.responseStream,
     originalName: m.name,
     requestSerialize: (o) => Buffer.from(Req.encode(Req.fromObject(o as Record<string, unknown>)).finish()),
-    // The same budget as HTTP bodies: protobufjs decodes nested messages recursively.
+    // The same budget as HTTP bodies: protobufjs decodes nested messages recursively. grpc-js answers
+    // a throwing deserializer with INTERNAL, so a unary request over budget travels to the handler as
+    // a RefusedRequest, which the call handler turns into InvalidArgument.
     requestDeserialize: (b) => {
-      checkProtoBudget(Req, b, DEFAULT_DECODE_LIMITS);
+      try {
+        checkProtoBudget(Req, b, DEFAULT_DECODE_LIMITS);
+      } catch (err) {
+        if (m.requestStream) throw err;
+        return new RefusedRequest(err);
+      }
       return Req.toObject(Req.decode(b), MESSAGE_OBJECT);
     },
     responseSerialize: (o) => Buffer.from(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),

@@ -96,13 +96,14 @@ describe('hostile bodies within the body limit', () => {
   it('should refuse a gRPC message nested 100k deep in bounded CPU, and keep serving', async () => {
     const client = new grpc.Client(plain.grpcAddress, grpc.credentials.createInsecure());
     const before = process.cpuUsage();
-    const code = await new Promise<number>((resolve) => {
+    const error = await new Promise<grpc.ServiceError | null>((resolve) => {
       client.makeUnaryRequest('/hostile.v1.Tree/Find', (b: Buffer) => b, (b: Buffer) => b, deepProto(100_000), new grpc.Metadata(),
-        (err) => resolve(err?.code ?? 0));
+        (err) => resolve(err));
     });
     const spent = cpuMs(before);
     client.close();
-    assert.notEqual(code, 0, 'refused');
+    assert.equal(error?.code, grpc.status.INVALID_ARGUMENT, error?.details);
+    assert.match(error?.details ?? '', /maxDepth/);
     assert.ok(spent < CPU_BOUND_MS, `${spent.toFixed(0)} ms of CPU`);
     await alive(plain);
   });
