@@ -1,15 +1,17 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Header } from '../context.js';
 
 /** Request headers as a {@link Header}, read straight from node's already lower-cased object. */
 export class RequestHeader implements Header {
   readonly #h: IncomingHttpHeaders;
-  /** Each value of a header sent more than once (node joins them into "a, b" in `#h`). */
-  readonly #distinct: NodeJS.Dict<string[]> | undefined;
+  /** The request, whose headersDistinct keeps each value of a header sent twice (`#h` joins them). */
+  readonly #req: Pick<IncomingMessage, 'headersDistinct'> | undefined;
+  /** Keys set or added here, whose values `#h` now holds. */
+  #touched: Set<string> | undefined;
 
-  constructor(headers: IncomingHttpHeaders, distinct?: NodeJS.Dict<string[]>) {
+  constructor(headers: IncomingHttpHeaders, req?: Pick<IncomingMessage, 'headersDistinct'>) {
     this.#h = headers;
-    this.#distinct = distinct;
+    this.#req = req;
   }
 
   get(key: string): string | undefined {
@@ -19,15 +21,15 @@ export class RequestHeader implements Header {
 
   set(key: string, value: string): void {
     const k = key.toLowerCase();
+    (this.#touched ??= new Set()).add(k);
     this.#h[k] = value;
-    if (this.#distinct !== undefined) this.#distinct[k] = [value];
   }
 
   add(key: string, value: string): void {
     const k = key.toLowerCase();
-    const v = this.#h[k];
-    this.#h[k] = v === undefined ? value : Array.isArray(v) ? [...v, value] : [v, value];
-    if (this.#distinct !== undefined) this.#distinct[k] = [...(v === undefined ? [] : this.#distinct[k] ?? []), value];
+    const values = this.values(k);
+    (this.#touched ??= new Set()).add(k);
+    this.#h[k] = values.length === 0 ? value : [...values, value];
   }
 
   keys(): string[] {
@@ -36,10 +38,12 @@ export class RequestHeader implements Header {
 
   values(key: string): string[] {
     const k = key.toLowerCase();
-    const d = this.#distinct?.[k];
-    if (d !== undefined) return [...d];
     const v = this.#h[k];
-    return v === undefined ? [] : Array.isArray(v) ? [...v] : [v];
+    if (v === undefined) return [];
+    if (Array.isArray(v)) return [...v];
+    // Only a joined value can hide several: the distinct list is built by node on first use.
+    if (this.#req !== undefined && v.includes(',') && this.#touched?.has(k) !== true) return [...(this.#req.headersDistinct[k] ?? [v])];
+    return [v];
   }
 }
 
