@@ -108,6 +108,18 @@ describe('hostile bodies within the body limit', () => {
     await alive(plain);
   });
 
+  it('should turn YAML and XML bodies on from config (server.http.markup_bodies), with their smaller limit', async () => {
+    const t = await createTestApp(M, { config: { server: { http: { markup_bodies: true } } } });
+    try {
+      const ok = await fetch(`${t.httpUrl}/v1/tree`, { method: 'POST', body: 'name: from-config\n', headers: { 'content-type': 'application/x-yaml' } });
+      assert.equal(((await ok.json()) as { name: string }).name, 'from-config');
+      const big = await fetch(`${t.httpUrl}/v1/tree`, { method: 'POST', body: `name: ${'x'.repeat(40 * 1024)}\n`, headers: { 'content-type': 'application/x-yaml' } });
+      assert.equal(big.status, 413, '32 KiB by default for YAML/XML');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('should decode path parameters with valid percent-encoding', async () => {
     const res = await fetch(`${plain.httpUrl}/v1/tree/a%20b%E2%9C%93`);
     assert.equal(((await res.json()) as { name: string }).name, 'a b✓');
