@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { toCanonical } from './canonical.js';
+import { canonicalFromPlain } from './canonical.js';
 import { ProtoJsonReader } from './proto-json-read.js';
 import { ProtoJsonWriter } from './proto-json-write.js';
 
@@ -47,12 +47,12 @@ export function toProtoJson(type: protobuf.Type, value: unknown): unknown {
  * unmarshal: <path>: <reason>').
  */
 export function fromProtoJson(type: protobuf.Type, json: unknown): Record<string, unknown> {
-  return toCanonical(type, new ProtoJsonReader(type.root).message(type, json, type.name));
+  return canonicalFromPlain(type, new ProtoJsonReader(type.root).message(type, json, type.name));
 }
 
 /** One well-known-type value from its JSON form (used by the form and XML mappings). */
 export function wellKnownFromJson(type: protobuf.Type, json: unknown, label: string): Record<string, unknown> {
-  return toCanonical(type, new ProtoJsonReader(type.root).message(type, json, label));
+  return canonicalFromPlain(type, new ProtoJsonReader(type.root).message(type, json, label));
 }
 
 /** The JSON form of one well-known-type value (Timestamp -> RFC 3339 string, ...). */
