@@ -67,7 +67,10 @@ function checkXmlShape(text: string, limits: DecodeLimits): void {
   let depth = 0;
   for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
     const next = text.charCodeAt(i + 1);
-    if (next === 0x2f) depth--; // </name>
+    // Comments and CDATA may hold any text, tags included: skip to their end.
+    if (text.startsWith('<!--', i)) i = text.indexOf('-->', i) >>> 0;
+    else if (text.startsWith('<![CDATA[', i)) i = text.indexOf(']]>', i) >>> 0;
+    else if (next === 0x2f) depth--; // </name>
     else if (next !== 0x21 && next !== 0x3f) {
       // Not <! (comment, CDATA) nor <? (declaration): an opening tag, unless it closes itself.
       const end = text.indexOf('>', i);

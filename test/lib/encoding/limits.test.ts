@@ -35,6 +35,8 @@ describe('decode limits', () => {
     refusedFor('maxDepth', () => form.unmarshal(Buffer.from(`${'child.'.repeat(10)}name=x`), Node));
     refusedFor('maxDepth', () => codecs.get('yaml')?.unmarshal(Buffer.from(`${'['.repeat(11)}${']'.repeat(11)}`)));
     refusedFor('maxDepth', () => codecs.get('xml')?.unmarshal(Buffer.from(`${'<a>'.repeat(11)}${'</a>'.repeat(11)}`)));
+    // Tags inside comments and CDATA are text, not nesting.
+    assert.deepEqual(codecs.get('xml')?.unmarshal(Buffer.from(`<r><!-- ${'<a>'.repeat(20)} --><name><![CDATA[${'<b>'.repeat(20)}]]></name></r>`)), { name: '<b>'.repeat(20) });
   });
 
   it('should count keys and list elements across the whole body', () => {
