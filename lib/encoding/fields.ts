@@ -1,13 +1,13 @@
 import type protobuf from 'protobufjs';
+import { fieldByJsonKey } from './proto-json-read.js';
 
 /**
- * The field a client names by its JSON name (`userName`), its proto name (`user_name`) or the
- * protobufjs name; undefined when the message has no such field.
+ * The field a client names by its JSON name (`userName`) or its proto name (`user_name`), as
+ * Kratos' form decoder looks fields up (ByName, then ByJSONName): a field with its own json_name is
+ * not found by its lowerCamel name. Undefined when the message has no such field.
  */
 export function findField(type: protobuf.Type, name: string): protobuf.Field | undefined {
-  const direct = Object.hasOwn(type.fields, name) ? type.fields[name] : undefined;
-  if (direct !== undefined) return direct;
-  return type.fieldsArray.find((f) => f.jsonName === name || f.protoName === name);
+  return fieldByJsonKey(type, name);
 }
 
 /** One step of a form key: a field name, or a bracketed part (`[key]`, or `[]` for "append"). */

@@ -49,6 +49,13 @@ describe("form codec against Kratos' own form tests", () => {
     assert.throws(() => form.unmarshal(Buffer.from('sex=2'), Complex), (e: unknown) => e instanceof KratosError && e.code === 400 && /sex/.test(e.message));
   });
 
+  it('should find a field with its own json_name by that name or its proto name only, as Kratos does', () => {
+    const read = (body: string) => (form.unmarshal(Buffer.from(body), Complex) as { noOne: string }).noOne;
+    assert.equal(read('numberOne=a'), 'a');
+    assert.equal(read('no_one=b'), 'b');
+    assert.equal(read('noOne=c'), '', 'lowerCamel of a json_name field is unknown, so ignored');
+  });
+
   it('should write float32 with its own shortest digits (price=11.23)', () => {
     assert.equal(form.marshal({ price: 11.23 }, Complex).toString(), 'price=11.23');
     assert.equal(form.marshal({ price: Math.fround(0.1) }, Complex).toString(), 'price=0.1');
