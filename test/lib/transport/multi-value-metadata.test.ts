@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
-import type { Context } from '../../../lib/transport/index.js';
+import { MapHeader, type Context } from '../../../lib/transport/index.js';
+import { HttpClient } from '../../../lib/transport/http/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
 import { TREE_PROTO, treeNode } from '../../helpers/hostile-corpus.js';
 
@@ -14,7 +15,11 @@ const run = promisify(execFile);
 
 @Service({ proto: TREE_PROTO, name: 'hostile.v1.Tree' })
 class Echo {
-  @Rpc() async find(_req: unknown, ctx: Context) { return { name: JSON.stringify(ctx.metadata.values('x-md-k')) }; }
+  @Rpc() async find(_req: unknown, ctx: Context) {
+    ctx.replyHeader.add('x-md-r', 'a');
+    ctx.replyHeader.add('x-md-r', 'b');
+    return { name: JSON.stringify(ctx.metadata.values('x-md-k')) };
+  }
   @Rpc() async plant() { return {}; }
 }
 @Module({ services: [Echo] }) class M {}
@@ -45,6 +50,14 @@ describe('metadata keys with several values', () => {
       req.on('error', reject).end();
     });
     assert.equal((JSON.parse(body) as { name: string }).name, '["a","b"]');
+  });
+
+  it('should keep [a, b] apart in HTTP reply headers read by the HTTP client', async () => {
+    const client = new HttpClient({ endpoint: t.httpUrl });
+    const replyHeader = new MapHeader();
+    await client.invoke('GET', '/v1/tree/x', undefined, { headers: { 'x-md-k': ['a', 'b'] }, replyHeader });
+    assert.deepEqual(replyHeader.values('x-md-r'), ['a', 'b']);
+    client.close();
   });
 
   it('should keep [a, b] apart over gRPC from python3-grpcio', async () => {
