@@ -41,7 +41,8 @@ export { GrpcServer, createGrpcClient, HealthService } from './transport/grpc/in
 export type { GrpcServerOptions, GrpcClient, GrpcClientOptions, GrpcMethod } from './transport/grpc/index.js';
 export { ProtoLoader, loadErrors, errorEnums, parsePathTemplate } from './proto/index.js';
 export type { ServiceSchema, MethodSchema, HttpRule, PathTemplate, ErrorHelpers, ErrorEnumValue, ProtoPathsOption, ProtoLoaderOptions } from './proto/index.js';
-export { CodecRegistry, defaultCodecs, toProtoJson, fromProtoJson } from './encoding/index.js';
+export { CodecRegistry, defaultCodecs, toProtoJson, fromProtoJson, DEFAULT_DECODE_LIMITS } from './encoding/index.js';
+export type { DecodeLimits } from './encoding/index.js';
 export type { Codec } from './encoding/index.js';
 export { Metadata } from './call-metadata/index.js';
 export type { Context, Header, Kind, Server } from './transport/index.js';

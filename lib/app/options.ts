@@ -47,6 +47,11 @@ export interface HttpServerConfig {
   requestTimeout?: number;
   /** Filters before routing, e.g. `cors({ origins: ['https://app.example.com'] })`. */
   filters?: HttpFilter[];
+  /**
+   * Accept YAML and XML request bodies: `true`, or `{ bodyLimit }` (bytes, default 32 KiB). Default:
+   * config `server.http.markup_bodies`, else off (415). Replies in YAML/XML by Accept always work.
+   */
+  markupBodies?: boolean | { bodyLimit?: number };
 }
 
 /** Options of the gRPC server. */

@@ -50,6 +50,7 @@ export async function buildServers(
       ...(cfg.headersTimeout === undefined ? {} : { headersTimeout: cfg.headersTimeout }),
       ...(cfg.requestTimeout === undefined ? {} : { requestTimeout: cfg.requestTimeout }),
       ...(cfg.filters === undefined ? {} : { filters: cfg.filters }),
+      markupBodies: cfg.markupBodies ?? config.get<boolean>('server.http.markup_bodies') ?? false,
     });
     for (const route of [...extraRoutes, ...buildHttpRoutes(container, resolver, middleware)]) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);

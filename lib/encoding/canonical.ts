@@ -24,3 +24,49 @@ export function toCanonical(
   const msg = message instanceof protobuf.Message ? message : type.fromObject(message);
   return type.toObject(msg, CANONICAL);
 }
+
+/** The canonical defaults of each message type, as [field, default] pairs, made once per type. */
+const DEFAULTS = new WeakMap<protobuf.Type, [string, unknown][]>();
+
+function defaultsOf(type: protobuf.Type): [string, unknown][] {
+  let defaults = DEFAULTS.get(type);
+  if (defaults === undefined) {
+    defaults = Object.entries(toCanonical(type, {}));
+    DEFAULTS.set(type, defaults);
+  }
+  return defaults;
+}
+
+/** A fresh copy of a default: lists, maps and bytes are never shared between messages. */
+function freshDefault(value: unknown): unknown {
+  if (Array.isArray(value)) return [];
+  if (value instanceof Uint8Array) return Buffer.alloc(0);
+  return value !== null && typeof value === 'object' ? {} : value;
+}
+
+/**
+ * The canonical object of a plain object whose values are already canonical (64-bit integers as
+ * decimal strings, enums as names, bytes as Buffer, as the proto3 JSON reader makes them): only the
+ * defaults are filled in, so no value goes through protobufjs' Long conversions twice.
+ */
+export function canonicalFromPlain(type: protobuf.Type, plain: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of defaultsOf(type)) out[name] = freshDefault(value);
+  for (const name in plain) {
+    const field = type.fields[name];
+    const value = plain[name];
+    const sub = field?.resolve().resolvedType;
+    if (field === undefined || !(sub instanceof protobuf.Type) || value === null || typeof value !== 'object') {
+      out[name] = value;
+    } else if (field.map) {
+      const map: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) map[k] = canonicalFromPlain(sub, v as Record<string, unknown>);
+      out[name] = map;
+    } else if (field.repeated) {
+      out[name] = (value as Record<string, unknown>[]).map((v) => canonicalFromPlain(sub, v));
+    } else {
+      out[name] = canonicalFromPlain(sub, value as Record<string, unknown>);
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import type protobuf from 'protobufjs';
 import type { Codec } from './codec.js';
-import { decodeForm } from './form-decode.js';
+import { checkFormBudget, decodeForm } from './form-decode.js';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.js';
 import { encodeForm } from './form-encode.js';
 import { isUnsafeKey } from './safe-keys.js';
 import { bodyText } from './text.js';
@@ -25,6 +26,12 @@ function appendPlain(out: URLSearchParams, key: string, value: unknown): void {
 export class FormCodec implements Codec {
   readonly name = 'x-www-form-urlencoded';
   readonly contentType = 'application/x-www-form-urlencoded';
+  readonly #limits: DecodeLimits;
+
+  /** `limits`: what one body may cost to decode (see {@link DecodeLimits}). */
+  constructor(limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {
+    this.#limits = limits;
+  }
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
     if (type !== undefined) return Buffer.from(encodeForm(type, (value ?? {}) as Record<string, unknown>).toString(), 'utf8');
@@ -34,8 +41,10 @@ export class FormCodec implements Codec {
   }
 
   unmarshal(data: Buffer, type?: protobuf.Type): unknown {
-    const params = new URLSearchParams(bodyText(data));
-    if (type !== undefined) return decodeForm(type, params);
+    const text = bodyText(data);
+    checkFormBudget(text, this.#limits);
+    const params = new URLSearchParams(text);
+    if (type !== undefined) return decodeForm(type, params, undefined, this.#limits);
     const out: Record<string, unknown> = {};
     for (const [key, value] of params) {
       if (isUnsafeKey(key)) continue;

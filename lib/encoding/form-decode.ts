@@ -2,6 +2,7 @@ import protobuf from 'protobufjs';
 import { toCanonical } from './canonical.js';
 import { codecError } from './errors.js';
 import { findField, splitKey, type KeySegment } from './fields.js';
+import { Budget, DEFAULT_DECODE_LIMITS, limitError, type DecodeLimits } from './limits.js';
 import { isWellKnown, messageTypeOf } from './proto-json.js';
 import { isUnsafeKey } from './safe-keys.js';
 import { parseMapKey, parseScalar } from './scalar.js';
@@ -11,9 +12,17 @@ import { parseWellKnownText } from './wkt-text.js';
 interface DecodeState {
   readonly oneofs: WeakMap<object, Map<string, string>>;
   readonly lists: WeakSet<unknown[]>;
+  readonly budget: Budget;
 }
 
 type Obj = Record<string, unknown>;
+
+/** One step down a key: into a singular message field, or into one entry of a map of messages. */
+interface Step {
+  readonly field: protobuf.Field;
+  readonly sub: protobuf.Type;
+  readonly mapKey: string | undefined;
+}
 
 function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
@@ -43,102 +52,149 @@ function singleValue(values: readonly string[], key: string): string {
   return values[0] ?? '';
 }
 
-/** Yields the object to write into; nested messages are only created once a key proves valid. */
-type Target = () => Obj;
-
-function applyMap(field: protobuf.Field, target: Target, rest: KeySegment[], key: string, values: string[], state: DecodeState): void {
-  const [keySegment, ...tail] = rest;
-  if (keySegment === undefined || isUnsafeKey(keySegment.text)) return;
-  const keyType = field instanceof protobuf.MapField ? field.keyType : 'string';
-  const mapKey = parseMapKey(keyType, keySegment.text, key);
-  const sub = messageTypeOf(field);
-  const mapOf = (): Obj => {
-    const obj = target();
-    const current = obj[field.name];
-    return isObject(current) ? current : (obj[field.name] = {} as Obj);
-  };
-  if (tail.length === 0) {
-    if (sub !== undefined && !isWellKnown(sub)) return;
-    const value = parseLeaf(field, sub, singleValue(values, key), key);
-    mapOf()[mapKey] = value;
-    return;
-  }
-  if (sub === undefined || isWellKnown(sub)) return;
-  const entryOf = (): Obj => {
-    const map = mapOf();
-    const entry = map[mapKey];
-    return isObject(entry) ? entry : (map[mapKey] = toCanonical(sub, {}));
-  };
-  applySegments(sub, entryOf, tail, key, values, state);
+function mapOf(obj: Obj, field: protobuf.Field): Obj {
+  const current = obj[field.name];
+  return isObject(current) ? current : (obj[field.name] = {} as Obj);
 }
 
-/** Walks one form key down the message; unknown keys are ignored without leaving empty messages behind. */
-function applySegments(type: protobuf.Type, target: Target, segments: KeySegment[], key: string, values: string[], state: DecodeState): void {
-  const [segment, ...rest] = segments;
-  if (segment === undefined || segment.bracket || isUnsafeKey(segment.text)) return;
-  const field = findField(type, segment.text);
-  if (field === undefined) return;
-  if (field.map) {
-    applyMap(field, target, rest, key, values, state);
-    return;
+/** Creates (or finds) the messages a valid key walks through, only once the whole key proved valid. */
+function materialize(root: Obj, steps: readonly Step[], key: string, state: DecodeState): Obj {
+  let obj = root;
+  for (const step of steps) {
+    if (step.mapKey === undefined) {
+      claimOneof(step.field, obj, key, state);
+      const current = obj[step.field.name];
+      obj = isObject(current) ? current : (obj[step.field.name] = toCanonical(step.sub, {}));
+    } else {
+      const map = mapOf(obj, step.field);
+      const entry = map[step.mapKey];
+      obj = isObject(entry) ? entry : (map[step.mapKey] = toCanonical(step.sub, {}));
+    }
   }
-  const sub = messageTypeOf(field);
-  const isPlainMessage = sub !== undefined && !isWellKnown(sub);
-  if (field.repeated) {
-    // Lists of plain messages have no form syntax in Kratos either; they are skipped.
-    if (rest.length > 0 || isPlainMessage) return;
-    const parsed = values.map((raw) => parseLeaf(field, sub, raw, key));
-    const obj = target();
-    const current = obj[field.name];
-    // The first key replaces the list (query overrides body); its other spellings then append.
-    const list = Array.isArray(current) && state.lists.has(current) ? current : [];
-    list.push(...parsed);
-    state.lists.add(list);
-    obj[field.name] = list;
-    return;
+  return obj;
+}
+
+function appendList(obj: Obj, field: protobuf.Field, parsed: unknown[], state: DecodeState): void {
+  const current = obj[field.name];
+  // The first key replaces the list (query overrides body); its other spellings then append.
+  const list = Array.isArray(current) && state.lists.has(current) ? current : [];
+  // One push per item: spreading a long list into push() passes it as call arguments, which has a limit.
+  for (const item of parsed) list.push(item);
+  state.lists.add(list);
+  obj[field.name] = list;
+}
+
+/**
+ * Walks one form key down the message without recursion; unknown keys are ignored without leaving
+ * empty messages behind. Values are parsed before anything is written, so a bad value changes nothing.
+ */
+function applyKey(type: protobuf.Type, root: Obj, segments: readonly KeySegment[], key: string, values: string[], state: DecodeState): void {
+  const steps: Step[] = [];
+  let current = type;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as KeySegment;
+    if (segment.bracket || isUnsafeKey(segment.text)) return;
+    const field = findField(current, segment.text);
+    if (field === undefined) return;
+    const sub = messageTypeOf(field);
+    const plainSub = sub !== undefined && !isWellKnown(sub) ? sub : undefined;
+    const last = i === segments.length - 1;
+    if (field.map) {
+      const keySegment = segments[i + 1];
+      if (keySegment === undefined || isUnsafeKey(keySegment.text)) return;
+      const keyType = field instanceof protobuf.MapField ? field.keyType : 'string';
+      const mapKey = parseMapKey(keyType, keySegment.text, key);
+      if (i + 1 === segments.length - 1) {
+        if (plainSub !== undefined) return;
+        const value = parseLeaf(field, sub, singleValue(values, key), key);
+        mapOf(materialize(root, steps, key, state), field)[mapKey] = value;
+        return;
+      }
+      if (plainSub === undefined) return;
+      steps.push({ field, sub: plainSub, mapKey });
+      current = plainSub;
+      i++;
+      continue;
+    }
+    if (field.repeated) {
+      // Lists of plain messages have no form syntax in Kratos either; they are skipped.
+      if (!last || plainSub !== undefined) return;
+      // Repeated values were charged to the element budget as they were grouped.
+      const parsed = values.map((raw) => parseLeaf(field, sub, raw, key));
+      appendList(materialize(root, steps, key, state), field, parsed, state);
+      return;
+    }
+    if (last) {
+      if (plainSub !== undefined) return;
+      const value = parseLeaf(field, sub, singleValue(values, key), key);
+      const obj = materialize(root, steps, key, state);
+      claimOneof(field, obj, key, state);
+      obj[field.name] = value;
+      return;
+    }
+    if (plainSub === undefined) return;
+    steps.push({ field, sub: plainSub, mapKey: undefined });
+    current = plainSub;
   }
-  if (rest.length === 0) {
-    if (isPlainMessage) return;
-    const value = parseLeaf(field, sub, singleValue(values, key), key);
-    const obj = target();
-    claimOneof(field, obj, key, state);
-    obj[field.name] = value;
-    return;
+}
+
+/**
+ * Refuses a form body with more pairs than the limits allow before URLSearchParams splits it all:
+ * each pair is a key or a list element.
+ */
+export function checkFormBudget(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): void {
+  let pairs = 1;
+  for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) pairs++;
+  if (pairs > limits.maxKeys + limits.maxElements) {
+    // Keys and repeats are told apart only by parsing, which is what this check avoids.
+    throw limitError('maxElements', limits, `number of form pairs (${pairs} > maxKeys + maxElements)`);
   }
-  if (!isPlainMessage) return;
-  const childOf = (): Obj => {
-    const obj = target();
-    claimOneof(field, obj, key, state);
-    const current = obj[field.name];
-    return isObject(current) ? current : (obj[field.name] = toCanonical(sub, {}));
-  };
-  applySegments(sub, childOf, rest, key, values, state);
+}
+
+/** A key as error messages quote it: hostile keys can be a megabyte long. */
+function shortKey(key: string): string {
+  return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}...` : key);
 }
 
 /**
  * Form / query mapping onto a message (§3 rules): keys are JSON names or proto names; nested via
  * dots (page.index=1); repeated via repeated keys or key[]; maps via m[key]=v or m.key=v; enums by
- * name or number; bytes base64 (std or url-safe); Timestamp RFC3339; Duration '1.5s'; wrappers
- * (Int64Value etc.) as their scalar; FieldMask comma list; Struct JSON; unknown keys ignored;
- * empty strings skipped; >1 value for a singular field -> KratosError 400 CODEC 'too many values
- * for <key>'; a second oneof member -> 400 CODEC. Keys '__proto__', 'constructor', 'prototype' are
- * never assigned at any level. Returns a canonical object: `into` (a canonical object, e.g. the
- * decoded body) updated in place when given, so query values override body fields.
+ * name or by a number the enum defines (an unknown number is 400, as in Kratos); bytes base64 (std
+ * or url-safe); Timestamp RFC3339; Duration '1.5s'; wrappers (Int64Value etc.) as their scalar;
+ * FieldMask comma list; Struct JSON; unknown keys ignored; empty strings skipped; >1 value for a
+ * singular field -> KratosError 400 CODEC 'too many values for <key>'; a second oneof member -> 400
+ * CODEC. Keys deeper than `limits.maxDepth` segments, more distinct keys than `maxKeys` or more
+ * values than `maxElements` are a 400 CODEC naming the limit. Keys '__proto__', 'constructor',
+ * 'prototype' are never assigned at any level. Returns a canonical object: `into` (a canonical
+ * object, e.g. the decoded body) updated in place when given, so query values override body fields.
  */
-export function decodeForm(type: protobuf.Type, params: URLSearchParams, into?: Record<string, unknown>): Record<string, unknown> {
-  const target = into ?? toCanonical(type, {});
+export function decodeForm(
+  type: protobuf.Type,
+  params: URLSearchParams,
+  into?: Record<string, unknown>,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): Record<string, unknown> {
+  const budget = new Budget(limits);
   const grouped = new Map<string, string[]>();
   for (const [rawKey, value] of params) {
     if (value === '') continue;
     const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
     const list = grouped.get(key);
-    if (list === undefined) grouped.set(key, [value]);
-    else list.push(value);
+    if (list === undefined) {
+      budget.keys();
+      grouped.set(key, [value]);
+    } else {
+      budget.elements();
+      list.push(value);
+    }
   }
-  const state: DecodeState = { oneofs: new WeakMap(), lists: new WeakSet() };
+  const target = into ?? toCanonical(type, {});
+  const state: DecodeState = { oneofs: new WeakMap(), lists: new WeakSet(), budget };
   for (const [key, values] of grouped) {
-    const segments = splitKey(key);
-    if (segments !== undefined) applySegments(type, () => target, segments, key, values, state);
+    const segments = splitKey(key, limits.maxDepth);
+    if (segments === undefined) continue;
+    if (segments.length > limits.maxDepth) throw limitError('maxDepth', limits, `form key ${shortKey(key)} nesting depth`);
+    applyKey(type, target, segments, key, values, state);
   }
   return target;
 }

@@ -1,4 +1,6 @@
 import type protobuf from 'protobufjs';
+import { KratosError } from '../errors/index.js';
+import { CODEC_REASON } from './errors.js';
 import { toCanonical } from './canonical.js';
 import { enumTypeOf, isLongType, isWellKnown, messageTypeOf, zeroEnumName } from './proto-json.js';
 import { formatScalar } from './scalar.js';
@@ -33,8 +35,9 @@ function encodeMessage(type: protobuf.Type, obj: Obj, prefix: string, out: URLSe
         else out.append(`${key}[${mapKey}]`, formatLeaf(field, sub, entry));
       }
     } else if (field.repeated) {
-      // Lists of plain messages have no form syntax (decodeForm skips them too).
-      if (isPlainMessage || !Array.isArray(value)) continue;
+      if (!Array.isArray(value) || value.length === 0) continue;
+      // Lists of messages have no form syntax; Kratos' encoder fails on them too rather than drop data.
+      if (isPlainMessage) throw unsupportedList(type, field);
       for (const item of value) out.append(key, formatLeaf(field, sub, item));
     } else if (isPlainMessage) {
       encodeMessage(sub, value as Obj, `${key}.`, out);
@@ -45,11 +48,17 @@ function encodeMessage(type: protobuf.Type, obj: Obj, prefix: string, out: URLSe
   }
 }
 
+function unsupportedList(type: protobuf.Type, field: protobuf.Field): KratosError {
+  const where = `${type.fullName.replace(/^\./, '')}.${field.name}`;
+  return new KratosError(500, CODEC_REASON, `form marshal: repeated message field ${where} has no form encoding; ask for JSON or protobuf instead`);
+}
+
 /**
  * Canonical object -> form params (JSON names, nested a.b, repeated keys, maps field[key], enums
  * names, bytes url-base64, WKTs as in {@link decodeForm}), skipping default/empty values; keys
- * sorted for stable output. Limits: lists of plain messages are skipped, and a nested message whose
- * fields are all defaults leaves no key, so it decodes back as unset.
+ * sorted for stable output. A non-empty list of plain messages has no form syntax: a 500 CODEC
+ * naming the field, as Kratos' encoder errs. A nested message whose fields are all defaults leaves
+ * no key, so it decodes back as unset.
  */
 export function encodeForm(type: protobuf.Type, value: Record<string, unknown>): URLSearchParams {
   const out = new URLSearchParams();

@@ -1,5 +1,9 @@
 export type { Codec } from './codec.js';
 export { CodecRegistry, DEFAULT_SUBTYPE } from './registry.js';
+export type { Negotiated } from './registry.js';
+export { DEFAULT_DECODE_LIMITS, REPLY_DECODE_LIMITS, decodeLimits } from './limits.js';
+export { checkProtoBudget } from './proto-budget.js';
+export type { DecodeLimits } from './limits.js';
 export { defaultCodecs } from './default-codecs.js';
 export { JsonCodec } from './json-codec.js';
 export { ProtoCodec } from './proto-codec.js';

@@ -1,17 +1,20 @@
 import type protobuf from 'protobufjs';
 import type { Codec } from './codec.js';
 import { codecError, errorMessage } from './errors.js';
-import { fromProtoJson, toProtoJson } from './proto-json.js';
+import { checkJsonBudget, readJson } from './json-tree.js';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.js';
+import { fromProtoJson } from './proto-json.js';
+import { ProtoJsonWriter, stringifyProtoJson } from './proto-json-write.js';
 import { isUnsafeKey, mentionsUnsafeKey } from './safe-keys.js';
-import { bodyText, checkDepth } from './text.js';
+import { bodyText } from './text.js';
 
 function dropUnsafeKeys(key: string, value: unknown): unknown {
   return isUnsafeKey(key) ? undefined : value;
 }
 
-/** JSON.parse that never yields `__proto__`-style keys; the reviver only runs when one could be there. */
-export function parseJson(text: string): unknown {
-  checkDepth(text);
+/** JSON.parse within `limits` that never yields `__proto__`-style keys; the reviver only runs when one could be there. */
+export function parseJson(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): unknown {
+  checkJsonBudget(text, limits);
   try {
     return mentionsUnsafeKey(text) ? JSON.parse(text, dropUnsafeKeys) : JSON.parse(text);
   } catch (err) {
@@ -20,21 +23,32 @@ export function parseJson(text: string): unknown {
 }
 
 /**
- * `application/json`. Messages use proto3 JSON with unpopulated fields emitted (Kratos'
- * EmitUnpopulated) and accept unknown fields; anything else is plain JSON.
+ * `application/json`. Messages use proto3 JSON as Go's protojson does with Kratos' options
+ * (EmitUnpopulated out, DiscardUnknown in, 64-bit numbers read from their digits); anything else is
+ * plain JSON. Both are held to `limits` (depth, keys, elements) before anything is built.
  */
 export class JsonCodec implements Codec {
   readonly name = 'json';
   readonly contentType = 'application/json';
+  readonly #limits: DecodeLimits;
+
+  /** `limits`: what one body may cost to decode (see {@link DecodeLimits}). */
+  constructor(limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {
+    this.#limits = limits;
+  }
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
-    const json = type === undefined ? value : toProtoJson(type, value);
+    if (type !== undefined) {
+      const writer = new ProtoJsonWriter(type.root);
+      return Buffer.from(stringifyProtoJson(writer, writer.write(type, value)), 'utf8');
+    }
     // JSON.stringify(undefined) is undefined; an absent reply is sent as JSON null.
-    return Buffer.from(JSON.stringify(json) ?? 'null', 'utf8');
+    return Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
   }
 
   unmarshal(data: Buffer, type?: protobuf.Type): unknown {
-    const parsed = parseJson(bodyText(data));
-    return type === undefined ? parsed : fromProtoJson(type, parsed);
+    const text = bodyText(data);
+    if (type === undefined) return parseJson(text, this.#limits);
+    return fromProtoJson(type, readJson(text, this.#limits));
   }
 }

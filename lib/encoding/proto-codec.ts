@@ -3,6 +3,8 @@ import { KratosError } from '../errors/index.js';
 import type { Codec } from './codec.js';
 import { toCanonical } from './canonical.js';
 import { CODEC_REASON, codecError, errorMessage } from './errors.js';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.js';
+import { checkProtoBudget } from './proto-budget.js';
 
 function needType(): KratosError {
   return new KratosError(415, CODEC_REASON, 'proto codec needs a message type');
@@ -15,6 +17,12 @@ function needType(): KratosError {
 export class ProtoCodec implements Codec {
   readonly name = 'proto';
   readonly contentType = 'application/x-protobuf';
+  readonly #limits: DecodeLimits;
+
+  /** `limits`: what one body may cost to decode (see {@link DecodeLimits}). */
+  constructor(limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {
+    this.#limits = limits;
+  }
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
     if (type === undefined) throw needType();
@@ -25,6 +33,7 @@ export class ProtoCodec implements Codec {
 
   unmarshal(data: Buffer, type?: protobuf.Type): unknown {
     if (type === undefined) throw needType();
+    checkProtoBudget(type, data, this.#limits);
     let message: protobuf.Message;
     try {
       message = type.decode(data);

@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
-import protojson from 'protobufjs/ext/protojson.js';
-import { toCanonical } from './canonical.js';
-import { codecError, errorMessage } from './errors.js';
+import { canonicalFromPlain } from './canonical.js';
+import { ProtoJsonReader } from './proto-json-read.js';
+import { ProtoJsonWriter } from './proto-json-write.js';
 
 /** Well-known types have a JSON form of their own; their unpopulated fields are never filled in. */
 export function isWellKnown(type: protobuf.Type): boolean {
@@ -30,110 +30,32 @@ export function zeroEnumName(enumType: protobuf.Enum): string {
   return enumType.valuesById[0] ?? Object.keys(enumType.values)[0] ?? '';
 }
 
-function isValueField(field: protobuf.Field): boolean {
-  return !field.repeated && messageTypeOf(field)?.fullName === '.google.protobuf.Value';
-}
-
-function jsonKey(field: protobuf.Field): string {
-  return field.jsonName ?? field.name;
-}
-
-/** What EmitUnpopulated writes for a field the message does not carry. */
-function unpopulatedValue(field: protobuf.Field): unknown {
-  if (field.map) return {};
-  if (field.repeated) return [];
-  if (messageTypeOf(field) !== undefined) return null;
-  const enumType = enumTypeOf(field);
-  if (enumType !== undefined) return zeroEnumName(enumType);
-  if (isLongType(field.type)) return '0';
-  switch (field.type) {
-    case 'bool':
-      return false;
-    case 'string':
-    case 'bytes':
-      return '';
-    default:
-      return 0;
-  }
-}
-
-function fillValue(type: protobuf.Type | undefined, value: unknown): unknown {
-  return type === undefined || isWellKnown(type) || value === null ? value : fillUnpopulated(type, value);
-}
-
-/** Re-builds the object in field order, so filled-in fields sit where the schema declares them. */
-function fillUnpopulated(type: protobuf.Type, json: unknown): unknown {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
-  const src = json as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const field of type.fieldsArray) {
-    const key = jsonKey(field);
-    if (!Object.hasOwn(src, key)) {
-      // Go's EmitUnpopulated skips oneof members, and proto3 `optional` fields sit in a synthetic oneof.
-      // Unlike Go, an unset google.protobuf.Value is left out: ProtoJSON reads `null` there as
-      // NULL_VALUE, so emitting it would turn "unset" into "set to null" on the way back.
-      if (field.partOf === null && !isValueField(field)) out[key] = unpopulatedValue(field);
-      continue;
-    }
-    const value = src[key];
-    const sub = messageTypeOf(field);
-    if (field.map && value !== null && typeof value === 'object') {
-      const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fillValue(sub, v)]);
-      out[key] = Object.fromEntries(entries);
-    } else if (field.repeated && Array.isArray(value)) {
-      out[key] = value.map((v) => fillValue(sub, v));
-    } else {
-      out[key] = fillValue(sub, value);
-    }
-  }
-  // Keep what the schema walk does not know (extensions, Any's @type) rather than silently dropping it.
-  for (const [key, value] of Object.entries(src)) if (!Object.hasOwn(out, key)) out[key] = value;
-  return out;
-}
-
 /**
- * Proto3 JSON of a canonical object, with unpopulated fields emitted like Kratos (EmitUnpopulated):
- * scalars as their zero value ('' / 0 / false / "0" for 64-bit / first enum value name), repeated
- * [], map {}, unset message fields null; oneof members that are unset are NOT emitted; recurses
- * into set non-well-known messages (also inside repeated/map values). An unset
- * google.protobuf.Value field is not emitted (Go writes null, which reads back as NULL_VALUE).
+ * Proto3 JSON of a canonical object (or message) exactly as Go's protojson writes it with Kratos'
+ * EmitUnpopulated: see {@link ProtoJsonWriter}.
  */
 export function toProtoJson(type: protobuf.Type, value: unknown): unknown {
-  const message = value instanceof protobuf.Message ? value : type.fromObject((value ?? {}) as Record<string, unknown>);
-  const json: unknown = protojson.toJson(type, message);
-  return isWellKnown(type) ? json : fillUnpopulated(type, json);
-}
-
-/** protobufjs names the failing spot as `.pkg.Type.field: reason`; the leading dot is noise to clients. */
-function describeJsonError(err: unknown): string {
-  return errorMessage(err).replace(/^\./, '');
+  return new ProtoJsonWriter(type.root).write(type, value);
 }
 
 /**
- * Canonical object from parsed proto3 JSON: accepts lowerCamel JSON names AND the original proto
- * field names (e.g. user_name), enums by name or number, 64-bit as string or number; unknown
- * fields ignored; bad values -> KratosError(400,'CODEC','body unmarshal: <path>: <reason>').
+ * Canonical object from parsed proto3 JSON, accepting what Go's protojson accepts with
+ * DiscardUnknown: JSON names and proto names (a field with its own json_name: only that and the
+ * proto name), enums by name or number, 64-bit integers as strings or numbers (every digit kept
+ * when the JSON came through {@link readJson}), float32 up to its maximum, null for NullValue and
+ * Value; unknown fields and enum names ignored; bad values -> KratosError(400,'CODEC','body
+ * unmarshal: <path>: <reason>').
  */
 export function fromProtoJson(type: protobuf.Type, json: unknown): Record<string, unknown> {
-  let message: protobuf.Message;
-  try {
-    message = protojson.fromJson(type, json, { ignoreUnknownFields: true });
-  } catch (err) {
-    throw codecError(`body unmarshal: ${describeJsonError(err)}`, err);
-  }
-  return toCanonical(type, message);
+  return canonicalFromPlain(type, new ProtoJsonReader(type.root).message(type, json, type.name));
 }
 
 /** One well-known-type value from its JSON form (used by the form and XML mappings). */
 export function wellKnownFromJson(type: protobuf.Type, json: unknown, label: string): Record<string, unknown> {
-  try {
-    return toCanonical(type, protojson.fromJson(type, json, { ignoreUnknownFields: true }));
-  } catch (err) {
-    throw codecError(`${label}: ${describeJsonError(err)}`, err);
-  }
+  return canonicalFromPlain(type, new ProtoJsonReader(type.root).message(type, json, label));
 }
 
 /** The JSON form of one well-known-type value (Timestamp -> RFC 3339 string, ...). */
 export function wellKnownToJson(type: protobuf.Type, value: unknown): unknown {
-  return protojson.toJson(type, type.fromObject((value ?? {}) as Record<string, unknown>));
+  return toProtoJson(type, value);
 }

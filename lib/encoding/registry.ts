@@ -12,7 +12,20 @@ function subtypeOf(mediaType: string): string {
   return (semi < 0 ? rest : rest.slice(0, semi)).trim().toLowerCase();
 }
 
+/** The type before the '/', lower-cased ('application'); '*' is never mirrored. */
+function mainTypeOf(mediaType: string): string {
+  const main = mediaType.slice(0, mediaType.indexOf('/')).trim().toLowerCase();
+  return main === '' || main === '*' ? 'application' : main;
+}
+
 const ACCEPT_CACHE_SIZE = 64;
+
+/** The codec an Accept header chose, and the Content-Type its reply carries. */
+export interface Negotiated {
+  readonly codec: Codec;
+  /** `application/<subtype the client named>` (`application/proto` stays `proto`), else the codec's own. */
+  readonly contentType: string;
+}
 
 /**
  * Codecs by content subtype (§10). Unlike Kratos' process-wide table, each server or client owns
@@ -20,7 +33,7 @@ const ACCEPT_CACHE_SIZE = 64;
  */
 export class CodecRegistry {
   readonly #codecs = new Map<string, Codec>();
-  readonly #byAccept = new Map<string, Codec>();
+  readonly #byAccept = new Map<string, Negotiated>();
 
   /** Registers `codec` under its lower-cased name and each alias; a later registration replaces. */
   register(codec: Codec, ...aliases: string[]): void {
@@ -53,27 +66,40 @@ export class CodecRegistry {
    * order, q-values ignored as Kratos does); `*\/*`, nothing or nothing known -> json.
    */
   forAccept(accept: string | undefined): Codec {
-    // Clients send the same few Accept values on every request: remember what each one chose.
-    const key = accept ?? '';
-    let codec = this.#byAccept.get(key);
-    if (codec === undefined) {
-      codec = this.#chooseForAccept(accept);
-      if (this.#byAccept.size >= ACCEPT_CACHE_SIZE) this.#byAccept.clear();
-      this.#byAccept.set(key, codec);
-    }
-    return codec;
+    return this.negotiate(accept).codec;
   }
 
-  #chooseForAccept(accept: string | undefined): Codec {
+  /**
+   * The codec for an Accept header (as {@link forAccept}) and the reply's Content-Type, whose subtype
+   * mirrors the one the client named: `application/proto` in, `application/proto` out, and
+   * `application/x-protobuf` in, `application/x-protobuf` out (a Kratos client picks its decoder by it).
+   */
+  negotiate(accept: string | undefined): Negotiated {
+    // Clients send the same few Accept values on every request: remember what each one chose.
+    const key = accept ?? '';
+    let chosen = this.#byAccept.get(key);
+    if (chosen === undefined) {
+      chosen = this.#chooseForAccept(accept);
+      if (this.#byAccept.size >= ACCEPT_CACHE_SIZE) this.#byAccept.clear();
+      this.#byAccept.set(key, chosen);
+    }
+    return chosen;
+  }
+
+  #chooseForAccept(accept: string | undefined): Negotiated {
     for (const part of (accept ?? '').split(',')) {
-      const codec = this.#forSubtype(subtypeOf(part));
-      if (codec !== undefined) return codec;
+      const subtype = subtypeOf(part);
+      const codec = this.#forSubtype(subtype);
+      if (codec === undefined) continue;
+      // Only a name the codec is registered under is mirrored; `problem+json` gets the codec's own type.
+      const named = this.#codecs.get(subtype) === codec && part.includes('/');
+      return { codec, contentType: named ? `${mainTypeOf(part)}/${subtype}` : codec.contentType };
     }
     const fallback = this.#codecs.get(DEFAULT_SUBTYPE);
     if (fallback === undefined) {
       throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `no "${DEFAULT_SUBTYPE}" codec registered to fall back to`);
     }
-    return fallback;
+    return { codec: fallback, contentType: fallback.contentType };
   }
 
   #forSubtype(subtype: string): Codec | undefined {

@@ -1,5 +1,6 @@
 import type protobuf from 'protobufjs';
 import { codecError } from './errors.js';
+import { float32Shortest, toFloat32 } from './float32.js';
 import { enumTypeOf, isLongType } from './proto-json.js';
 
 const INT_PATTERN = /^[-+]?\d+$/;
@@ -50,15 +51,23 @@ function parseFloatText(kind: string, raw: string, label: string): number {
   if (raw === '-Infinity') return Number.NEGATIVE_INFINITY;
   const n = raw.trim() === '' ? Number.NaN : Number(raw);
   if (!Number.isFinite(n)) throw codecError(`${label}: invalid ${kind}: ${JSON.stringify(raw)}`);
-  return n;
+  if (kind === 'double') return n;
+  // As Go's ParseFloat(s, 32): rounded to float32, and an error only when out of its range.
+  const f = toFloat32(n);
+  if (f === undefined) throw codecError(`${label}: out of range for float: ${JSON.stringify(raw)}`);
+  return f;
 }
 
-/** Enum value from a name or a number; known numbers become names, as in canonical objects. */
-export function parseEnum(enumType: protobuf.Enum, raw: string, label: string): string | number {
+/**
+ * Enum value from a name or a number the enum defines, as Kratos' form decoder reads them (`sex=2`
+ * for an enum without 2 is a 400 there too); numbers become names, as in canonical objects.
+ */
+export function parseEnum(enumType: protobuf.Enum, raw: string, label: string): string {
   if (Object.hasOwn(enumType.values, raw)) return raw;
   if (INT_PATTERN.test(raw)) {
     const n = parseInteger('int32', raw, label) as number;
-    return enumType.valuesById[n] ?? n;
+    const name = enumType.valuesById[n];
+    if (name !== undefined) return name;
   }
   throw codecError(`${label}: invalid value for enum ${enumType.name}: ${JSON.stringify(raw)}`);
 }
@@ -91,11 +100,17 @@ export function parseScalar(field: protobuf.Field, raw: string, label: string): 
   }
 }
 
-/** Text form of a canonical scalar or enum value (the inverse of {@link parseScalar}). */
+/**
+ * Text form of a canonical scalar or enum value (the inverse of {@link parseScalar}); float32 in its
+ * own shortest form (11.23, not 11.229999542236328), as Go prints a float32.
+ */
 export function formatScalar(field: protobuf.Field, value: unknown, urlSafeBytes: boolean): string {
   if (value instanceof Uint8Array) {
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString(urlSafeBytes ? 'base64url' : 'base64');
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    // Padded, as Go's base64.URLEncoding writes it: Kratos' decoder refuses unpadded URL-safe text.
+    return urlSafeBytes ? bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_') : bytes.toString('base64');
   }
+  if (field.type === 'float' && typeof value === 'number') return String(float32Shortest(value));
   if (typeof value === 'number' && field.type !== 'double' && field.type !== 'float') {
     const enumType = enumTypeOf(field);
     if (enumType !== undefined) return enumType.valuesById[value] ?? String(value);

@@ -83,11 +83,55 @@ export function parseWellKnownText(type: protobuf.Type, raw: string, label: stri
   return wellKnownFromJson(type, parseJsonText(raw, label), label);
 }
 
-/** Text form of a well-known-type value (the inverse of {@link parseWellKnownText}). */
+const GO_UNITS: readonly [bigint, string][] = [[1_000_000n, 'ms'], [1_000n, 'µs'], [1n, 'ns']];
+
+/** A decimal fraction of `n / unit` with trailing zeros dropped: (1500, 1000) -> '1.5'. */
+function fraction(n: bigint, unit: bigint): string {
+  const whole = n / unit;
+  const rest = n % unit;
+  if (rest === 0n) return whole.toString();
+  const digits = rest.toString().padStart(unit.toString().length - 1, '0').replace(/0+$/, '');
+  return `${whole}.${digits}`;
+}
+
+/**
+ * A Duration as Go's time.Duration prints it (`2m0.000000022s`, `1h0m0s`, `1.5ms`), which is what
+ * Kratos' form encoder writes; beyond Go's ±292 years, the ProtoJSON text (`315576000000s`).
+ */
+function goDurationText(value: Record<string, unknown>): string | undefined {
+  const nanos = BigInt(String(value['seconds'] ?? '0')) * 1_000_000_000n + BigInt(Number(value['nanos'] ?? 0));
+  if (nanos > 2n ** 63n - 1n || nanos < -(2n ** 63n)) return undefined;
+  if (nanos === 0n) return '0s';
+  const sign = nanos < 0n ? '-' : '';
+  const abs = nanos < 0n ? -nanos : nanos;
+  if (abs < 1_000_000_000n) {
+    const [unit, name] = GO_UNITS.find(([u]) => abs >= u) as [bigint, string];
+    return `${sign}${fraction(abs, unit)}${name}`;
+  }
+  const hours = abs / 3_600_000_000_000n;
+  const minutes = (abs / 60_000_000_000n) % 60n;
+  const seconds = fraction(abs % 60_000_000_000n, 1_000_000_000n);
+  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0n) return `${sign}${minutes}m${seconds}s`;
+  return `${sign}${seconds}s`;
+}
+
+/**
+ * Text form of a well-known-type value (the inverse of {@link parseWellKnownText}), written as
+ * Kratos' form encoder writes it: Duration in Go syntax, Timestamp as RFC 3339 with the fraction's
+ * trailing zeros dropped (Go's RFC3339Nano), wrappers as their scalar.
+ */
 export function formatWellKnownText(type: protobuf.Type, value: Record<string, unknown>): string {
   if (isWrapper(type)) {
     const valueField = type.fields['value'];
     return valueField === undefined ? '' : formatScalar(valueField, value['value'], true);
+  }
+  if (type.fullName === '.google.protobuf.Duration') {
+    const text = goDurationText(value);
+    if (text !== undefined) return text;
+  }
+  if (type.fullName === '.google.protobuf.Timestamp') {
+    return (wellKnownToJson(type, value) as string).replace(/\.(\d*?)0+Z$/, (_m, d: string) => (d === '' ? 'Z' : `.${d}Z`));
   }
   const json = wellKnownToJson(type, value);
   return typeof json === 'string' && STRING_FORMS.has(type.fullName) ? json : JSON.stringify(json);

@@ -4,6 +4,7 @@ import { KratosError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
 import type { Codec } from './codec.js';
 import { CODEC_REASON, codecError, errorMessage } from './errors.js';
+import { checkTree, DEFAULT_DECODE_LIMITS, limitError, type DecodeLimits } from './limits.js';
 import { fromProtoJson, toProtoJson } from './proto-json.js';
 import { stripUnsafeKeys } from './safe-keys.js';
 import { bodyText } from './text.js';
@@ -58,6 +59,28 @@ function writeElement(name: string, value: unknown, out: string[]): void {
 }
 
 /**
+ * One pass before parsing: a DTD (entity expansion) is refused outright, and element nesting is
+ * counted, because the parser and its validator build and walk the tree recursively.
+ */
+function checkXmlShape(text: string, limits: DecodeLimits): void {
+  if (/<!DOCTYPE/i.test(text)) throw codecError('body unmarshal: XML with a DOCTYPE is not accepted');
+  let depth = 0;
+  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    // Comments and CDATA may hold any text, tags included: skip to their end.
+    if (text.startsWith('<!--', i)) i = text.indexOf('-->', i) >>> 0;
+    else if (text.startsWith('<![CDATA[', i)) i = text.indexOf(']]>', i) >>> 0;
+    else if (next === 0x2f) depth--; // </name>
+    else if (next !== 0x21 && next !== 0x3f) {
+      // Not <! (comment, CDATA) nor <? (declaration): an opening tag, unless it closes itself.
+      const end = text.indexOf('>', i);
+      if (end < 0) return;
+      if (text.charCodeAt(end - 1) !== 0x2f && ++depth > limits.maxDepth) throw limitError('maxDepth', limits, 'XML nesting depth');
+    }
+  }
+}
+
+/**
  * `application/xml`, kept modest (Kratos' encoding/xml is too). Writes `<response>` around the
  * value (a top-level list as repeated `<item>`); reads the content of whatever the root element is.
  * Limits: attributes, namespaces and mixed content are ignored; text is trimmed; without a type
@@ -69,6 +92,12 @@ function writeElement(name: string, value: unknown, out: string[]): void {
 export class XmlCodec implements Codec {
   readonly name = 'xml';
   readonly contentType = 'application/xml';
+  readonly #limits: DecodeLimits;
+
+  /** `limits`: what one body may cost to decode (see {@link DecodeLimits}). */
+  constructor(limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {
+    this.#limits = limits;
+  }
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
     let tree = value;
@@ -85,6 +114,7 @@ export class XmlCodec implements Codec {
 
   unmarshal(data: Buffer, type?: protobuf.Type): unknown {
     const text = bodyText(data);
+    checkXmlShape(text, this.#limits);
     const valid = fxp().XMLValidator.validate(text);
     if (valid !== true) throw codecError(`body unmarshal: ${valid.err.msg} (line ${valid.err.line})`);
     let doc: Record<string, unknown>;
@@ -93,6 +123,7 @@ export class XmlCodec implements Codec {
     } catch (err) {
       throw codecError(`body unmarshal: ${errorMessage(err)}`, err);
     }
+    checkTree(doc, this.#limits);
     const root = Object.values(doc)[0] ?? '';
     return type === undefined ? root : fromProtoJson(type, fromXmlTree(type, root));
   }

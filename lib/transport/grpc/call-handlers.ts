@@ -13,7 +13,7 @@ import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import { GrpcContext } from './grpc-context.js';
-import type { GrpcMethod } from './method.js';
+import { RefusedRequest, type GrpcMethod } from './method.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.
 interface AnyCall {
@@ -122,6 +122,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       };
       watch(call, ctx, env, byServer, () => finish(deadlineError()));
       const req = schema.requestStream ? incoming(call as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerUnaryCall<unknown, unknown>).request;
+      if (req instanceof RefusedRequest) return finish(req.error);
       runWithContext(ctx, () => handler(req, ctx)).then((reply) => finish(undefined, reply), (err: unknown) => finish(err ?? new Error('rejected')));
     };
   }
@@ -137,6 +138,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
     };
     watch(call, ctx, env, byServer, () => fail(deadlineError()));
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;
+    if (req instanceof RefusedRequest) return fail(req.error);
     runWithContext(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx))).then(
       () => {
         if (done) return;

@@ -107,6 +107,9 @@ export class GrpcServer implements Server {
         else resolve(port);
       });
     });
+    // grpc-js keeps its HTTP/2 servers private; reaching them is the one way to see repeated headers.
+    const h2 = (this.#server as unknown as { http2Servers?: Map<NodeJS.EventEmitter, unknown> }).http2Servers;
+    for (const server of h2?.keys() ?? []) server.prependListener('stream', keepRepeatedHeaders);
     this.#started = true;
     const scheme = this.#tls === undefined ? 'grpc' : 'grpcs';
     this.#env.endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;
@@ -134,4 +137,22 @@ export class GrpcServer implements Server {
     const ca = tls.ca === undefined ? null : Buffer.from(tls.ca);
     return ServerCredentials.createSsl(ca, [{ private_key: Buffer.from(tls.key), cert_chain: Buffer.from(tls.cert) }], tls.requireClientCert === true);
   }
+}
+
+/**
+ * Node joins a header field sent twice into one "a, b"; gRPC metadata keeps each value apart, as
+ * grpc-go does. Runs before grpc-js reads the headers and gives it the values from the raw list.
+ */
+function keepRepeatedHeaders(_stream: unknown, headers: Record<string, unknown>, _flags: number, raw?: string[]): void {
+  if (raw === undefined) return;
+  let seen: Map<string, string[]> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.startsWith(':')) continue;
+    seen ??= new Map();
+    const list = seen.get(name);
+    if (list === undefined) seen.set(name, [raw[i + 1] as string]);
+    else list.push(raw[i + 1] as string);
+  }
+  for (const [name, values] of seen ?? []) if (values.length > 1 && typeof headers[name] === 'string') headers[name] = values;
 }

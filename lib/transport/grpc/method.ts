@@ -1,5 +1,6 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import { checkProtoBudget, DEFAULT_DECODE_LIMITS } from '../../encoding/index.js';
 import type { Handler } from '../../middleware/index.js';
 import type { MethodSchema } from '../../proto/index.js';
 
@@ -19,6 +20,11 @@ export interface GrpcMethod {
 /** How messages look in handlers: protobufjs plain objects, 64-bit as strings, enums as names. */
 export const MESSAGE_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, arrays: true, objects: true };
 
+/** A unary request refused while it was deserialized; `error` is the 400 CODEC to answer with. */
+export class RefusedRequest {
+  constructor(readonly error: unknown) {}
+}
+
 /** The grpc-js definition of an rpc, (de)serialising with protobufjs reflection. */
 export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown, unknown> {
   const Req = m.requestType;
@@ -29,7 +35,18 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
     responseStream: m.responseStream,
     originalName: m.name,
     requestSerialize: (o) => Buffer.from(Req.encode(Req.fromObject(o as Record<string, unknown>)).finish()),
-    requestDeserialize: (b) => Req.toObject(Req.decode(b), MESSAGE_OBJECT),
+    // The same budget as HTTP bodies: protobufjs decodes nested messages recursively. grpc-js answers
+    // a throwing deserializer with INTERNAL, so a unary request over budget travels to the handler as
+    // a RefusedRequest, which the call handler turns into InvalidArgument.
+    requestDeserialize: (b) => {
+      try {
+        checkProtoBudget(Req, b, DEFAULT_DECODE_LIMITS);
+      } catch (err) {
+        if (m.requestStream) throw err;
+        return new RefusedRequest(err);
+      }
+      return Req.toObject(Req.decode(b), MESSAGE_OBJECT);
+    },
     responseSerialize: (o) => Buffer.from(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),
     responseDeserialize: (b) => Res.toObject(Res.decode(b), MESSAGE_OBJECT),
   };

@@ -72,3 +72,30 @@ export function bindQuery(target: Record<string, unknown>, querystring: string):
 export function bindParams(target: Record<string, unknown>, params: Record<string, string>): void {
   for (const k in params) if (!UNSAFE_KEYS.has(k)) target[k] = params[k];
 }
+
+/** Codecs whose request bodies are refused unless the server's `markupBodies` option is on. */
+const MARKUP_CODECS: ReadonlySet<string> = new Set(['yaml', 'xml']);
+/** Default body limit of YAML and XML request bodies, bytes. */
+export const DEFAULT_MARKUP_BODY_LIMIT = 32 * 1024;
+
+/**
+ * The body limit of YAML/XML requests from the `markupBodies` option; 0 when they are refused.
+ * Off by default: their parsers cost far more per byte than JSON's (replies in them always work).
+ */
+export function markupLimit(option: boolean | { bodyLimit?: number }, bodyLimit: number): number {
+  if (option === false) return 0;
+  return Math.min(bodyLimit, (option === true ? undefined : option.bodyLimit) ?? DEFAULT_MARKUP_BODY_LIMIT);
+}
+
+/** How much of a body to read for its codec; a YAML/XML body on a server that refuses them is a 415. */
+export function bodyLimitFor(codec: Codec | undefined, bodyLimit: number, markup: number): number {
+  if (codec === undefined || !MARKUP_CODECS.has(codec.name)) return bodyLimit;
+  if (markup === 0) throw new KratosError(415, 'CODEC', `${codec.name.toUpperCase()} request bodies are off; turn them on with the http option markupBodies`);
+  return markup;
+}
+
+/** The 400 for a path parameter whose percent-encoding does not decode. */
+export function badPercentEncoding(text: string): KratosError {
+  const shown = text.length > 64 ? `${text.slice(0, 64)}...` : text;
+  return new KratosError(400, 'CODEC', `path parameter ${JSON.stringify(shown)} is not valid percent-encoding`);
+}

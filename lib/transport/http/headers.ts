@@ -1,12 +1,17 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Header } from '../context.js';
 
 /** Request headers as a {@link Header}, read straight from node's already lower-cased object. */
 export class RequestHeader implements Header {
   readonly #h: IncomingHttpHeaders;
+  /** The request, whose headersDistinct keeps each value of a header sent twice (`#h` joins them). */
+  readonly #req: Pick<IncomingMessage, 'headersDistinct'> | undefined;
+  /** Keys set or added here, whose values `#h` now holds. */
+  #touched: Set<string> | undefined;
 
-  constructor(headers: IncomingHttpHeaders) {
+  constructor(headers: IncomingHttpHeaders, req?: Pick<IncomingMessage, 'headersDistinct'>) {
     this.#h = headers;
+    this.#req = req;
   }
 
   get(key: string): string | undefined {
@@ -15,13 +20,16 @@ export class RequestHeader implements Header {
   }
 
   set(key: string, value: string): void {
-    this.#h[key.toLowerCase()] = value;
+    const k = key.toLowerCase();
+    (this.#touched ??= new Set()).add(k);
+    this.#h[k] = value;
   }
 
   add(key: string, value: string): void {
     const k = key.toLowerCase();
-    const v = this.#h[k];
-    this.#h[k] = v === undefined ? value : Array.isArray(v) ? [...v, value] : [v, value];
+    const values = this.values(k);
+    (this.#touched ??= new Set()).add(k);
+    this.#h[k] = values.length === 0 ? value : [...values, value];
   }
 
   keys(): string[] {
@@ -29,8 +37,13 @@ export class RequestHeader implements Header {
   }
 
   values(key: string): string[] {
-    const v = this.#h[key.toLowerCase()];
-    return v === undefined ? [] : Array.isArray(v) ? [...v] : [v];
+    const k = key.toLowerCase();
+    const v = this.#h[k];
+    if (v === undefined) return [];
+    if (Array.isArray(v)) return [...v];
+    // Only a joined value can hide several: the distinct list is built by node on first use.
+    if (this.#req !== undefined && v.includes(',') && this.#touched?.has(k) !== true) return [...(this.#req.headersDistinct[k] ?? [v])];
+    return [v];
   }
 }
 

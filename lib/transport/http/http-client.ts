@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type protobuf from 'protobufjs';
-import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
+import { defaultCodecs, REPLY_DECODE_LIMITS, type Codec, type CodecRegistry } from '../../encoding/index.js';
 import { KratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Discovery } from '../../registry/index.js';
@@ -99,7 +99,7 @@ export class HttpClient {
       });
     }
     this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
-    this.#codecs = options.codecs ?? defaultCodecs();
+    this.#codecs = options.codecs ?? defaultCodecs(REPLY_DECODE_LIMITS);
     this.#timeout = options.timeout ?? 2000;
     this.#contentType = options.contentType ?? 'application/json';
     this.#userAgent = options.userAgent ?? 'kratos-ts';
@@ -164,7 +164,8 @@ export class HttpClient {
       // A reset on a reused keep-alive socket means the server had closed it: the request was not processed.
       req.once('error', (err: NodeJS.ErrnoException) => reject(transportError(err, ctx, req.reusedSocket && err.code === 'ECONNRESET')));
       req.once('response', (res) => {
-        for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : [v ?? '']) ctx.replyHeader.add(k, x);
+        // headersDistinct: a header sent twice keeps both values (res.headers joins them into "a, b").
+        for (const [k, v] of Object.entries(res.headersDistinct)) for (const x of v ?? []) ctx.replyHeader.add(k, x);
         readAll(res).then((buf) => {
           try {
             const ok = (res.statusCode ?? 500) >= 200 && (res.statusCode ?? 500) < 300;

@@ -42,7 +42,7 @@ export class HttpContext implements Context, Expirable {
   }
 
   get requestHeader(): RequestHeader {
-    return (this.#requestHeader ??= new RequestHeader(this.req.headers));
+    return (this.#requestHeader ??= new RequestHeader(this.req.headers, this.req));
   }
 
   get replyHeader(): ReplyHeader {

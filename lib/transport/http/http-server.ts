@@ -8,7 +8,7 @@ import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddres
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import type { Server } from '../server.js';
-import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
+import { badPercentEncoding, bindParams, bindQuery, bodyLimitFor, decodePlainBody, markupLimit, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
 import { errorBody, httpStatus, rawHttpBody, writeReply } from './reply.js';
@@ -37,7 +37,10 @@ export interface HttpServerOptions {
   requestTimeout?: number;
   /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
   filters?: HttpFilter[];
+  /** Accept YAML/XML request bodies: `true` or `{ bodyLimit }` (default 32 KiB). Default off (415). */
+  markupBodies?: boolean | { bodyLimit?: number };
 }
+
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
 export type HttpFilter = Koa.Middleware;
@@ -66,6 +69,7 @@ export class HttpServer implements Server {
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #filters: HttpFilter[];
+  readonly #markupLimit: number;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -89,6 +93,7 @@ export class HttpServer implements Server {
       requestTimeout: options.requestTimeout ?? 30_000,
     };
     this.#filters = options.filters ?? [];
+    this.#markupLimit = markupLimit(options.markupBodies ?? false, this.#bodyLimit);
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -217,10 +222,12 @@ export class HttpServer implements Server {
   #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return this.#decode(req, EMPTY, query, match);
-    return readBody(req, this.#bodyLimit).then((body) => this.#decode(req, body, query, match));
+    return readBody(req, bodyLimitFor(this.#codecs.forContentType(req.headers['content-type']), this.#bodyLimit, this.#markupLimit))
+      .then((body) => this.#decode(req, body, query, match));
   }
 
   #decode(req: IncomingMessage, body: Buffer, query: string, match: RouteMatch): unknown {
+    if (match.badParam !== undefined) throw badPercentEncoding(match.badParam);
     const contentType = req.headers['content-type'];
     const raw: RawRequest = {
       body,
@@ -242,17 +249,17 @@ export class HttpServer implements Server {
       const r = reply as { contentType: string; body: string | Buffer };
       return { contentType: r.contentType, bytes: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body) };
     }
-    const codec = this.#codecs.forAccept(req.headers.accept);
+    let value = reply;
+    for (const f of route.reply?.field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
+    if (route.reply?.httpBody === true) return rawHttpBody(value);
+    const { codec, contentType } = this.#codecs.negotiate(req.headers.accept);
     if (route.reply === undefined) {
       if (reply === undefined || reply === null) return undefined;
-      return { contentType: codec.contentType, bytes: codec.marshal(reply) };
+      return { contentType, bytes: codec.marshal(reply) };
     }
-    const { type, field, toPlain } = route.reply;
-    let value = reply;
-    for (const f of field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
-    if (toPlain !== undefined) return { contentType: codec.contentType, bytes: codec.marshal(toPlain(value)) };
-    if (route.reply.httpBody === true) return rawHttpBody(value);
-    return { contentType: codec.contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
+    const { type, toPlain } = route.reply;
+    if (toPlain !== undefined) return { contentType, bytes: codec.marshal(toPlain(value)) };
+    return { contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
   }
 
   #writeError(ctx: HttpContext, err: unknown): void {
@@ -262,11 +269,11 @@ export class HttpServer implements Server {
     }
     // A body we stopped reading must not be parsed as the next request on this connection.
     const closing = this.#draining || e.code === 413;
-    writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.forAccept(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
+    writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.negotiate(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
   }
 
   #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {
-    const codec = this.#codecs.forAccept(req.headers.accept);
+    const codec = this.#codecs.negotiate(req.headers.accept);
     if (allowed.length === 0) {
       const e = new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`);
       writeReply(res, 404, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
@@ -291,4 +298,3 @@ function onResponseClose(this: ResponseWithContext): void {
 function timeoutError(ms: number): KratosError {
   return new KratosError(504, 'TIMEOUT', `request timeout after ${ms}ms`);
 }
-

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import protobuf from 'protobufjs';
-import type { Codec } from '../../encoding/index.js';
+import type { Codec, Negotiated } from '../../encoding/index.js';
 import type { Status } from '../../errors/index.js';
 
 /** Writes a complete response; `body` undefined writes none. */
@@ -38,11 +38,15 @@ const StatusType = protobuf.Root.fromJSON({
   },
 } as protobuf.INamespace).lookupType('Status');
 
+/** Codecs that write errors.Status through its schema, as Kratos does (`metadata[k]=v` in forms). */
+const TYPED_ERROR_CODECS: ReadonlySet<string> = new Set(['proto', 'x-www-form-urlencoded']);
+
 /** The Kratos error body in the client's codec, keys in wire order. */
-export function errorBody(e: Status, codec: Codec, json: Codec): { contentType: string; bytes: Buffer } {
+export function errorBody(e: Status, negotiated: Negotiated, json: Codec): { contentType: string; bytes: Buffer } {
   const status = { code: e.code, reason: e.reason, message: e.message, metadata: e.metadata };
+  const { codec, contentType } = negotiated;
   try {
-    return { contentType: codec.contentType, bytes: codec.marshal(status, codec.name === 'proto' ? StatusType : undefined) };
+    return { contentType, bytes: codec.marshal(status, TYPED_ERROR_CODECS.has(codec.name) ? StatusType : undefined) };
   } catch {
     return { contentType: json.contentType, bytes: json.marshal(status) };
   }

@@ -39,6 +39,8 @@ export interface HttpRoute {
 export interface RouteMatch {
   route: HttpRoute;
   params: Record<string, string>;
+  /** The raw text of a path parameter whose percent-encoding is invalid; binding answers it with a 400. */
+  badParam?: string;
 }
 
 /** What a path lookup found: a route, or the methods the path does allow (empty: unknown path). */
@@ -49,6 +51,15 @@ const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, st
 /** `{id}` -> `:id`, so one template syntax serves both Kratos- and Koa-style paths. */
 export function toRouterPath(template: string): string {
   return template.replace(/\{([A-Za-z_][\w]*)\}/g, ':$1');
+}
+
+function decodable(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -93,7 +104,11 @@ export class RouteTable {
     const layer = m.pathAndMethod[0];
     if (m.route && layer !== undefined) {
       const route = this.#byLayer.get(layer) as HttpRoute;
-      return { match: { route, params: layer.params(path, layer.captures(path), {}) } };
+      const captures = layer.captures(path);
+      // The router passes undecodable text through as it is; a handler must never see that raw.
+      const badParam = captures.find((c) => c !== undefined && c.includes('%') && !decodable(c));
+      const params = layer.params(path, captures, {});
+      return { match: badParam === undefined ? { route, params } : { route, params, badParam } };
     }
     return { allowed: [...new Set(m.path.flatMap((l) => l.methods))] };
   }

@@ -34,7 +34,8 @@ describe('proto3 JSON mapping', () => {
       assert.equal(json['page'], null);
       assert.equal(json['createdAt'], null);
       assert.equal(Object.hasOwn(json, 'choiceText'), false, 'unset oneof member');
-      assert.equal(Object.hasOwn(json, 'anyValue'), false, 'unset Value would read back as NULL_VALUE');
+      // As Go's protojson: an unset google.protobuf.Value is written null (which reads back as NULL_VALUE).
+      assert.equal(json['anyValue'], null);
     });
 
     it('should fill unpopulated fields inside set messages, lists and maps but not inside WKTs', () => {
@@ -115,7 +116,7 @@ describe('proto3 JSON mapping', () => {
 
     it('should reject bad values with 400 CODEC naming the field', () => {
       const e = codecFailure(() => fromProtoJson(AllTypes, { fInt32: 'abc' }));
-      assert.match(e.message, /^body unmarshal: fixtures\.v1\.AllTypes\.fInt32: /);
+      assert.match(e.message, /^body unmarshal: AllTypes\.fInt32: /);
       codecFailure(() => fromProtoJson(AllTypes, { fInt64: '9223372036854775808' }));
       codecFailure(() => fromProtoJson(AllTypes, { fUint32: -1 }));
       codecFailure(() => fromProtoJson(AllTypes, { createdAt: 'yesterday' }));

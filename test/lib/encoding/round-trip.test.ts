@@ -12,6 +12,15 @@ function roundTrip(subtype: string, value: Record<string, unknown>): unknown {
   return codec.unmarshal(codec.marshal(value, AllTypes), AllTypes);
 }
 
+/**
+ * What a text codec gives back: Go's protojson (EmitUnpopulated) writes an unset google.protobuf.Value
+ * as null, and null reads back as NULL_VALUE, so that one field does not survive; binary and form do.
+ */
+function afterTrip(subtype: string, value: Record<string, unknown>): Record<string, unknown> {
+  if (!['json', 'yaml'].includes(subtype) || value['anyValue'] !== null) return value;
+  return { ...value, anyValue: { nullValue: 'NULL_VALUE' } };
+}
+
 describe('round trips of a message with every field type', () => {
   for (const subtype of ['json', 'proto', 'yaml', 'xml']) {
     it(`should decode exactly what ${subtype} encoded, extremes and NaN/Infinity included`, () => {
@@ -21,9 +30,9 @@ describe('round trips of a message with every field type', () => {
 
     it(`should round-trip ordinary floats and an empty message through ${subtype}`, () => {
       const sample = toCanonical(AllTypes, { fDouble: 0.1, fFloat: -3.5, choiceText: 'pick' });
-      assert.deepEqual(roundTrip(subtype, sample), sample);
+      assert.deepEqual(roundTrip(subtype, sample), afterTrip(subtype, sample));
       const empty = toCanonical(AllTypes, {});
-      assert.deepEqual(roundTrip(subtype, empty), empty);
+      assert.deepEqual(roundTrip(subtype, empty), afterTrip(subtype, empty));
     });
   }
 
@@ -36,7 +45,7 @@ describe('round trips of a message with every field type', () => {
     const reply = { fInt64: 42, color: 1, counts: { a: 7 } };
     const expected = toCanonical(AllTypes, { fInt64: '42', color: 'COLOR_RED', counts: { a: '7' } });
     for (const subtype of ['json', 'proto', 'yaml', 'xml', 'x-www-form-urlencoded']) {
-      assert.deepEqual(roundTrip(subtype, reply), expected, subtype);
+      assert.deepEqual(roundTrip(subtype, reply), afterTrip(subtype, expected), subtype);
     }
   });
 });
