@@ -1,4 +1,4 @@
-import { Client, type ChannelCredentials } from '@grpc/grpc-js';
+import { Client, connectivityState, type ChannelCredentials } from '@grpc/grpc-js';
 import type { Endpoint } from '../endpoint.js';
 import { noDiscovery, Resolver, type ResolverOptions } from '../resolver.js';
 
@@ -11,12 +11,20 @@ export interface Lease {
 
 /** Where calls go: a fixed list used round robin, or the instances a registry reports. */
 export interface ChannelPool {
-  acquire(deadline: number | undefined, exclude?: string): Promise<Lease>;
+  /** A channel for one call, avoiding the addresses this call already `tried`. */
+  acquire(deadline: number | undefined, tried: ReadonlySet<string>): Promise<Lease>;
   close(): void;
 }
 
 // Channels of nodes that left are closed after this, so calls still using them can finish.
 const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Reconnect backoff of discovered channels (grpc-js defaults: 1 s, up to 120 s). A node whose channel
+ * failed is out of the pick set until a reconnect succeeds, so the probe may start early and often;
+ * instances that really died leave the registry within their lease anyway.
+ */
+const RECONNECT_CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 5000 };
 
 /** A pool for `endpoint`: one channel per address, reused by every call. */
 export function channelPool(
@@ -27,18 +35,18 @@ export function channelPool(
   tls: boolean,
 ): ChannelPool {
   const channels = new Map<string, Client>();
-  const channel = (address: string): Client => {
-    let c = channels.get(address);
-    if (c === undefined) channels.set(address, (c = new Client(address, creds, channelOptions)));
-    return c;
-  };
   if (endpoint.scheme !== 'discovery') {
+    const channel = (address: string): Client => {
+      let c = channels.get(address);
+      if (c === undefined) channels.set(address, (c = new Client(address, creds, channelOptions)));
+      return c;
+    };
     let next = 0;
     const list = endpoint.addresses;
     return {
-      acquire: async (_deadline, exclude) => {
+      acquire: async (_deadline, tried) => {
         let address = list[next++ % list.length] as string;
-        if (address === exclude && list.length > 1) address = list[next++ % list.length] as string;
+        for (let i = 1; i < list.length && tried.has(address); i++) address = list[next++ % list.length] as string;
         return { client: channel(address), address, done: () => undefined };
       },
       close: () => channels.forEach((c) => c.close()),
@@ -57,10 +65,19 @@ export function channelPool(
       }
     },
   });
+  const options = { ...RECONNECT_CHANNEL_OPTIONS, ...channelOptions };
+  const channel = (address: string): Client => {
+    let c = channels.get(address);
+    if (c === undefined) {
+      channels.set(address, (c = new Client(address, creds, options)));
+      followHealth(c, address, resolver);
+    }
+    return c;
+  };
   return {
-    acquire: async (deadline, exclude) => {
+    acquire: async (deadline, tried) => {
       if (resolver.nodes.length === 0) await resolver.waitReady(deadline === undefined ? 10_000 : Math.max(0, deadline - Date.now()));
-      const { node, done } = resolver.pick(exclude);
+      const { node, done } = resolver.pick(tried);
       return { client: channel(node.address), address: node.address, done: (err) => done({ err }) };
     },
     close: () => {
@@ -68,4 +85,33 @@ export function channelPool(
       channels.forEach((c) => c.close());
     },
   };
+}
+
+/**
+ * Mirrors a channel's connectivity into the pick set, as Go Kratos' balancer picks only READY
+ * subchannels: TRANSIENT_FAILURE (connect refused, or the connection failed) takes the node out,
+ * READY puts it back. grpc-js keeps reconnecting with backoff meanwhile, which is the probe. A READY
+ * channel that drops to IDLE lost its connection (server gone, or it closed an idle one): reconnect at
+ * once, so a dead instance is found by the probe rather than by the next call.
+ */
+function followHealth(client: Client, address: string, resolver: Resolver): void {
+  const ch = client.getChannel();
+  let last = ch.getConnectivityState(false);
+  const watch = (): void => {
+    try {
+      ch.watchConnectivityState(last, Infinity, onChange);
+    } catch {
+      // The channel was closed: nothing left to follow.
+    }
+  };
+  const onChange = (): void => {
+    const now = ch.getConnectivityState(false);
+    if (now === connectivityState.SHUTDOWN) return;
+    if (now === connectivityState.READY) resolver.markUp(address);
+    else if (now === connectivityState.TRANSIENT_FAILURE) resolver.markDown(address, 'gRPC channel in TRANSIENT_FAILURE');
+    else if (now === connectivityState.IDLE && last === connectivityState.READY) ch.getConnectivityState(true);
+    last = now;
+    watch();
+  };
+  watch();
 }
