@@ -156,6 +156,9 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
   const timeout = options.timeout ?? 2000;
   const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
   const wrap = chain(...builtin, ...(options.middleware ?? []));
+  // Failed attempts are logged at debug level with their address: what an operator needs to see where
+  // calls went while an instance died (and what the fleet soak counts).
+  const logger = options.logger?.enabled('debug') === true ? options.logger : undefined;
   const client: Record<string, unknown> = { close: () => pool.close() };
   for (const m of service.methods) {
     const def = methodDefinition(m);
@@ -176,7 +179,10 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
         return new Promise((resolve, reject) => {
           const cb = (err: ServiceError | null, reply?: unknown): void => {
             const e = err === null ? undefined : failure(err, ctx);
-            if (err !== null && e !== undefined && !ctx.signal.aborted && neverReached(err, call, c, gotHeaders)) markUnreached(e);
+            if (err !== null && e !== undefined) {
+              if (!ctx.signal.aborted && neverReached(err, call, c, gotHeaders)) markUnreached(e);
+              logger?.debug('call attempt failed', 'operation', m.operation, 'address', lease.address, 'unreached', unreached(e), 'error', e.message);
+            }
             lease.done(e);
             if (e === undefined) resolve(reply);
             else reject(e);

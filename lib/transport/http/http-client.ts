@@ -80,6 +80,8 @@ export class HttpClient {
   readonly #endpoint: string;
   readonly #resolver: Resolver | undefined;
   readonly #probe: NodeProbe | undefined;
+  // Failed attempts are logged at debug level with their address (see grpc-client).
+  readonly #debug: Logger | undefined;
   // The addresses each call (one ClientContext, kept across retries) was sent to.
   readonly #tried = new WeakMap<object, Set<string>>();
   #next = 0;
@@ -101,6 +103,7 @@ export class HttpClient {
       });
       this.#probe = new NodeProbe(this.#resolver);
     }
+    this.#debug = options.logger?.enabled('debug') === true ? options.logger : undefined;
     this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#timeout = options.timeout ?? 2000;
@@ -186,6 +189,7 @@ export class HttpClient {
           markUnreached(e);
           this.#probe?.down(address, `${err.code ?? 'error'}: ${err.message}`);
         } else if (!ctx.signal.aborted) this.#probe?.suspect(address);
+        this.#debug?.debug('call attempt failed', 'operation', ctx.operation, 'address', address, 'unreached', unreached(e), 'error', e.message);
         reject(e);
       });
       req.once('response', (res) => {
