@@ -43,7 +43,8 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|No connection established|connect/;
+// Transport failures: refused, reset or dropped connections (grpc-js, node:http wording).
+const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|No connection established|connect|Connection dropped|socket hang up/;
 
 /**
  * Whether a failure provably never reached a server (no node, connection refused or never made,
