@@ -98,15 +98,17 @@ function failure(err: ServiceError, ctx: ClientContext): KratosError {
  * stream only after its picker found a READY connection; until then getPeer() answers with the
  * channel's target (or 'unknown'), so a failure with no stream ("No connection established", refused
  * connect) was never written. With a stream, only a REFUSED_STREAM reset counts (a GOAWAY also refuses
- * the streams above its last processed id that way): it carries no response headers, whereas any
- * status a server handler chose arrives with headers. "Connection dropped", resets and every status
+ * the streams above its last processed id that way): it carries no response headers at all, whereas
+ * any status a server chose arrives in a HEADERS frame. "Connection dropped", resets and every status
  * from a server are left alone: the request may have run.
  */
 function neverReached(err: ServiceError, call: Call, client: Client, gotHeaders: boolean): boolean {
   if (err.code !== grpcStatus.UNAVAILABLE) return false;
   const peer = call.getPeer();
   if (peer === 'unknown' || peer === client.getChannel().getTarget()) return true;
-  return !gotHeaders && err.details === 'Stream refused by server';
+  // A refused stream ends with RST_STREAM and no HEADERS frame, so its metadata is empty; a status a
+  // server sent, even one with this very text, comes in a HEADERS frame (content-type at least).
+  return !gotHeaders && err.details === 'Stream refused by server' && Object.keys(err.metadata.getMap()).length === 0;
 }
 
 async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext, done: (err?: unknown) => void, early: () => unknown): AsyncIterable<unknown> {

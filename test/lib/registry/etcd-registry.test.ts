@@ -81,10 +81,13 @@ describe('EtcdRegistry with a real etcd', () => {
       assert.equal(failures, 0);
       assert.deepEqual([...after], ['b']);
 
-      // SIGKILL: the key goes when the lease expires; retries hide the gap meanwhile.
+      // SIGKILL: the key stays until the lease expires, but c's channel fails at once, so c leaves the
+      // pick set and calls started after its death go to b (one refused on c is resent: never sent).
       const c = await launch(etcd, 'c');
       await until(async () => (await registry.getService('echo')).length === 2, 5000, 'c registered');
+      await until(async () => (await say({ text: 'x', n: 0 })).text.startsWith('c:'), 5000, 'c to be picked');
       c.child.kill('SIGKILL');
+      await stopped(c.child);
       let killedFailures = 0;
       for (let i = 0; i < 20; i++) await say({ text: 'x', n: 0 }).catch(() => killedFailures++);
       assert.equal(killedFailures, 0);
