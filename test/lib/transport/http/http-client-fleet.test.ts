@@ -31,6 +31,19 @@ async function client(endpoints: string[], middleware: Parameters<typeof createH
   return { c, post: (text) => c.invoke('POST', `/echo/${text}`, {}), log };
 }
 
+/** A TCP server that reads each request and then resets the connection: the request reached it. */
+async function resetter(): Promise<{ address: string; received: () => number; close: () => void }> {
+  let received = 0;
+  const server = createServer((socket) => {
+    socket.once('data', () => {
+      received++;
+      socket.resetAndDestroy();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, received: () => received, close: () => server.close() };
+}
+
 describe('HTTP client in a fleet', () => {
   it('should resend a call refused by a dead address to another node, stop picking it, and take it back once it listens', async () => {
     const deadPort = await freePort();
@@ -78,27 +91,39 @@ describe('HTTP client in a fleet', () => {
   });
 
   it('should not resend a request whose connection was reset after it was written', async () => {
-    // Reads the request, then dies: the reset comes after the server had it.
-    let received = 0;
-    const dropper = createServer((socket) => {
-      socket.once('data', () => {
-        received++;
-        socket.resetAndDestroy();
-      });
-    });
-    await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', r));
-    const address = `127.0.0.1:${(dropper.address() as AddressInfo).port}`;
+    // Reads the request, then resets: the reset comes after the server had it.
+    const dropper = await resetter();
+    const address = dropper.address;
     const live = await echo('live');
     const { c, post, log } = await client([address], [retry({ attempts: 4, backoff: { base: 1, max: 1 } })]);
     try {
       const err = (await post('once').catch((e: unknown) => e)) as KratosError;
       assert.equal(err.code, 503);
-      assert.equal(received, 1, `a reset request was sent ${received} times`);
+      assert.equal(dropper.received(), 1, `a reset request was sent ${dropper.received()} times`);
       assert.equal(log.to(address)[0]?.unreached, false);
     } finally {
       c.close();
       dropper.close();
       await live.server.stop(Date.now());
+    }
+  });
+
+  it('should send each retry of a call to a node that call has not tried yet', async () => {
+    const droppers = await Promise.all([resetter(), resetter()]);
+    const good = await echo('good');
+    const idempotent = retry({ attempts: 3, operations: ['/echo/*'], backoff: { base: 1, max: 1 }, budget: { ratio: 2, minPerSecond: 100 } });
+    const { c, post } = await client([...droppers.map((d) => d.address), good.address], [idempotent]);
+    try {
+      for (let i = 0; i < 30; i++) {
+        const before = droppers.map((d) => d.received());
+        assert.match((await post(`r${i}`)).text, /^good:/, 'two resetting nodes and three tries: the third is the good one at the latest');
+        droppers.forEach((d, k) => assert.ok(d.received() - (before[k] as number) <= 1, 'no node twice for one call'));
+      }
+      assert.equal(good.calls(), 30);
+    } finally {
+      c.close();
+      droppers.forEach((d) => d.close());
+      await good.server.stop(Date.now());
     }
   });
 
