@@ -154,7 +154,7 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
     ...(options.subsetSize === undefined ? {} : { subsetSize: options.subsetSize }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
-  const pool = channelPool(endpoint, creds, channelOptions, discovery, options.tls !== undefined || endpoint.scheme === 'grpcs');
+  const pool = channelPool(endpoint, creds, channelOptions, discovery, options.tls !== undefined || endpoint.scheme === 'grpcs', options.logger);
   const timeout = options.timeout ?? 2000;
   const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
   const wrap = chain(...builtin, ...(options.middleware ?? []));

@@ -7,11 +7,15 @@ import type { Logger } from '../../log/index.js';
 import type { Discovery } from '../../registry/index.js';
 import type { Balancer, NodeFilter } from '../../selector/index.js';
 import { markUnreached, noDiscovery, Resolver, unreached } from '../resolver.js';
+import { StaticNodes } from '../static-nodes.js';
 import { NodeProbe } from './node-probe.js';
 import { chain, metadataClient, type Handler, type Middleware, type MetadataClientOptions } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
 import { MapHeader } from '../header.js';
+
+// A direct address has no balancer to tell how the call went.
+const NO_FEEDBACK = (): void => undefined;
 
 /** Tries in all for a call whose earlier tries never reached a server. */
 const UNREACHED_ATTEMPTS = 3;
@@ -70,6 +74,8 @@ interface Outgoing {
  */
 export class HttpClient {
   readonly #addresses: string[];
+  // The direct:/// list (or single address) when there is no registry.
+  readonly #static: StaticNodes | undefined;
   readonly #tls: boolean;
   readonly #agent: HttpAgent;
   readonly #codecs: CodecRegistry;
@@ -79,12 +85,12 @@ export class HttpClient {
   readonly #handler: Handler;
   readonly #endpoint: string;
   readonly #resolver: Resolver | undefined;
+  // Health only matters when there is another node to pick: none for a single address.
   readonly #probe: NodeProbe | undefined;
   // Failed attempts are logged at debug level with their address (see grpc-client).
   readonly #debug: Logger | undefined;
   // The addresses each call (one ClientContext, kept across retries) was sent to.
   readonly #tried = new WeakMap<object, Set<string>>();
-  #next = 0;
 
   constructor(options: HttpClientOptions) {
     const ep = parseEndpoint(options.endpoint, 'http');
@@ -101,8 +107,9 @@ export class HttpClient {
         ...(options.subsetSize === undefined ? {} : { subsetSize: options.subsetSize }),
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
-      this.#probe = new NodeProbe(this.#resolver);
     }
+    this.#static = this.#resolver === undefined ? new StaticNodes(ep.addresses, options.logger) : undefined;
+    this.#probe = this.#resolver !== undefined ? new NodeProbe(this.#resolver) : ep.addresses.length > 1 ? new NodeProbe(this.#static as StaticNodes) : undefined;
     this.#debug = options.logger?.enabled('debug') === true ? options.logger : undefined;
     this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
     this.#codecs = options.codecs ?? defaultCodecs();
@@ -150,12 +157,7 @@ export class HttpClient {
 
   async #address(ctx: ClientContext, tried: ReadonlySet<string>): Promise<{ address: string; done: (err?: unknown) => void }> {
     const r = this.#resolver;
-    if (r === undefined) {
-      const list = this.#addresses;
-      let address = list[this.#next++ % list.length] as string;
-      for (let i = 1; i < list.length && tried.has(address); i++) address = list[this.#next++ % list.length] as string;
-      return { address, done: () => undefined };
-    }
+    if (r === undefined) return { address: (this.#static as StaticNodes).pick(tried), done: NO_FEEDBACK };
     if (r.nodes.length === 0) await r.waitReady(ctx.deadline === undefined ? 10_000 : Math.max(0, ctx.deadline - Date.now()));
     const { node, done } = r.pick(tried);
     return { address: node.address, done: (err) => done({ err }) };

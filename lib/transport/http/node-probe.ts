@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { Resolver } from '../resolver.js';
+import type { NodeHealth } from '../static-nodes.js';
 
 /** First wait before a down node is probed again; doubles up to {@link PROBE_MAX_MS}. */
 export const PROBE_BASE_MS = 250;
@@ -8,31 +8,31 @@ export const PROBE_MAX_MS = 5000;
 const PROBE_TIMEOUT_MS = 1000;
 
 /**
- * Health of the discovered HTTP nodes, which have no channel state to watch: a node whose connection
+ * Health of HTTP nodes, which have no channel state to watch: a node whose connection
  * was refused leaves the pick set at once; a connection that broke (reset, or a pooled socket closed
  * by the peer) makes the node suspect, and a TCP connect decides. A down node is probed with
  * exponential backoff and comes back on the first successful connect, independent of the registry.
  */
 export class NodeProbe {
-  readonly #resolver: Resolver;
+  readonly #health: NodeHealth;
   readonly #probing = new Set<string>();
   readonly #sockets = new WeakSet<Socket>();
   #closed = false;
 
-  constructor(resolver: Resolver) {
-    this.#resolver = resolver;
+  constructor(resolver: NodeHealth) {
+    this.#health = resolver;
   }
 
   /** The connection to `address` was refused or could not be made: out of the pick set now. */
   down(address: string, why: string): void {
     if (this.#closed) return;
-    this.#resolver.markDown(address, why);
+    this.#health.markDown(address, why);
     if (!this.#probing.has(address)) void this.#recover(address);
   }
 
   /** A connection to `address` broke: check it, and take the node out if nothing listens there. */
   suspect(address: string): void {
-    if (this.#closed || this.#probing.has(address) || this.#resolver.isDown(address)) return;
+    if (this.#closed || this.#probing.has(address) || this.#health.isDown(address)) return;
     this.#probing.add(address);
     void probe(address).then((ok) => {
       this.#probing.delete(address);
@@ -54,10 +54,10 @@ export class NodeProbe {
   async #recover(address: string): Promise<void> {
     this.#probing.add(address);
     try {
-      for (let wait = PROBE_BASE_MS; !this.#closed && this.#resolver.isDown(address); wait = Math.min(PROBE_MAX_MS, wait * 2)) {
+      for (let wait = PROBE_BASE_MS; !this.#closed && this.#health.isDown(address); wait = Math.min(PROBE_MAX_MS, wait * 2)) {
         await new Promise((r) => setTimeout(r, wait).unref());
-        if (this.#closed || !this.#resolver.isDown(address)) return;
-        if (await probe(address)) this.#resolver.markUp(address);
+        if (this.#closed || !this.#health.isDown(address)) return;
+        if (await probe(address)) this.#health.markUp(address);
       }
     } finally {
       this.#probing.delete(address);

@@ -72,6 +72,21 @@ describe('gRPC client in a fleet', () => {
     }
   });
 
+  it('should apply the same health rules to a direct:/// list', async () => {
+    const dead = `127.0.0.1:${await freePort()}`;
+    const live = await echo('live');
+    const log = new AttemptLog();
+    const c = createGrpcClient(svc, { endpoint: `direct:///${dead},${live.address}`, logger: log, timeout: 3000 });
+    const say = c['say'] as Say;
+    try {
+      for (let i = 0; i < 20; i++) assert.match((await say({ text: 'x', n: i })).text, /^live:/);
+      assert.ok(log.to(dead).length <= 2, `attempts to the dead address: ${log.to(dead).length}`);
+    } finally {
+      c.close();
+      await live.server.stop(Date.now());
+    }
+  });
+
   it('should never resend a handler’s own 503 UNAVAILABLE, with or without the retry middleware', async () => {
     let runs = 0;
     const fail = async (): Promise<never> => {

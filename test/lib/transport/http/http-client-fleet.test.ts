@@ -127,6 +127,20 @@ describe('HTTP client in a fleet', () => {
     }
   });
 
+  it('should apply the same health rules to a direct:/// list', async () => {
+    const dead = `127.0.0.1:${await freePort()}`;
+    const live = await echo('live');
+    const log = new AttemptLog();
+    const c = createHttpClient({ endpoint: `direct:///${dead},${live.address}`, logger: log, timeout: 3000 });
+    try {
+      for (let i = 0; i < 20; i++) assert.match((await c.invoke<{ text: string }>('POST', `/echo/d${i}`, {})).text, /^live:/);
+      assert.equal(log.to(dead).length, 1, 'refused once, then skipped');
+    } finally {
+      c.close();
+      await live.server.stop(Date.now());
+    }
+  });
+
   it('should stop picking a node within moments of its death, without a failed call', async () => {
     const [a, b] = [await echo('a'), await echo('b')];
     const { c, post, log } = await client([a.address, b.address]);
