@@ -137,13 +137,15 @@ export class EtcdRegistry implements Registrar, Discovery {
         else see(res);
         changed();
       });
-      w.on('error', (err: Error) => void remake(`watch ended: ${err.message}`));
+      // Wait a little first, so an etcd that keeps cancelling watches is not asked in a tight loop.
+      w.on('error', (err: Error) => void remake(`watch ended: ${err.message}`, WATCH_RETRY_MS));
       return w;
     };
-    const remake = async (why: string): Promise<void> => {
+    const remake = async (why: string, delayMs = 0): Promise<void> => {
       if (remaking || stopped) return;
       remaking = true;
       this.#logger.log('warn', 'msg', 'etcd lost the watched history; watching again from its current revision', 'service', name, 'reason', why);
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       // The old watch may still report an error while it is cancelled: nobody must rethrow it.
       current.removeAllListeners().on('error', () => undefined);
       void current.cancel().catch(() => undefined);
