@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Logger, type Level } from '../../lib/log/index.js';
+import { neverSent } from '../../lib/resilience/index.js';
 import type { EtcdRegistry } from '../../lib/registry/index.js';
 import { createGrpcClient } from '../../lib/transport/grpc/index.js';
 import { createHttpClient } from '../../lib/transport/http/index.js';
@@ -14,11 +15,14 @@ const script = fileURLToPath(new URL('../fixtures/apps/fleet-instance.js', impor
 /** Deliveries seen by the whole fleet: how often each request id reached a handler, and which are open. */
 export class Deliveries {
   readonly count = new Map<string, number>();
+  /** The instance that last received each request id. */
+  readonly where = new Map<string, string>();
   /** Request ids in a handler right now, by instance id. */
   readonly open = new Map<string, Set<string>>();
 
   begin(instance: string, id: string): void {
     this.count.set(id, (this.count.get(id) ?? 0) + 1);
+    this.where.set(id, instance);
     let set = this.open.get(instance);
     if (set === undefined) this.open.set(instance, (set = new Set()));
     set.add(id);
@@ -114,6 +118,8 @@ export interface CallRecord {
   /** The instance that answered. */
   instance?: string;
   error?: string;
+  /** The failure provably never reached a server (so the client should have sent it elsewhere). */
+  unreached?: boolean;
 }
 
 /** A discovery client on one transport and balancer, sending numbered calls at `rate` per second. */
@@ -156,7 +162,7 @@ export class PacedClient {
     const start = Date.now();
     const p = this.#send(id).then(
       (text) => void this.calls.push({ id, start, end: Date.now(), instance: text.split(':')[0] as string }),
-      (err: unknown) => void this.calls.push({ id, start, end: Date.now(), error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => void this.calls.push({ id, start, end: Date.now(), error: err instanceof Error ? err.message : String(err), unreached: neverSent(err) }),
     );
     this.#pending.add(p);
     void p.finally(() => this.#pending.delete(p));

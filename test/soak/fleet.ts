@@ -30,8 +30,8 @@ export interface PhaseResult {
   inFlight?: number;
   /** SIGKILL: failed calls that started after the death (should have gone elsewhere). */
   failedAfterDeath?: number;
-  /** SIGKILL: latest failed attempt to a dead instance after its death, ms, per client. */
-  lastAttemptMs?: Record<string, number>;
+  /** SIGKILL: latest failed attempt to a dead instance after the kill, ms, per client (null: none at all). */
+  lastAttemptMs?: Record<string, number | null>;
   notes: string;
 }
 
@@ -151,21 +151,28 @@ export async function fleetSoak(o: FleetOptions): Promise<FleetResult> {
 }
 
 // Calls in flight on the killed instances when they died: those a killed handler had begun and not
-// answered, plus failed calls that no instance ever received but were sent before the death (in the
-// dead instance's socket buffers). Attempts are the clients' failed-attempt log, by address.
+// answered, plus failed calls sent before the death that only a killed instance received (its reply was
+// not out yet) or that no instance received (still in the dead instance's socket buffers). Attempts
+// are the clients' failed-attempt log, by address.
 function killReport(killed: FleetInstance[], clients: PacedClient[], deliveries: Deliveries): Partial<PhaseResult> {
   const died = Math.max(...killed.map((i) => i.exitedAt ?? 0));
   const signalled = Math.min(...killed.map((i) => i.signalledAt ?? 0));
-  const inHandler = killed.reduce((n, i) => n + (deliveries.open.get(i.id)?.size ?? 0), 0);
+  const killedIds = new Set(killed.map((i) => i.id));
+  const inFlight = new Set<string>();
+  for (const i of killed) for (const id of deliveries.open.get(i.id) ?? []) inFlight.add(id);
   const failed = clients.flatMap((c) => c.calls).filter((c) => c.error !== undefined && c.end >= signalled);
-  const inTransit = failed.filter((c) => c.start <= died && !deliveries.count.has(c.id)).length;
-  const lastAttemptMs: Record<string, number> = {};
+  for (const c of failed) {
+    const at = deliveries.where.get(c.id);
+    // A failure that never reached a server was not in flight: the client should have resent it.
+    if (c.start <= died && c.unreached !== true && (at === undefined || killedIds.has(at))) inFlight.add(c.id);
+  }
+  const lastAttemptMs: Record<string, number | null> = {};
   for (const c of clients) {
     const addresses = new Set(killed.map((i) => (c.transport === 'grpc' ? i.grpc : i.http)));
-    const last = Math.max(signalled, ...c.attempts.failed.filter((a) => addresses.has(a.address)).map((a) => a.at));
-    lastAttemptMs[c.name] = last - signalled;
+    const times = c.attempts.failed.filter((a) => addresses.has(a.address) && a.at >= signalled).map((a) => a.at);
+    lastAttemptMs[c.name] = times.length === 0 ? null : Math.max(...times) - signalled;
   }
-  return { inFlight: inHandler + inTransit, failedAfterDeath: failed.filter((c) => c.start > died).length, lastAttemptMs };
+  return { inFlight: inFlight.size, failedAfterDeath: failed.filter((c) => c.start > died).length, lastAttemptMs };
 }
 
 /** What the issue asks of a fleet; an empty list means every goal was met. */
@@ -178,7 +185,7 @@ export function fleetViolations(r: FleetResult): string[] {
     } else {
       if (p.failed > p.inFlight) out.push(`${p.phase}: ${p.failed} failed calls, more than the ${p.inFlight} in flight on the killed instances`);
       if ((p.failedAfterDeath ?? 0) > 0) out.push(`${p.phase}: ${p.failedAfterDeath} calls that started after the death failed`);
-      for (const [client, ms] of Object.entries(p.lastAttemptMs ?? {})) if (ms > 2000) out.push(`${p.phase}: ${client} still tried a dead instance ${ms} ms after the kill`);
+      for (const [client, ms] of Object.entries(p.lastAttemptMs ?? {})) if (ms !== null && ms > 2000) out.push(`${p.phase}: ${client} still tried a dead instance ${ms} ms after the kill`);
     }
     if (/did NOT|answered 0 calls/.test(p.notes)) out.push(`${p.phase}: ${p.notes}`);
   }
@@ -193,7 +200,7 @@ export function fleetTable(r: FleetResult): string {
     '|---|---|---|---|---|---|',
   ];
   for (const p of r.phases) {
-    const last = p.lastAttemptMs === undefined ? '-' : Object.entries(p.lastAttemptMs).map(([c, ms]) => `${c} ${ms}`).join(', ');
+    const last = p.lastAttemptMs === undefined ? '-' : Object.entries(p.lastAttemptMs).map(([c, ms]) => `${c} ${ms ?? 'none'}`).join(', ');
     lines.push(`| ${p.phase} | ${p.calls} | ${p.failed} | ${p.inFlight ?? '-'} | ${last} | ${p.notes}${p.errors.length > 0 ? `; errors: ${p.errors.join(' / ')}` : ''} |`);
   }
   return lines.join('\n');
