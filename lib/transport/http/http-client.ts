@@ -17,6 +17,9 @@ import { MapHeader } from '../header.js';
 // A direct address has no balancer to tell how the call went.
 const NO_FEEDBACK = (): void => undefined;
 
+/** Longest a pooled socket stays idle when the server announces no keep-alive timeout. */
+const IDLE_SOCKET_MS = 30_000;
+
 /** Tries in all for a call whose earlier tries never reached a server. */
 const UNREACHED_ATTEMPTS = 3;
 
@@ -111,7 +114,11 @@ export class HttpClient {
     this.#static = this.#resolver === undefined ? new StaticNodes(ep.addresses, options.logger) : undefined;
     this.#probe = this.#resolver !== undefined ? new NodeProbe(this.#resolver) : ep.addresses.length > 1 ? new NodeProbe(this.#static as StaticNodes) : undefined;
     this.#debug = options.logger?.enabled('debug') === true ? options.logger : undefined;
-    this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
+    // With a timeout set, node:http also honours the server's `Keep-Alive: timeout=N` and drops an idle
+    // socket a second before the server would: a request written on a socket the server is closing
+    // may have been read, so it cannot be resent, and this keeps that race away.
+    const keepAlive = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+    this.#agent = this.#tls ? new HttpsAgent({ ...keepAlive, ...(options.tls ?? {}) }) : new HttpAgent(keepAlive);
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#timeout = options.timeout ?? 2000;
     this.#contentType = options.contentType ?? 'application/json';

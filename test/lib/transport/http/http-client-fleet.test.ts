@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { KratosError, serviceUnavailable } from '../../../../lib/errors/index.js';
 import { retry } from '../../../../lib/resilience/index.js';
@@ -138,6 +139,28 @@ describe('HTTP client in a fleet', () => {
     } finally {
       c.close();
       await live.server.stop(Date.now());
+    }
+  });
+
+  it('should drop an idle connection before the server’s announced keep-alive timeout closes it', async () => {
+    // A plain node:http server announcing `Keep-Alive: timeout=2`; it would close idle sockets at 2 s.
+    let connections = 0;
+    const server = createHttpServer((_req, res) => res.setHeader('content-type', 'application/json').end('{}'));
+    server.keepAliveTimeout = 2000;
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const c = createHttpClient({ endpoint: `127.0.0.1:${(server.address() as AddressInfo).port}`, timeout: 3000 });
+    try {
+      await c.invoke('POST', '/a', {});
+      await c.invoke('POST', '/a', {});
+      assert.equal(connections, 1, 'reused while fresh');
+      // Past the hint minus node's one-second margin, before the server's own close.
+      await new Promise((r) => setTimeout(r, 1500));
+      await c.invoke('POST', '/a', {});
+      assert.equal(connections, 2, 'the client let the idle socket go before the server could close it under a request');
+    } finally {
+      c.close();
+      server.close();
     }
   });
 
