@@ -1,4 +1,4 @@
-import type { Etcd3, Lease, IOptions } from 'etcd3';
+import type { Etcd3, Lease, IOptions, Watcher as EtcdWatcher } from 'etcd3';
 import { FrameworkError } from '../errors/index.js';
 import { etcdClient } from '../internal/index.js';
 import { NoopLogger, type Logger } from '../log/index.js';
@@ -20,6 +20,8 @@ export interface EtcdRegistryOptions {
 }
 
 const MAX_BACKOFF_MS = 8000;
+/** Wait between attempts to make a watch again while etcd does not answer. */
+const WATCH_RETRY_MS = 500;
 
 /**
  * The etcd registry (§11): key `/{namespace}/{name}/{id}` holding the instance as JSON (Kratos' layout,
@@ -90,25 +92,89 @@ export class EtcdRegistry implements Registrar, Discovery {
   }
 
   async getService(name: string): Promise<ServiceInstance[]> {
-    const all = await this.#client.getAll().prefix(`${this.#ns}/${name}/`).strings();
-    const out: ServiceInstance[] = [];
-    for (const v of Object.values(all)) {
+    return (await this.#list(name)).instances;
+  }
+
+  // The instances and the etcd revision they were read at.
+  async #list(name: string): Promise<{ instances: ServiceInstance[]; revision: number }> {
+    const res = await this.#client.getAll().prefix(`${this.#ns}/${name}/`).exec();
+    const instances: ServiceInstance[] = [];
+    for (const kv of res.kvs) {
       try {
-        const i = JSON.parse(v) as ServiceInstance;
-        if (i.name === name) out.push({ ...i, metadata: i.metadata ?? {}, endpoints: i.endpoints ?? [] });
+        const i = JSON.parse(kv.value.toString()) as ServiceInstance;
+        if (i.name === name) instances.push({ ...i, metadata: i.metadata ?? {}, endpoints: i.endpoints ?? [] });
       } catch {
         // A value that is not an instance is someone else's key: skip it.
       }
     }
-    return out;
+    return { instances, revision: Number(res.header.revision) };
   }
 
+  /**
+   * Follows `/{namespace}/{name}/`. etcd3 resumes a watch after a reconnect from the last revision it
+   * saw; an etcd that lost its data (restored, or wiped and started again) counts from a lower
+   * revision, so that watch would stay silent until the new history passed the old number. When a
+   * re-list or the reconnected watch reports a revision below the one already seen, or etcd cancels
+   * the watch (compacted history), the watch is made again from the current revision, logged once.
+   */
   async watch(name: string): Promise<Watcher> {
-    const etcdWatch = await this.#client.watch().prefix(`${this.#ns}/${name}/`).create();
-    const { watcher, changed } = changeWatcher(() => this.getService(name), () => etcdWatch.cancel());
-    // 'connected' also fires after a reconnect: list again, as changes may have been missed.
-    etcdWatch.on('put', changed).on('delete', changed).on('connected', changed);
-    etcdWatch.on('error', () => undefined);
+    const prefix = `${this.#ns}/${name}/`;
+    let seen = 0;
+    let stopped = false;
+    let remaking = false;
+    let current: EtcdWatcher;
+    const see = (res: { header: { revision: string } }): void => {
+      seen = Math.max(seen, Number(res.header.revision));
+    };
+    const make = async (): Promise<EtcdWatcher> => {
+      const w = await this.#client.watch().prefix(prefix).create();
+      w.on('put', changed).on('delete', changed);
+      w.on('data', see);
+      // 'connected' also fires after a reconnect: list again, as changes may have been missed.
+      w.on('connected', (res: { header: { revision: string } }) => {
+        const revision = Number(res.header.revision);
+        if (revision < seen) void remake(`etcd revision went back from ${seen} to ${revision}`);
+        else see(res);
+        changed();
+      });
+      // Wait a little first, so an etcd that keeps cancelling watches is not asked in a tight loop.
+      w.on('error', (err: Error) => void remake(`watch ended: ${err.message}`, WATCH_RETRY_MS));
+      return w;
+    };
+    const remake = async (why: string, delayMs = 0): Promise<void> => {
+      if (remaking || stopped) return;
+      remaking = true;
+      this.#logger.log('warn', 'msg', 'etcd lost the watched history; watching again from its current revision', 'service', name, 'reason', why);
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      // The old watch may still report an error while it is cancelled: nobody must rethrow it.
+      current.removeAllListeners().on('error', () => undefined);
+      void current.cancel().catch(() => undefined);
+      seen = 0;
+      while (!stopped) {
+        try {
+          current = await make();
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, WATCH_RETRY_MS));
+        }
+      }
+      if (stopped) void current.cancel().catch(() => undefined);
+      remaking = false;
+      changed();
+    };
+    const list = async (): Promise<ServiceInstance[]> => {
+      const before = seen;
+      const { instances, revision } = await this.#list(name);
+      // Anything the watch saw before this list was asked for is at most the cluster's revision now.
+      if (revision < before) void remake(`etcd revision went back from ${before} to ${revision}`);
+      else seen = Math.max(seen, revision);
+      return instances;
+    };
+    const { watcher, changed } = changeWatcher(list, async () => {
+      stopped = true;
+      await current.cancel().catch(() => undefined);
+    });
+    current = await make();
     return watcher;
   }
 

@@ -1,5 +1,6 @@
 import { findKratosError, KratosError } from '../errors/index.js';
 import { compileMatchers, type Middleware, type OperationMatcher } from '../middleware/index.js';
+import { unreached } from '../transport/index.js';
 import { isStream } from './call-settled.js';
 import { functionOption, numberOption } from './options.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
@@ -42,20 +43,18 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-// Messages of failures before a request was written: refused, unroutable or unresolvable, or
-// the transports' stale keep-alive socket.
-const NEVER_SENT = /ECONNREFUSED|No connection established|reused connection|connect E[A-Z]+|getaddrinfo|EHOSTUNREACH|ENETUNREACH/;
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|No connection established|connect/;
+// Transport failures: refused, reset or dropped connections (grpc-js, node:http wording).
+const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|No connection established|connect|Connection dropped|socket hang up/;
 
 /**
- * Whether a failure shows the request never reached a server (no node, connection refused), so
- * resending it cannot run anything twice, whatever the operation.
+ * Whether a failure provably never reached a server (no node, connection refused or never made,
+ * stream refused), so resending it cannot run anything twice, whatever the operation. Only errors
+ * our transports made and marked count, never a message's text: a server's own 503 saying
+ * "ECONNREFUSED" may have done work before its upstream failed.
  * @public
  */
 export function neverSent(err: unknown): boolean {
-  const e = findKratosError(err);
-  if (e?.code !== 503) return false;
-  return e.reason === 'NO_AVAILABLE_NODE' || NEVER_SENT.test(e.message);
+  return unreached(err);
 }
 
 /**

@@ -14,11 +14,24 @@ export interface Selector {
    */
   apply(nodes: Node[]): void;
   /**
-   * Picks a node after `filters`; throws the 503 `NO_AVAILABLE_NODE` KratosError when none is left.
+   * Picks a node after `filters`, preferring nodes that are neither down nor in `exclude` (the
+   * addresses a call already tried); when none is left it falls back to the untried ones, then to
+   * any healthy one, then to any. Throws the 503 `NO_AVAILABLE_NODE` KratosError when none is left.
    * The returned done() must be called when the call ends (it feeds latency/errors back). Calls in
    * flight keep working after apply() replaced their node.
    */
-  select(filters?: NodeFilter[]): { node: Node; done: DoneFunc };
+  select(filters?: NodeFilter[], exclude?: ReadonlySet<string>): { node: Node; done: DoneFunc };
+  /**
+   * Takes an address out of the pick set until markUp() (its connection is known dead: refused,
+   * reset, channel in TRANSIENT_FAILURE). Balancer state such as wrr weights is kept. When every
+   * candidate is down, select() still picks among them (fail open): a wrong "down" must not turn
+   * into an outage, and the call itself is the best probe left.
+   */
+  markDown(address: string): void;
+  /** Puts an address back into the pick set (a reconnect probe succeeded). */
+  markUp(address: string): void;
+  /** Whether markDown() holds for `address`. */
+  isDown(address: string): boolean;
   /** The current node set, in apply() order. */
   readonly nodes: readonly Node[];
 }
@@ -58,7 +71,7 @@ export function createSelector(balancer: Balancer = 'wrr', options: SelectorOpti
     case 'p2c':
       return new DefaultSelector(new P2cPicker(clock, random));
     default:
-      return new DefaultSelector(new WrrPicker());
+      return new DefaultSelector(new WrrPicker(random));
   }
 }
 
@@ -74,6 +87,8 @@ class DefaultSelector<TState extends PickerState> implements Selector {
   // Parallel to #nodes, so the unfiltered path hands the picker this array as is, with no copy.
   #states: TState[] = [];
   #byAddress = new Map<string, TState>();
+  // Addresses marked down; only those present in the node set (apply() prunes the rest).
+  readonly #down = new Set<string>();
 
   constructor(picker: Picker<TState>) {
     this.#picker = picker;
@@ -101,18 +116,44 @@ class DefaultSelector<TState extends PickerState> implements Selector {
     this.#byAddress = byAddress;
     this.#states = states;
     this.#nodes = Object.freeze(kept);
+    for (const address of this.#down) if (!byAddress.has(address)) this.#down.delete(address);
   }
 
-  select(filters?: NodeFilter[]): { node: Node; done: DoneFunc } {
-    if (filters === undefined || filters.length === 0) {
-      if (this.#states.length === 0) throw noAvailableNode();
-      return this.#picker.pick(this.#states);
+  markDown(address: string): void {
+    if (this.#byAddress.has(address)) this.#down.add(address);
+  }
+
+  markUp(address: string): void {
+    this.#down.delete(address);
+  }
+
+  isDown(address: string): boolean {
+    return this.#down.has(address);
+  }
+
+  select(filters?: NodeFilter[], exclude?: ReadonlySet<string>): { node: Node; done: DoneFunc } {
+    let states = this.#states;
+    if (filters !== undefined && filters.length > 0) {
+      let candidates: Node[] = [...this.#nodes];
+      for (const filter of filters) candidates = filter(candidates);
+      states = this.#statesOf(candidates);
     }
-    let candidates: Node[] = [...this.#nodes];
-    for (const filter of filters) candidates = filter(candidates);
-    const states = this.#statesOf(candidates);
     if (states.length === 0) throw noAvailableNode();
-    return this.#picker.pick(states);
+    // The common case (all healthy, first attempt) hands the array over as is: no copy per call.
+    if (this.#down.size === 0 && (exclude === undefined || exclude.size === 0)) return this.#picker.pick(states);
+    return this.#picker.pick(this.#preferred(states, exclude));
+  }
+
+  // Healthy and untried first; then untried (fail open on health); then healthy; then all.
+  #preferred(states: readonly TState[], exclude: ReadonlySet<string> | undefined): readonly TState[] {
+    const down = this.#down;
+    const tried = (s: TState): boolean => exclude !== undefined && exclude.has(s.node.address);
+    const best = states.filter((s) => !down.has(s.node.address) && !tried(s));
+    if (best.length > 0) return best;
+    const untried = states.filter((s) => !tried(s));
+    if (untried.length > 0) return untried;
+    const healthy = states.filter((s) => !down.has(s.node.address));
+    return healthy.length > 0 ? healthy : states;
   }
 
   // Filters return Node objects; map them back to the states of this selector. Nodes it does not

@@ -6,5 +6,5 @@ export { parseEndpoint } from './endpoint.js';
 export type { Endpoint } from './endpoint.js';
 export { ClientContext, outgoingDeadline } from './client-context.js';
 export type { CallOptions } from './client-context.js';
-export { Resolver, noDiscovery, unreached } from './resolver.js';
+export { Resolver, noDiscovery, unreached, markUnreached } from './resolver.js';
 export type { ResolverOptions } from './resolver.js';

@@ -48,7 +48,7 @@ export class Resolver {
   async waitReady(timeout: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KratosError(503, 'NO_AVAILABLE_NODE', `no instance of ${this.#name} within ${timeout}ms`)), timeout);
+      timer = setTimeout(() => reject(markUnreached(new KratosError(503, 'NO_AVAILABLE_NODE', `no instance of ${this.#name} within ${timeout}ms`))), timeout);
     });
     try {
       await Promise.race([this.#ready, late]);
@@ -57,10 +57,34 @@ export class Resolver {
     }
   }
 
-  /** A node for one call; its done() must be called when the call ends. */
-  pick(exclude?: string): { node: Node; done: DoneFunc } {
-    const filters = exclude === undefined ? this.#o.filters : [...(this.#o.filters ?? []), (ns: Node[]) => (ns.length > 1 ? ns.filter((n) => n.address !== exclude) : ns)];
-    return this.#selector.select(filters);
+  /**
+   * A node for one call, avoiding nodes known down and the addresses in `tried`; its done() must be
+   * called when the call ends. No node at all is a 503 NO_AVAILABLE_NODE marked as never sent.
+   */
+  pick(tried?: ReadonlySet<string>): { node: Node; done: DoneFunc } {
+    try {
+      return this.#selector.select(this.#o.filters, tried);
+    } catch (err) {
+      throw KratosError.isKratosError(err) ? markUnreached(err) : err;
+    }
+  }
+
+  /** Takes `address` out of the pick set (its connection is known dead); logged once per change. */
+  markDown(address: string, why: string): void {
+    if (this.#selector.isDown(address) || !this.#selector.nodes.some((n) => n.address === address)) return;
+    this.#selector.markDown(address);
+    this.#logger.log('warn', 'msg', 'instance unreachable; not picked until a reconnect succeeds', 'service', this.#name, 'address', address, 'reason', why);
+  }
+
+  /** Puts `address` back into the pick set; logged once per change. */
+  markUp(address: string): void {
+    if (!this.#selector.isDown(address)) return;
+    this.#selector.markUp(address);
+    this.#logger.log('info', 'msg', 'instance reachable again', 'service', this.#name, 'address', address);
+  }
+
+  isDown(address: string): boolean {
+    return this.#selector.isDown(address);
   }
 
   get nodes(): readonly Node[] {
@@ -104,10 +128,27 @@ export function noDiscovery(endpoint: string): FrameworkError {
   return new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `endpoint ${endpoint} needs a registry: pass \`discovery\` (an EtcdRegistry, a MemoryRegistry, ...)`);
 }
 
-/** Whether a failure means the call never reached a server, so another node may take it. */
+// Errors this process made for calls that provably never left it (no node, connection refused before
+// anything was written, stream refused by the server's HTTP/2 layer). Marked by identity, not by text:
+// a server's own 503 "UNAVAILABLE: ECONNREFUSED" relayed from its upstream reads the same but may
+// have done work, so it must not be resent.
+const unreachedErrors = new WeakSet<object>();
+
+/** Marks `err` as made by a transport for a call that never reached a server application. */
+export function markUnreached<E extends object>(err: E): E {
+  unreachedErrors.add(err);
+  return err;
+}
+
+/**
+ * Whether a failure provably never reached a server application, so resending it cannot run anything
+ * twice: only errors our transports marked (see docs/registry.md for the list), found through `cause`.
+ */
 export function unreached(err: unknown): boolean {
-  const e = err as { code?: unknown; reason?: unknown; message?: unknown };
-  if (!KratosError.isKratosError(err)) return false;
-  if (e.code !== 503) return false;
-  return e.reason === 'UNAVAILABLE' || e.reason === 'NO_AVAILABLE_NODE' || /ECONNREFUSED|ECONNRESET|No connection established|connect|UNAVAILABLE/i.test(String(e.message));
+  let cur: unknown = err;
+  for (let depth = 0; depth < 16 && cur !== null && typeof cur === 'object'; depth++) {
+    if (unreachedErrors.has(cur)) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { startDaemon, type Daemon } from './daemon.js';
 /** A real etcd (Debian's etcd-server) on free loopback ports with a temporary data dir. */
 export interface TestEtcd extends Daemon {
   endpoint: string;
+  /** Kills etcd, deletes its data and starts it again on the same ports: a cluster that lost everything. */
+  restartEmpty(): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -46,7 +48,12 @@ export async function startEtcd(): Promise<TestEtcd> {
     '--initial-cluster', `default=http://127.0.0.1:${peer}`,
   ];
   const daemon = await startDaemon('etcd', args, dir, () => waitHealthy(endpoint, Date.now() + 15_000));
-  return { endpoint, ...daemon };
+  const restartEmpty = async (): Promise<void> => {
+    await daemon.kill();
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
+    await daemon.restart();
+  };
+  return { endpoint, ...daemon, restartEmpty };
 }
 
 /** True when Debian's etcd-server is installed (the suite's .ci/run installs it). */

@@ -1,9 +1,9 @@
-import { credentials, Metadata, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status as grpcStatus, type Call, type Client, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { fromGrpcStatus, KratosError } from '../../errors/index.js';
 import { chain, metadataClient, type Handler, type MetadataClientOptions, type Middleware } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
-import { unreached } from '../resolver.js';
+import { markUnreached, unreached } from '../resolver.js';
 import { channelPool } from './channel-pool.js';
 import type { Discovery } from '../../registry/index.js';
 import type { Balancer, NodeFilter } from '../../selector/index.js';
@@ -64,6 +64,9 @@ export interface GrpcClient {
   close(): void;
 }
 
+/** Tries in all for a unary call whose earlier tries never reached a server. */
+const UNREACHED_ATTEMPTS = 3;
+
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
@@ -75,14 +78,39 @@ function channelCredentials(tls: GrpcClientTls | undefined, scheme: string): Cha
   return credentials.createSsl(b(tls.ca), b(tls.key), b(tls.cert));
 }
 
-// The address a call last failed on, so a retry goes elsewhere.
-const failedOn = new WeakMap<object, string>();
+// The addresses each call (one ClientContext, kept across retries) was sent to, so no retry, the
+// transport's own or the retry middleware's, goes to a node this call already tried.
+const triedBy = new WeakMap<object, Set<string>>();
+
+function triedOf(ctx: object): Set<string> {
+  let tried = triedBy.get(ctx);
+  if (tried === undefined) triedBy.set(ctx, (tried = new Set()));
+  return tried;
+}
 
 // A call we cancelled ourselves (deadline, caller's signal) fails with our reason, not CANCELLED.
 function failure(err: ServiceError, ctx: ClientContext): KratosError {
   const reason: unknown = ctx.signal.reason;
   if (ctx.signal.aborted && KratosError.isKratosError(reason)) return reason;
   return fromGrpcStatus(err);
+}
+
+/**
+ * Whether an UNAVAILABLE provably never reached the server application. grpc-js opens an HTTP/2
+ * stream only after its picker found a READY connection; until then getPeer() answers with the
+ * channel's target (or 'unknown'), so a failure with no stream ("No connection established", refused
+ * connect) was never written. With a stream, only a REFUSED_STREAM reset counts (a GOAWAY also refuses
+ * the streams above its last processed id that way): it carries no response headers at all, whereas
+ * any status a server chose arrives in a HEADERS frame. "Connection dropped", resets and every status
+ * from a server are left alone: the request may have run.
+ */
+function neverReached(err: ServiceError, call: Call, client: Client, gotHeaders: boolean): boolean {
+  if (err.code !== grpcStatus.UNAVAILABLE) return false;
+  const peer = call.getPeer();
+  if (peer === 'unknown' || peer === client.getChannel().getTarget()) return true;
+  // A refused stream ends with RST_STREAM and no HEADERS frame, so its metadata is empty; a status a
+  // server sent, even one with this very text, comes in a HEADERS frame (content-type at least).
+  return !gotHeaders && err.details === 'Stream refused by server' && Object.keys(err.metadata.getMap()).length === 0;
 }
 
 async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext, done: (err?: unknown) => void, early: () => unknown): AsyncIterable<unknown> {
@@ -128,10 +156,13 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
     ...(options.subsetSize === undefined ? {} : { subsetSize: options.subsetSize }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
-  const pool = channelPool(endpoint, creds, channelOptions, discovery, options.tls !== undefined || endpoint.scheme === 'grpcs');
+  const pool = channelPool(endpoint, creds, channelOptions, discovery, options.tls !== undefined || endpoint.scheme === 'grpcs', options.logger);
   const timeout = options.timeout ?? 2000;
   const builtin = options.callMetadata === false ? [] : [metadataClient(options.callMetadata ?? {})];
   const wrap = chain(...builtin, ...(options.middleware ?? []));
+  // Failed attempts are logged at debug level with their address: what an operator needs to see where
+  // calls went while an instance died (and what the fleet soak counts).
+  const logger = options.logger?.enabled('debug') === true ? options.logger : undefined;
   const client: Record<string, unknown> = { close: () => pool.close() };
   for (const m of service.methods) {
     const def = methodDefinition(m);
@@ -139,21 +170,28 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
       const ctx = context as ClientContext;
       const md = (ctx.requestHeader as MetadataHeader).metadata;
       const callOpts: GrpcCallOptions = ctx.deadline === undefined ? {} : { deadline: ctx.deadline };
-      const lease = await pool.acquire(ctx.deadline, failedOn.get(ctx));
+      const tried = triedOf(ctx);
+      const lease = await pool.acquire(ctx.deadline, tried);
+      tried.add(lease.address);
       const c = lease.client;
+      let gotHeaders = false;
       const onHeaders = (h: Metadata): void => {
+        gotHeaders = true;
         for (const [k, v] of Object.entries(h.getMap())) ctx.replyHeader.add(k, typeof v === 'string' ? v : v.toString('base64'));
       };
       if (!m.responseStream) {
         return new Promise((resolve, reject) => {
           const cb = (err: ServiceError | null, reply?: unknown): void => {
             const e = err === null ? undefined : failure(err, ctx);
+            if (err !== null && e !== undefined) {
+              if (!ctx.signal.aborted && neverReached(err, call, c, gotHeaders)) markUnreached(e);
+              logger?.debug('call attempt failed', 'operation', m.operation, 'address', lease.address, 'unreached', unreached(e), 'error', e.message);
+            }
             lease.done(e);
-            if (e !== undefined) failedOn.set(ctx, lease.address);
             if (e === undefined) resolve(reply);
             else reject(e);
           };
-          const call = m.requestStream
+          const call: Call = m.requestStream
             ? c.makeClientStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts, cb)
             : c.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts, cb);
           call.on('metadata', onHeaders);
@@ -172,13 +210,15 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
       if (m.requestStream) pump(req, call as never).catch((err: unknown) => call.destroy(err as Error));
       return mapErrors(call as ClientReadableStream<unknown>, ctx, lease.done, () => early);
     };
-    // A unary call that never reached a server (node gone, refused) is tried once more on another node.
+    // A unary call that provably never reached a server (no connection, refused) is sent again to
+    // a node it has not tried; nothing else is resent here (the retry middleware decides the rest).
     const retrying: Handler = m.requestStream || m.responseStream ? invoke : async (req, ctx) => {
-      try {
-        return await invoke(req, ctx);
-      } catch (err) {
-        if (!unreached(err) || ctx.signal.aborted) throw err;
-        return invoke(req, ctx);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await invoke(req, ctx);
+        } catch (err) {
+          if (attempt >= UNREACHED_ATTEMPTS || !unreached(err) || ctx.signal.aborted) throw err;
+        }
       }
     };
     const handler = wrap(retrying);

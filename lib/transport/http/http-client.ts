@@ -6,12 +6,23 @@ import { KratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Discovery } from '../../registry/index.js';
 import type { Balancer, NodeFilter } from '../../selector/index.js';
-import { noDiscovery, Resolver, unreached } from '../resolver.js';
+import { markUnreached, noDiscovery, Resolver, unreached } from '../resolver.js';
+import { StaticNodes } from '../static-nodes.js';
+import { NodeProbe } from './node-probe.js';
 import { chain, metadataClient, type Handler, type Middleware, type MetadataClientOptions } from '../../middleware/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
 import { MapHeader } from '../header.js';
 import { rawHttpBody } from './reply.js';
+
+// A direct address has no balancer to tell how the call went.
+const NO_FEEDBACK = (): void => undefined;
+
+/** Longest a pooled socket stays idle when the server announces no keep-alive timeout. */
+const IDLE_SOCKET_MS = 30_000;
+
+/** Tries in all for a call whose earlier tries never reached a server. */
+const UNREACHED_ATTEMPTS = 3;
 
 /** Options of {@link HttpClient}. */
 export interface HttpClientOptions {
@@ -71,6 +82,8 @@ interface Outgoing {
  */
 export class HttpClient {
   readonly #addresses: string[];
+  // The direct:/// list (or single address) when there is no registry.
+  readonly #static: StaticNodes | undefined;
   readonly #tls: boolean;
   readonly #agent: HttpAgent;
   readonly #codecs: CodecRegistry;
@@ -80,7 +93,12 @@ export class HttpClient {
   readonly #handler: Handler;
   readonly #endpoint: string;
   readonly #resolver: Resolver | undefined;
-  #next = 0;
+  // Health only matters when there is another node to pick: none for a single address.
+  readonly #probe: NodeProbe | undefined;
+  // Failed attempts are logged at debug level with their address (see grpc-client).
+  readonly #debug: Logger | undefined;
+  // The addresses each call (one ClientContext, kept across retries) was sent to.
+  readonly #tried = new WeakMap<object, Set<string>>();
 
   constructor(options: HttpClientOptions) {
     const ep = parseEndpoint(options.endpoint, 'http');
@@ -98,7 +116,14 @@ export class HttpClient {
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       });
     }
-    this.#agent = this.#tls ? new HttpsAgent({ keepAlive: true, ...(options.tls ?? {}) }) : new HttpAgent({ keepAlive: true });
+    this.#static = this.#resolver === undefined ? new StaticNodes(ep.addresses, options.logger) : undefined;
+    this.#probe = this.#resolver !== undefined ? new NodeProbe(this.#resolver) : ep.addresses.length > 1 ? new NodeProbe(this.#static as StaticNodes) : undefined;
+    this.#debug = options.logger?.enabled('debug') === true ? options.logger : undefined;
+    // With a timeout set, node:http also honours the server's `Keep-Alive: timeout=N` and drops an idle
+    // socket a second before the server would: a request written on a socket the server is closing
+    // may have been read, so it cannot be resent, and this keeps that race away.
+    const keepAlive = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+    this.#agent = this.#tls ? new HttpsAgent({ ...keepAlive, ...(options.tls ?? {}) }) : new HttpAgent(keepAlive);
     this.#codecs = options.codecs ?? defaultCodecs(REPLY_DECODE_LIMITS);
     this.#timeout = options.timeout ?? 2000;
     this.#contentType = options.contentType ?? 'application/json';
@@ -120,30 +145,33 @@ export class HttpClient {
 
   /** Closes idle connections and stops following the registry; calls in flight finish. */
   close(): void {
+    this.#probe?.close();
     void this.#resolver?.stop();
     this.#agent.destroy();
   }
 
-  // A request that never reached a server (refused, node gone) is tried once more on another node.
+  // A request that provably never reached a server (connection refused or never made, no node) is
+  // sent again to a node this call has not tried; anything else is the retry middleware's decision.
   async #sendWithRetry(out: Outgoing, ctx: ClientContext): Promise<unknown> {
-    const first = await this.#address(ctx, undefined);
-    try {
-      return await this.#send(out, ctx, first);
-    } catch (err) {
-      if (!unreached(err) || ctx.signal.aborted || (this.#resolver === undefined && this.#addresses.length < 2)) throw err;
-      return this.#send(out, ctx, await this.#address(ctx, first.address));
+    let tried = this.#tried.get(ctx);
+    if (tried === undefined) this.#tried.set(ctx, (tried = new Set()));
+    const spread = this.#resolver !== undefined || this.#addresses.length > 1;
+    for (let attempt = 1; ; attempt++) {
+      const target = await this.#address(ctx, tried);
+      tried.add(target.address);
+      try {
+        return await this.#send(out, ctx, target);
+      } catch (err) {
+        if (!spread || attempt >= UNREACHED_ATTEMPTS || !unreached(err) || ctx.signal.aborted) throw err;
+      }
     }
   }
 
-  async #address(ctx: ClientContext, exclude: string | undefined): Promise<{ address: string; done: (err?: unknown) => void }> {
+  async #address(ctx: ClientContext, tried: ReadonlySet<string>): Promise<{ address: string; done: (err?: unknown) => void }> {
     const r = this.#resolver;
-    if (r === undefined) {
-      let address = this.#addresses[this.#next++ % this.#addresses.length] as string;
-      if (address === exclude && this.#addresses.length > 1) address = this.#addresses[this.#next++ % this.#addresses.length] as string;
-      return { address, done: () => undefined };
-    }
+    if (r === undefined) return { address: (this.#static as StaticNodes).pick(tried), done: NO_FEEDBACK };
     if (r.nodes.length === 0) await r.waitReady(ctx.deadline === undefined ? 10_000 : Math.max(0, ctx.deadline - Date.now()));
-    const { node, done } = r.pick(exclude);
+    const { node, done } = r.pick(tried);
     return { address: node.address, done: (err) => done({ err }) };
   }
 
@@ -161,8 +189,24 @@ export class HttpClient {
     const send = this.#tls ? httpsRequest : httpRequest;
     const settled = new Promise((resolve, reject) => {
       const req = send(`${this.#tls ? 'https' : 'http'}://${address}${out.path}`, { method: out.method, headers, agent: this.#agent, signal: ctx.signal });
-      // A reset on a reused keep-alive socket means the server had closed it: the request was not processed.
-      req.once('error', (err: NodeJS.ErrnoException) => reject(transportError(err, ctx, req.reusedSocket && err.code === 'ECONNRESET')));
+      // Nothing is written before the TCP connection is up, so a failure before 'connect' provably
+      // never reached the server. A reused keep-alive socket is connected: a reset on it may come
+      // after the server read the request, so it is not resent here.
+      let connected = false;
+      req.once('socket', (socket) => {
+        if (!socket.connecting) connected = true;
+        else socket.once('connect', () => (connected = true));
+        this.#probe?.follow(address, socket);
+      });
+      req.once('error', (err: NodeJS.ErrnoException) => {
+        const e = transportError(err, ctx);
+        if (!connected && !ctx.signal.aborted) {
+          markUnreached(e);
+          this.#probe?.down(address, `${err.code ?? 'error'}: ${err.message}`);
+        } else if (!ctx.signal.aborted) this.#probe?.suspect(address);
+        this.#debug?.debug('call attempt failed', 'operation', ctx.operation, 'address', address, 'unreached', unreached(e), 'error', e.message);
+        reject(e);
+      });
       req.once('response', (res) => {
         // headersDistinct: a header sent twice keeps both values (res.headers joins them into "a, b").
         for (const [k, v] of Object.entries(res.headersDistinct)) for (const x of v ?? []) ctx.replyHeader.add(k, x);
@@ -207,11 +251,10 @@ function readAll(res: IncomingMessage): Promise<Buffer> {
 }
 
 // Transport failures as Kratos errors: our own deadline is a 504, a refused or reset connection a 503.
-function transportError(err: NodeJS.ErrnoException, ctx: ClientContext, staleConnection = false): KratosError {
+function transportError(err: NodeJS.ErrnoException, ctx: ClientContext): KratosError {
   const reason: unknown = ctx.signal.reason;
   if (ctx.signal.aborted && KratosError.isKratosError(reason)) return reason;
   if (ctx.signal.aborted) return new KratosError(499, 'CANCELLED', 'call cancelled', {}, err);
-  if (staleConnection) return new KratosError(503, 'UNAVAILABLE', 'ECONNRESET on a reused connection: the request was not processed', {}, err);
   return new KratosError(503, 'UNAVAILABLE', `${err.code ?? 'error'}: ${err.message}`, {}, err);
 }
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
 import { EtcdRegistry, MemoryRegistry, type ServiceInstance } from '../../../lib/registry/index.js';
+import { Logger, type Level } from '../../../lib/log/index.js';
 import { createGrpcClient, type GrpcClient } from '../../../lib/transport/grpc/index.js';
 import { echoService } from '../../helpers/echo-service.js';
 import { startEtcd, type TestEtcd } from '../../helpers/etcd.js';
@@ -80,10 +81,13 @@ describe('EtcdRegistry with a real etcd', () => {
       assert.equal(failures, 0);
       assert.deepEqual([...after], ['b']);
 
-      // SIGKILL: the key goes when the lease expires; retries hide the gap meanwhile.
+      // SIGKILL: the key stays until the lease expires, but c's channel fails at once, so c leaves the
+      // pick set and calls started after its death go to b (one refused on c is resent: never sent).
       const c = await launch(etcd, 'c');
       await until(async () => (await registry.getService('echo')).length === 2, 5000, 'c registered');
+      await until(async () => (await say({ text: 'x', n: 0 })).text.startsWith('c:'), 5000, 'c to be picked');
       c.child.kill('SIGKILL');
+      await stopped(c.child);
       let killedFailures = 0;
       for (let i = 0; i < 20; i++) await say({ text: 'x', n: 0 }).catch(() => killedFailures++);
       assert.equal(killedFailures, 0);
@@ -130,5 +134,62 @@ describe('MemoryRegistry', () => {
     await r.deregister(i);
     assert.deepEqual(await second, []);
     await w.stop();
+  });
+});
+
+describe('EtcdRegistry when etcd loses its data', () => {
+  let etcd: TestEtcd;
+  before(async () => {
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd.stop();
+  });
+
+  const instance = (id: string): ServiceInstance => ({ id, name: 'wiped', version: 'v1', metadata: {}, endpoints: [`grpc://127.0.0.1:${1000 + id.length}`] });
+
+  it('should watch again from the new revision, see joins and leaves, and register again, each logged once', async () => {
+    const logs: string[] = [];
+    const logger = new (class extends Logger {
+      log(_level: Level, ...kv: unknown[]): void {
+        logs.push(String(kv[kv.indexOf('msg') + 1]));
+      }
+    })();
+    const kv2 = new Etcd3({ hosts: etcd.endpoint });
+    const registrar = new EtcdRegistry({ endpoints: etcd.endpoint, ttl: 2, logger });
+    const discovery = new EtcdRegistry({ endpoints: etcd.endpoint, logger });
+    const watcher = await discovery.watch('wiped');
+    try {
+      await registrar.register(instance('a'));
+      assert.deepEqual((await watcher.next()).map((i) => i.id), ['a']);
+      // Push the revision well past what a fresh etcd will reach during the test.
+      for (let i = 0; i < 60; i++) await kv2.put(`/other/${i}`).value('x');
+      await etcd.restartEmpty();
+      // a registers again on its own (lease lost); b joins afterwards: both must reach the watcher.
+      const joiner = new EtcdRegistry({ endpoints: etcd.endpoint, ttl: 2 });
+      let ids: string[] = [];
+      const end = Date.now() + 15_000;
+      let joined = false;
+      while (Date.now() < end && !(ids.includes('a') && ids.includes('b'))) {
+        const next = await Promise.race([watcher.next(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+        if (next !== undefined) ids = next.map((i) => i.id).sort();
+        if (!joined && ids.includes('a')) {
+          joined = true;
+          await joiner.register(instance('b'));
+        }
+      }
+      assert.deepEqual(ids, ['a', 'b'], 'the watch heard of the re-registration and of the join');
+      await joiner.deregister(instance('b'));
+      await joiner.close();
+      const left = await Promise.race([watcher.next(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+      assert.deepEqual(left?.map((i) => i.id), ['a'], 'the watch heard of the leave');
+      assert.equal(logs.filter((m) => /lost the watched history/.test(m)).length, 1, logs.join(' | '));
+      assert.equal(logs.filter((m) => /lease lost/.test(m)).length, 1, logs.join(' | '));
+    } finally {
+      await watcher.stop();
+      await discovery.close();
+      await registrar.close();
+      kv2.close();
+    }
   });
 });
