@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
-import { FrameworkError, KratosError, toKratosError } from '../../errors/index.js';
+import { FrameworkError, KratosError, publicError, toKratosError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
@@ -37,6 +37,8 @@ export interface HttpServerOptions {
   requestTimeout?: number;
   /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
   filters?: HttpFilter[];
+  /** Send the internal detail of errors (peer addresses, dependency messages) to clients. Default false: logs only. */
+  exposeErrorDetail?: boolean;
 }
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
@@ -66,6 +68,7 @@ export class HttpServer implements Server {
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #filters: HttpFilter[];
+  readonly #exposeErrorDetail: boolean;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -78,6 +81,7 @@ export class HttpServer implements Server {
   constructor(options: HttpServerOptions = {}) {
     this.#addr = parseAddress(options.addr ?? DEFAULT_HTTP_OPTIONS.addr);
     this.#timeout = options.timeout ?? DEFAULT_HTTP_OPTIONS.timeout;
+    this.#exposeErrorDetail = options.exposeErrorDetail === true;
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_HTTP_OPTIONS.bodyLimit;
     this.#logger = options.logger ?? new NoopLogger();
     this.#tls = options.tls;
@@ -255,10 +259,11 @@ export class HttpServer implements Server {
   }
 
   #writeError(ctx: HttpContext, err: unknown): void {
-    const e = toKratosError(err);
-    if (!KratosError.isKratosError(err) && e.cause === err) {
+    const found = toKratosError(err);
+    if (!KratosError.isKratosError(err) && found.cause === err) {
       this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
     }
+    const e = publicError(found, this.#exposeErrorDetail);
     // A body we stopped reading must not be parsed as the next request on this connection.
     const closing = this.#draining || e.code === 413;
     writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.forAccept(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
