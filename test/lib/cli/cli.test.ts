@@ -54,13 +54,20 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-function alive(pid: number): boolean {
+// Running, or not yet reaped after SIGKILL (a zombie whose parent is gone is not running).
+function running(pid: number | string): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
+}
+
+/** True when `pid` stays gone: a SIGKILLed process may take a moment to disappear. */
+async function gone(pid: number): Promise<boolean> {
+  const until = Date.now() + 2000;
+  while (running(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return !running(pid);
 }
 
 function promtool(text: string): void {
@@ -223,9 +230,9 @@ describe('kratos-ts CLI', () => {
       }
       const pids = [...dev.out().matchAll(/started dist\/main\.js \(pid (\d+)\)/g)].map((m) => Number(m[1]));
       assert.equal(pids.length, 2);
-      for (const pid of pids) assert.ok(!alive(pid), `service pid ${pid} is gone`);
+      for (const pid of pids) assert.ok(await gone(pid), `service pid ${pid} is gone`);
       assert.match(dev.out(), /"msg":"stopping","signal":"SIGTERM"/, 'the service got the SIGTERM');
-      const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && running(p)).filter((p) => {
         try {
           return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(join(blog, 'dist'));
         } catch {
