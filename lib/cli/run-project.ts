@@ -8,6 +8,7 @@ const RESTART_INPUTS = ['configs'];
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SETTLE_MS = 200;
 const KILL_AFTER_MS = 15_000;
+const SECOND_SIGNAL_AFTER_MS = 1000;
 
 // Editor droppings and generated output do not count as changes.
 const IGNORED = /(^|\/)(\.[^/]*|[^/]*~|[^/]*\.swp|4913)$/;
@@ -47,6 +48,7 @@ export function runProject(dir = '.', log: (line: string) => void = console.log)
   let service: ChildProcess | undefined;
   let build: ChildProcess | undefined;
   let stopping: NodeJS.Signals | undefined;
+  let stoppingSince = 0;
   let timer: NodeJS.Timeout | undefined;
   let pending: { file: string; rebuild: boolean } | undefined;
   let cycle: Promise<void> = Promise.resolve();
@@ -125,11 +127,13 @@ export function runProject(dir = '.', log: (line: string) => void = console.log)
   }
   function onSignal(signal: NodeJS.Signals): void {
     if (stopping !== undefined) {
-      // A second signal: stop waiting for a graceful stop.
-      if (service !== undefined) signalGroup(service, 'SIGKILL');
+      // A second signal stops waiting for a graceful stop. Ctrl-C under `npm run dev` arrives twice at
+      // once (from the terminal and forwarded by npm), so only a later one counts.
+      if (service !== undefined && Date.now() - stoppingSince > SECOND_SIGNAL_AFTER_MS) signalGroup(service, 'SIGKILL');
       return;
     }
     stopping = signal;
+    stoppingSince = Date.now();
     if (timer !== undefined) clearTimeout(timer);
     for (const w of watchers) w.close();
     if (build !== undefined) signalGroup(build, 'SIGTERM');

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -133,6 +133,18 @@ describe('kratos-ts CLI', () => {
       assert.match(bad.stderr, /unknown command 'nope'/);
     });
 
+    it('should run through any other link to it: a global-style bin symlink, or main.js behind a symlink', () => {
+      const installed = join(dir, 'tools', 'node_modules', 'kratos-ts', 'dist', 'lib', 'cli');
+      mkdirSync(join(dir, 'bin'));
+      symlinkSync(join(installed, 'bin.js'), join(dir, 'bin', 'kratos-ts'));
+      symlinkSync(join(installed, 'main.js'), join(dir, 'bin', 'kratos-main'));
+      for (const link of ['kratos-ts', 'kratos-main']) {
+        const r = spawnSync(join(dir, 'bin', link), ['--version'], { cwd: dir, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout.trim(), '0.1.0', link);
+      }
+    });
+
     it('should scaffold a project that passes its own lint, protoc and tests', { timeout: 120_000 }, () => {
       ok(npx(['new', 'blog', '--kratos', tarball], join(dir, 'tools')));
       for (const f of ['package.json', 'main.ts', 'api/blog/v1/greeter.proto', 'third_party/google/api/annotations.proto', 'third_party/google/api/http.proto', 'third_party/errors/errors.proto', 'configs/config.yaml', 'src/biz/greeter.ts', 'test/greeter.test.ts', 'README.md', 'Dockerfile', '.dockerignore', '.gitignore', 'deploy/kubernetes.yaml', 'vendor/kratos-ts-0.1.0.tgz']) {
@@ -141,6 +153,7 @@ describe('kratos-ts CLI', () => {
       assert.equal((JSON.parse(readFileSync(join(blog, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['kratos-ts'], 'file:vendor/kratos-ts-0.1.0.tgz');
       npm(['install'], blog);
       ok(npx(['proto', 'lint', 'api'], blog));
+      npm(['run', 'lint'], blog); // the same through an npm script
       // protoc, not our parser, accepts the API with third_party/ as its only extra include.
       const protoc = spawnSync('protoc', ['-I', '.', '-I', 'third_party', '--descriptor_set_out=/dev/null', 'api/blog/v1/greeter.proto'], { cwd: blog, encoding: 'utf8' });
       assert.equal(protoc.status, 0, protoc.stderr);

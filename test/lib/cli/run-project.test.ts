@@ -9,11 +9,12 @@ import { repoPath } from '../../helpers/echo-service.js';
 const cli = repoPath('dist/lib/cli/main.js');
 
 // A project whose build copies src/main.js to dist/ (failing on BROKEN), and whose service reports the
-// signals it gets, forks a helper that ignores SIGTERM, and exits on SIGHUP, SIGINT or SIGTERM.
+// signals it gets, forks a helper that ignores SIGTERM, and exits (after a graceful 200 ms) on SIGHUP,
+// SIGINT or SIGTERM.
 const SERVICE = `import { spawn } from 'node:child_process';
 const helper = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], { stdio: 'ignore' });
+for (const s of ['SIGHUP', 'SIGINT', 'SIGTERM']) process.on(s, () => { console.log('got ' + s); setTimeout(() => process.exit(0), 200); });
 console.log('up ' + process.pid + ' helper ' + helper.pid + ' VERSION');
-for (const s of ['SIGHUP', 'SIGINT', 'SIGTERM']) process.on(s, () => { console.log('got ' + s); process.exit(0); });
 setInterval(() => {}, 1000);
 `;
 const BUILD = `import { cpSync, mkdirSync, readFileSync } from 'node:fs';
@@ -83,6 +84,16 @@ describe('kratos-ts run', () => {
       for (const pid of pids(run.out())) assert.ok(await gone(pid), `pid ${pid} is gone`);
     });
   }
+
+  it('should take two signals at once (Ctrl-C under npm run: terminal and npm) as one graceful stop', { timeout: 30_000 }, async () => {
+    const run = start(project('twice'));
+    await run.waitFor(/up \d+ helper \d+ v1/);
+    const exited = new Promise<number | null>((r) => run.child.once('exit', (code) => r(code)));
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    assert.equal(await exited, 0, 'the service stopped by itself, not by SIGKILL');
+    assert.equal((run.out().match(/got SIGINT/g) ?? []).length, 1);
+  });
 
   it('should rebuild on a source change, restart on a config change, name the file, and wait out a failed build', { timeout: 60_000 }, async () => {
     const root = project('loop');
