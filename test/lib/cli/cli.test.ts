@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repoPath } from '../../helpers/echo-service.js';
+import { gone, running } from '../../helpers/processes.js';
 import { runDockerfile, stageDir } from '../../helpers/dockerfile.js';
 
 const repo = repoPath('').replace(/\/$/, '');
@@ -54,21 +55,6 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-// Running, or not yet reaped after SIGKILL (a zombie whose parent is gone is not running).
-function running(pid: number | string): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** True when `pid` stays gone: a SIGKILLed process may take a moment to disappear. */
-async function gone(pid: number): Promise<boolean> {
-  const until = Date.now() + 2000;
-  while (running(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return !running(pid);
-}
 
 function promtool(text: string): void {
   if (!existsSync('/usr/bin/promtool')) return;

@@ -1,10 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../helpers/echo-service.js';
+import { gone } from '../../helpers/processes.js';
 
 const cli = repoPath('dist/lib/cli/main.js');
 
@@ -23,21 +24,6 @@ mkdirSync('dist', { recursive: true });
 cpSync('src/main.js', 'dist/main.js');
 `;
 
-// Running, or not yet reaped after SIGKILL (a zombie whose parent is gone is not running).
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** True when `pid` stays gone: a SIGKILLed process may take a moment to disappear. */
-async function gone(pid: number): Promise<boolean> {
-  const until = Date.now() + 2000;
-  while (running(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return !running(pid);
-}
 
 describe('kratos-ts run', () => {
   let dir: string;
