@@ -1,12 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { repoPath } from '../../helpers/echo-service.js';
-import { gone, running } from '../../helpers/processes.js';
+import { gone, running, serve as start, stop, type Served } from '../../helpers/processes.js';
 import { runDockerfile, stageDir } from '../../helpers/dockerfile.js';
 
 const repo = repoPath('').replace(/\/$/, '');
@@ -30,34 +31,11 @@ const ok = (r: ReturnType<typeof npx>) => {
   return r;
 };
 
-/** A service process whose stdout is collected; `listening()` waits for its HTTP and gRPC endpoints. */
-function serve(cmd: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: () => string; listening: (n?: number) => Promise<{ http: string; grpc: string }> } {
-  const child = spawn(cmd[0] as string, cmd.slice(1), { cwd, env: cleanEnv({ HTTP_ADDR: '127.0.0.1:0', GRPC_ADDR: '127.0.0.1:0', ...env }) });
-  let out = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const listening = async (n = 1) => {
-    const until = Date.now() + 60_000;
-    const count = () => (out.match(/server listening on grpc:/g) ?? []).length;
-    while (count() < n && Date.now() < until && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(count() >= n, out);
-    const http = [...out.matchAll(/server listening on (http:\/\/127\.0\.0\.1:\d+)/g)].at(-1)?.[1] as string;
-    const grpc = [...out.matchAll(/server listening on grpc:\/\/(127\.0\.0\.1:\d+)/g)].at(-1)?.[1] as string;
-    return { http, grpc };
-  };
-  return { child, out: () => out, listening };
-}
+const serve = (cmd: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Served => start(cmd, cwd, cleanEnv({ HTTP_ADDR: '127.0.0.1:0', GRPC_ADDR: '127.0.0.1:0', ...env }));
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-
+/** promtool, the Prometheus project's own checker, finds nothing to report in `text`. */
 function promtool(text: string): void {
-  if (!existsSync('/usr/bin/promtool')) return;
+  assert.ok(existsSync('/usr/bin/promtool'), 'promtool (Debian prometheus) is installed');
   const r = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(`${r.stdout}${r.stderr}`.trim(), '', 'promtool has no findings');
@@ -94,7 +72,7 @@ describe('kratos-ts CLI', () => {
     let tarball: string;
     let blog: string;
     let portal: string;
-    let blogServer: ReturnType<typeof serve> | undefined;
+    let blogServer: Served | undefined;
     before(() => {
       dir = mkdtempSync(join(tmpdir(), 'kratos-pack-'));
       const packed = npm(['pack', '--pack-destination', dir, '--json'], repo);
@@ -156,7 +134,11 @@ describe('kratos-ts CLI', () => {
       ok(npx(['proto', 'client', 'api/blog/v1/post.proto'], blog));
       ok(npx(['proto', 'server', 'api/blog/v1/post.proto', '-t', 'src/service'], blog));
       ok(npx(['gen', 'cache', 'src/biz/greeter.ts', '--type', 'GreeterRepo'], blog));
+      ok(npx(['proto', 'lint', 'api'], blog));
       for (const f of ['api/blog/v1/post.pb.ts', 'api/blog/v1/post.openapi.json', 'src/service/post-service.ts', 'src/biz/greeter.cache.ts']) assert.ok(existsSync(join(blog, f)), f);
+      // As the template README says: list the new service in the service module.
+      const mod = join(blog, 'src/service/service.module.ts');
+      writeFileSync(mod, readFileSync(mod, 'utf8').replace("import { GreeterService } from './greeter-service.js';", "import { GreeterService } from './greeter-service.js';\nimport { PostService } from './post-service.js';").replace('services: [GreeterService]', 'services: [GreeterService, PostService]'));
       npm(['run', 'build'], blog);
       assert.ok(existsSync(join(blog, 'dist/src/service/post-service.js')));
       assert.ok(existsSync(join(blog, 'dist/api/blog/v1/greeter.proto')), 'the build carries the protos dist/ loads');
@@ -168,6 +150,15 @@ describe('kratos-ts CLI', () => {
       assert.deepEqual(await (await fetch(`${http}/hello/kratos`)).json(), { message: 'Hello kratos' });
       assert.equal((await fetch(`${http}/healthz`)).status, 200);
       assert.equal((await fetch(`${http}/readyz`)).status, 200);
+      // The generated clients, loaded from the build, reach the generated server's 501 stubs on both transports.
+      const pb = (await import(pathToFileURL(join(blog, 'dist/api/blog/v1/post.pb.js')).href)) as Record<string, (o: { endpoint: string }) => Record<string, (req: object) => Promise<unknown>> & { close(): void }>;
+      const { grpc } = await blogServer.listening();
+      for (const client of [pb['createPostGrpcClient']?.({ endpoint: grpc }), pb['createPostHttpClient']?.({ endpoint: http })]) {
+        assert.ok(client !== undefined);
+        const err = (await client['getPost']?.({ id: '1' }).catch((e: unknown) => e)) as { code: number; reason: string };
+        assert.deepEqual([err.code, err.reason], [501, 'UNIMPLEMENTED']);
+        client.close();
+      }
       promtool(await (await fetch(`${http}/metrics`)).text());
     });
 
