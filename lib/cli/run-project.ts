@@ -10,6 +10,14 @@ const SETTLE_MS = 200;
 const KILL_AFTER_MS = 15_000;
 const SECOND_SIGNAL_AFTER_MS = 1000;
 
+// Should run itself die without a chance to forward anything (SIGKILL, a crash), the service sees its
+// IPC channel to run close and stops as on SIGTERM. Only run's own child does this, not the cluster
+// workers it may fork (they inherit the flag; their primary is their parent).
+const RUN_PID_ENV = 'KRATOS_TS_RUN_PID';
+const ORPHAN_GUARD = `data:text/javascript,${encodeURIComponent(
+  `if (process.env.${RUN_PID_ENV} === String(process.ppid)) { process.channel?.unref(); process.once('disconnect', () => process.kill(process.pid, 'SIGTERM')); }`,
+)}`;
+
 // Editor droppings and generated output do not count as changes.
 const IGNORED = /(^|\/)(\.[^/]*|[^/]*~|[^/]*\.swp|4913)$/;
 
@@ -62,7 +70,12 @@ export function runProject(dir = '.', log: (line: string) => void = console.log)
     return code === 0;
   };
   const startService = (): void => {
-    const child = spawn(process.execPath, [join(root, 'dist', 'main.js')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn(process.execPath, ['--import', ORPHAN_GUARD, join(root, 'dist', 'main.js')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      detached: true,
+      env: { ...process.env, [RUN_PID_ENV]: String(process.pid) },
+    });
     service = child;
     log(`kratos-ts run: started dist/main.js (pid ${child.pid})`);
     void exited(child).then((code) => {

@@ -71,6 +71,16 @@ describe('kratos-ts run', () => {
     });
   }
 
+  it('should stop the service even when run itself is killed with SIGKILL', { timeout: 30_000 }, async () => {
+    const run = start(project('killed'));
+    await run.waitFor(/up \d+ helper \d+ v1/);
+    const exited = new Promise((r) => run.child.once('exit', r));
+    run.child.kill('SIGKILL');
+    await exited;
+    const [service] = pids(run.out());
+    assert.ok(service !== undefined && (await gone(service)), 'the service stopped on its own');
+  });
+
   it('should take two signals at once (Ctrl-C under npm run: terminal and npm) as one graceful stop', { timeout: 30_000 }, async () => {
     const run = start(project('twice'));
     await run.waitFor(/up \d+ helper \d+ v1/);
