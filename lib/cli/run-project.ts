@@ -86,6 +86,7 @@ export function runProject(dir = '.', log: (line: string) => void = console.log)
     });
   };
   let restarting = false;
+  let built = false;
   const stopService = async (): Promise<void> => {
     const child = service;
     if (child === undefined) return;
@@ -102,8 +103,10 @@ export function runProject(dir = '.', log: (line: string) => void = console.log)
     if (change !== undefined) log(`kratos-ts run: ${change.file} changed: ${change.rebuild ? 'rebuilding and restarting' : 'restarting'}`);
     await stopService();
     if (stopping !== undefined) return;
-    if (change === undefined || change.rebuild) {
-      if (!(await runBuild())) {
+    // A config change alone needs no build, unless the last one failed (there is nothing current to start).
+    if (change === undefined || change.rebuild || !built) {
+      built = await runBuild();
+      if (!built) {
         if (stopping === undefined) log('kratos-ts run: build failed; waiting for the next change');
         return;
       }
