@@ -109,7 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const kratos = flag(args, 'kratos');
       const dir = flag(args, 'dir');
       const at = newProject(name, { ...(kratos === undefined ? {} : { kratos }), ...(dir === undefined ? {} : { dir }) });
-      console.log(`created ${at}\nnext: cd ${relative(process.cwd(), at) || '.'} && npm install && npm start`);
+      console.log(`created ${at}\nnext: cd ${relative(process.cwd(), at) || '.'} && npm install && npm test && npm run dev`);
       return 0;
     }
     if (cmd === 'proto' && args.positionals[1] === 'lint') {
