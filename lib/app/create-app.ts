@@ -4,7 +4,7 @@ import { Config } from '../config/index.js';
 import { Logger } from '../log/index.js';
 import { loggingServer, metadataServer, recovery, type Middleware } from '../middleware/index.js';
 import { App } from './app.js';
-import { loadAppConfig, loggerFromConfig } from './app-config.js';
+import { loadAppConfig, loggerFromConfig, logReload } from './app-config.js';
 import { APP_INFO } from './app-info.js';
 import { buildObservability, indicatorsOf, type Observability } from './observability.js';
 import { CACHE, CacheAside, cacheFromConfig, wrapCachedMethods } from '../cache/index.js';
@@ -61,7 +61,11 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
     metadata: { ...(options.metadata ?? {}) },
   };
   let early: Logger | undefined;
-  const config = await loadAppConfig(options, (err, source) => early?.log('warn', 'msg', 'config reload failed; keeping the previous configuration', 'source', source, 'error', err));
+  const config = await loadAppConfig(
+    options,
+    (err, source) => early?.log('warn', 'msg', 'config reload failed; keeping the previous configuration', 'source', source, 'error', err),
+    (changes, source) => logReload(early, changes, source),
+  );
   const obs = buildObservability(options, config, info);
   early = options.logger ?? loggerFromConfig(config, info, obs.logFields);
   const cache = options.cache ?? cacheFromConfig(config);

@@ -117,7 +117,9 @@ export interface AppOptions {
   middleware?: MiddlewareEntry[];
   /**
    * The built-in recovery middleware (outermost; on by default): non-Kratos failures become 500
-   * `UNKNOWN` and are logged once. `exposeMessages` sends their message (development only).
+   * `UNKNOWN` and are logged once. `exposeMessages` sends their message, and the internal detail of
+   * dependency failures (an upstream's address, a foreign server's text) that servers otherwise replace
+   * with the generic text of the code (development only; the log always has them).
    */
   recovery?: false | { exposeMessages?: boolean };
   /** The built-in metadata middleware (on by default, §5): `x-md-*` request headers become ctx.metadata. */

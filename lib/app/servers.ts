@@ -17,6 +17,11 @@ export interface Servers {
   health: HealthService | undefined;
 }
 
+// recovery.exposeMessages (development) also shows clients the internal detail of dependency failures.
+function exposeDetail(options: AppOptions): boolean {
+  return options.recovery !== false && options.recovery?.exposeMessages === true;
+}
+
 function timeoutOf(value: unknown, key: string): number {
   return parseDuration(value ?? DEFAULT_HTTP_TIMEOUT_MS, key);
 }
@@ -43,6 +48,7 @@ export async function buildServers(
       addr: cfg.addr ?? config.get<string>('server.http.addr') ?? DEFAULT_HTTP_ADDR,
       timeout: timeoutOf(cfg.timeout ?? config.get('server.http.timeout'), 'server.http.timeout'),
       logger,
+      exposeErrorDetail: exposeDetail(options),
       ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
       ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
       ...(cfg.codecs === undefined ? {} : { codecs: cfg.codecs }),
@@ -62,6 +68,7 @@ export async function buildServers(
     addr: cfg.addr ?? config.get<string>('server.grpc.addr') ?? DEFAULT_GRPC_ADDR,
     timeout: timeoutOf(cfg.timeout ?? config.get('server.grpc.timeout'), 'server.grpc.timeout'),
     logger,
+    exposeErrorDetail: exposeDetail(options),
     ...(cfg.tls === undefined ? {} : { tls: cfg.tls }),
     ...(cfg.maxReceiveMessageLength === undefined ? {} : { maxReceiveMessageLength: cfg.maxReceiveMessageLength }),
     ...(cfg.maxSendMessageLength === undefined ? {} : { maxSendMessageLength: cfg.maxSendMessageLength }),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { generateClient, generateServer, protoTemplate } from '../codegen/index.js';
 import { FrameworkError } from '../errors/index.js';
@@ -13,9 +14,11 @@ import { runProject } from './run-project.js';
 const USAGE = `kratos-ts ${ownVersion()}: project template and code generation for kratos-ts
 
 Usage:
-  kratos-ts new <name> [--kratos <version|path>] [--dir <parent>]
-      A service from the built-in kratos-layout template (api/, configs/, src/{biz,data,service,server},
-      main.ts, tests, README, Dockerfile). --kratos: the kratos-ts dependency (a local path works offline).
+  kratos-ts new <name> [--kratos <version|tarball|path>] [--dir <parent>]
+      A service from the built-in kratos-layout template (api/, third_party/, configs/,
+      src/{biz,data,service,server}, main.ts, tests, README, Dockerfile, deploy/kubernetes.yaml).
+      --kratos: the kratos-ts dependency: a registry version (default: this one), an \`npm pack\`
+      tarball (copied into vendor/, works offline and in Docker), or a checkout (a file: link).
   kratos-ts proto add <api/x/v1/demo.proto>
       A proto with CRUD rpcs and google.api.http annotations; the package comes from the path.
   kratos-ts proto client <file|dir> [-o <out dir>] [-I <include dir>]...
@@ -29,7 +32,8 @@ Usage:
       Cached<Repository>: the repository's reads through a CacheAside, its writes evicting them
       (for code that does not use @Cached; docs/cache.md).
   kratos-ts run [dir]
-      Build and start dist/main.js, rebuilding and restarting on changes.
+      Build and start dist/main.js; rebuild and restart on changes to src/, api/, third_party/,
+      main.ts, restart on changes to configs/. SIGINT, SIGTERM and SIGHUP go to the service.
   kratos-ts --version | --help
 `;
 
@@ -107,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const kratos = flag(args, 'kratos');
       const dir = flag(args, 'dir');
       const at = newProject(name, { ...(kratos === undefined ? {} : { kratos }), ...(dir === undefined ? {} : { dir }) });
-      console.log(`created ${at}\nnext: cd ${relative(process.cwd(), at) || '.'} && npm install && npm start`);
+      console.log(`created ${at}\nnext: cd ${relative(process.cwd(), at) || '.'} && npm install && npm test && npm run dev`);
       return 0;
     }
     if (cmd === 'proto' && args.positionals[1] === 'lint') {
@@ -129,6 +133,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]).endsWith(join('cli', 'main.js'))) {
-  process.exitCode = await main(process.argv.slice(2));
+// `node .../cli/main.js` through any symlink runs the CLI; an import of this module does not.
+function isEntry(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
+
+if (isEntry()) process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,6 @@
 import { FrameworkError } from '../errors/index.js';
-import { isStandardSchema, type StandardSchemaV1 } from '../internal/index.js';
+import { isStandardSchema, type StandardIssue, type StandardSchemaV1 } from '../internal/index.js';
+import { changedKeys, type ConfigChange } from './changes.js';
 import { resolvePlaceholders } from './placeholders.js';
 import type { ConfigLayer, ConfigSource } from './source.js';
 import { lookup, mergeLayers, originOf, sameValue } from './tree.js';
@@ -16,6 +17,8 @@ export interface ConfigOptions {
   onError?: (err: unknown, source: string) => void;
   /** Environment for `${KEY:default}` placeholders. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Told about every reload that changed something: the changed leaf keys and the source that changed. */
+  onReload?: (changes: ConfigChange[], source: string) => void;
 }
 
 interface Snapshot {
@@ -36,6 +39,7 @@ export class Config {
   readonly #stops: (() => void)[] = [];
   readonly #onError: (err: unknown, source: string) => void;
   readonly #env: NodeJS.ProcessEnv | undefined;
+  readonly #onReload: ((changes: ConfigChange[], source: string) => void) | undefined;
   #snapshot: Snapshot = { tree: {}, origins: new Map() };
   #loaded = false;
 
@@ -44,6 +48,7 @@ export class Config {
     this.#layers = this.#sources.map(() => []);
     this.#onError = options.onError ?? (() => undefined);
     this.#env = options.env;
+    this.#onReload = options.onReload;
   }
 
   /** A configuration of one in-memory tree, already loaded (tests, defaults). */
@@ -114,7 +119,10 @@ export class Config {
       const layers = await src.load();
       const all = this.#layers.map((l, j) => (j === i ? layers : l)).flat();
       this.#layers[i] = layers;
+      const before = this.#snapshot.tree;
       this.#swap(all);
+      const changes = changedKeys(before, this.#snapshot.tree);
+      if (changes.length > 0) this.#onReload?.(changes, src.name);
     } catch (err) {
       this.#onError(err, src.name);
     }
@@ -145,11 +153,16 @@ export async function validateSection<T>(schema: StandardSchemaV1<unknown, T>, v
   if (!isStandardSchema(schema)) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'scan: the schema does not implement Standard Schema v1');
   const r = await schema['~standard'].validate(value);
   if (r.issues === undefined) return r.value;
-  const lines = r.issues.map((i) => {
+  throw issuesError(r.issues, key, origin);
+}
+
+/** The boot error for a schema's issues: every bad key with the source it came from. */
+export function issuesError(issues: readonly StandardIssue[], key: string, origin: (path: string) => string | undefined): FrameworkError {
+  const lines = issues.map((i) => {
     const rel = (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
     const path = [key, rel].filter((p) => p !== '').join('.');
     const from = origin(path);
     return `${path || '(root)'}: ${i.message}${from === undefined ? '' : ` (from ${from})`}`;
   });
-  throw new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `invalid configuration:\n  ${lines.join('\n  ')}`);
+  return new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `invalid configuration:\n  ${lines.join('\n  ')}`);
 }

@@ -10,3 +10,5 @@ export { lookup } from './tree.js';
 export { parseDuration } from './duration.js';
 export { deepMerge } from './merge.js';
 export { resolvePlaceholders } from './placeholders.js';
+export { changedKeys, describeChanges, looksSecret } from './changes.js';
+export type { ConfigChange } from './changes.js';

@@ -48,7 +48,7 @@ export const FRAMEWORK_ERRORS = {
     hint: 'Use `0.0.0.0:8000`, `127.0.0.1:0` or `:8000`; pick a free port or stop whatever holds it.',
   },
   KRATOS_ERR_CONFIG_INVALID: {
-    description: 'A configuration file does not parse, or a configuration value has the wrong type.',
+    description: 'A configuration file does not parse, a configuration value has the wrong type, or a required section is missing.',
     hint: 'Fix the file and key named in the message; YAML and JSON are read by their extension.',
   },
   KRATOS_ERR_OPTIONS_INVALID: {

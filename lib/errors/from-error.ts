@@ -1,5 +1,6 @@
 import { fromGrpcStatus, type GrpcStatusLike } from './grpc-status.js';
 import { findKratosError, KratosError, UNKNOWN_CODE, UNKNOWN_MESSAGE, UNKNOWN_REASON } from './kratos-error.js';
+import { withInternalDetail } from './public-error.js';
 
 function isGrpcStatus(err: unknown): err is GrpcStatusLike {
   const e = err as GrpcStatusLike;
@@ -17,7 +18,7 @@ export function fromError(err: unknown): KratosError | undefined {
   if (found !== undefined) return found;
   if (isGrpcStatus(err)) return fromGrpcStatus(err);
   const message = err instanceof Error ? err.message : String(err);
-  return new KratosError(UNKNOWN_CODE, '', message, {}, err);
+  return withInternalDetail(new KratosError(UNKNOWN_CODE, '', message, {}, err));
 }
 
 /**

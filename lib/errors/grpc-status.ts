@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { fromGrpcCode, GrpcCode, toGrpcCode } from './grpc-codes.js';
 import { findKratosError, KratosError, UNKNOWN_CODE, UNKNOWN_MESSAGE, UNKNOWN_REASON } from './kratos-error.js';
+import { withInternalDetail } from './public-error.js';
 
 /** The part of grpc-js Metadata this file needs, so errors do not depend on the transport. */
 export interface MetadataLike {
@@ -81,5 +82,8 @@ export function fromGrpcStatus(err: GrpcStatusLike): KratosError {
       // Details we cannot read leave the error with its code and message only.
     }
   }
-  return new KratosError(fromGrpcCode(code), reason, err.details ?? err.message ?? '', metadata, err);
+  const e = new KratosError(fromGrpcCode(code), reason, err.details ?? err.message ?? '', metadata, err);
+  // Without an ErrorInfo the status did not come from a Kratos service: grpc-js' own (a connection
+  // failure naming the peer) or a foreign server's; its text is not ours to pass on.
+  return reason === '' ? withInternalDetail(e) : e;
 }

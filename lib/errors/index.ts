@@ -1,5 +1,6 @@
 export { KratosError, newError, findKratosError, UNKNOWN_CODE, UNKNOWN_REASON, UNKNOWN_MESSAGE } from './kratos-error.js';
 export { fromError, toKratosError, code, reason } from './from-error.js';
+export { withInternalDetail, hasInternalDetail, publicError } from './public-error.js';
 export { toGrpcStatus, fromGrpcStatus, STATUS_DETAILS_KEY } from './grpc-status.js';
 export type { GrpcStatusLike, MetadataLike } from './grpc-status.js';
 export type { Status } from './kratos-error.js';

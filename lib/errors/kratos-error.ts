@@ -1,6 +1,15 @@
 /** Brand that marks a Kratos error across copies of this package loaded in one process. */
 const BRAND = Symbol.for('kratos-ts/KratosError');
 
+/** Marks an error whose message carries internal detail (see withInternalDetail); copies keep it. */
+export const INTERNAL_DETAIL = Symbol.for('kratos-ts/internalDetail');
+
+function keepMarks(from: KratosError, to: KratosError): KratosError {
+  const mark = (from as unknown as Record<symbol, unknown>)[INTERNAL_DETAIL];
+  if (mark === true) (to as unknown as Record<symbol, unknown>)[INTERNAL_DETAIL] = true;
+  return to;
+}
+
 /** Code used when nothing more specific is known (§4 `UnknownCode`). */
 export const UNKNOWN_CODE = 500;
 
@@ -47,17 +56,17 @@ export class KratosError extends Error implements Status {
 
   /** A copy with its own metadata map. */
   clone(): KratosError {
-    return new KratosError(this.code, this.reason, this.message, { ...this.metadata }, this.cause);
+    return keepMarks(this, new KratosError(this.code, this.reason, this.message, { ...this.metadata }, this.cause));
   }
 
   /** A copy carrying `metadata` (replacing the old map, as in Kratos). */
   withMetadata(metadata: Record<string, string>): KratosError {
-    return new KratosError(this.code, this.reason, this.message, { ...metadata }, this.cause);
+    return keepMarks(this, new KratosError(this.code, this.reason, this.message, { ...metadata }, this.cause));
   }
 
   /** A copy whose cause is `cause`. */
   withCause(cause: unknown): KratosError {
-    return new KratosError(this.code, this.reason, this.message, { ...this.metadata }, cause);
+    return keepMarks(this, new KratosError(this.code, this.reason, this.message, { ...this.metadata }, cause));
   }
 
   /** The wire body: `{"code","reason","message","metadata"}` in that order. */

@@ -5,6 +5,8 @@ import { collectDefaultMetrics, type Registry } from 'prom-client';
 // namespace is frozen, so it could not be wrapped.
 const perf = createRequire(import.meta.url)('node:perf_hooks') as typeof import('node:perf_hooks');
 
+const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 type IntervalHistogram = ReturnType<typeof perf.monitorEventLoopDelay>;
 
 /**
@@ -37,6 +39,10 @@ export function startRuntimeMetrics(registry: Registry, labels: Record<string, s
     perf.monitorEventLoopDelay = monitor;
     perf.PerformanceObserver = Observer;
   }
+  // prom-client names three gauges `_total`, a suffix Prometheus reserves for counters (promtool
+  // check metrics rejects them). Each is the sum over the `type` label of the gauge of the same name
+  // without the suffix, which stays: nothing is lost.
+  for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
   return () => {
     for (const h of histograms) h.disable();
     for (const o of observers) o.disconnect();

@@ -5,8 +5,10 @@
   "type": "module",
   "engines": { "node": ">=20.19" },
   "scripts": {
-    "build": "rm -rf dist && tsc -p tsconfig.json && node -e \"require('node:fs').cpSync('api','dist/api',{recursive:true});require('node:fs').cpSync('configs','dist/configs',{recursive:true})\"",
+    "build": "node -e \"require('node:fs').rmSync('dist',{recursive:true,force:true})\" && tsc -p tsconfig.json && node -e \"for (const d of ['api','third_party']) require('node:fs').cpSync(d,'dist/'+d,{recursive:true,filter:(s)=>!s.endsWith('.ts')})\"",
     "start": "npm run build && node dist/main.js",
+    "dev": "kratos-ts run",
+    "lint": "kratos-ts proto lint api",
     "test": "npm run build && node --test --test-reporter=spec $(find dist -name '*.test.js')"
   },
   "dependencies": {

@@ -14,5 +14,5 @@
     "outDir": "dist",
     "rootDir": "."
   },
-  "include": ["main.ts", "src", "test"]
+  "include": ["main.ts", "src", "api", "test"]
 }

@@ -8,7 +8,7 @@ import {
   type ServerWritableStream,
   type UntypedHandleCall,
 } from '@grpc/grpc-js';
-import { findKratosError, KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
+import { findKratosError, KratosError, publicError, STATUS_DETAILS_KEY, toGrpcStatus, toKratosError } from '../../errors/index.js';
 import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
@@ -31,6 +31,8 @@ export interface CallEnv {
   logger: Logger;
   /** Expires calls whose deadline is the server's timeout: one timer for all of them. */
   deadlines: DeadlineQueue;
+  /** Send the internal detail of errors to clients (see publicError). */
+  exposeErrorDetail: boolean;
 }
 
 function deadlineOf(call: AnyCall, serverTimeout: number): { deadline: number | undefined; byServer: boolean } {
@@ -70,7 +72,7 @@ function unwatch(call: AnyCall, ctx: GrpcContext, env: CallEnv): void {
 /** The grpc-js status object for an error, details in `grpc-status-details-bin` (§4). */
 function statusOf(err: unknown, ctx: GrpcContext, env: CallEnv): { code: number; details: string; metadata: Metadata } {
   if (findKratosError(err) === undefined) env.logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
-  const s = toGrpcStatus(err);
+  const s = toGrpcStatus(publicError(toKratosError(err), env.exposeErrorDetail));
   const metadata = new Metadata();
   metadata.set(STATUS_DETAILS_KEY, s.statusDetails);
   return { code: s.code, details: s.details, metadata };

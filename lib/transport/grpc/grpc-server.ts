@@ -27,6 +27,8 @@ export interface GrpcServerOptions {
   maxSendMessageLength?: number;
   /** Logs failures that are not Kratos errors (when no recovery middleware did). Default: silent. */
   logger?: Logger;
+  /** Send the internal detail of errors (peer addresses, dependency messages) to clients. Default false: logs only. */
+  exposeErrorDetail?: boolean;
 }
 
 /** A service registered by something other than the app's own services (health, reflection). */
@@ -53,7 +55,7 @@ export class GrpcServer implements Server {
   constructor(options: GrpcServerOptions = {}) {
     this.#addr = parseAddress(options.addr ?? '0.0.0.0:0');
     this.#tls = options.tls;
-    this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger(), deadlines: new DeadlineQueue() };
+    this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger(), deadlines: new DeadlineQueue(), exposeErrorDetail: options.exposeErrorDetail === true };
     const channelOptions: Record<string, number> = {};
     if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
     if (options.maxSendMessageLength !== undefined) channelOptions['grpc.max_send_message_length'] = options.maxSendMessageLength;

@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type protobuf from 'protobufjs';
 import { defaultCodecs, REPLY_DECODE_LIMITS, type Codec, type CodecRegistry } from '../../encoding/index.js';
-import { KratosError } from '../../errors/index.js';
+import { KratosError, withInternalDetail } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Discovery } from '../../registry/index.js';
 import type { Balancer, NodeFilter } from '../../selector/index.js';
@@ -237,7 +237,10 @@ export class HttpClient {
     }
     const metadata = typeof e.metadata === 'object' && e.metadata !== null ? e.metadata : {};
     const message = typeof e.message === 'string' ? e.message : body.toString('utf8').slice(0, 512) || (res.statusMessage ?? '');
-    return Promise.reject(new KratosError(status, typeof e.reason === 'string' ? e.reason : '', message, { ...metadata }));
+    const reason = typeof e.reason === 'string' ? e.reason : '';
+    const err = new KratosError(status, reason, message, { ...metadata });
+    // A reply that is not a Kratos error (a proxy's page, a foreign server's text) is not ours to pass on.
+    return Promise.reject(reason === '' ? withInternalDetail(err) : err);
   }
 }
 
@@ -255,7 +258,8 @@ function transportError(err: NodeJS.ErrnoException, ctx: ClientContext): KratosE
   const reason: unknown = ctx.signal.reason;
   if (ctx.signal.aborted && KratosError.isKratosError(reason)) return reason;
   if (ctx.signal.aborted) return new KratosError(499, 'CANCELLED', 'call cancelled', {}, err);
-  return new KratosError(503, 'UNAVAILABLE', `${err.code ?? 'error'}: ${err.message}`, {}, err);
+  // The message names the peer (connect ECONNREFUSED 10.0.0.5:8000): servers pass on only the code.
+  return withInternalDetail(new KratosError(503, 'UNAVAILABLE', `${err.code ?? 'error'}: ${err.message}`, {}, err));
 }
 
 /** A generic HTTP client for `options.endpoint`. */

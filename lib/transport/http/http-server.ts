@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
-import { FrameworkError, KratosError, toKratosError } from '../../errors/index.js';
+import { FrameworkError, KratosError, publicError, toKratosError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
@@ -39,6 +39,8 @@ export interface HttpServerOptions {
   filters?: HttpFilter[];
   /** Accept YAML/XML request bodies: `true` or `{ bodyLimit }` (default 32 KiB). Default off (415). */
   markupBodies?: boolean | { bodyLimit?: number };
+  /** Send the internal detail of errors (peer addresses, dependency messages) to clients. Default false: logs only. */
+  exposeErrorDetail?: boolean;
 }
 
 
@@ -70,6 +72,7 @@ export class HttpServer implements Server {
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #filters: HttpFilter[];
   readonly #markupLimit: number;
+  readonly #exposeErrorDetail: boolean;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -82,6 +85,7 @@ export class HttpServer implements Server {
   constructor(options: HttpServerOptions = {}) {
     this.#addr = parseAddress(options.addr ?? DEFAULT_HTTP_OPTIONS.addr);
     this.#timeout = options.timeout ?? DEFAULT_HTTP_OPTIONS.timeout;
+    this.#exposeErrorDetail = options.exposeErrorDetail === true;
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_HTTP_OPTIONS.bodyLimit;
     this.#logger = options.logger ?? new NoopLogger();
     this.#tls = options.tls;
@@ -263,10 +267,11 @@ export class HttpServer implements Server {
   }
 
   #writeError(ctx: HttpContext, err: unknown): void {
-    const e = toKratosError(err);
-    if (!KratosError.isKratosError(err) && e.cause === err) {
+    const found = toKratosError(err);
+    if (!KratosError.isKratosError(err) && found.cause === err) {
       this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
     }
+    const e = publicError(found, this.#exposeErrorDetail);
     // A body we stopped reading must not be parsed as the next request on this connection.
     const closing = this.#draining || e.code === 413;
     writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.negotiate(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Module, Service } from '../../../decorators/index.js';
-import { configSection } from '../../../lib/config/index.js';
+import { Config, configSection } from '../../../lib/config/index.js';
 import { createApp } from '../../../lib/app/index.js';
 import { FrameworkError } from '../../../lib/errors/index.js';
 import { NoopLogger } from '../../../lib/log/index.js';
@@ -51,6 +51,47 @@ describe('configSection', () => {
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }
+  });
+});
+
+describe('configSection without a schema', () => {
+  const Blog = configSection<{ endpoint: string }>('blog');
+  type Blog = InstanceType<typeof Blog>;
+  const Extra = configSection<{ on: boolean }>('extra', undefined, { optional: true });
+  type Extra = InstanceType<typeof Extra>;
+  // Reads the sections in its constructor: they must be there already, not after onInit.
+  @Service() class Client {
+    readonly endpoint: string;
+    readonly extra: boolean | undefined;
+    constructor(blog: Blog, extra: Extra) {
+      this.endpoint = blog.value.endpoint;
+      this.extra = extra.value?.on;
+    }
+  }
+  @Module({ providers: [Blog, Extra, Client] }) class BlogModule {}
+
+  it('should stop boot with a coded error naming a missing section', async () => {
+    await assert.rejects(createApp(BlogModule, { logger: new NoopLogger(), configDir: false, http: false }), (e) =>
+      FrameworkError.isFrameworkError(e) && e.code === 'KRATOS_ERR_CONFIG_INVALID' && e.message.includes("config section 'blog' is missing") && e.hint.includes('optional: true'));
+  });
+
+  it('should give constructors the section, and undefined for a missing optional one', async () => {
+    const app = await createApp(BlogModule, { logger: new NoopLogger(), configDir: false, http: false, config: { blog: { endpoint: '127.0.0.1:9000' } } });
+    try {
+      assert.equal(app.get(Client).endpoint, '127.0.0.1:9000');
+      assert.equal(app.get(Client).extra, undefined);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('should validate with an asynchronous schema at onInit, and say so when read earlier', async () => {
+    const asyncSchema = { '~standard': { version: 1 as const, vendor: 'test', validate: async (v: unknown) => ({ value: v as { n: number } }) } };
+    const Late = configSection('late', asyncSchema);
+    const section = new Late(Config.fromObject({ late: { n: 1 } }));
+    assert.throws(() => section.value, (e) => FrameworkError.isFrameworkError(e) && e.code === 'KRATOS_ERR_CONFIG_INVALID' && e.message.includes('before its asynchronous schema'));
+    await (section as unknown as { onInit(): Promise<void> }).onInit();
+    assert.deepEqual(section.value, { n: 1 });
   });
 });
 

@@ -6,7 +6,7 @@ import { AppModule } from '../src/server/app.module.js';
 
 describe('{{name}} greeter', () => {
   it('should greet over HTTP and answer 404 USER_NOT_FOUND for error', async () => {
-    const t = await createTestApp(AppModule);
+    const t = await createTestApp(AppModule, { projectConfigs: true });
     try {
       assert.deepEqual(await (await fetch(`${t.httpUrl}/hello/kratos`)).json(), { message: 'Hello kratos' });
       const res = await fetch(`${t.httpUrl}/hello/error`);
@@ -18,7 +18,7 @@ describe('{{name}} greeter', () => {
   });
 
   it('should use a fake repository in tests', async () => {
-    const t = await createTestApp(AppModule, { overrides: [{ provide: GreeterRepo, useValue: { exists: async () => false } }] });
+    const t = await createTestApp(AppModule, { projectConfigs: true, overrides: [{ provide: GreeterRepo, useValue: { exists: async () => false } }] });
     try {
       assert.equal((await fetch(`${t.httpUrl}/hello/anyone`)).status, 404);
     } finally {

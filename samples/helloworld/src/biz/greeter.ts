@@ -12,8 +12,8 @@ export abstract class GreeterRepo {
   abstract find(name: string): Promise<Greeter | undefined>;
 }
 
-/** The `greeter` section of configs/config.yaml; follows edits of the file while the app runs. */
-export const GreetingConfig = configSection<{ prefix: string }>('greeter');
+/** The `greeter` section of configs/config.yaml (optional: 'Hello' without it); follows edits of the file while the app runs. */
+export const GreetingConfig = configSection<{ prefix: string }>('greeter', undefined, { optional: true });
 export type GreetingConfig = InstanceType<typeof GreetingConfig>;
 
 /** The greeting use case. */

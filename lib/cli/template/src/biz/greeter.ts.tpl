@@ -1,7 +1,7 @@
 import { loadErrors } from 'kratos-ts';
 import { Service } from 'kratos-ts/decorators';
 
-export const { errorUserNotFound, isUserNotFound } = loadErrors(new URL('../../api/greeter/v1/greeter.proto', import.meta.url), 'USER_NOT_FOUND');
+export const { errorUserNotFound, isUserNotFound } = loadErrors(new URL('../../api/{{package}}/v1/greeter.proto', import.meta.url), 'USER_NOT_FOUND');
 
 /** Where greeters are kept; the data layer implements it. */
 export abstract class GreeterRepo {

@@ -8,16 +8,16 @@ import "errors/errors.proto";
 // The greeting service of {{name}}.
 service Greeter {
   // Sends a greeting.
-  rpc SayHello (HelloRequest) returns (HelloReply) {
+  rpc SayHello (SayHelloRequest) returns (SayHelloReply) {
     option (google.api.http) = { get: "/hello/{name}" };
   }
 }
 
-message HelloRequest {
+message SayHelloRequest {
   string name = 1;
 }
 
-message HelloReply {
+message SayHelloReply {
   string message = 1;
 }
 

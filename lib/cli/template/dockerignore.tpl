@@ -1,0 +1,10 @@
+node_modules
+dist
+.git
+.gitignore
+*.log
+.env
+Dockerfile
+.dockerignore
+deploy
+test
