@@ -64,7 +64,7 @@ export interface Tracing {
   readonly memoryExporter?: InMemorySpanExporter | undefined;
   /** Exports every span ended so far. */
   forceFlush(): Promise<void>;
-  /** Flushes and stops the provider (ours only: a global one belongs to whoever started it); idempotent. */
+  /** Flushes and stops the provider; a global one is only flushed (it belongs to whoever started it). Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -131,13 +131,9 @@ export function createTracing(options: TracingOptions): Tracing {
   const user = options.useGlobalProvider === false ? undefined : globalProvider();
   const propagator = propagatorOf(propagation.fields().length > 0);
   if (user !== undefined) {
-    return {
-      tracer: trace.getTracer('kratos'),
-      propagator,
-      instrumentedServerSpan: instrumentationHttpServerSpan,
-      forceFlush: () => user.forceFlush?.() ?? Promise.resolve(),
-      shutdown: () => Promise.resolve(),
-    };
+    const flush = (): Promise<void> => user.forceFlush?.() ?? Promise.resolve();
+    // Stopping the app sends its spans on, but the provider stays up for its owner to shut down.
+    return { tracer: trace.getTracer('kratos'), propagator, instrumentedServerSpan: instrumentationHttpServerSpan, forceFlush: flush, shutdown: flush };
   }
   installOtelGlobals(propagator);
   const { processors, exporter } = spanProcessors(options);
