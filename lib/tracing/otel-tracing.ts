@@ -138,7 +138,7 @@ export function createTracing(options: TracingOptions): Tracing {
   installOtelGlobals(propagator);
   const { processors, exporter } = spanProcessors(options);
   const fixed: Record<string, string> = { ...(options.resource ?? {}) };
-  if (options.serviceVersion !== undefined && options.serviceVersion !== '' && fixed['service.version'] === undefined) fixed['service.version'] = options.serviceVersion;
+  if (options.serviceVersion !== undefined && options.serviceVersion !== '') fixed['service.version'] = options.serviceVersion;
   const s = sdk();
   // With no ratio given, OTEL_TRACES_SAMPLER (+ _ARG) applies: the provider reads it when no sampler is passed.
   const sampler = ratio === undefined && samplerFromEnv() ? {} : { sampler: new s.ParentBasedSampler({ root: new s.TraceIdRatioBasedSampler(ratio ?? 0) }) };
