@@ -1,6 +1,7 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
 
 // The OTel SDK environment, read with the SDK's own parsers. Everything here loads on first use:
@@ -20,6 +21,33 @@ const sdkNode = lazyRequire<SdkNodeEnv>('@opentelemetry/sdk-node/build/src/utils
 const otlpHttp = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-http')>('@opentelemetry/exporter-trace-otlp-http');
 const otlpProto = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-proto')>('@opentelemetry/exporter-trace-otlp-proto');
 const otlpGrpc = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-grpc')>('@opentelemetry/exporter-trace-otlp-grpc');
+
+// The values the pinned SDK implements. It would log an unknown one to a silent diag logger and fall
+// back (for a sampler, to recording everything), so a typo fails start-up instead, naming the variable.
+const KNOWN: Readonly<Record<string, readonly string[]>> = {
+  OTEL_TRACES_SAMPLER: ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'],
+  OTEL_TRACES_EXPORTER: ['otlp', 'console', 'zipkin', 'none'],
+  OTEL_PROPAGATORS: ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'],
+  OTEL_EXPORTER_OTLP_PROTOCOL: ['grpc', 'http/protobuf', 'http/json'],
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: ['grpc', 'http/protobuf', 'http/json'],
+};
+
+/** Rejects OTEL_* tracing variables the SDK would not understand; unset and empty ones mean "default". */
+export function checkOtelEnv(): void {
+  for (const [name, known] of Object.entries(KNOWN)) {
+    const raw = process.env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const bad = core().getStringListFromEnv(name)?.filter((v) => !known.includes(v)) ?? [];
+    if (bad.length > 0) {
+      throw new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `environment variable ${name}=${JSON.stringify(raw)}: unknown ${bad.map((b) => JSON.stringify(b)).join(', ')}; expected ${known.join(', ')}`);
+    }
+  }
+  const arg = process.env['OTEL_TRACES_SAMPLER_ARG'];
+  if (arg !== undefined && arg.trim() !== '' && (process.env['OTEL_TRACES_SAMPLER'] ?? '').includes('traceidratio')) {
+    const ratio = Number(arg);
+    if (!(ratio >= 0 && ratio <= 1)) throw new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `environment variable OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(arg)}: a ratio within 0..1 expected`);
+  }
+}
 
 /** `OTEL_SDK_DISABLED=true`: the operator switched OpenTelemetry off for this process. */
 export function sdkDisabledByEnv(): boolean {

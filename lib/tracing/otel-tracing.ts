@@ -2,7 +2,7 @@ import { context, ProxyTracerProvider, propagation, trace, type Span, type TextM
 import type { InMemorySpanExporter, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
-import { appResource, envPropagator, envSpanProcessors, otlpExporter, samplerFromEnv } from './otel-env.js';
+import { appResource, checkOtelEnv, envPropagator, envSpanProcessors, otlpExporter, samplerFromEnv } from './otel-env.js';
 import { installOtelGlobals, NO_PROPAGATION, w3cPropagator } from './otel-globals.js';
 
 // The SDK loads with the first tracing an app builds, not with the framework (about 60 ms).
@@ -128,6 +128,7 @@ export function createTracing(options: TracingOptions): Tracing {
   if (ratio !== undefined && !(ratio >= 0 && ratio <= 1)) {
     throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `tracing sampleRatio must be within 0..1, got ${ratio}`);
   }
+  checkOtelEnv();
   const user = options.useGlobalProvider === false ? undefined : globalProvider();
   const propagator = propagatorOf(propagation.fields().length > 0);
   if (user !== undefined) {

@@ -23,7 +23,7 @@ interface Run {
  * Runs svc-a -> svc-b -> svc-c (test/fixtures/apps/otel-chain.ts) in a child process with `env` on top
  * of a clean OTEL_* environment pointed at a fresh receiver (unless `env` says otherwise).
  */
-async function runChain(env: Record<string, string>, opts: { config?: object; requests?: object[]; receiverEnv?: boolean } = {}): Promise<Run> {
+async function runChain(env: Record<string, string>, opts: { config?: object; requests?: object[]; receiverEnv?: boolean; expectFailure?: boolean } = {}): Promise<Run> {
   const receiver = await startOtlpReceiver();
   try {
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
@@ -40,6 +40,10 @@ async function runChain(env: Record<string, string>, opts: { config?: object; re
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (opts.expectFailure === true) {
+      assert.notEqual(code, 0);
+      return { results: [], spans: [], exports: [], stdout: stderr };
+    }
     assert.equal(code, 0, stderr);
     const results = stdout.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as Run['results'][number]);
     return { results, spans: [...receiver.spans], exports: [...receiver.exports], stdout };
@@ -213,5 +217,20 @@ describe('tracing configured by the OTel SDK environment', { concurrency: 3 }, (
       const on = await runChain({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_SAMPLER: 'always_on' }, { config: { trace: { enabled: true } } });
       assertChain(on.spans, CHAIN);
     });
+  });
+
+  describe('bad values', () => {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      ['an unknown sampler', { OTEL_TRACES_SAMPLER: 'sometimes' }, /KRATOS_ERR_CONFIG_INVALID[\s\S]*OTEL_TRACES_SAMPLER="sometimes": unknown "sometimes"; expected always_on/],
+      ['a ratio outside 0..1', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '5%' }, /OTEL_TRACES_SAMPLER_ARG="5%": a ratio within 0\.\.1 expected/],
+      ['an unknown propagator', { OTEL_PROPAGATORS: 'tracecontext,xray' }, /OTEL_PROPAGATORS="tracecontext,xray": unknown "xray"/],
+      ['an unknown protocol', { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http' }, /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="http": unknown "http"; expected grpc, http\/protobuf, http\/json/],
+    ];
+    for (const [what, env, message] of cases) {
+      it(`should refuse to start with ${what}, naming the variable`, async () => {
+        const run = await runChain(env, { expectFailure: true });
+        assert.match(run.stdout, message);
+      });
+    }
   });
 });
