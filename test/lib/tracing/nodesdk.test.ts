@@ -13,7 +13,7 @@ const SERVER = 2;
 const CLIENT = 3;
 
 /** Starts the service the way a NodeSDK user does (`node --require ./otel-setup.cjs`), env only. */
-async function runUnderNodeSdk(env: Record<string, string>): Promise<{ spans: ReceivedSpan[]; pid: number; body: { trace: string; stock: string } }> {
+async function runUnderNodeSdk(env: Record<string, string>): Promise<{ spans: ReceivedSpan[]; pid: number; body: { trace: string; stock: string; price: string } }> {
   const receiver = await startOtlpReceiver();
   try {
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
@@ -36,7 +36,7 @@ async function runUnderNodeSdk(env: Record<string, string>): Promise<{ spans: Re
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 0, stderr);
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT ')) ?? 'RESULT {}';
-    const result = JSON.parse(line.slice(7)) as { status: number; body: { trace: string; stock: string } };
+    const result = JSON.parse(line.slice(7)) as { status: number; body: { trace: string; stock: string; price: string } };
     assert.equal(result.status, 200, stdout + stderr);
     return { spans: [...receiver.spans], pid: child.pid ?? 0, body: result.body };
   } finally {
@@ -44,15 +44,22 @@ async function runUnderNodeSdk(env: Record<string, string>): Promise<{ spans: Re
   }
 }
 
-/** The handler's own call and the downstream server it reached: children of `serverSpan`, in order. */
-function assertAutoInstrumentedChildren(spans: ReceivedSpan[], serverSpan: ReceivedSpan): void {
-  const client = spans.find((s) => s.kind === CLIENT && s.parentSpanId === serverSpan.spanId);
+/**
+ * Under `serverSpan`: the handler's node:http call (auto-instrumented) with the downstream server it
+ * reached, and its kratos-ts gRPC call with the kratos-ts server span of the other app.
+ */
+function assertChildren(spans: ReceivedSpan[], serverSpan: ReceivedSpan, downstreamTraced: boolean): void {
+  const grpcClient = spans.find((s) => s.kind === CLIENT && s.name === '/echo.v1.Echo/Say');
+  assert.deepEqual([grpcClient?.scope, grpcClient?.parentSpanId], ['kratos', serverSpan.spanId]);
+  const grpcServers = spans.filter((s) => s.kind === SERVER && s.name === '/echo.v1.Echo/Say');
+  assert.equal(grpcServers.length, 1);
+  assert.deepEqual([grpcServers[0]?.scope, grpcServers[0]?.parentSpanId, grpcServers[0]?.traceId], ['kratos', grpcClient?.spanId, TRACE]);
+  const client = spans.find((s) => s.kind === CLIENT && s.parentSpanId === serverSpan.spanId && s.name !== '/echo.v1.Echo/Say');
   assert.ok(client !== undefined, `no client span under the kratos-ts server span: ${JSON.stringify(spans.map((s) => [s.name, s.kind, s.spanId, s.parentSpanId]))}`);
   assert.equal(client.scope, '@opentelemetry/instrumentation-http');
   assert.equal(client.traceId, TRACE);
   const downstream = spans.find((s) => s.kind === SERVER && s.parentSpanId === client.spanId);
-  assert.ok(downstream !== undefined);
-  assert.equal(downstream.attributes['url.path'], '/stock');
+  assert.equal(downstream?.attributes['url.path'], downstreamTraced ? '/stock' : undefined);
 }
 
 describe('tracing under a user-started NodeSDK with @opentelemetry/instrumentation-http', () => {
@@ -60,6 +67,7 @@ describe('tracing under a user-started NodeSDK with @opentelemetry/instrumentati
     const { spans, pid, body } = await runUnderNodeSdk({});
     assert.equal(body.trace, TRACE);
     assert.equal(body.stock, 'stock: 3');
+    assert.equal(body.price, 'book: 9.99');
     // Everything went through the user's provider: its resource (process detector) and exporter.
     for (const s of spans) {
       assert.equal(s.resource['service.name'], 'checkout');
@@ -74,8 +82,8 @@ describe('tracing under a user-started NodeSDK with @opentelemetry/instrumentati
     assert.equal(server.attributes['http.route'], '/checkout');
     assert.equal(server.attributes['http.request.method'], 'GET');
     assert.equal(server.attributes['http.response.status_code'], 200);
-    assertAutoInstrumentedChildren(spans, server);
-    assert.equal(spans.length, 3);
+    assertChildren(spans, server, true);
+    assert.equal(spans.length, 5);
   });
 
   it('should open its own server span through the user\'s provider when incoming requests are not instrumented', async () => {
@@ -85,8 +93,7 @@ describe('tracing under a user-started NodeSDK with @opentelemetry/instrumentati
     const server = servers[0] as ReceivedSpan;
     assert.deepEqual([server.name, server.scope, server.resource['process.pid']], ['/checkout', 'kratos', pid]);
     assert.deepEqual(server.attributes, { 'rpc.system': 'http', 'rpc.operation': '/checkout', 'http.route': '/checkout' });
-    const client = spans.find((s) => s.kind === CLIENT);
-    assert.equal(client?.parentSpanId, server.spanId);
-    assert.equal(spans.length, 2);
+    assertChildren(spans, server, false);
+    assert.equal(spans.length, 4);
   });
 });
