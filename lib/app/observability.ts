@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { FrameworkError } from '../errors/index.js';
 import { HealthRegistry, healthRoutes, metricsRoute, type HealthIndicator } from '../health/index.js';
 import { valuer } from '../log/index.js';
 import { NoopMeter, PrometheusMeter, type Meter } from '../metrics/index.js';
@@ -73,8 +74,12 @@ function tracingOptions(options: AppOptions, config: Config, service: { name: st
   const endpoint = t.endpoint ?? config.get<string>('trace.endpoint');
   const exporter = t.exporter ?? config.get<TracingExporter>('trace.exporter');
   const hasRatio = t.sampleRatio !== undefined || (config.get('trace.sampleRatio') ?? '') !== '';
+  const extra = config.get<unknown>('trace.resource') ?? {};
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
+    throw new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `config key trace.resource: a map of resource attributes expected, got ${JSON.stringify(extra)}`);
+  }
   const resource: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config.get<Record<string, unknown>>('trace.resource') ?? {})) resource[k] = String(v);
+  for (const [k, v] of Object.entries(extra)) resource[k] = String(v);
   const serviceName = t.serviceName ?? config.get<string>('trace.serviceName');
   if (serviceName !== undefined && serviceName !== '') resource['service.name'] = serviceName;
   return {
