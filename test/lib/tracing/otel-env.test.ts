@@ -203,8 +203,14 @@ describe('tracing configured by the OTel SDK environment', { concurrency: 3 }, (
       const none = await runChain({ OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER: 'always_on' });
       assert.equal(none.exports.length, 0);
       assert.match(none.results[0]?.body.traceA ?? '', /^[0-9a-f]{32}$/);
-      const configured = await runChain({ OTEL_TRACES_EXPORTER: 'none', OTEL_TRACES_SAMPLER: 'always_on', KRATOS_TEST_CONFIG: JSON.stringify({ trace: { exporter: 'otlp', endpoint: '$RECEIVER/v1/traces' } }) });
+      const configured = await runChain({
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_TRACES_SAMPLER: 'always_on',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=still-read',
+        KRATOS_TEST_CONFIG: JSON.stringify({ trace: { exporter: 'otlp', endpoint: '$RECEIVER/v1/traces' } }),
+      });
       assert.equal(configured.spans.length, 5);
+      assert.ok(configured.exports.every((e) => e.headers['x-api-key'] === 'still-read'));
     });
   });
 
