@@ -35,6 +35,12 @@ export const HEADER_SETTER: TextMapSetter<Header> = {
 };
 
 let installed = false;
+let ours: TextMapPropagator | undefined;
+
+/** The propagator {@link installOtelGlobals} made global, if it did: calls use it directly, not through the API's lookup. */
+export function ownGlobalPropagator(): TextMapPropagator | undefined {
+  return ours;
+}
 
 /**
  * Installs the AsyncLocalStorage context manager and `propagator` as OTel's globals, once per
@@ -52,5 +58,5 @@ export function installOtelGlobals(propagator: TextMapPropagator): void {
     // Never uninstalled: other apps in the process and user code may already rely on it.
     if (!context.setGlobalContextManager(manager.enable())) manager.disable();
   }
-  if (propagation.fields().length === 0 && propagator !== NO_PROPAGATION) propagation.setGlobalPropagator(propagator);
+  if (propagation.fields().length === 0 && propagator !== NO_PROPAGATION && propagation.setGlobalPropagator(propagator)) ours = propagator;
 }

@@ -3,7 +3,7 @@ import type { InMemorySpanExporter, SpanExporter, SpanProcessor } from '@opentel
 import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
 import { appResource, checkOtelEnv, envPropagator, envSpanProcessors, otlpExporter, samplerFromEnv } from './otel-env.js';
-import { installOtelGlobals, NO_PROPAGATION, w3cPropagator } from './otel-globals.js';
+import { installOtelGlobals, NO_PROPAGATION, ownGlobalPropagator, w3cPropagator } from './otel-globals.js';
 
 // The SDK loads with the first tracing an app builds, not with the framework (about 60 ms).
 const sdk = lazyRequire<typeof import('@opentelemetry/sdk-trace-base')>('@opentelemetry/sdk-trace-base');
@@ -106,8 +106,8 @@ function globalProvider(): { forceFlush?: () => Promise<void> } | undefined {
 function propagatorOf(installedGlobally: boolean): TextMapPropagator {
   const fromEnv = envPropagator();
   if (fromEnv !== undefined) return fromEnv ?? NO_PROPAGATION;
-  // A propagator someone installed (NodeSDK's, from its own config) is the one the rest of the process speaks.
-  return installedGlobally ? propagation : w3cPropagator();
+  // A propagator someone else installed (NodeSDK's, from its own config) is the one the rest of the process speaks.
+  return installedGlobally ? (ownGlobalPropagator() ?? propagation) : w3cPropagator();
 }
 
 /** The SERVER span instrumentation-http keeps in the context of the request it is handling. */
