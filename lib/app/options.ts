@@ -109,8 +109,11 @@ export interface AppOptions {
   accessLog?: false | LoggingOptions;
   /** Prometheus metrics and `/metrics` (on by default; config `metrics.*`). `runtime: false` skips process/Node metrics. */
   metrics?: false | { runtime?: boolean };
-  /** OpenTelemetry tracing (on by default, sampler off unless `sampleRatio`; config `trace.*`). */
-  tracing?: false | { exporter?: TracingExporter; endpoint?: string; sampleRatio?: number };
+  /**
+   * OpenTelemetry tracing (on by default, sampler off unless `sampleRatio` or OTEL_TRACES_SAMPLER; config
+   * `trace.*`). What is set here or in config wins over the OTEL_* environment (docs/observability.md).
+   */
+  tracing?: false | { exporter?: TracingExporter; endpoint?: string; sampleRatio?: number; serviceName?: string; useGlobalProvider?: boolean };
   /** `/healthz` and `/readyz` (on by default; config `health.enabled`). */
   health?: false;
   /** Middleware for every operation, outermost first, after the built-ins and before module middleware. */

@@ -1,4 +1,5 @@
 export { createTracing } from './otel-tracing.js';
+export { sdkDisabledByEnv } from './otel-env.js';
 export type { Tracing, TracingOptions, TracingExporter, SpanExporterLike } from './otel-tracing.js';
 export { startServerSpan, startClientSpan } from './otel-span.js';
 export type { SpanHandle } from './otel-span.js';

@@ -1,12 +1,24 @@
-import { context, propagation, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, propagation, ROOT_CONTEXT, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 import type { Header } from '../transport/index.js';
+import { lazyRequire } from '../internal/index.js';
+
+const core = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core');
+const asyncHooks = lazyRequire<typeof import('@opentelemetry/context-async-hooks')>('@opentelemetry/context-async-hooks');
+
+let w3c: TextMapPropagator | undefined;
 
 /** W3C `traceparent`/`tracestate` and `baggage`: Kratos' default propagation minus its metadata field (§9). */
-export const PROPAGATOR: TextMapPropagator = new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-});
+export function w3cPropagator(): TextMapPropagator {
+  const c = core();
+  return (w3c ??= new c.CompositePropagator({ propagators: [new c.W3CTraceContextPropagator(), new c.W3CBaggagePropagator()] }));
+}
+
+/** `OTEL_PROPAGATORS=none`: calls neither read nor write trace context, so every server span is a root. */
+export const NO_PROPAGATION: TextMapPropagator = {
+  inject: () => undefined,
+  extract: (ctx) => ctx,
+  fields: () => [],
+};
 
 /** Reads W3C fields from request headers or gRPC metadata alike; repeated fields come back whole. */
 export const HEADER_GETTER: TextMapGetter<Header> = {
@@ -23,17 +35,28 @@ export const HEADER_SETTER: TextMapSetter<Header> = {
 };
 
 let installed = false;
+let ours: TextMapPropagator | undefined;
+
+/** The propagator {@link installOtelGlobals} made global, if it did: calls use it directly, not through the API's lookup. */
+export function ownGlobalPropagator(): TextMapPropagator | undefined {
+  return ours;
+}
 
 /**
- * Installs the AsyncLocalStorage context manager and the W3C propagator as OTel's globals, once per
+ * Installs the AsyncLocalStorage context manager and `propagator` as OTel's globals, once per
  * process. OTel's context API is global, so without a context manager `context.with` is a no-op and
- * spans would not follow `await`. A manager someone installed first (e.g. NodeSDK) is kept.
+ * spans would not follow `await`. A manager or propagator someone installed first (NodeSDK) is kept.
  */
-export function installOtelGlobals(): void {
+export function installOtelGlobals(propagator: TextMapPropagator): void {
   if (installed) return;
   installed = true;
-  const manager = new AsyncLocalStorageContextManager();
-  // Never uninstalled: other apps in the process and user code may already rely on it.
-  if (!context.setGlobalContextManager(manager.enable())) manager.disable();
-  propagation.setGlobalPropagator(PROPAGATOR);
+  // A context manager is installed when context.with() makes a value visible; registering over it would fail noisily.
+  const probe = Symbol('kratos.probe');
+  const present = context.with(ROOT_CONTEXT.setValue(probe, true), () => context.active().getValue(probe) === true);
+  if (!present) {
+    const manager = new (asyncHooks().AsyncLocalStorageContextManager)();
+    // Never uninstalled: other apps in the process and user code may already rely on it.
+    if (!context.setGlobalContextManager(manager.enable())) manager.disable();
+  }
+  if (propagation.fields().length === 0 && propagator !== NO_PROPAGATION && propagation.setGlobalPropagator(propagator)) ours = propagator;
 }

@@ -2,7 +2,7 @@ import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context as
 import { fromError } from '../errors/index.js';
 import type { Context } from '../transport/index.js';
 import { ATTR_RPC_STATUS_CODE, callAttributes } from './attributes.js';
-import { HEADER_GETTER, HEADER_SETTER, PROPAGATOR } from './otel-globals.js';
+import { HEADER_GETTER, HEADER_SETTER } from './otel-globals.js';
 import type { Tracing } from './otel-tracing.js';
 
 /** A started call span, as much of it as middleware needs without touching OTel. */
@@ -17,7 +17,7 @@ export interface SpanHandle {
   end(err?: unknown): void;
 }
 
-function handle(span: Span, active: OtelContext): SpanHandle {
+function handle(span: Span, active: OtelContext, owned = true): SpanHandle {
   const sc = span.spanContext();
   let ended = false;
   return {
@@ -36,7 +36,8 @@ function handle(span: Span, active: OtelContext): SpanHandle {
         if (e !== undefined) span.setAttribute(ATTR_RPC_STATUS_CODE, e.code);
         span.setStatus({ code: SpanStatusCode.ERROR, message: e?.message ?? String(err) });
       }
-      span.end();
+      // An adopted span belongs to the instrumentation that opened it, which ends it with the response.
+      if (owned) span.end();
     },
   };
 }
@@ -47,9 +48,23 @@ function handle(span: Span, active: OtelContext): SpanHandle {
  * server started inside some span does not adopt every request into that trace.
  */
 export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
-  const parent = PROPAGATOR.extract(ROOT_CONTEXT, ctx.requestHeader, HEADER_GETTER);
+  if (tracing.instrumentedServerSpan !== undefined && ctx.kind === 'http') {
+    const adopted = tracing.instrumentedServerSpan();
+    if (adopted !== undefined) return adopt(adopted, ctx);
+  }
+  const parent = tracing.propagator.extract(ROOT_CONTEXT, ctx.requestHeader, HEADER_GETTER);
   const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes: callAttributes(ctx) }, parent);
   return handle(span, trace.setSpan(parent, span));
+}
+
+/**
+ * Takes over the SERVER span @opentelemetry/instrumentation-http opened for this very request, so a
+ * NodeSDK user sees one server span with kratos-ts' name and attributes (and its http.* ones), not two.
+ */
+function adopt(span: Span, ctx: Context): SpanHandle {
+  span.updateName(ctx.operation);
+  span.setAttributes(callAttributes(ctx));
+  return handle(span, context.active(), false);
 }
 
 /**
@@ -60,6 +75,6 @@ export function startClientSpan(tracing: Tracing, ctx: Context): SpanHandle {
   const parent = context.active();
   const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.CLIENT, attributes: callAttributes(ctx) }, parent);
   const active = trace.setSpan(parent, span);
-  PROPAGATOR.inject(active, ctx.requestHeader, HEADER_SETTER);
+  tracing.propagator.inject(active, ctx.requestHeader, HEADER_SETTER);
   return handle(span, active);
 }
