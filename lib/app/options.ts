@@ -47,6 +47,12 @@ export interface HttpServerConfig {
   requestTimeout?: number;
   /** Filters before routing, e.g. `cors({ origins: ['https://app.example.com'] })`. */
   filters?: HttpFilter[];
+  /**
+   * gRPC-Web for every proto rpc on this port (on by default; config `server.http.grpc_web.enabled`),
+   * or false for none. `origins`: pages allowed by CORS (default '*', config `server.http.grpc_web.origins`);
+   * `exposeHeaders`: reply metadata their scripts may read.
+   */
+  grpcWeb?: false | { origins?: string[] | '*' | ((origin: string) => boolean); exposeHeaders?: string[] };
 }
 
 /** Options of the gRPC server. */

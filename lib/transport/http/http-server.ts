@@ -11,9 +11,9 @@ import type { Server } from '../server.js';
 import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
-import { errorBody, httpStatus, writeReply } from './reply.js';
+import { errorBody, httpStatus, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError } from './request-errors.js';
-import { RouteTable, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
+import { RouteTable, type HttpProtocol, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
 
 /** Options of {@link HttpServer}. */
 export interface HttpServerOptions {
@@ -37,6 +37,8 @@ export interface HttpServerOptions {
   requestTimeout?: number;
   /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
   filters?: HttpFilter[];
+  /** A protocol served beside the routes on the same port, claiming its requests itself (gRPC-Web). */
+  protocol?: HttpProtocol;
 }
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
@@ -66,6 +68,7 @@ export class HttpServer implements Server {
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #filters: HttpFilter[];
+  readonly #protocol: HttpProtocol | undefined;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -89,6 +92,7 @@ export class HttpServer implements Server {
       requestTimeout: options.requestTimeout ?? 30_000,
     };
     this.#filters = options.filters ?? [];
+    this.#protocol = options.protocol;
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -180,10 +184,11 @@ export class HttpServer implements Server {
   }
 
   async #dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
+    if (method !== 'GET' && this.#protocol?.claims(req, method, path) === true) return this.#protocol.serve(req, res, path, this.#endpoint);
     const found = this.#routes.lookup(method, path);
     if (found.match === undefined) return this.#noRoute(req, res, method, path, found.allowed);
     const { route } = found.match;
-    const deadline = this.#timeout > 0 ? Date.now() + this.#timeout : undefined;
+    const deadline = this.#timeout > 0 && route.stream !== true ? Date.now() + this.#timeout : undefined;
     const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
     this.#inFlight++;
     res.once('close', onResponseClose);
@@ -205,7 +210,8 @@ export class HttpServer implements Server {
         handler = route.onBindError;
       }
       const reply: unknown = await runWithContext(ctx, () => handler(request, ctx));
-      if (ctx.abandoned === undefined) writeReply(res, 200, this.#encode(route, reply, req), this.#draining, method === 'HEAD');
+      if (route.stream === true) await writeStream(ctx, route, reply, this.#json, this.#logger);
+      else if (ctx.abandoned === undefined) writeReply(res, 200, this.#encode(route, reply, req), this.#draining, method === 'HEAD');
     } catch (err) {
       if (ctx.abandoned === undefined) this.#writeError(ctx, err);
     } finally {
