@@ -26,6 +26,7 @@ export function peerRegistry(protoDir: string, files: string[]): FileRegistry {
     `-I${googleapis}`,
     ...files,
     'google/rpc/error_details.proto',
+    'google/rpc/status.proto',
   ], { stdio: ['ignore', 'ignore', 'inherit'] });
   const bytes = readFileSync(out);
   rmSync(dir, { recursive: true, force: true });
