@@ -24,6 +24,7 @@ export function peerRegistry(protoDir: string, files: string[]): FileRegistry {
     `--descriptor_set_out=${out}`,
     `-I${protoDir}`,
     `-I${googleapis}`,
+    `-I${join(repo, 'lib', 'proto', 'include')}`,
     ...files,
     'google/rpc/error_details.proto',
     'google/rpc/status.proto',
