@@ -91,6 +91,8 @@ export class GrpcWebGateway implements HttpProtocol {
       return;
     }
     corsReply(req, res, this.#cors);
+    // gRPC-Web answers 200 whatever the outcome (the status is in the trailers); Koa presets 404.
+    res.statusCode = 200;
     res.setHeader('content-type', text ? `${TEXT}+proto` : `${GRPC_WEB_CONTENT_TYPE}+proto`);
     const p = this.#methods.get(path);
     if (p === undefined) return this.#finish(res, text, [['grpc-status', '12'], ['grpc-message', encodeGrpcMessage(`unknown method ${path}`)]]);
