@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromBinary } from '@bufbuild/protobuf';
 import { createTestApp, type TestApp } from '../../../../lib/testing/index.js';
-import { frame, parseGrpcTimeout, fromBase64Chunks } from '../../../../lib/transport/grpcweb/index.js';
+import { encodeGrpcMessage, frame, fromBase64Chunks, parseGrpcTimeout } from '../../../../lib/transport/grpcweb/index.js';
 import { TickerModule, tickerLog } from '../../../fixtures/grpcweb/ticker-service.js';
 import { messageIn, peerRegistry, repoPath } from '../../../helpers/grpc-web-peer.js';
 
@@ -115,6 +115,18 @@ describe('gRPC-Web gateway', () => {
       const parsed = parse(fromBase64Chunks(await res.text()));
       assert.deepEqual(parsed.messages.map((m) => (fromBinary(Tick, m) as unknown as { n: number }).n), [1, 2]);
       assert.equal(parsed.trailers['grpc-status'], '0');
+    });
+  });
+
+  describe('framing helpers', () => {
+    it('should decode a grpc-web-text body made of several padded base64 chunks', () => {
+      const parts = [Buffer.from([0, 0, 0, 0, 1, 7]), Buffer.from([0x80, 0, 0, 0, 0])];
+      assert.deepEqual(fromBase64Chunks(parts.map((p) => p.toString('base64')).join('')), Buffer.concat(parts));
+    });
+
+    it('should percent-encode grpc-message outside printable ASCII, as gRPC over HTTP/2 does', () => {
+      assert.equal(encodeGrpcMessage('50% über'), '50%25 %C3%BCber');
+      assert.equal(encodeGrpcMessage('line\nbreak'), 'line%0Abreak');
     });
   });
 
