@@ -16,8 +16,10 @@ export class GrpcWebContext implements Context {
   readonly deadline: number | undefined;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  /** Set once the call is over for the client (cancelled, past its deadline, or answered). */
+  /** Why the call was aborted (cancelled by the client, past its deadline). */
   reason: Error | undefined;
+  /** Set once the outcome is written (reply, error or deadline): nothing else may write after it. */
+  settled = false;
   timer: NodeJS.Timeout | undefined;
   #abort: AbortController | undefined;
   #requestHeader: RequestHeader | undefined;

@@ -37,7 +37,10 @@ type ResponseWithCall = ServerResponse & { [CALL]?: GrpcWebContext };
 
 // One listener for all calls: a response closed before it finished means the client went away.
 function onClose(this: ResponseWithCall): void {
-  if (!this.writableFinished) this[CALL]?.abort(new KratosError(499, 'CANCELLED', 'call cancelled by the client'));
+  const ctx = this[CALL];
+  if (ctx === undefined || this.writableFinished) return;
+  ctx.settled = true;
+  ctx.abort(new KratosError(499, 'CANCELLED', 'call cancelled by the client'));
 }
 
 function deadlineError(): KratosError {
@@ -111,20 +114,20 @@ export class GrpcWebGateway implements HttpProtocol {
       const { schema, handler } = p.method;
       if (!schema.responseStream) {
         const reply = await runWithContext(ctx, () => handler(request, ctx));
-        if (ctx.aborted) return;
-        ctx.abort(new Error('answered'));
+        if (ctx.settled) return;
+        ctx.settled = true;
         const msg = frame(0, p.encode(reply));
         const ok = trailerFrame([['grpc-status', '0'], ['grpc-message', '']]);
         res.end(text ? Buffer.from(msg.toString('base64') + ok.toString('base64')) : Buffer.concat([msg, ok]));
         return;
       }
       await runWithContext(ctx, async () => this.#stream(ctx, p, text, await handler(request, ctx)));
-      if (ctx.aborted) return;
-      ctx.abort(new Error('answered'));
+      if (ctx.settled) return;
+      ctx.settled = true;
       this.#finish(res, text, [['grpc-status', '0'], ['grpc-message', '']]);
     } catch (err) {
-      if (ctx.aborted) return;
-      ctx.abort(new Error('answered'));
+      if (ctx.settled) return;
+      ctx.settled = true;
       this.#fail(res, text, err, path);
     } finally {
       if (ctx.timer !== undefined) clearTimeout(ctx.timer);
@@ -160,7 +163,7 @@ export class GrpcWebGateway implements HttpProtocol {
     }
     const res = ctx.res;
     for await (const item of out as AsyncIterable<unknown>) {
-      if (ctx.aborted) return;
+      if (ctx.settled) return;
       const f = frame(0, p.encode(item));
       if (!res.write(text ? f.toString('base64') : f)) await drained(ctx);
     }
@@ -186,7 +189,8 @@ export class GrpcWebGateway implements HttpProtocol {
 
   /** @internal the deadline passed: answer DEADLINE_EXCEEDED now and abort the handler's signal. */
   expire(ctx: GrpcWebContext, text: boolean): void {
-    if (ctx.aborted) return;
+    if (ctx.settled) return;
+    ctx.settled = true;
     ctx.abort(deadlineError());
     this.#fail(ctx.res, text, deadlineError(), ctx.operation);
   }
