@@ -115,8 +115,8 @@ export class GrpcWebGateway implements HttpProtocol {
       if (!schema.responseStream) {
         const reply = await runWithContext(ctx, () => handler(request, ctx));
         if (ctx.settled) return;
-        ctx.settled = true;
         const msg = frame(0, p.encode(reply));
+        ctx.settled = true;
         const ok = trailerFrame([['grpc-status', '0'], ['grpc-message', '']]);
         res.end(text ? Buffer.from(msg.toString('base64') + ok.toString('base64')) : Buffer.concat([msg, ok]));
         return;
