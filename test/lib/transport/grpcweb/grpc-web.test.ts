@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromBinary } from '@bufbuild/protobuf';
+import { errors, selector, type Middleware } from '../../../../lib/index.js';
 import { createTestApp, type TestApp } from '../../../../lib/testing/index.js';
 import { encodeGrpcMessage, frame, fromBase64Chunks, parseGrpcTimeout } from '../../../../lib/transport/grpcweb/index.js';
 import { TickerModule, tickerLog } from '../../../fixtures/grpcweb/ticker-service.js';
@@ -180,6 +181,24 @@ describe('gRPC-Web gateway', () => {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(tickerLog.aborted, before + 1);
       assert.ok(tickerLog.produced < 50);
+    });
+  });
+
+  describe('having a middleware selected by operation', () => {
+    it('should run it for the same operation as on gRPC, and only there', async () => {
+      const guard: Middleware = () => async (_req, ctx) => {
+        throw errors.forbidden('NO_ECHO', `${ctx.kind} ${ctx.operation} is closed`);
+      };
+      const guarded = await createTestApp(TickerModule, { protoPaths: [repoPath()], middleware: [selector(guard).path('/ticker.v1.Ticker/Echo').build()] });
+      try {
+        const echo = await call(guarded, 'Echo', body(Tick, {}));
+        assert.equal(echo.parsed.trailers['grpc-status'], '7', '403 maps to PERMISSION_DENIED');
+        assert.equal(echo.parsed.trailers['grpc-message'], 'grpc /ticker.v1.Ticker/Echo is closed');
+        const ticks = await call(guarded, 'Ticks', body(TicksRequest, { count: 1 }));
+        assert.equal(ticks.parsed.trailers['grpc-status'], '0');
+      } finally {
+        await guarded.close();
+      }
     });
   });
 
