@@ -52,6 +52,12 @@ export interface HttpServerConfig {
    * config `server.http.markup_bodies`, else off (415). Replies in YAML/XML by Accept always work.
    */
   markupBodies?: boolean | { bodyLimit?: number };
+  /**
+   * gRPC-Web for every proto rpc on this port (on by default; config `server.http.grpc_web.enabled`),
+   * or false for none. `origins`: pages allowed by CORS (default '*', config `server.http.grpc_web.origins`);
+   * `exposeHeaders`: reply metadata their scripts may read.
+   */
+  grpcWeb?: false | { origins?: string[] | '*' | ((origin: string) => boolean); exposeHeaders?: string[] };
 }
 
 /** Options of the gRPC server. */

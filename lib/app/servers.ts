@@ -5,6 +5,7 @@ import type { Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader, resolveProtoPaths, type DescriptorIndex } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
+import { grpcWebFor } from './grpc-web.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { DEFAULT_GRPC_ADDR, DEFAULT_HTTP_ADDR, DEFAULT_HTTP_TIMEOUT_MS, type AppOptions } from './options.js';
 import { bindProtoServices, defaultProtoRoots } from './proto-services.js';
@@ -44,9 +45,11 @@ export async function buildServers(
   let http: HttpServer | undefined;
   if (options.http !== false) {
     const cfg = options.http ?? {};
+    const timeout = timeoutOf(cfg.timeout ?? config.get('server.http.timeout'), 'server.http.timeout');
+    const grpcWeb = grpcWebFor(bound, cfg, config, { timeout, logger });
     http = new HttpServer({
       addr: cfg.addr ?? config.get<string>('server.http.addr') ?? DEFAULT_HTTP_ADDR,
-      timeout: timeoutOf(cfg.timeout ?? config.get('server.http.timeout'), 'server.http.timeout'),
+      timeout,
       logger,
       exposeErrorDetail: exposeDetail(options),
       ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
@@ -57,6 +60,7 @@ export async function buildServers(
       ...(cfg.requestTimeout === undefined ? {} : { requestTimeout: cfg.requestTimeout }),
       ...(cfg.filters === undefined ? {} : { filters: cfg.filters }),
       markupBodies: cfg.markupBodies ?? config.get<boolean>('server.http.markup_bodies') ?? false,
+      ...(grpcWeb === undefined ? {} : { protocol: grpcWeb }),
     });
     for (const route of [...extraRoutes, ...buildHttpRoutes(container, resolver, middleware)]) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);

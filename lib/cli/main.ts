@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { generateClient, generateServer, protoTemplate } from '../codegen/index.js';
+import { generateBrowserClient, generateClient, generateServer, protoTemplate } from '../codegen/index.js';
 import { FrameworkError } from '../errors/index.js';
 import { projectRoot, ProtoLoader, resolveProtoPaths, serviceNames } from '../proto/index.js';
 import { flag, parseArgs, type Args } from './args.js';
@@ -21,9 +21,10 @@ Usage:
       tarball (copied into vendor/, works offline and in Docker), or a checkout (a file: link).
   kratos-ts proto add <api/x/v1/demo.proto>
       A proto with CRUD rpcs and google.api.http annotations; the package comes from the path.
-  kratos-ts proto client <file|dir> [-o <out dir>] [-I <include dir>]...
+  kratos-ts proto client <file|dir> [-o <out dir>] [-I <include dir>]... [--target node|browser]
       TypeScript types, typed gRPC and HTTP clients, a service interface, operation constants, error
-      helpers, and an OpenAPI document, beside each .proto (or under -o).
+      helpers, and an OpenAPI document, beside each .proto (or under -o). --target browser: one
+      self-contained <name>.web.ts per proto (gRPC-Web and HTTP-rule clients on fetch, no imports).
   kratos-ts proto server <file> [-t <target dir>] [-I <include dir>]
       A service class with @Rpc stubs for every rpc (default target: src/service).
   kratos-ts proto lint <file|dir> [--format text|json] [--config kratos-lint.yaml]
@@ -68,9 +69,15 @@ async function proto(args: Args): Promise<void> {
   const loader = new ProtoLoader({ protoPaths });
   if (sub === 'client') {
     const out = flag(args, 'o', 'out');
+    const kind = flag(args, 'target') ?? 'node';
+    if (kind !== 'node' && kind !== 'browser') throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', `--target ${kind}: want node or browser`);
     for (const file of protoFiles(target)) {
       const root = loader.loadSync(file);
       const dir = out === undefined ? dirname(resolve(file)) : resolve(out);
+      if (kind === 'browser') {
+        for (const g of generateBrowserClient(root, resolve(file))) write(join(dir, basename(g.path)), g.content);
+        continue;
+      }
       const fromOutput = (p: string): string => relative(dir, p) || '.';
       for (const g of generateClient(root, resolve(file), { protoPathFromOutput: fromOutput(resolve(file)), protoPathsFromOutput: protoPaths.map(fromOutput) })) write(join(dir, basename(g.path)), g.content);
     }

@@ -5,3 +5,4 @@ export type { GenerateServerOptions } from './generate-server.js';
 export { protoTemplate } from './proto-template.js';
 export type { GeneratedFile } from './generated-file.js';
 export { generateCache, repositoryMethods } from './generate-cache.js';
+export { generateBrowserClient } from './generate-browser-client.js';

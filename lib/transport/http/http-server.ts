@@ -11,9 +11,9 @@ import type { Server } from '../server.js';
 import { badPercentEncoding, bindParams, bindQuery, bodyLimitFor, decodePlainBody, markupLimit, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { ConnectionTracker } from './connections.js';
-import { errorBody, httpStatus, rawHttpBody, writeReply } from './reply.js';
+import { errorBody, httpStatus, rawHttpBody, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError } from './request-errors.js';
-import { RouteTable, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
+import { RouteTable, type HttpProtocol, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
 
 /** Options of {@link HttpServer}. */
 export interface HttpServerOptions {
@@ -41,8 +41,9 @@ export interface HttpServerOptions {
   markupBodies?: boolean | { bodyLimit?: number };
   /** Send the internal detail of errors (peer addresses, dependency messages) to clients. Default false: logs only. */
   exposeErrorDetail?: boolean;
+  /** A protocol served beside the routes on the same port, claiming its requests itself (gRPC-Web). */
+  protocol?: HttpProtocol;
 }
-
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
 export type HttpFilter = Koa.Middleware;
@@ -73,6 +74,7 @@ export class HttpServer implements Server {
   readonly #filters: HttpFilter[];
   readonly #markupLimit: number;
   readonly #exposeErrorDetail: boolean;
+  readonly #protocol: HttpProtocol | undefined;
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
@@ -98,6 +100,7 @@ export class HttpServer implements Server {
     };
     this.#filters = options.filters ?? [];
     this.#markupLimit = markupLimit(options.markupBodies ?? false, this.#bodyLimit);
+    this.#protocol = options.protocol;
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -189,10 +192,11 @@ export class HttpServer implements Server {
   }
 
   async #dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
+    if (method !== 'GET' && this.#protocol?.claims(req, method, path) === true) return this.#protocol.serve(req, res, path, this.#endpoint);
     const found = this.#routes.lookup(method, path);
     if (found.match === undefined) return this.#noRoute(req, res, method, path, found.allowed);
     const { route } = found.match;
-    const deadline = this.#timeout > 0 ? Date.now() + this.#timeout : undefined;
+    const deadline = this.#timeout > 0 && route.stream !== true ? Date.now() + this.#timeout : undefined;
     const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
     this.#inFlight++;
     res.once('close', onResponseClose);
@@ -214,7 +218,8 @@ export class HttpServer implements Server {
         handler = route.onBindError;
       }
       const reply: unknown = await runWithContext(ctx, () => handler(request, ctx));
-      if (ctx.abandoned === undefined) writeReply(res, 200, this.#encode(route, reply, req), this.#draining, method === 'HEAD');
+      if (route.stream === true) await writeStream(ctx, route, reply, this.#json, this.#logger);
+      else if (ctx.abandoned === undefined) writeReply(res, 200, this.#encode(route, reply, req), this.#draining, method === 'HEAD');
     } catch (err) {
       if (ctx.abandoned === undefined) this.#writeError(ctx, err);
     } finally {

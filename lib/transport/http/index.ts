@@ -1,6 +1,6 @@
 export { HttpServer, DEFAULT_HTTP_OPTIONS } from './http-server.js';
 export type { HttpServerOptions } from './http-server.js';
-export type { HttpRoute, RawRequest } from './route-table.js';
+export type { HttpRoute, RawRequest, HttpProtocol } from './route-table.js';
 export { toRouterPath } from './route-table.js';
 export { HttpContext } from './http-context.js';
 export { UNSAFE_KEYS, decodePlainBody, bindQuery, bindParams, unsupported } from './body.js';
@@ -12,3 +12,6 @@ export type { ProtoHttpClient, ProtoHttpMethod } from './proto-client.js';
 export { cors } from './cors.js';
 export type { CorsOptions } from './cors.js';
 export type { HttpFilter } from './http-server.js';
+export { readBody } from './body.js';
+export { RequestHeader, ReplyHeader } from './headers.js';
+export { NDJSON, EVENT_STREAM } from './stream-reply.js';

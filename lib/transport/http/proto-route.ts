@@ -78,9 +78,12 @@ function replyField(names: string[], field: protobuf.Field): NonNullable<HttpRou
   return { type: undefined, field: names, toPlain };
 }
 
-/** One HTTP route per google.api.http rule of a unary rpc, all on the same handler. */
+/**
+ * One HTTP route per google.api.http rule of a unary or server-streaming rpc (a stream answers as
+ * NDJSON or Server-Sent Events), all on the same handler. Client streams have no HTTP form.
+ */
 export function protoRoutes(method: MethodSchema, handler: Handler, onBindError: Handler): HttpRoute[] {
-  if (method.requestStream || method.responseStream) return [];
+  if (method.requestStream) return [];
   return method.http.map((rule) => {
     const rb = rule.responseBody === undefined ? undefined : fieldAt(method.responseType, rule.responseBody, method.operation);
     return {
@@ -91,6 +94,7 @@ export function protoRoutes(method: MethodSchema, handler: Handler, onBindError:
       onBindError,
       bind: binder(method.requestType, rule, method.operation),
       reply: rb === undefined ? { type: method.responseType, ...(isHttpBody(method.responseType) ? { httpBody: true } : {}) } : replyField(rb.names, rb.field),
+      ...(method.responseStream ? { stream: true } : {}),
     };
   });
 }

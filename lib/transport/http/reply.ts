@@ -3,6 +3,8 @@ import protobuf from 'protobufjs';
 import type { Codec, Negotiated } from '../../encoding/index.js';
 import type { Status } from '../../errors/index.js';
 
+export { writeStream, NDJSON, EVENT_STREAM } from './stream-reply.js';
+
 /** Writes a complete response; `body` undefined writes none. */
 export function writeReply(res: ServerResponse, status: number, body: { contentType: string; bytes: Buffer } | undefined, closing: boolean, head: boolean): void {
   if (res.headersSent || res.writableEnded) return;

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import type protobuf from 'protobufjs';
 import type { Codec } from '../../encoding/index.js';
@@ -31,8 +32,23 @@ export interface HttpRoute {
   reply?: { type: protobuf.Type | undefined; field?: string[] | undefined; toPlain?: ((value: unknown) => unknown) | undefined; httpBody?: boolean };
   /** Runs instead of `handler` when binding fails, so the error passes through the middleware chain. */
   onBindError?: Handler;
+  /**
+   * The handler returns an AsyncIterable of replies, sent as NDJSON or Server-Sent Events (server-streaming
+   * rpcs); it has no server timeout, running as long as the client listens, as on the gRPC server.
+   */
+  stream?: boolean;
   /** The handler returns `{ contentType, body }` to send as it is (the Prometheus text format, files). */
   raw?: boolean;
+}
+
+/** A protocol the HTTP port serves beside its routes (gRPC-Web): it claims its requests before routing. */
+export interface HttpProtocol {
+  /**
+   * Whether the request is this protocol's (a POST by its Content-Type, a CORS preflight for one of
+   * its paths); asked for every request that is not a GET, so it must decide from cheap facts.
+   */
+  claims(req: IncomingMessage, method: string, path: string): boolean;
+  serve(req: IncomingMessage, res: ServerResponse, path: string, endpoint: string): Promise<void>;
 }
 
 /** A route as matched: the route and its decoded path parameters. */
