@@ -1,7 +1,7 @@
 import { Config, parseDuration } from '../config/index.js';
 import type { AppContainer } from '../container/index.js';
 import type { Logger } from '../log/index.js';
-import type { Middleware } from '../middleware/index.js';
+import { chainFor, type Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
@@ -51,7 +51,10 @@ export async function buildServers(
       ...(cfg.requestTimeout === undefined ? {} : { requestTimeout: cfg.requestTimeout }),
       ...(cfg.filters === undefined ? {} : { filters: cfg.filters }),
     });
-    for (const route of [...extraRoutes, ...buildHttpRoutes(container, resolver, middleware)]) http.route(route);
+    // Health and /metrics run through the app's middleware under their paths (`/healthz`, `/metrics`),
+    // so the rules that cover the API (a selector, JWT, rate limits) cover them too.
+    for (const route of extraRoutes) http.route({ ...route, handler: chainFor(route.operation, middleware)(route.handler) });
+    for (const route of buildHttpRoutes(container, resolver, middleware)) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);
   }
   // A gRPC server only serves proto services; with none there is nothing to listen for.
@@ -66,18 +69,20 @@ export async function buildServers(
     ...(cfg.maxSendMessageLength === undefined ? {} : { maxSendMessageLength: cfg.maxSendMessageLength }),
   });
   for (const svc of bound) grpc.addService(svc.schema.fullName, svc.methods.map((m) => ({ schema: m.schema, handler: m.handler })));
+  // Health and reflection too, under their method paths (`/grpc.reflection.v1.ServerReflection/ServerReflectionInfo`).
+  const guard = (operation: string): Middleware => chainFor(operation, middleware);
   let health: HealthService | undefined;
   if (cfg.health !== false) {
     health = new HealthService();
     for (const name of ['', ...grpc.services]) health.set(name, 'NOT_SERVING');
-    grpc.addRawService(HEALTH_SERVICE, health.raw());
+    grpc.addRawService(HEALTH_SERVICE, health.raw(), guard);
     const h = health;
     grpc.onServingChange((serving) => h.setAll(serving ? 'SERVING' : 'NOT_SERVING'));
   }
   if (cfg.reflection !== false) {
     // Health and reflection describe themselves too, so tools can call them by reflection alone.
     const source = descriptorIndex([...bound.map((b) => b.schema.root), healthRoot, reflectionRoots.v1, reflectionRoots.v1alpha]);
-    for (const [name, raw] of reflectionServices(() => source, () => grpc.services)) grpc.addRawService(name, raw);
+    for (const [name, raw] of reflectionServices(() => source, () => grpc.services)) grpc.addRawService(name, raw, guard);
   }
   return { http, grpc, health };
 }
