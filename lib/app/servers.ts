@@ -1,4 +1,5 @@
 import { Config, parseDuration } from '../config/index.js';
+import { FrameworkError } from '../errors/index.js';
 import type { AppContainer } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import { chainFor, type Middleware } from '../middleware/index.js';
@@ -19,6 +20,13 @@ export interface Servers {
 
 function timeoutOf(value: unknown, key: string): number {
   return parseDuration(value ?? DEFAULT_HTTP_TIMEOUT_MS, key);
+}
+
+function maxConnectionsOf(value: unknown): { maxConnections?: number } {
+  if (value === undefined || value === '' || value === null) return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `server.http.maxConnections: expected a positive integer, got ${JSON.stringify(value)}`);
+  return { maxConnections: n };
 }
 
 /**
@@ -50,6 +58,8 @@ export async function buildServers(
       ...(cfg.headersTimeout === undefined ? {} : { headersTimeout: cfg.headersTimeout }),
       ...(cfg.requestTimeout === undefined ? {} : { requestTimeout: cfg.requestTimeout }),
       ...(cfg.filters === undefined ? {} : { filters: cfg.filters }),
+      ...(cfg.bodyTimeout === undefined ? {} : { bodyTimeout: cfg.bodyTimeout }),
+      ...maxConnectionsOf(cfg.maxConnections ?? config.get('server.http.maxConnections')),
     });
     // Health and /metrics run through the app's middleware under their paths (`/healthz`, `/metrics`),
     // so the rules that cover the API (a selector, JWT, rate limits) cover them too.

@@ -35,6 +35,10 @@ export interface HttpServerOptions {
   headersTimeout?: number;
   /** Time a client has to send a whole request, ms. Default 30 000. */
   requestTimeout?: number;
+  /** Time a client has to send a request body once it is routed, ms: beyond it 408 and the connection is closed. Default 10 000. */
+  bodyTimeout?: number;
+  /** Most open connections; beyond it node closes new ones at once. Default: no cap. */
+  maxConnections?: number;
   /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
   filters?: HttpFilter[];
 }
@@ -65,6 +69,8 @@ export class HttpServer implements Server {
   readonly #codecs: CodecRegistry;
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
+  readonly #bodyTimeout: number;
+  readonly #maxConnections: number | undefined;
   readonly #filters: HttpFilter[];
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
@@ -89,6 +95,8 @@ export class HttpServer implements Server {
       requestTimeout: options.requestTimeout ?? 30_000,
     };
     this.#filters = options.filters ?? [];
+    this.#bodyTimeout = options.bodyTimeout ?? 10_000;
+    this.#maxConnections = options.maxConnections;
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -120,6 +128,7 @@ export class HttpServer implements Server {
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
     const server = this.#tls === undefined ? createHttpServer(limits, callback) : createHttpsServer({ ...this.#tls, ...limits }, callback);
     server.on('clientError', onClientError);
+    if (this.#maxConnections !== undefined) server.maxConnections = this.#maxConnections;
     this.#connections = new ConnectionTracker(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -217,7 +226,7 @@ export class HttpServer implements Server {
   #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return this.#decode(req, EMPTY, query, match);
-    return readBody(req, this.#bodyLimit).then((body) => this.#decode(req, body, query, match));
+    return readBody(req, this.#bodyLimit, this.#bodyTimeout).then((body) => this.#decode(req, body, query, match));
   }
 
   #decode(req: IncomingMessage, body: Buffer, query: string, match: RouteMatch): unknown {
@@ -259,9 +268,12 @@ export class HttpServer implements Server {
     if (!KratosError.isKratosError(err) && e.cause === err) {
       this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
     }
-    // A body we stopped reading must not be parsed as the next request on this connection.
-    const closing = this.#draining || e.code === 413;
+    // A body we stopped reading must not be parsed as the next request on this connection, nor keep
+    // it open while a slow client trickles the rest in (until requestTimeout): answer, then close.
+    const unread = !ctx.req.complete;
+    const closing = this.#draining || e.code === 413 || unread;
     writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.forAccept(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
+    if (unread) closeAfterReply(ctx);
   }
 
   #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {
@@ -285,6 +297,15 @@ type ResponseWithContext = ServerResponse & { [CONTEXT]?: HttpContext };
 function onResponseClose(this: ResponseWithContext): void {
   const ctx = this[CONTEXT];
   if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
+}
+
+// Half-closes once the reply is out; a client that neither reads nor closes is cut off a second later.
+function closeAfterReply(ctx: HttpContext): void {
+  const socket = ctx.req.socket;
+  ctx.res.once('finish', () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
 }
 
 function timeoutError(ms: number): KratosError {
