@@ -92,27 +92,32 @@ export interface Generated {
   requests: number;
   /** Replies other than 2xx (HTTP) or transport errors. */
   errors: number;
+  /** p99 latency of every call, ms (wrk only). */
+  p99?: number;
 }
 
 /**
  * wrk against `url`: as fast as it can with `connections` (rate undefined), or at about `rate` calls/s:
  * each connection waits a random 0..2·(connections/rate) s between calls (wrk's delay() hook).
  */
-export async function wrk(url: string, seconds: number, connections: number, rate?: number): Promise<Generated> {
-  const script = join(tmp, `pace-${rate ?? 0}-${connections}.lua`);
+export async function wrk(url: string, seconds: number, connections: number, rate?: number, randomIds?: number): Promise<Generated> {
+  const script = join(tmp, `pace-${rate ?? 0}-${connections}-${randomIds ?? 0}.lua`);
   const meanDelay = rate === undefined ? 0 : (1000 * connections) / rate;
+  const path = new URL(url).pathname;
   writeFileSync(
     script,
     [
       `local mean = ${meanDelay}`,
       'function delay() if mean == 0 then return 0 end return math.random(0, math.floor(2 * mean)) end',
-      'function done(summary) io.write(string.format("RESULT %d %d %d\\n", summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout)) end',
+      // With randomIds, each call asks for `<path><random id>`: distinct keys, so a cache mostly misses.
+      randomIds === undefined ? '' : `function request() return wrk.format(nil, "${path}" .. math.random(1, ${randomIds})) end`,
+      'function done(summary, latency) io.write(string.format("RESULT %d %d %d %d\\n", summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, latency:percentile(99))) end',
     ].join('\n'),
   );
   const out = await run('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', script, url], (seconds + 20) * 1000);
-  const m = /RESULT (\d+) (\d+) (\d+)/.exec(out);
+  const m = /RESULT (\d+) (\d+) (\d+) (\d+)/.exec(out);
   if (m === null) throw new Error(`wrk printed no result: ${out}`);
-  return { requests: Number(m[1]), errors: Number(m[2]) + Number(m[3]) };
+  return { requests: Number(m[1]), errors: Number(m[2]) + Number(m[3]), p99: Number(m[4]) / 1000 };
 }
 
 /** A gRPC request body for h2load: one uncompressed length-prefixed echo.v1.Msg { text }. */

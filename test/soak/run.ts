@@ -1,5 +1,6 @@
 // `npm run soak`: every scenario at full length, a summary table, exit 1 if any call failed or memory grew
 // more than 10 %. SOAK_SECONDS scales the saturation runs (default 60).
+import { runResilience } from './resilience-run.js';
 import { etcdOutage, grpcSaturation, httpSaturation, instanceKilled, rollingRestart, type ScenarioResult } from './scenarios.js';
 
 const seconds = Number(process.env['SOAK_SECONDS'] ?? 60);
@@ -17,4 +18,4 @@ console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.scenario} | ${r.seconds} | ${r.calls} | ${r.failed} | ${Math.round(r.calls / r.seconds)} | ${fmt(r.p99ms)} | ${fmt(r.rssStartMiB)} | ${fmt(r.rssEndMiB)} | ${fmt(r.growthPct)} | ${pass(r) ? 'pass' : 'FAIL'} | ${r.notes}${r.errors.length > 0 ? `; errors: ${r.errors.join(' / ')}` : ''} |`);
 }
-process.exit(rows.every(pass) ? 0 : 1);
+process.exit(rows.every(pass) && (await runResilience(seconds)) ? 0 : 1);
