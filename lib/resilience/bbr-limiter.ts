@@ -67,6 +67,10 @@ export interface BbrStat {
   minRt: number;
   /** Most calls completed in one bucket. */
   maxPass: number;
+  /** Calls rejected so far because more than maxInFlight were in flight. */
+  shedInFlight: number;
+  /** Calls rejected so far because they had queued longer than queueTarget. */
+  shedQueued: number;
 }
 
 /**
@@ -95,6 +99,8 @@ export class BbrLimiter implements Limiter {
     this.#turnEnd = this.#clock();
   };
   #inFlight = 0;
+  #shedInFlight = 0;
+  #shedQueued = 0;
   #dropStartedAt: number | undefined;
   #cache: { at: number; maxPass: number; minRt: number } | undefined;
   #turnOpen = false;
@@ -158,7 +164,7 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -198,7 +204,9 @@ export class BbrLimiter implements Limiter {
     const queued = this.#turnOpen ? Math.max(now - this.#turnStart + this.#carried, now - (arrivedAt ?? now)) : now - (arrivedAt ?? now);
     // The hold applies to the in-flight rule only (as aegis): queueing is shed while the signals say busy, so a
     // burst met by an idle loop is served, not cut down to the target.
-    const drop = (this.#inFlight > 1 && this.#inFlight > this.#maxInFlight(now)) || (busy && queued > this.#queueTarget);
+    let drop = false;
+    if (this.#inFlight > 1 && this.#inFlight > this.#maxInFlight(now)) drop = ++this.#shedInFlight > 0;
+    else if (busy && queued > this.#queueTarget) drop = ++this.#shedQueued > 0;
     // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
     if (drop && this.#dropStartedAt === undefined) this.#dropStartedAt = now;
     return drop;

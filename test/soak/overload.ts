@@ -45,14 +45,15 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
   const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}`;
   let capacity: number;
   let unloadedP99: number;
+  const measure = Math.max(2, Math.round(seconds / 2));
   const plain = await Child.start('overload-instance', { LIMIT: 'none' });
   try {
     await drive(plain, transport, handler, 1);
     const c0 = await plain.counters();
-    await drive(plain, transport, handler, Math.max(2, seconds / 2));
+    await drive(plain, transport, handler, measure);
     const c1 = await plain.counters();
-    capacity = (c1.ok - c0.ok) / Math.max(2, seconds / 2);
-    const p = await probe(target(plain, transport, handler), PROBE_RATE, sleep(Math.max(2, seconds / 2) * 1000));
+    capacity = (c1.ok - c0.ok) / measure;
+    const p = await probe(target(plain, transport, handler), PROBE_RATE, sleep(measure * 1000));
     unloadedP99 = percentile(p.okMs, 0.99);
   } finally {
     await plain.stop();

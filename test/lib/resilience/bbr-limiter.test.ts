@@ -100,7 +100,7 @@ describe('BbrLimiter', () => {
         const bbr = new BbrLimiter({ loopTurns: false, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
-        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1 });
+        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
       });
     });
   });
