@@ -20,13 +20,20 @@ export interface BbrOptions {
   delayThreshold?: number;
   /**
    * Longest a call may have queued (since the transport received it, or since the event-loop turn
-   * that runs it began) before a saturated limiter rejects it, ms. Default 10.
+   * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
+   * (minRT) if that is longer. Default 10.
    */
   queueTarget?: number;
   /**
    * The signals to compare with the thresholds. Default: a {@link LoadSignals} sampling every 100 ms.
    */
   signals?: () => LoadSample;
+  /**
+   * How many times the estimate (maxPass · minRT) may be in flight before calls are rejected, as
+   * Netflix Gradient2's RTT tolerance: latency above the best one seen is not all queueing (GC, a
+   * busy host). 1 is aegis' rule. Default 2.
+   */
+  tolerance?: number;
   /** Only a CPU reading, per mille (event-loop signals then read as idle). For tests and custom meters. */
   cpu?: () => number;
   /**
@@ -43,7 +50,7 @@ export interface BbrOptions {
  * Defaults of {@link BbrLimiter}.
  * @public
  */
-export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, queueTarget: 10 } as const;
+export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, queueTarget: 10, tolerance: 2 } as const;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
@@ -89,6 +96,7 @@ export class BbrLimiter implements Limiter {
   readonly #rt: RollingWindow;
   readonly #thresholds: { cpu: number; elu: number; delay: number };
   readonly #queueTarget: number;
+  readonly #tolerance: number;
   readonly #clock: () => number;
   readonly #bucketsPerSecond: number;
   readonly #signals: () => LoadSample;
@@ -105,6 +113,7 @@ export class BbrLimiter implements Limiter {
   #cache: { at: number; maxPass: number; minRt: number } | undefined;
   #turnOpen = false;
   #turnStart = 0;
+  #turnCalls = 0;
   #turnEnd = -Infinity;
   /** How long the calls of this turn had already waited when it began, ms (see #openTurn). */
   #carried = 0;
@@ -119,6 +128,7 @@ export class BbrLimiter implements Limiter {
       delay: numberOption('BbrLimiter', 'delayThreshold', options.delayThreshold, d.delayThreshold, { min: 0, exclusiveMin: true }),
     };
     this.#queueTarget = numberOption('BbrLimiter', 'queueTarget', options.queueTarget, d.queueTarget, { min: 0, exclusiveMin: true });
+    this.#tolerance = numberOption('BbrLimiter', 'tolerance', options.tolerance, d.tolerance, { min: 1 });
     this.#clock = functionOption('BbrLimiter', 'clock', options.clock, () => performance.now());
     this.#pass = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#rt = new RollingWindow({ window, size: bucket, clock: this.#clock });
@@ -180,6 +190,7 @@ export class BbrLimiter implements Limiter {
     this.#carried = now - this.#turnEnd < 1 ? (this.#turnEnd - this.#turnStart) / 2 : 0;
     this.#turnOpen = true;
     this.#turnStart = now;
+    this.#turnCalls = 0;
     setImmediate(this.#endTurn);
   }
 
@@ -201,12 +212,16 @@ export class BbrLimiter implements Limiter {
   #shouldDrop(now: number, arrivedAt: number | undefined): boolean {
     const busy = this.#busy();
     if (!this.#saturated(now, busy)) return false;
-    const queued = this.#turnOpen ? Math.max(now - this.#turnStart + this.#carried, now - (arrivedAt ?? now)) : now - (arrivedAt ?? now);
+    // The first call of a turn is judged by its arrival only: some call runs in every turn, so a loop
+    // slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
+    const inTurn = !this.#turnOpen || this.#turnCalls++ === 0 ? 0 : now - this.#turnStart + this.#carried;
+    const queued = Math.max(inTurn, now - (arrivedAt ?? now));
     // The hold applies to the in-flight rule only (as aegis): queueing is shed while the signals say busy, so a
     // burst met by an idle loop is served, not cut down to the target.
     let drop = false;
-    if (this.#inFlight > 1 && this.#inFlight > this.#maxInFlight(now)) drop = ++this.#shedInFlight > 0;
-    else if (busy && queued > this.#queueTarget) drop = ++this.#shedQueued > 0;
+    if (this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) drop = ++this.#shedInFlight > 0;
+    // Queueing up to the best response time doubles latency at most: the target follows the service.
+    else if (busy && queued > this.#queueTarget && queued > this.#stats(now).minRt) drop = ++this.#shedQueued > 0;
     // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
     if (drop && this.#dropStartedAt === undefined) this.#dropStartedAt = now;
     return drop;

@@ -28,7 +28,7 @@ function drive(child: Child, transport: Transport, handler: Handler, seconds: nu
     // Enough connections that each waits ~100 ms between calls at the target rate: the rate, not the replies, paces the load.
     return rate === undefined ? wrk(url, seconds, handler === 'cpu' ? 4 : 32) : wrk(url, seconds, Math.max(8, Math.ceil(rate / 10)), rate);
   }
-  return rate === undefined ? h2load(child.grpc, handler, seconds, 4, undefined, handler === 'cpu' ? 1 : 8) : h2load(child.grpc, handler, seconds, 20, rate);
+  return rate === undefined ? h2load(child.grpc, handler, seconds, 4, undefined, handler === 'cpu' ? 1 : 8) : h2load(child.grpc, handler, seconds, Math.max(8, Math.ceil(rate / 10)), rate);
 }
 
 function target(child: Child, transport: Transport, handler: Handler): { http?: string; path?: string; grpc?: string; text?: string } {

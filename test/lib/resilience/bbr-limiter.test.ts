@@ -71,7 +71,7 @@ describe('BbrLimiter', () => {
     describe('having a known load in past buckets', () => {
       it('should compute maxPass, minRt (ceil of the best bucket average) and floor(maxPass·minRT·10/1000 + 0.5)', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ loopTurns: false, cpu: () => 0, clock: clock.read });
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(50));
         feed(bbr, clock, 100, Array<number>(25).fill(40));
         feed(bbr, clock, 200, [17, 18]); // average 17.5 → 18
@@ -84,7 +84,7 @@ describe('BbrLimiter', () => {
 
       it('should leave the current bucket out and cache the figures for one bucket', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ loopTurns: false, cpu: () => 0, clock: clock.read });
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 100;
         assert.deepEqual([bbr.stat().maxPass, bbr.stat().minRt], [10, 30]);
@@ -97,7 +97,7 @@ describe('BbrLimiter', () => {
 
       it('should fall back to maxPass 1 and minRt 1 once the window has moved past it', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ loopTurns: false, cpu: () => 0, clock: clock.read });
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
         assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
@@ -110,7 +110,7 @@ describe('BbrLimiter', () => {
     const warm = (cpu: () => number): { bbr: BbrLimiter; clock: FakeClock } => {
       const clock = new FakeClock();
       let warming = true;
-      const bbr = new BbrLimiter({ loopTurns: false, cpu: () => (warming ? 0 : cpu()), clock: clock.read });
+      const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => (warming ? 0 : cpu()), clock: clock.read });
       feed(bbr, clock, 0, Array<number>(25).fill(18));
       clock.now = 100;
       warming = false;
@@ -139,7 +139,7 @@ describe('BbrLimiter', () => {
 
       it('should never reject while at most one call is in flight', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ loopTurns: false, cpu: () => 1000, clock: clock.read }); // no history: maxInFlight 0
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 1000, clock: clock.read }); // no history: maxInFlight 0
         assert.equal(bbr.stat().maxInFlight, 0);
         assert.equal(fill(bbr).admitted.length, 2);
       });
@@ -222,13 +222,25 @@ describe('BbrLimiter', () => {
       clock.advance(50); // an idle loop: nothing waited
       bbr.allow()();
     });
+
+    it('should still run the first call of every turn, so a loop slowed by other processes makes progress', async () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 300, elu: 1, delay: 0 }), clock: clock.read });
+      bbr.allow()();
+      clock.advance(100); // descheduled in the middle of a turn
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
+      await new Promise((r) => setImmediate(r));
+      bbr.allow()(); // carried 50 ms, but the first of its turn
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
+      assert.equal(bbr.stat().shedQueued, 2);
+    });
   });
 
   describe('under sustained overload', () => {
     it('should keep in flight near maxPass·minRT while a bounded server stays busy', () => {
       const clock = new FakeClock();
       let cpu = 300;
-      const serve = server(new BbrLimiter({ loopTurns: false, cpu: () => cpu, clock: clock.read }), clock);
+      const serve = server(new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => cpu, clock: clock.read }), clock);
       // 4 workers × 20 ms: at most 20 calls per 100 ms, so maxPass·minRT ≈ 20 × 20 ms ⇒ about 4 in flight.
       serve(2000, 16);
       cpu = 950;
@@ -241,7 +253,7 @@ describe('BbrLimiter', () => {
 
     it('should let the queue grow unbounded without shedding (the control)', () => {
       const clock = new FakeClock();
-      const serve = server(new BbrLimiter({ loopTurns: false, cpu: () => 0, clock: clock.read }), clock);
+      const serve = server(new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read }), clock);
       serve(2000, 16);
       const overload = serve(3000, 80);
       assert.equal(overload.rejected, 0);
