@@ -25,7 +25,7 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
   const overloads: OverloadResult[] = [];
   for (const transport of ['http', 'grpc'] as const) for (const handler of ['cpu', 'async'] as const) overloads.push(await overload(transport, handler, phase));
   const breakers: BreakerResult[] = [];
-  for (const transport of ['http', 'grpc'] as const) for (const rate of [100, 500]) breakers.push(await breakerRecovery(transport, rate, 2, phase, phase));
+  for (const transport of ['http', 'grpc'] as const) for (const rate of [50, 300]) breakers.push(await breakerRecovery(transport, rate, 2, phase, phase));
   const redis = await hungRedis(phase);
 
   console.log(`\n### Overload (${phase} s per run; capacity measured without the limiter in the same run)\n`);

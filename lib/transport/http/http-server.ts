@@ -10,7 +10,7 @@ import { runWithContext } from '../context.js';
 import type { Server } from '../server.js';
 import { bindParams, bindQuery, decodePlainBody, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
-import { ConnectionTracker } from './connections.js';
+import { closeAfterReply, ConnectionTracker } from './connections.js';
 import { errorBody, httpStatus, writeReply } from './reply.js';
 import { absolutePath, onClientError } from './request-errors.js';
 import { RouteTable, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
@@ -69,8 +69,7 @@ export class HttpServer implements Server {
   readonly #codecs: CodecRegistry;
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
-  readonly #bodyTimeout: number;
-  readonly #maxConnections: number | undefined;
+  readonly #caps: { bodyTimeout: number; maxConnections: number | undefined };
   readonly #filters: HttpFilter[];
   readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
@@ -95,8 +94,7 @@ export class HttpServer implements Server {
       requestTimeout: options.requestTimeout ?? 30_000,
     };
     this.#filters = options.filters ?? [];
-    this.#bodyTimeout = options.bodyTimeout ?? 10_000;
-    this.#maxConnections = options.maxConnections;
+    this.#caps = { bodyTimeout: options.bodyTimeout ?? 10_000, maxConnections: options.maxConnections };
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -128,8 +126,7 @@ export class HttpServer implements Server {
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
     const server = this.#tls === undefined ? createHttpServer(limits, callback) : createHttpsServer({ ...this.#tls, ...limits }, callback);
     server.on('clientError', onClientError);
-    if (this.#maxConnections !== undefined) server.maxConnections = this.#maxConnections;
-    this.#connections = new ConnectionTracker(server);
+    this.#connections = new ConnectionTracker(server, this.#caps.maxConnections);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(new FrameworkError('KRATOS_ERR_ADDRESS_INVALID', `cannot listen on ${formatHostPort(this.#addr.host, this.#addr.port)}: ${err.code ?? err.message}`, { cause: err })));
@@ -226,7 +223,7 @@ export class HttpServer implements Server {
   #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return this.#decode(req, EMPTY, query, match);
-    return readBody(req, this.#bodyLimit, this.#bodyTimeout).then((body) => this.#decode(req, body, query, match));
+    return readBody(req, this.#bodyLimit, this.#caps.bodyTimeout).then((body) => this.#decode(req, body, query, match));
   }
 
   #decode(req: IncomingMessage, body: Buffer, query: string, match: RouteMatch): unknown {
@@ -268,12 +265,10 @@ export class HttpServer implements Server {
     if (!KratosError.isKratosError(err) && e.cause === err) {
       this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
     }
-    // A body we stopped reading must not be parsed as the next request on this connection, nor keep
-    // it open while a slow client trickles the rest in (until requestTimeout): answer, then close.
-    const unread = !ctx.req.complete;
-    const closing = this.#draining || e.code === 413 || unread;
+    // A body not all read must not be parsed as the next request, nor hold the connection: close it.
+    const closing = this.#draining || e.code === 413 || !ctx.req.complete;
     writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.forAccept(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
-    if (unread) closeAfterReply(ctx);
+    if (!ctx.req.complete) closeAfterReply(ctx.req, ctx.res);
   }
 
   #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {
@@ -297,15 +292,6 @@ type ResponseWithContext = ServerResponse & { [CONTEXT]?: HttpContext };
 function onResponseClose(this: ResponseWithContext): void {
   const ctx = this[CONTEXT];
   if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
-}
-
-// Half-closes once the reply is out; a client that neither reads nor closes is cut off a second later.
-function closeAfterReply(ctx: HttpContext): void {
-  const socket = ctx.req.socket;
-  ctx.res.once('finish', () => {
-    socket.end();
-    setTimeout(() => socket.destroy(), 1000).unref();
-  });
 }
 
 function timeoutError(ms: number): KratosError {
