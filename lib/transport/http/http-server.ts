@@ -265,8 +265,7 @@ export class HttpServer implements Server {
     if (!KratosError.isKratosError(err) && e.cause === err) {
       this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
     }
-    // A body not all read must not be parsed as the next request, nor hold the connection: close it.
-    const closing = this.#draining || e.code === 413 || !ctx.req.complete;
+    const closing = this.#draining || e.code === 413 || !ctx.req.complete; // an unread body must not become the next request
     writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.forAccept(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
     if (!ctx.req.complete) closeAfterReply(ctx.req, ctx.res);
   }
