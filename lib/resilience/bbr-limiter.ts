@@ -3,6 +3,11 @@ import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from '.
 import { functionOption, numberOption } from './options.js';
 import { RollingWindow } from './rolling-window.js';
 
+function cpuMillis(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
  * Options of {@link BbrLimiter}. The window is Kratos' (§12); the saturation signals are Node's.
  * @public
@@ -44,6 +49,12 @@ export interface BbrOptions {
   loopTurns?: boolean;
   /** Current time in ms, monotonic. Default `performance.now`. */
   clock?: () => number;
+  /**
+   * CPU time this process used, ms: what a turn's earlier calls cost is measured with it, so time the
+   * host gave to other processes is not taken for queueing this process could shed. Default
+   * `process.cpuUsage()`, read once per turn and, while saturated, once per call.
+   */
+  workClock?: () => number;
 }
 
 /**
@@ -102,9 +113,11 @@ export class BbrLimiter implements Limiter {
   readonly #signals: () => LoadSample;
   readonly #sampler: LoadSignals | undefined;
   readonly #loopTurns: boolean;
+  readonly #workClock: () => number;
   readonly #endTurn = (): void => {
     this.#turnOpen = false;
     this.#turnEnd = this.#clock();
+    this.#turnWork = this.#workClock() - this.#turnWorkStart;
   };
   #inFlight = 0;
   #shedInFlight = 0;
@@ -112,10 +125,12 @@ export class BbrLimiter implements Limiter {
   #dropStartedAt: number | undefined;
   #cache: { at: number; maxPass: number; minRt: number } | undefined;
   #turnOpen = false;
-  #turnStart = 0;
   #turnCalls = 0;
   #turnEnd = -Infinity;
-  /** How long the calls of this turn had already waited when it began, ms (see #openTurn). */
+  #turnWorkStart = 0;
+  /** CPU time the last turn took, ms. */
+  #turnWork = 0;
+  /** How long the calls of this turn had already waited when it began, ms of work (see #openTurn). */
   #carried = 0;
 
   constructor(options: BbrOptions = {}) {
@@ -134,6 +149,7 @@ export class BbrLimiter implements Limiter {
     this.#rt = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#bucketsPerSecond = 1000 / (window / bucket);
     this.#loopTurns = options.loopTurns !== false;
+    this.#workClock = functionOption('BbrLimiter', 'workClock', options.workClock, cpuMillis);
     if (options.signals !== undefined) {
       this.#signals = functionOption('BbrLimiter', 'signals', options.signals, options.signals);
     } else if (options.cpu !== undefined) {
@@ -187,9 +203,9 @@ export class BbrLimiter implements Limiter {
     if (this.#turnOpen) return;
     // A turn that starts as the previous one ends found its calls waiting in the socket: they arrived
     // while that turn ran, on average half its length ago. After an idle loop they arrived just now.
-    this.#carried = now - this.#turnEnd < 1 ? (this.#turnEnd - this.#turnStart) / 2 : 0;
+    this.#carried = now - this.#turnEnd < 1 ? this.#turnWork / 2 : 0;
     this.#turnOpen = true;
-    this.#turnStart = now;
+    this.#turnWorkStart = this.#workClock();
     this.#turnCalls = 0;
     setImmediate(this.#endTurn);
   }
@@ -214,7 +230,7 @@ export class BbrLimiter implements Limiter {
     if (!this.#saturated(now, busy)) return false;
     // The first call of a turn is judged by its arrival only: some call runs in every turn, so a loop
     // slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
-    const inTurn = !this.#turnOpen || this.#turnCalls++ === 0 ? 0 : now - this.#turnStart + this.#carried;
+    const inTurn = !this.#turnOpen || this.#turnCalls++ === 0 ? 0 : this.#workClock() - this.#turnWorkStart + this.#carried;
     const queued = Math.max(inTurn, now - (arrivedAt ?? now));
     // The hold applies to the in-flight rule only (as aegis): queueing is shed while the signals say busy, so a
     // burst met by an idle loop is served, not cut down to the target.

