@@ -39,9 +39,9 @@ const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: nu
 
 /**
  * Capacity and unloaded p99 on an instance without the limiter; then, on one with it, `factors` times
- * that capacity for `seconds` each, followed by half the capacity while shedding is watched stop.
+ * that capacity for `seconds` each, followed by `recoveryLoad` of the capacity while shedding is watched stop.
  */
-export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4]): Promise<OverloadResult> {
+export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5): Promise<OverloadResult> {
   const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}`;
   let capacity: number;
   let unloadedP99: number;
@@ -77,7 +77,7 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
         failed: d.failed + probed.failed,
       });
     }
-    const recoveryS = await recovery(child, transport, handler, capacity / 2);
+    const recoveryS = await recovery(child, transport, handler, capacity * recoveryLoad);
     return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, rssPeakMiB: child.rssPeakMiB };
   } finally {
     await child.stop();
