@@ -33,6 +33,9 @@ export async function hungRedis(seconds: number): Promise<HungRedisResult> {
     await child.counters();
     redis.signal('SIGSTOP');
     stopped = true;
+    // Calls in flight when Redis stopped each wait the read timeout while the breaker opens; the
+    // steady state is measured after that second.
+    await wrk(`${child.http}/cached/`, 1, CONNECTIONS, undefined, KEYS);
     // The no-cache path and the hung cache in alternating halves, so a busy host weighs on both alike.
     const half = Math.max(1, Math.round(seconds / 2));
     const slices: Generated[] = [];
