@@ -91,3 +91,28 @@ describe('admin surfaces of an app with JWT required for everything but health',
     }
   });
 });
+
+@Module({ services: [] }) class Empty {}
+
+describe('server.http.maxConnections', () => {
+  it('should reject a value that is not a positive integer, naming the key', async () => {
+    await assert.rejects(createTestApp(Empty, { grpc: false, config: { server: { http: { maxConnections: 'many' } } } }), /server\.http\.maxConnections: expected a positive integer, got "many"/);
+  });
+
+  it('should cap the open connections of the app HTTP server', async () => {
+    const t = await createTestApp(Empty, { grpc: false, config: { server: { http: { maxConnections: 1 } } } });
+    const { connect } = await import('node:net');
+    try {
+      const first = connect(Number(new URL(t.httpUrl).port), '127.0.0.1');
+      await new Promise((r) => first.once('connect', r));
+      await new Promise((r) => setTimeout(r, 50));
+      const second = connect(Number(new URL(t.httpUrl).port), '127.0.0.1');
+      second.on('error', () => undefined);
+      const closed = await Promise.race([new Promise((r) => second.once('close', () => r(true))), new Promise((r) => setTimeout(() => r(false), 2000))]);
+      assert.equal(closed, true, 'the connection beyond the cap was closed');
+      first.destroy();
+    } finally {
+      await t.close();
+    }
+  });
+});
