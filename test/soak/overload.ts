@@ -25,10 +25,12 @@ const PROBE_RATE = 40;
 function drive(child: Child, transport: Transport, handler: Handler, seconds: number, rate?: number): Promise<Generated> {
   if (transport === 'http') {
     const url = `${child.http}/${handler}`;
-    // Enough connections that each waits ~100 ms between calls at the target rate: the rate, not the replies, paces the load.
+    // HTTP/1.1: enough connections that each waits ~100 ms between calls at the target rate, so the rate,
+    // not the replies, paces the load. gRPC: 8 connections with up to 64 streams each, as many
+    // connections as when capacity is measured (a grpc-js connection costs more than its calls).
     return rate === undefined ? wrk(url, seconds, handler === 'cpu' ? 4 : 32) : wrk(url, seconds, Math.max(8, Math.ceil(rate / 10)), rate);
   }
-  return rate === undefined ? h2load(child.grpc, handler, seconds, 4, undefined, handler === 'cpu' ? 1 : 8) : h2load(child.grpc, handler, seconds, Math.max(8, Math.ceil(rate / 10)), rate);
+  return rate === undefined ? h2load(child.grpc, handler, seconds, 4, undefined, handler === 'cpu' ? 1 : 8) : h2load(child.grpc, handler, seconds, 8, rate, 64);
 }
 
 function target(child: Child, transport: Transport, handler: Handler): { http?: string; path?: string; grpc?: string; text?: string } {
