@@ -45,6 +45,10 @@ export interface HttpServerConfig {
   headersTimeout?: number;
   /** Time to send a whole request, ms. Default 30 000. */
   requestTimeout?: number;
+  /** Time to send a request body once routed, ms (408 and the connection closed). Default 10 000. */
+  bodyTimeout?: number;
+  /** Most open connections; beyond it new ones are closed at once. Default: config `server.http.maxConnections`, else no cap. */
+  maxConnections?: number;
   /** Filters before routing, e.g. `cors({ origins: ['https://app.example.com'] })`. */
   filters?: HttpFilter[];
   /**

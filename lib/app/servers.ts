@@ -1,7 +1,8 @@
 import { Config, parseDuration } from '../config/index.js';
+import { FrameworkError } from '../errors/index.js';
 import type { AppContainer } from '../container/index.js';
 import type { Logger } from '../log/index.js';
-import type { Middleware } from '../middleware/index.js';
+import { chainFor, type Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader, resolveProtoPaths, type DescriptorIndex } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
@@ -25,6 +26,13 @@ function exposeDetail(options: AppOptions): boolean {
 
 function timeoutOf(value: unknown, key: string): number {
   return parseDuration(value ?? DEFAULT_HTTP_TIMEOUT_MS, key);
+}
+
+function maxConnectionsOf(value: unknown): { maxConnections?: number } {
+  if (value === undefined || value === '' || value === null) return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `server.http.maxConnections: expected a positive integer, got ${JSON.stringify(value)}`);
+  return { maxConnections: n };
 }
 
 /**
@@ -61,8 +69,13 @@ export async function buildServers(
       ...(cfg.filters === undefined ? {} : { filters: cfg.filters }),
       markupBodies: cfg.markupBodies ?? config.get<boolean>('server.http.markup_bodies') ?? false,
       ...(grpcWeb === undefined ? {} : { protocol: grpcWeb }),
+      ...(cfg.bodyTimeout === undefined ? {} : { bodyTimeout: cfg.bodyTimeout }),
+      ...maxConnectionsOf(cfg.maxConnections ?? config.get('server.http.maxConnections')),
     });
-    for (const route of [...extraRoutes, ...buildHttpRoutes(container, resolver, middleware)]) http.route(route);
+    // Health and /metrics run through the app's middleware under their paths (`/healthz`, `/metrics`),
+    // so the rules that cover the API (a selector, JWT, rate limits) cover them too.
+    for (const route of extraRoutes) http.route({ ...route, handler: chainFor(route.operation, middleware)(route.handler) });
+    for (const route of buildHttpRoutes(container, resolver, middleware)) http.route(route);
     for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);
   }
   // A gRPC server only serves proto services; with none there is nothing to listen for.
@@ -78,11 +91,13 @@ export async function buildServers(
     ...(cfg.maxSendMessageLength === undefined ? {} : { maxSendMessageLength: cfg.maxSendMessageLength }),
   });
   for (const svc of bound) grpc.addService(svc.schema.fullName, svc.methods.map((m) => ({ schema: m.schema, handler: m.handler })));
+  // Health and reflection too, under their method paths (`/grpc.reflection.v1.ServerReflection/ServerReflectionInfo`).
+  const guard = (operation: string): Middleware => chainFor(operation, middleware);
   let health: HealthService | undefined;
   if (cfg.health !== false) {
     health = new HealthService();
     for (const name of ['', ...grpc.services]) health.set(name, 'NOT_SERVING');
-    grpc.addRawService(HEALTH_SERVICE, health.raw());
+    grpc.addRawService(HEALTH_SERVICE, health.raw(), guard);
     const h = health;
     grpc.onServingChange((serving) => h.setAll(serving ? 'SERVING' : 'NOT_SERVING'));
   }
@@ -91,7 +106,7 @@ export async function buildServers(
     // Built on the first reflection request (a few hundred ms for googleapis-sized imports), then kept.
     let source: DescriptorIndex | undefined;
     const describe = (): DescriptorIndex => (source ??= descriptorIndex([...bound.map((b) => b.schema.root), healthRoot, reflectionRoots.v1, reflectionRoots.v1alpha]));
-    for (const [name, raw] of reflectionServices(describe, () => grpc.services)) grpc.addRawService(name, raw);
+    for (const [name, raw] of reflectionServices(describe, () => grpc.services)) grpc.addRawService(name, raw, guard);
   }
   return { http, grpc, health };
 }

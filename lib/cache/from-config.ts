@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import { token } from '../container/index.js';
 import type { Cache } from './cache.js';
-import { MemoryCache } from './memory-cache.js';
+import { DEFAULT_MEMORY_CACHE_BYTES, MemoryCache } from './memory-cache.js';
 import { RedisCache } from './redis-cache.js';
 
 /** The app's cache backend, injectable: `@Inject(CACHE) cache: Cache`. */
@@ -9,7 +9,8 @@ export const CACHE = token<Cache>('kratos-ts/cache');
 
 /**
  * Redis when config `data.redis.addr` is set (with `data.redis.password`, `.db`, `.timeout`,
- * `.prefix`), else an in-memory LRU of `data.cache.maxEntries` (default 10 000).
+ * `.prefix`), else an in-memory LRU bounded by `data.cache.maxBytes`
+ * (default 64 MiB) and `data.cache.maxEntries` (default 100 000).
  */
 export function cacheFromConfig(config: Config): Cache {
   const addr = config.get<string>('data.redis.addr');
@@ -24,5 +25,8 @@ export function cacheFromConfig(config: Config): Cache {
       ...(prefix === undefined ? {} : { prefix }),
     });
   }
-  return new MemoryCache({ maxEntries: config.value('data.cache.maxEntries').number(10_000) });
+  return new MemoryCache({
+    maxBytes: config.value('data.cache.maxBytes').number(DEFAULT_MEMORY_CACHE_BYTES),
+    maxEntries: config.value('data.cache.maxEntries').number(100_000),
+  });
 }

@@ -1,5 +1,7 @@
 export type { Cache } from './cache.js';
-export { MemoryCache } from './memory-cache.js';
+export { MemoryCache, DEFAULT_MEMORY_CACHE_BYTES } from './memory-cache.js';
+export { CacheBreaker } from './cache-breaker.js';
+export type { CacheBreakerOptions } from './cache-breaker.js';
 export type { MemoryCacheOptions } from './memory-cache.js';
 export { RedisCache } from './redis-cache.js';
 export type { RedisCacheOptions } from './redis-cache.js';

@@ -2,21 +2,40 @@ import type { Cache } from './cache.js';
 
 /** Options of {@link MemoryCache}. */
 export interface MemoryCacheOptions {
-  /** Most entries kept; the least recently used go first. Default 10 000. */
+  /** Most bytes held (keys and values, plus a per-entry overhead); the least recently used go first. Default 64 MiB. */
+  maxBytes?: number;
+  /** Most entries kept. Default 100 000. */
   maxEntries?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
 
-/** An in-process LRU cache with per-entry TTL: the default backend, and the one tests use. */
+export const DEFAULT_MEMORY_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** What an entry costs beyond its key and value: the Map slot, the record and the Buffer object. */
+const ENTRY_OVERHEAD = 160;
+
+interface Held {
+  value: Buffer;
+  expires: number;
+  bytes: number;
+}
+
+/**
+ * An in-process LRU cache with per-entry TTL, bounded by bytes (so large values cannot grow the
+ * process without limit) and by entries: the default backend, and the one tests use.
+ */
 export class MemoryCache implements Cache {
   readonly name = 'memory';
-  readonly #entries = new Map<string, { value: Buffer; expires: number }>();
-  readonly #max: number;
+  readonly #entries = new Map<string, Held>();
+  readonly #maxBytes: number;
+  readonly #maxEntries: number;
   readonly #now: () => number;
+  #bytes = 0;
 
   constructor(options: MemoryCacheOptions = {}) {
-    this.#max = options.maxEntries ?? 10_000;
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MEMORY_CACHE_BYTES;
+    this.#maxEntries = options.maxEntries ?? 100_000;
     this.#now = options.now ?? Date.now;
   }
 
@@ -25,27 +44,49 @@ export class MemoryCache implements Cache {
     return this.#entries.size;
   }
 
+  /** Bytes held now, as counted against `maxBytes`. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   async get(key: string): Promise<Buffer | undefined> {
     const e = this.#entries.get(key);
     if (e === undefined) return undefined;
     this.#entries.delete(key);
-    if (e.expires <= this.#now()) return undefined;
+    if (e.expires <= this.#now()) {
+      this.#bytes -= e.bytes;
+      return undefined;
+    }
     // Map order is insertion order: re-inserting marks the entry most recently used.
     this.#entries.set(key, e);
     return e.value;
   }
 
   async set(key: string, value: Buffer, ttlMs: number): Promise<void> {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expires: this.#now() + ttlMs });
-    while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#remove(key);
+    const bytes = value.length + key.length * 2 + ENTRY_OVERHEAD;
+    // A value larger than the whole budget would only evict everything else and then itself.
+    if (bytes > this.#maxBytes) return;
+    // A slice of a larger buffer would keep all of it alive: hold a copy of just these bytes.
+    const own = value.byteOffset === 0 && value.buffer.byteLength === value.length ? value : Buffer.from(value);
+    this.#entries.set(key, { value: own, expires: this.#now() + ttlMs, bytes });
+    this.#bytes += bytes;
+    while (this.#bytes > this.#maxBytes || this.#entries.size > this.#maxEntries) this.#remove(this.#entries.keys().next().value as string);
   }
 
   async delete(key: string): Promise<void> {
-    this.#entries.delete(key);
+    this.#remove(key);
   }
 
   async close(): Promise<void> {
     this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #remove(key: string): void {
+    const e = this.#entries.get(key);
+    if (e === undefined) return;
+    this.#entries.delete(key);
+    this.#bytes -= e.bytes;
   }
 }

@@ -1,11 +1,15 @@
-import { defaultCpuReader } from './cpu.js';
-import { CpuSampler } from './cpu-sampler.js';
-import { rateLimited, type Limiter, type LimiterDone } from './limiter.js';
+import { LoadSignals, type LoadSample } from './load-signals.js';
+import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
 import { functionOption, numberOption } from './options.js';
 import { RollingWindow } from './rolling-window.js';
 
+function cpuMillis(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
- * Options of {@link BbrLimiter}; defaults are Kratos' (§12).
+ * Options of {@link BbrLimiter}. The window is Kratos' (§12); the saturation signals are Node's.
  * @public
  */
 export interface BbrOptions {
@@ -13,24 +17,53 @@ export interface BbrOptions {
   window?: number;
   /** Buckets in the window. Default 100 (100 ms buckets). */
   bucket?: number;
-  /** CPU usage from which load is shed, per mille. Default 800 (80 %). */
+  /** CPU of this process against one core from which it counts as saturated, per mille. Default 800. */
   cpuThreshold?: number;
+  /** Event-loop utilisation (0..1) from which it counts as saturated. Default 0.9. */
+  eluThreshold?: number;
+  /** Mean event-loop delay, ms, from which it counts as saturated. Default 100. */
+  delayThreshold?: number;
   /**
-   * The CPU usage to compare with the threshold, per mille (0..1000). Default: the cgroup's (or this
-   * process's) usage sampled every 500 ms and smoothed by {@link CpuSampler}.
+   * Longest a call may have queued (since the transport received it, or since the event-loop turn
+   * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
+   * (minRT) if that is longer. Default 10.
    */
+  queueTarget?: number;
+  /**
+   * The signals to compare with the thresholds. Default: a {@link LoadSignals} sampling every 100 ms.
+   */
+  signals?: () => LoadSample;
+  /**
+   * How many times the estimate (maxPass · minRT) may be in flight before calls are rejected, as
+   * Netflix Gradient2's RTT tolerance: latency above the best one seen is not all queueing (GC, a
+   * busy host). 1 is aegis' rule. Default 2.
+   */
+  tolerance?: number;
+  /** Only a CPU reading, per mille (event-loop signals then read as idle). For tests and custom meters. */
   cpu?: () => number;
+  /**
+   * Count the time since the current event-loop turn began as queueing: a call run late in a turn
+   * waited in the socket while the turn's earlier calls ran, even if the transport saw it only now
+   * (a synchronous handler never has two calls in flight). Default true.
+   */
+  loopTurns?: boolean;
   /** Current time in ms, monotonic. Default `performance.now`. */
   clock?: () => number;
+  /**
+   * CPU time this process used, ms: what a turn's earlier calls cost is measured with it, so time the
+   * host gave to other processes is not taken for queueing this process could shed. Default
+   * `process.cpuUsage()`, read once per turn and, while saturated, once per call.
+   */
+  workClock?: () => number;
 }
 
 /**
- * Kratos' defaults for {@link BbrLimiter}.
+ * Defaults of {@link BbrLimiter}.
  * @public
  */
-export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800 } as const;
+export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, queueTarget: 10, tolerance: 2 } as const;
 
-/** How long shedding continues once started, even if CPU drops below the threshold, ms. */
+/** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
 
 /**
@@ -38,58 +71,107 @@ const DROP_HOLD_MS = 1000;
  * @public
  */
 export interface BbrStat {
-  /** CPU usage, per mille. */
+  /** CPU usage of this process against one core, per mille. */
   cpu: number;
+  /** Event-loop utilisation, 0..1. */
+  elu: number;
+  /** Mean event-loop delay, ms. */
+  delay: number;
+  /** Whether the signals say the process is saturated (or it shed load less than a second ago). */
+  saturated: boolean;
   inFlight: number;
   maxInFlight: number;
   /** Smallest per-bucket average response time, ms. */
   minRt: number;
   /** Most calls completed in one bucket. */
   maxPass: number;
+  /** Calls rejected so far because more than maxInFlight were in flight. */
+  shedInFlight: number;
+  /** Calls rejected so far because they had queued longer than queueTarget. */
+  shedQueued: number;
 }
 
 /**
- * Adaptive load shedding after BBR congestion control (aegis' bbr, §12). The service's capacity is
- * estimated as its best throughput times its best latency (the bandwidth-delay product, maxPass ·
- * minRT); while CPU is above the threshold, calls beyond that many in flight are rejected with 429.
- * Shedding continues for a second after it starts even if CPU dips, since the CPU average lags and
- * would otherwise let a burst straight back in.
+ * Adaptive load shedding after BBR congestion control (aegis' bbr, §12), measuring saturation the
+ * way a Node process saturates. The capacity is estimated as the best throughput times the best
+ * latency (maxPass · minRT); while the process is saturated (its CPU against one core, event-loop
+ * utilisation or event-loop delay above their thresholds), a call is rejected with 429 when more than
+ * that many are in flight already, or when it has queued longer than `queueTarget` (CoDel's sojourn
+ * time), queueing counted from the transport's arrival time or the start of the event-loop turn that
+ * runs it, whichever is earlier. The second rule is what sheds a CPU-bound synchronous handler, which
+ * never has two calls in flight: its backlog waits in the socket and the loop, not in the middleware.
  * @public
  */
 export class BbrLimiter implements Limiter {
   readonly #pass: RollingWindow;
   readonly #rt: RollingWindow;
-  readonly #threshold: number;
+  readonly #thresholds: { cpu: number; elu: number; delay: number };
+  readonly #queueTarget: number;
+  readonly #tolerance: number;
   readonly #clock: () => number;
   readonly #bucketsPerSecond: number;
-  readonly #cpu: () => number;
-  readonly #sampler: CpuSampler | undefined;
+  readonly #signals: () => LoadSample;
+  readonly #sampler: LoadSignals | undefined;
+  readonly #loopTurns: boolean;
+  readonly #workClock: () => number;
+  readonly #endTurn = (): void => {
+    this.#turnOpen = false;
+    this.#turnEnd = this.#clock();
+    this.#turnWork = this.#workClock() - this.#turnWorkStart;
+  };
   #inFlight = 0;
+  #shedInFlight = 0;
+  #shedQueued = 0;
   #dropStartedAt: number | undefined;
   #cache: { at: number; maxPass: number; minRt: number } | undefined;
+  #turnOpen = false;
+  #turnCalls = 0;
+  #turnEnd = -Infinity;
+  #turnWorkStart = 0;
+  /** CPU time the last turn took, ms. */
+  #turnWork = 0;
+  /** How long the calls of this turn had already waited when it began, ms of work (see #openTurn). */
+  #carried = 0;
 
   constructor(options: BbrOptions = {}) {
     const d = DEFAULT_BBR_OPTIONS;
     const window = numberOption('BbrLimiter', 'window', options.window, d.window, { min: 0, exclusiveMin: true });
     const bucket = numberOption('BbrLimiter', 'bucket', options.bucket, d.bucket, { min: 2, integer: true });
-    this.#threshold = numberOption('BbrLimiter', 'cpuThreshold', options.cpuThreshold, d.cpuThreshold, { min: 0, max: 1000 });
+    this.#thresholds = {
+      cpu: numberOption('BbrLimiter', 'cpuThreshold', options.cpuThreshold, d.cpuThreshold, { min: 0, max: 1000 }),
+      elu: numberOption('BbrLimiter', 'eluThreshold', options.eluThreshold, d.eluThreshold, { min: 0, max: 1 }),
+      delay: numberOption('BbrLimiter', 'delayThreshold', options.delayThreshold, d.delayThreshold, { min: 0, exclusiveMin: true }),
+    };
+    this.#queueTarget = numberOption('BbrLimiter', 'queueTarget', options.queueTarget, d.queueTarget, { min: 0, exclusiveMin: true });
+    this.#tolerance = numberOption('BbrLimiter', 'tolerance', options.tolerance, d.tolerance, { min: 1 });
     this.#clock = functionOption('BbrLimiter', 'clock', options.clock, () => performance.now());
     this.#pass = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#rt = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#bucketsPerSecond = 1000 / (window / bucket);
-    if (options.cpu === undefined) {
-      const sampler = new CpuSampler(defaultCpuReader());
-      this.#sampler = sampler;
-      this.#cpu = () => sampler.value();
+    this.#loopTurns = options.loopTurns !== false;
+    this.#workClock = functionOption('BbrLimiter', 'workClock', options.workClock, cpuMillis);
+    if (options.signals !== undefined) {
+      this.#signals = functionOption('BbrLimiter', 'signals', options.signals, options.signals);
+    } else if (options.cpu !== undefined) {
+      const cpu = functionOption('BbrLimiter', 'cpu', options.cpu, options.cpu);
+      const sample = { cpu: 0, elu: 0, delay: 0 };
+      this.#signals = () => ((sample.cpu = cpu()), sample);
     } else {
-      this.#cpu = functionOption('BbrLimiter', 'cpu', options.cpu, options.cpu);
+      const sampler = new LoadSignals();
+      this.#sampler = sampler;
+      this.#signals = () => sampler.value();
     }
   }
 
-  /** Admits the call, or throws the 429 when CPU is high and more calls are in flight than the estimate allows. */
-  allow(): LimiterDone {
+  /**
+   * Admits the call, or throws the 429 when the process is saturated and the call would exceed the
+   * estimated capacity or has queued too long. `call.arrivedAt` (performance.now() when the transport
+   * received it) lets the limiter see the queueing before the middleware.
+   */
+  allow(call?: CallArrival): LimiterDone {
     const start = this.#clock();
-    if (this.#shouldDrop(start)) throw rateLimited();
+    if (this.#loopTurns) this.#openTurn(start);
+    if (this.#shouldDrop(start, call?.arrivedAt)) throw rateLimited();
     this.#inFlight++;
     let finished = false;
     return () => {
@@ -107,23 +189,55 @@ export class BbrLimiter implements Limiter {
   stat(): BbrStat {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
-    return { cpu: this.#cpu(), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass };
+    const s = this.#signals();
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
-  /** Stops the default CPU sampler (a no-op with an injected `cpu`). */
+  /** Stops the default signal sampler (a no-op with injected signals). */
   close(): void {
     this.#sampler?.close();
   }
 
-  #shouldDrop(now: number): boolean {
-    const overloaded = (): boolean => this.#inFlight > 1 && this.#inFlight > this.#maxInFlight(now);
-    if (this.#cpu() < this.#threshold) {
-      if (this.#dropStartedAt === undefined) return false;
-      if (now - this.#dropStartedAt <= DROP_HOLD_MS) return overloaded();
-      this.#dropStartedAt = undefined;
-      return false;
-    }
-    const drop = overloaded();
+  // One setImmediate per turn, not per call: it runs right after the I/O phase that delivered the calls.
+  #openTurn(now: number): void {
+    if (this.#turnOpen) return;
+    // A turn that starts as the previous one ends found its calls waiting in the socket: they arrived
+    // while that turn ran, on average half its length ago. After an idle loop they arrived just now.
+    this.#carried = now - this.#turnEnd < 1 ? this.#turnWork / 2 : 0;
+    this.#turnOpen = true;
+    this.#turnWorkStart = this.#workClock();
+    this.#turnCalls = 0;
+    setImmediate(this.#endTurn);
+  }
+
+  #busy(): boolean {
+    const s = this.#signals();
+    const t = this.#thresholds;
+    return s.cpu >= t.cpu || s.elu >= t.elu || s.delay >= t.delay;
+  }
+
+  #saturated(now: number, busy = this.#busy()): boolean {
+    if (busy) return true;
+    if (this.#dropStartedAt === undefined) return false;
+    // Shedding goes on for a second after it started, since the signals lag and would let a burst straight back in.
+    if (now - this.#dropStartedAt <= DROP_HOLD_MS) return true;
+    this.#dropStartedAt = undefined;
+    return false;
+  }
+
+  #shouldDrop(now: number, arrivedAt: number | undefined): boolean {
+    const busy = this.#busy();
+    if (!this.#saturated(now, busy)) return false;
+    // The first call of a turn is judged by its arrival only: some call runs in every turn, so a loop
+    // slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
+    const inTurn = !this.#turnOpen || this.#turnCalls++ === 0 ? 0 : this.#workClock() - this.#turnWorkStart + this.#carried;
+    const queued = Math.max(inTurn, now - (arrivedAt ?? now));
+    // The hold applies to the in-flight rule only (as aegis): queueing is shed while the signals say busy, so a
+    // burst met by an idle loop is served, not cut down to the target.
+    let drop = false;
+    if (this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) drop = ++this.#shedInFlight > 0;
+    // Queueing up to the best response time doubles latency at most: the target follows the service.
+    else if (busy && queued > this.#queueTarget && queued > this.#stats(now).minRt) drop = ++this.#shedQueued > 0;
     // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
     if (drop && this.#dropStartedAt === undefined) this.#dropStartedAt = now;
     return drop;

@@ -28,7 +28,8 @@ export function isBackendFailure(err: unknown): boolean {
 
 /**
  * Client middleware (Kratos `circuitbreaker.Client`, §6): one breaker per operation, made lazily; a
- * dropped call fails fast with 503 CIRCUITBREAKER and never reaches the transport. A streamed reply
+ * dropped call fails fast with 503 CIRCUITBREAKER, never reaches the transport and is not counted as a
+ * backend failure. A streamed reply
  * is judged when the stream ends, since that is when its failure shows.
  * @public
  */
@@ -44,13 +45,9 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): Middleware 
       breakers.set(key, breaker);
     }
     const b = breaker;
-    try {
-      b.allow();
-    } catch (err) {
-      // Drops count as failures, so a backend that keeps failing keeps being shed (aegis does the same).
-      b.markFailed();
-      throw err;
-    }
+    // A drop is not marked: it never reached the backend (aegis marks it failed, so a breaker under
+    // steady traffic keeps counting its own drops and never sees the backend heal).
+    b.allow();
     return runSettled(
       () => next(req, ctx),
       (err) => (err !== undefined && isBackendFailure(err) ? b.markFailed() : b.markSuccess()),

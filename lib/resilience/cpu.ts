@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Reads CPU usage in per mille (0..1000 of the CPU available to us) since its previous call.
+ * Reads CPU usage in per mille since its previous call (0..1000; what 1000 means depends on the reader).
  * @public
  */
 export type CpuReader = () => number;
@@ -59,18 +59,11 @@ function processSource(): CpuSource {
       const u = process.cpuUsage();
       return u.user + u.system;
     },
-    cores: availableParallelism(),
+    cores: 1,
   };
 }
 
-/**
- * The default CPU reader: the container's usage from cgroup v2 (`cpu.stat`, `cpu.max`) or v1
- * (`cpuacct.usage`, `cpu.cfs_quota_us`) when readable, else this process's CPU time; in both cases
- * over wall time and the cores available. `cgroupRoot` (default `/sys/fs/cgroup`) is for tests.
- * @public
- */
-export function defaultCpuReader(cgroupRoot = '/sys/fs/cgroup'): CpuReader {
-  const source = cgroupV2(cgroupRoot) ?? cgroupV1(cgroupRoot) ?? processSource();
+function over(source: CpuSource): CpuReader {
   let lastUsed = source.usedMicros();
   let lastAt = process.hrtime.bigint();
   return () => {
@@ -82,4 +75,27 @@ export function defaultCpuReader(cgroupRoot = '/sys/fs/cgroup'): CpuReader {
     lastAt = at;
     return Math.min(1000, Math.max(0, Math.round(share * 1000)));
   };
+}
+
+/**
+ * The default CPU reader: this process's CPU time over wall time against ONE core, since a Node
+ * process runs its JavaScript on one thread: 1000 means the event loop's core is full, however many
+ * cores the host has. A cgroup quota below one core (v2 `cpu.max`, v1 `cpu.cfs_quota_us`) is the
+ * ceiling instead. Worker and GC threads may push the reading past 1000; it is capped there.
+ * `cgroupRoot` (default `/sys/fs/cgroup`) is for tests.
+ * @public
+ */
+export function defaultCpuReader(cgroupRoot = '/sys/fs/cgroup'): CpuReader {
+  const quota = (cgroupV2(cgroupRoot) ?? cgroupV1(cgroupRoot))?.cores ?? 1;
+  return over({ ...processSource(), cores: Math.min(1, quota) });
+}
+
+/**
+ * The whole container's CPU usage from cgroup v2 (`cpu.stat`, `cpu.max`) or v1 (`cpuacct.usage`,
+ * `cpu.cfs_quota_us`) against its quota or the host's cores; this process's against one core when no
+ * cgroup is readable. Use it when several processes share a container and its quota is the limit.
+ * @public
+ */
+export function cgroupCpuReader(cgroupRoot = '/sys/fs/cgroup'): CpuReader {
+  return over(cgroupV2(cgroupRoot) ?? cgroupV1(cgroupRoot) ?? processSource());
 }

@@ -7,12 +7,21 @@ import { KratosError } from '../errors/index.js';
 export type LimiterDone = (err?: unknown) => void;
 
 /**
+ * What a limiter may know about a call: when the transport received it (`performance.now()` ms), so
+ * the time it queued before the middleware counts. A server {@link Context} has it.
+ * @public
+ */
+export interface CallArrival {
+  readonly arrivedAt?: number | undefined;
+}
+
+/**
  * A server-side limiter (aegis `ratelimit.Limiter`, §12).
  * @public
  */
 export interface Limiter {
   /** Admits a call and returns what to call when it ends; throws the 429 {@link rateLimited} error to reject it. */
-  allow(): LimiterDone;
+  allow(call?: CallArrival): LimiterDone;
 }
 
 /**

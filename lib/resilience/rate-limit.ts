@@ -25,7 +25,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'rateLimit: option `limiter` must have an allow() method');
   }
   return (next) => async (req, ctx) => {
-    const done = limiter.allow();
+    const done = limiter.allow(ctx);
     return runSettled(() => next(req, ctx), done, ctx.signal);
   };
 }

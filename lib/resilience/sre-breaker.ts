@@ -11,23 +11,29 @@ export interface CircuitBreaker {
   allow(): void;
   /** Records a call the backend served. */
   markSuccess(): void;
-  /** Records a call the backend failed (or that was dropped). */
+  /** Records a call the backend failed (never a call the breaker itself dropped). */
   markFailed(): void;
 }
 
 /**
- * Options of {@link SreBreaker}; every default is Kratos'.
+ * Options of {@link SreBreaker}. `success` is Kratos'; the window is shorter so the breaker opens and
+ * heals within a second or two (Kratos: 3 s, 100 requests).
  * @public
  */
 export interface SreBreakerOptions {
   /** Share of calls expected to succeed, (0, 1]; K = 1 / success. Default 0.6. */
   success?: number;
-  /** Fewest calls in the window before anything is dropped. Default 100. */
+  /** Fewest calls in the window before anything is dropped. Default 20. */
   request?: number;
-  /** Length of the window, ms. Default 3000. */
+  /** Length of the window, ms. Default 1000. */
   window?: number;
   /** Buckets in the window. Default 10. */
   bucket?: number;
+  /**
+   * While dropping, one call is still let through when none was for this long, ms, so the breaker
+   * learns that the backend healed however few calls are made. 0 disables. Default 200.
+   */
+  probeInterval?: number;
   /** Current time in ms. Default `Date.now`. */
   clock?: () => number;
   /** Uniform random number in [0, 1). Default `Math.random`. */
@@ -35,10 +41,12 @@ export interface SreBreakerOptions {
 }
 
 /**
- * Kratos' defaults for {@link SreBreaker}. Note `success` 0.6 (K ≈ 1.667), not the 0.5 aegis' doc comment claims.
+ * Defaults of {@link SreBreaker}. `success` is Kratos' 0.6 (K ≈ 1.667, not the 0.5 aegis' doc comment
+ * claims); Kratos' window is 3000 ms with 100 requests, which needs over a second of total failure to
+ * start dropping.
  * @public
  */
-export const DEFAULT_SRE_BREAKER_OPTIONS = { success: 0.6, request: 100, window: 3000, bucket: 10 } as const;
+export const DEFAULT_SRE_BREAKER_OPTIONS = { success: 0.6, request: 20, window: 1000, bucket: 10, probeInterval: 200 } as const;
 
 /**
  * The error a dropped call fails with (Kratos `ErrNotAllowed`).
@@ -53,6 +61,11 @@ export function breakerOpen(): KratosError {
  * the window, calls are dropped with probability max(0, (total − K·accepts) / (total + 1)) once there
  * are at least `request` of them. There is no open/half-open state machine: the drop rate falls back
  * smoothly as successes return, so a healing backend gets traffic back gradually rather than all at once.
+ *
+ * Unlike aegis, only calls that reached the backend are counted: a drop is not a backend failure.
+ * Counting drops (as Kratos does) fills the window with failures the breaker made itself, so under
+ * sustained traffic it never sees the backend heal. Calls let through (at least one per
+ * `probeInterval`) are the probes that see it.
  * @public
  */
 export class SreBreaker implements CircuitBreaker {
@@ -60,16 +73,21 @@ export class SreBreaker implements CircuitBreaker {
   readonly #request: number;
   readonly #stat: RollingWindow;
   readonly #random: () => number;
+  readonly #clock: () => number;
+  readonly #probeInterval: number;
+  #lastPass = -Infinity;
 
   constructor(options: SreBreakerOptions = {}) {
     const d = DEFAULT_SRE_BREAKER_OPTIONS;
     this.#k = 1 / numberOption('SreBreaker', 'success', options.success, d.success, { min: 0, exclusiveMin: true, max: 1 });
     this.#request = numberOption('SreBreaker', 'request', options.request, d.request, { min: 0 });
+    this.#clock = functionOption('SreBreaker', 'clock', options.clock, Date.now);
     this.#stat = new RollingWindow({
       window: numberOption('SreBreaker', 'window', options.window, d.window, { min: 0, exclusiveMin: true }),
       size: numberOption('SreBreaker', 'bucket', options.bucket, d.bucket, { min: 1, integer: true }),
-      clock: functionOption('SreBreaker', 'clock', options.clock, Date.now),
+      clock: this.#clock,
     });
+    this.#probeInterval = numberOption('SreBreaker', 'probeInterval', options.probeInterval, d.probeInterval, { min: 0 });
     this.#random = functionOption('SreBreaker', 'random', options.random, Math.random);
   }
 
@@ -83,12 +101,18 @@ export class SreBreaker implements CircuitBreaker {
   }
 
   /**
-   * Throws {@link breakerOpen} for a dropped call. Like aegis, it does not record the drop itself: the
-   * caller (the {@link circuitBreaker} middleware) marks it failed, as it would a custom breaker's drop.
+   * Throws {@link breakerOpen} for a dropped call, unless no call went through for `probeInterval`
+   * (then this one is a probe). A drop is not recorded: it says nothing about the backend.
    */
   allow(): void {
     const dr = this.dropRatio();
-    if (dr > 0 && this.#random() < dr) throw breakerOpen();
+    if (dr > 0 && this.#random() < dr) {
+      const now = this.#clock();
+      if (this.#probeInterval === 0 || now - this.#lastPass < this.#probeInterval) throw breakerOpen();
+      this.#lastPass = now;
+      return;
+    }
+    if (this.#probeInterval > 0) this.#lastPass = this.#clock();
   }
 
   /** Records a call the backend served (adds 1 to accepts and total). */

@@ -41,6 +41,11 @@ export interface Context {
    * headers; on a client, what this call sends on top of what is propagated.
    */
   readonly metadata: Metadata;
+  /**
+   * Server: `performance.now()` when the transport received the call, before its body was read and
+   * before it waited for the event loop; load shedding measures queueing from it.
+   */
+  readonly arrivedAt?: number;
 }
 
 const storage = new AsyncLocalStorage<Context>();

@@ -9,6 +9,8 @@ export interface Daemon {
   restart(): Promise<void>;
   /** Kills it and removes its data dir. */
   stop(): Promise<void>;
+  /** Sends it a signal: SIGSTOP hangs it (connections open, nothing answered), SIGCONT resumes it. */
+  signal(sig: NodeJS.Signals): void;
 }
 
 /** Spawns `command args` (stdio ignored), waits for `ready`, and gives the handle to control it. */
@@ -29,6 +31,7 @@ export async function startDaemon(command: string, args: string[], dataDir: stri
   return {
     kill,
     restart: launch,
+    signal: (sig) => void child?.kill(sig),
     async stop() {
       await kill();
       rmSync(dataDir, { recursive: true, force: true });

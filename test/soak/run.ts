@@ -1,5 +1,6 @@
 // `npm run soak`: every scenario at full length, a summary table, exit 1 if any call failed or memory grew
 // more than 10 %. SOAK_SECONDS scales the saturation runs (default 60).
+import { runResilience } from './resilience-run.js';
 import { etcdOutage, grpcSaturation, httpSaturation, instanceKilled, rollingRestart, type ScenarioResult } from './scenarios.js';
 import { fleetSoak, fleetTable, fleetViolations } from './fleet.js';
 
@@ -18,8 +19,9 @@ console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.scenario} | ${r.seconds} | ${r.calls} | ${r.failed} | ${Math.round(r.calls / r.seconds)} | ${fmt(r.p99ms)} | ${fmt(r.rssStartMiB)} | ${fmt(r.rssEndMiB)} | ${fmt(r.growthPct)} | ${pass(r) ? 'pass' : 'FAIL'} | ${r.notes}${r.errors.length > 0 ? `; errors: ${r.errors.join(' / ')}` : ''} |`);
 }
+const resilienceOk = await runResilience(seconds);
 const fleet = await fleetSoak({ instances: Number(process.env['FLEET_INSTANCES'] ?? 12), phaseMs: 8000, rate: 25, outageMs: 5000 });
 console.log(`\n${fleetTable(fleet)}`);
 const missed = fleetViolations(fleet);
 for (const m of missed) console.log(`GOAL MISSED: ${m}`);
-process.exit(rows.every(pass) && missed.length === 0 ? 0 : 1);
+process.exit(rows.every(pass) && resilienceOk && missed.length === 0 ? 0 : 1);

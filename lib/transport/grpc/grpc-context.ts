@@ -14,6 +14,7 @@ export class GrpcContext implements Context, Expirable {
   readonly operation: string;
   readonly endpoint: string;
   readonly deadline: number | undefined;
+  readonly arrivedAt = performance.now();
   readonly #incoming: GrpcMetadata;
   #abort: AbortController | undefined;
   #reason: Error | undefined;

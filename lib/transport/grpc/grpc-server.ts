@@ -3,6 +3,7 @@ import { FrameworkError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import type { Server } from '../server.js';
+import { guardService, type GuardFor } from './guarded-service.js';
 import { callHandler, type CallEnv } from './call-handlers.js';
 import { methodDefinition, type GrpcMethod } from './method.js';
 
@@ -82,13 +83,17 @@ export class GrpcServer implements Server {
     this.addRawService(fullName, { definition, implementation });
   }
 
-  /** Adds a service implemented directly on grpc-js (health, reflection). */
-  addRawService(fullName: string, service: RawService): void {
+  /**
+   * Adds a service implemented directly on grpc-js (health, reflection). With `guard`, its calls run
+   * through the middleware it returns for each method's path, as the app's own rpcs do.
+   */
+  addRawService(fullName: string, service: RawService, guard?: GuardFor): void {
     if (this.#services.has(fullName)) {
       throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `gRPC service ${fullName} is registered twice`);
     }
     this.#services.add(fullName);
-    this.#server.addService(service.definition, service.implementation);
+    const s = guard === undefined ? service : guardService(service, guard, this.#env);
+    this.#server.addService(s.definition, s.implementation);
   }
 
   /** Tells `listener` when serving starts and when draining begins (health reporting). */

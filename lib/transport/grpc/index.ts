@@ -1,5 +1,6 @@
 export { GrpcServer } from './grpc-server.js';
 export type { GrpcServerOptions, GrpcTlsOptions, RawService, ServingListener } from './grpc-server.js';
+export type { GuardFor } from './guarded-service.js';
 export type { GrpcMethod, GrpcMethodSchema } from './method.js';
 export { methodDefinition, MESSAGE_OBJECT } from './method.js';
 export { GrpcContext } from './grpc-context.js';

@@ -5,26 +5,35 @@ import { KratosError } from '../../errors/index.js';
 /** Keys that would reach an object's prototype if assigned; never bound from input. */
 export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Reads the whole body, failing with 413 past `limit` bytes without buffering the rest. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads the whole body, failing with 413 past `limit` bytes without buffering the rest, and with 408
+ * when it has not all arrived within `timeoutMs` (0: no deadline of its own).
+ */
+export function readBody(req: IncomingMessage, limit: number, timeoutMs = 0): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (err: KratosError): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      req.off('data', onData);
+      req.pause();
+      reject(err);
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.pause();
-        reject(tooLarge(limit));
-        return;
-      }
+      if (size > limit) return stop(tooLarge(limit));
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once('end', () => {
+      if (timer !== undefined) clearTimeout(timer);
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
     req.once('error', reject);
+    if (timeoutMs > 0 && !req.complete) timer = setTimeout(() => stop(new KratosError(408, 'REQUEST_TIMEOUT', `request body not received within ${timeoutMs}ms`)), timeoutMs);
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 const ACTIVE = Symbol('kratos-ts/http/active');
@@ -10,8 +10,10 @@ export class ConnectionTracker {
   readonly #server: Server;
   #closing = false;
 
-  constructor(server: Server) {
+  /** `maxConnections`: beyond it node closes new connections at once (undefined: no cap). */
+  constructor(server: Server, maxConnections?: number) {
     this.#server = server;
+    if (maxConnections !== undefined) server.maxConnections = maxConnections;
     server.on('connection', (s: TrackedSocket) => {
       s[ACTIVE] = 0;
       this.#sockets.add(s);
@@ -42,4 +44,16 @@ export class ConnectionTracker {
     s[ACTIVE] = Math.max(0, (s[ACTIVE] ?? 1) - 1);
     if (this.#closing && s[ACTIVE] === 0) setImmediate(() => s[ACTIVE] === 0 && s.end());
   }
+}
+
+/**
+ * Half-closes the connection once `res` is out (its request body was not all read, so the connection
+ * cannot carry another request); a client that neither reads nor closes is cut off a second later.
+ */
+export function closeAfterReply(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  res.once('finish', () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
 }

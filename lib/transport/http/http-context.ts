@@ -19,6 +19,7 @@ export class HttpContext implements Context, Expirable {
   readonly deadline: number | undefined;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
+  readonly arrivedAt = performance.now();
   /** Set when the deadline passed or the client went away; the reply is then not written. */
   abandoned: 'timeout' | 'closed' | undefined;
   /** Why binding the request failed, for the route's onBindError chain. */

@@ -10,7 +10,7 @@ import { runWithContext } from '../context.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bindParams, bindQuery, bodyLimitFor, decodePlainBody, markupLimit, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
-import { ConnectionTracker } from './connections.js';
+import { closeAfterReply, ConnectionTracker } from './connections.js';
 import { errorBody, httpStatus, rawHttpBody, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError } from './request-errors.js';
 import { RouteTable, type HttpProtocol, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
@@ -35,6 +35,10 @@ export interface HttpServerOptions {
   headersTimeout?: number;
   /** Time a client has to send a whole request, ms. Default 30 000. */
   requestTimeout?: number;
+  /** Time a client has to send a request body once it is routed, ms: beyond it 408 and the connection is closed. Default 10 000. */
+  bodyTimeout?: number;
+  /** Most open connections; beyond it node closes new ones at once. Default: no cap. */
+  maxConnections?: number;
   /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
   filters?: HttpFilter[];
   /** Accept YAML/XML request bodies: `true` or `{ bodyLimit }` (default 32 KiB). Default off (415). */
@@ -71,6 +75,7 @@ export class HttpServer implements Server {
   readonly #codecs: CodecRegistry;
   readonly #json: Codec;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
+  readonly #caps: { bodyTimeout: number; maxConnections: number | undefined };
   readonly #filters: HttpFilter[];
   readonly #markupLimit: number;
   readonly #exposeErrorDetail: boolean;
@@ -101,6 +106,7 @@ export class HttpServer implements Server {
     this.#filters = options.filters ?? [];
     this.#markupLimit = markupLimit(options.markupBodies ?? false, this.#bodyLimit);
     this.#protocol = options.protocol;
+    this.#caps = { bodyTimeout: options.bodyTimeout ?? 10_000, maxConnections: options.maxConnections };
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -132,7 +138,7 @@ export class HttpServer implements Server {
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
     const server = this.#tls === undefined ? createHttpServer(limits, callback) : createHttpsServer({ ...this.#tls, ...limits }, callback);
     server.on('clientError', onClientError);
-    this.#connections = new ConnectionTracker(server);
+    this.#connections = new ConnectionTracker(server, this.#caps.maxConnections);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(new FrameworkError('KRATOS_ERR_ADDRESS_INVALID', `cannot listen on ${formatHostPort(this.#addr.host, this.#addr.port)}: ${err.code ?? err.message}`, { cause: err })));
@@ -231,7 +237,7 @@ export class HttpServer implements Server {
   #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return this.#decode(req, EMPTY, query, match);
-    return readBody(req, bodyLimitFor(this.#codecs.forContentType(req.headers['content-type']), this.#bodyLimit, this.#markupLimit))
+    return readBody(req, bodyLimitFor(this.#codecs.forContentType(req.headers['content-type']), this.#bodyLimit, this.#markupLimit), this.#caps.bodyTimeout)
       .then((body) => this.#decode(req, body, query, match));
   }
 
@@ -277,9 +283,9 @@ export class HttpServer implements Server {
       this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
     }
     const e = publicError(found, this.#exposeErrorDetail);
-    // A body we stopped reading must not be parsed as the next request on this connection.
-    const closing = this.#draining || e.code === 413;
+    const closing = this.#draining || e.code === 413 || !ctx.req.complete; // an unread body must not become the next request
     writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.negotiate(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
+    if (!ctx.req.complete) closeAfterReply(ctx.req, ctx.res);
   }
 
   #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {

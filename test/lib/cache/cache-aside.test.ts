@@ -186,8 +186,11 @@ describe('with Redis', () => {
       assert.ok(Date.now() - started < 20 * 250, `20 reads took ${Date.now() - started} ms`);
       assert.ok(b.calls.length >= 20, 'every read went to the backend');
       const errors = await series(meter, 'cache_errors_total');
-      assert.ok((errors['cache="redis",op="get"'] ?? 0) >= 20);
+      const skipped = await series(meter, 'cache_skipped_total');
+      assert.ok(Object.values(errors).reduce((a, b) => a + b, 0) >= 5, 'failures (reads and write-backs) until the breaker opened');
+      assert.ok((errors['cache="redis",op="get"'] ?? 0) + (skipped['cache="redis",op="get"'] ?? 0) >= 20, 'then skipped, and counted');
       assert.ok(logged.some((kv) => kv.includes('cache unavailable; reading from the backend')));
+      assert.ok(logged.some((kv) => kv.includes('cache keeps failing; skipping it and probing it once a second')));
       assert.ok(logged.length < 5, 'logged at most once a second');
       await redis.restart();
       const callsBefore = b.calls.length;
@@ -207,6 +210,29 @@ describe('with Redis', () => {
 });
 
 describe('MemoryCache', () => {
+  it('should hold at most maxBytes, evicting the least recently used, and skip a value larger than all of it', async () => {
+    const cache = new MemoryCache({ maxBytes: 100_000 });
+    const value = Buffer.alloc(15_000, 1);
+    for (let i = 0; i < 50; i++) await cache.set(`k${i}`, value, 60_000);
+    assert.ok(cache.bytes <= 100_000, `${cache.bytes} bytes`);
+    assert.equal(cache.size, 6);
+    assert.equal(await cache.get('k0'), undefined);
+    assert.ok((await cache.get('k49'))?.equals(value));
+    await cache.set('huge', Buffer.alloc(200_000), 60_000);
+    assert.equal(await cache.get('huge'), undefined);
+    assert.equal(cache.size, 6);
+    await cache.delete('k49');
+    assert.equal(cache.size, 5);
+  });
+
+  it('should hold 10 000 distinct 15 KB values within the default 64 MiB', async () => {
+    const cache = new MemoryCache();
+    for (let i = 0; i < 10_000; i++) await cache.set(`user:${i}`, Buffer.alloc(15_000, i % 256), 60_000);
+    assert.ok(cache.bytes <= 64 * 1024 * 1024);
+    assert.ok(cache.size > 4000 && cache.size < 4500, `${cache.size} entries`);
+    await cache.close();
+  });
+
   it('should evict the least recently used entry beyond maxEntries', async () => {
     const cache = new MemoryCache({ maxEntries: 2 });
     await cache.set('a', Buffer.from('1'), 1000);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KratosError } from '../../../lib/errors/index.js';
-import { BbrLimiter, CpuSampler, defaultCpuReader, type LimiterDone } from '../../../lib/resilience/index.js';
+import { BbrLimiter, cgroupCpuReader, CpuSampler, defaultCpuReader, LoadSignals, type LimiterDone, type LoadSample } from '../../../lib/resilience/index.js';
 import { FakeClock, isKratos } from './fixtures.js';
 
 /** Runs calls with the given response times inside the 100 ms bucket starting at `at`. */
@@ -71,7 +71,7 @@ describe('BbrLimiter', () => {
     describe('having a known load in past buckets', () => {
       it('should compute maxPass, minRt (ceil of the best bucket average) and floor(maxPass·minRT·10/1000 + 0.5)', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ cpu: () => 0, clock: clock.read });
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(50));
         feed(bbr, clock, 100, Array<number>(25).fill(40));
         feed(bbr, clock, 200, [17, 18]); // average 17.5 → 18
@@ -84,7 +84,7 @@ describe('BbrLimiter', () => {
 
       it('should leave the current bucket out and cache the figures for one bucket', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ cpu: () => 0, clock: clock.read });
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 100;
         assert.deepEqual([bbr.stat().maxPass, bbr.stat().minRt], [10, 30]);
@@ -97,10 +97,10 @@ describe('BbrLimiter', () => {
 
       it('should fall back to maxPass 1 and minRt 1 once the window has moved past it', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ cpu: () => 0, clock: clock.read });
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
-        assert.deepEqual(bbr.stat(), { cpu: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1 });
+        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
       });
     });
   });
@@ -110,7 +110,7 @@ describe('BbrLimiter', () => {
     const warm = (cpu: () => number): { bbr: BbrLimiter; clock: FakeClock } => {
       const clock = new FakeClock();
       let warming = true;
-      const bbr = new BbrLimiter({ cpu: () => (warming ? 0 : cpu()), clock: clock.read });
+      const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => (warming ? 0 : cpu()), clock: clock.read });
       feed(bbr, clock, 0, Array<number>(25).fill(18));
       clock.now = 100;
       warming = false;
@@ -139,7 +139,7 @@ describe('BbrLimiter', () => {
 
       it('should never reject while at most one call is in flight', () => {
         const clock = new FakeClock();
-        const bbr = new BbrLimiter({ cpu: () => 1000, clock: clock.read }); // no history: maxInFlight 0
+        const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 1000, clock: clock.read }); // no history: maxInFlight 0
         assert.equal(bbr.stat().maxInFlight, 0);
         assert.equal(fill(bbr).admitted.length, 2);
       });
@@ -176,11 +176,71 @@ describe('BbrLimiter', () => {
     });
   });
 
+  describe('having event-loop signals', () => {
+    const limiter = (sample: LoadSample, clock = new FakeClock()): BbrLimiter => new BbrLimiter({ signals: () => sample, clock: clock.read, loopTurns: false });
+
+    it('should count as saturated from ELU 0.9, or a mean loop delay of 100 ms, or CPU 800 per mille of one core', () => {
+      assert.equal(limiter({ cpu: 0, elu: 0.89, delay: 99 }).stat().saturated, false);
+      assert.equal(limiter({ cpu: 0, elu: 0.9, delay: 0 }).stat().saturated, true);
+      assert.equal(limiter({ cpu: 0, elu: 0, delay: 100 }).stat().saturated, true);
+      assert.equal(limiter({ cpu: 800, elu: 0, delay: 0 }).stat().saturated, true);
+      assert.equal(new BbrLimiter({ signals: () => ({ cpu: 0, elu: 0.95, delay: 0 }), eluThreshold: 0.99 }).stat().saturated, false);
+    });
+  });
+
+  describe('having a call that queued before reaching the middleware', () => {
+    it('should reject it when saturated and it arrived more than queueTarget (10 ms) ago, and admit it otherwise', () => {
+      const clock = new FakeClock();
+      clock.now = 1000;
+      const busy = { cpu: 0, elu: 1, delay: 0 };
+      const bbr = new BbrLimiter({ signals: () => busy, clock: clock.read, loopTurns: false });
+      assert.throws(() => bbr.allow({ arrivedAt: 989 }), isKratos(429, 'RATELIMIT'));
+      bbr.allow({ arrivedAt: 990 })();
+      busy.elu = 0.5;
+      bbr.allow({ arrivedAt: 0 })();
+    });
+  });
+
+  describe('having several calls run in one event-loop turn', () => {
+    it('should count the time since the turn began as queueing, and carry half a busy turn into the next', async () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 1000, elu: 1, delay: 0 }), clock: clock.read, workClock: clock.read });
+      // A synchronous handler: each call ends before the next starts, so nothing is ever in flight.
+      bbr.allow()();
+      clock.advance(10);
+      bbr.allow()();
+      clock.advance(1);
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'), '11 ms into the turn');
+      await new Promise((r) => setImmediate(r));
+      // The next turn started right away: its calls waited ~half the last one (5.5 ms) in the socket.
+      bbr.allow()();
+      clock.advance(4);
+      bbr.allow()();
+      clock.advance(1);
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
+      await new Promise((r) => setImmediate(r));
+      clock.advance(50); // an idle loop: nothing waited
+      bbr.allow()();
+    });
+
+    it('should still run the first call of every turn, so a loop slowed by other processes makes progress', async () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 300, elu: 1, delay: 0 }), clock: clock.read, workClock: clock.read });
+      bbr.allow()();
+      clock.advance(100); // descheduled in the middle of a turn
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
+      await new Promise((r) => setImmediate(r));
+      bbr.allow()(); // carried 50 ms, but the first of its turn
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
+      assert.equal(bbr.stat().shedQueued, 2);
+    });
+  });
+
   describe('under sustained overload', () => {
     it('should keep in flight near maxPass·minRT while a bounded server stays busy', () => {
       const clock = new FakeClock();
       let cpu = 300;
-      const serve = server(new BbrLimiter({ cpu: () => cpu, clock: clock.read }), clock);
+      const serve = server(new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => cpu, clock: clock.read }), clock);
       // 4 workers × 20 ms: at most 20 calls per 100 ms, so maxPass·minRT ≈ 20 × 20 ms ⇒ about 4 in flight.
       serve(2000, 16);
       cpu = 950;
@@ -193,7 +253,7 @@ describe('BbrLimiter', () => {
 
     it('should let the queue grow unbounded without shedding (the control)', () => {
       const clock = new FakeClock();
-      const serve = server(new BbrLimiter({ cpu: () => 0, clock: clock.read }), clock);
+      const serve = server(new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read }), clock);
       serve(2000, 16);
       const overload = serve(3000, 80);
       assert.equal(overload.rejected, 0);
@@ -223,6 +283,27 @@ function fakeCgroup(files: Record<string, string>): string {
 }
 after(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+describe('LoadSignals', () => {
+  describe('having a blocked event loop for a second', () => {
+    it('should report ELU above 0.85 and a long loop delay within that time', async () => {
+      const signals = new LoadSignals({ cpu: () => 0 });
+      assert.equal(signals.value().elu, 0);
+      const t0 = performance.now();
+      // Blocks of 80 ms with one turn between: what a CPU-bound synchronous handler does to the loop.
+      while (performance.now() - t0 < 1000) {
+        const until = performance.now() + 80;
+        while (performance.now() < until) Math.sqrt(Math.random());
+        await new Promise((r) => setImmediate(r));
+      }
+      const v = signals.value();
+      signals.close();
+      // Sampling timers fire late on a blocked loop: a second holds at least 4 samples of a busy loop.
+      assert.ok(v.elu > 0.85, `elu ${v.elu}`);
+      assert.ok(v.delay > 20, `delay ${v.delay} ms`);
+    });
+  });
 });
 
 describe('CpuSampler', () => {
@@ -261,11 +342,11 @@ describe('CpuSampler', () => {
   });
 });
 
-describe('defaultCpuReader', () => {
+describe('cgroupCpuReader', () => {
   describe('having a cgroup v2 with a one-core quota', () => {
     it('should read usage_usec: idle is 0, more CPU time than wall time is capped at 1000', () => {
       const root = fakeCgroup({ 'cpu.stat': 'usage_usec 1000\nuser_usec 800\n', 'cpu.max': '100000 100000\n' });
-      const read = defaultCpuReader(root);
+      const read = cgroupCpuReader(root);
       assert.equal(read(), 0);
       writeFileSync(join(root, 'cpu.stat'), 'usage_usec 3600000001000\nuser_usec 800\n');
       assert.equal(read(), 1000);
@@ -275,10 +356,27 @@ describe('defaultCpuReader', () => {
   describe('having a cgroup v1 without a quota', () => {
     it('should read cpuacct.usage (ns)', () => {
       const root = fakeCgroup({ 'cpuacct/cpuacct.usage': '5000\n', 'cpu/cpu.cfs_quota_us': '-1\n', 'cpu/cpu.cfs_period_us': '100000\n' });
-      const read = defaultCpuReader(root);
+      const read = cgroupCpuReader(root);
       assert.equal(read(), 0);
       writeFileSync(join(root, 'cpuacct/cpuacct.usage'), String(3600e9 * 1000));
       assert.equal(read(), 1000);
+    });
+  });
+
+});
+
+describe('defaultCpuReader', () => {
+  describe('having a busy event loop on a host with more than one core', () => {
+    it('should read this process against one core, not divided by every core', () => {
+      const read = defaultCpuReader(join(tmpdir(), 'no-such-cgroup-root'));
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      while (performance.now() - t0 < 100) Math.sqrt(Math.random());
+      const v = read();
+      const own = process.cpuUsage(cpu0);
+      // What the process got of its core in that time (the host may be shared), per mille.
+      const expected = Math.min(1000, (own.user + own.system) / 1000 / (performance.now() - t0) * 1000);
+      assert.ok(Math.abs(v - expected) < 150, `read ${v}, the process used ${expected.toFixed(0)} of one core`);
     });
   });
 

@@ -87,8 +87,9 @@ describe('RollingWindow', () => {
 const K = 1 / 0.6;
 const formula = (total: number, accepts: number): number => Math.max(0, (total - K * accepts) / (total + 1));
 
+// Kratos' window (3 s, 100 requests) and no probes: the formula's figures below are aegis'.
 function breaker(clock: FakeClock, random = (): number => 0): SreBreaker {
-  return new SreBreaker({ clock: clock.read, random });
+  return new SreBreaker({ clock: clock.read, random, request: 100, window: 3000, probeInterval: 0 });
 }
 
 function record(b: SreBreaker, failures: number, successes: number): void {
@@ -132,6 +133,34 @@ describe('SreBreaker', () => {
         const before = b.dropRatio();
         assert.throws(() => b.allow());
         assert.equal(b.dropRatio(), before);
+      });
+    });
+
+    describe('having a drop ratio near 1 and no call let through for probeInterval', () => {
+      it('should let one probe through per probeInterval, and drop the rest', () => {
+        const clock = new FakeClock();
+        const b = new SreBreaker({ clock: clock.read, random: () => 0, probeInterval: 200 });
+        record(b, 50, 0);
+        b.allow(); // the first call after nothing went through is a probe
+        assert.throws(() => b.allow(), isKratos(503, 'CIRCUITBREAKER'));
+        clock.advance(199);
+        assert.throws(() => b.allow(), isKratos(503, 'CIRCUITBREAKER'));
+        clock.advance(1);
+        b.allow();
+        assert.throws(() => b.allow(), isKratos(503, 'CIRCUITBREAKER'));
+      });
+    });
+
+    describe('having the default options and a backend failing every call', () => {
+      it('should drop within the 1 s window once 20 calls failed, and forget them a second later', () => {
+        const clock = new FakeClock();
+        const b = new SreBreaker({ clock: clock.read, random: () => 0.5 });
+        for (let i = 0; i < 100; i++) b.markSuccess();
+        clock.advance(400);
+        for (let i = 0; i < 400; i++) b.markFailed();
+        assert.ok(b.dropRatio() > 0.5, `drop ratio ${b.dropRatio()}`);
+        clock.advance(1000);
+        assert.equal(b.dropRatio(), 0);
       });
     });
 
@@ -227,20 +256,20 @@ describe('circuitBreaker', () => {
   });
 
   describe('having an open breaker', () => {
-    it('should fail fast with 503 CIRCUITBREAKER without calling next, and mark the drop failed', async () => {
+    it('should fail fast with 503 CIRCUITBREAKER without calling next, and not count the drop as a backend failure', async () => {
       const spy = new SpyBreaker();
       spy.open = true;
       let calls = 0;
       const h = circuitBreaker({ breaker: () => spy })(async () => ++calls);
       await assert.rejects(h({}, ctxFor('/a')), isKratos(503, 'CIRCUITBREAKER'));
       assert.equal(calls, 0);
-      assert.deepEqual(spy.marks, ['failed']);
+      assert.deepEqual(spy.marks, []);
     });
   });
 
   describe('having a failing operation next to a healthy one', () => {
     it('should open for the failing operation only', async () => {
-      const mw = circuitBreaker({ breaker: () => new SreBreaker({ request: 10, clock: () => 0, random: () => 0 }) });
+      const mw = circuitBreaker({ breaker: () => new SreBreaker({ request: 10, clock: () => 0, random: () => 0, probeInterval: 0 }) });
       let downCalls = 0;
       const down = mw(async () => {
         downCalls++;
@@ -254,7 +283,7 @@ describe('circuitBreaker', () => {
     });
 
     it('should count 404s as successes, never opening', async () => {
-      const mw = circuitBreaker({ breaker: () => new SreBreaker({ request: 10, clock: () => 0, random: () => 0 }) });
+      const mw = circuitBreaker({ breaker: () => new SreBreaker({ request: 10, clock: () => 0, random: () => 0, probeInterval: 0 }) });
       const h = mw(async () => {
         throw notFound('NO_SUCH', 'nope');
       });

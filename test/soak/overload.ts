@@ -1,0 +1,103 @@
+// Overload runs for the adaptive limiter (issue 18): an instance is offered 2x and 4x its capacity,
+// measured in the same run, with a CPU-bound synchronous handler and an async one, over HTTP (wrk) and
+// gRPC (h2load). Reports shed rate, goodput, p99 of admitted calls (timed by a probe client alongside
+// the load), the time until shedding stops once the overload ends, and the RSS peak.
+import { Child, h2load, percentile, probe, sleep, wrk, type Counters, type Generated } from './load-tools.js';
+
+export type Handler = 'cpu' | 'async';
+export type Transport = 'http' | 'grpc';
+
+/** One row of the overload table. */
+export interface OverloadResult {
+  scenario: string;
+  /** Calls/s served without the limiter at saturation. */
+  capacity: number;
+  /** p99 of the probe's calls with no other load, ms. */
+  unloadedP99: number;
+  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; failed: number }[];
+  /** Seconds from the end of the overload until no call was shed any more. */
+  recoveryS: number;
+  rssPeakMiB: number;
+}
+
+const PROBE_RATE = 40;
+
+function drive(child: Child, transport: Transport, handler: Handler, seconds: number, rate?: number): Promise<Generated> {
+  if (transport === 'http') {
+    const url = `${child.http}/${handler}`;
+    // HTTP/1.1: enough connections that each waits ~100 ms between calls at the target rate, so the rate,
+    // not the replies, paces the load. gRPC: 8 connections with up to 64 streams each, as many
+    // connections as when capacity is measured (a grpc-js connection costs more than its calls).
+    return rate === undefined ? wrk(url, seconds, handler === 'cpu' ? 4 : 32) : wrk(url, seconds, Math.max(8, Math.ceil(rate / 10)), rate);
+  }
+  return rate === undefined ? h2load(child.grpc, handler, seconds, 4, undefined, handler === 'cpu' ? 1 : 8) : h2load(child.grpc, handler, seconds, 8, rate, 64);
+}
+
+function target(child: Child, transport: Transport, handler: Handler): { http?: string; path?: string; grpc?: string; text?: string } {
+  return transport === 'http' ? { http: child.http, path: `/${handler}` } : { grpc: child.grpc, text: handler };
+}
+
+const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: number } => ({ ok: b.ok - a.ok, shed: b.shed - a.shed, failed: b.failed - a.failed });
+
+/**
+ * Capacity and unloaded p99 on an instance without the limiter; then, on one with it, `factors` times
+ * that capacity for `seconds` each, followed by `recoveryLoad` of the capacity while shedding is watched stop.
+ */
+export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5): Promise<OverloadResult> {
+  const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}`;
+  let capacity: number;
+  let unloadedP99: number;
+  const measure = Math.max(2, Math.round(seconds / 2));
+  const plain = await Child.start('overload-instance', { LIMIT: 'none' });
+  try {
+    await drive(plain, transport, handler, 1);
+    const c0 = await plain.counters();
+    await drive(plain, transport, handler, measure);
+    const c1 = await plain.counters();
+    capacity = (c1.ok - c0.ok) / measure;
+    const p = await probe(target(plain, transport, handler), PROBE_RATE, sleep(measure * 1000));
+    unloadedP99 = percentile(p.okMs, 0.99);
+  } finally {
+    await plain.stop();
+  }
+  const child = await Child.start('overload-instance', { LIMIT: 'bbr' });
+  try {
+    await drive(child, transport, handler, 1, capacity / 2);
+    const runs: OverloadResult['runs'] = [];
+    for (const factor of factors) {
+      const before = await child.counters();
+      const [, probed] = await Promise.all([drive(child, transport, handler, seconds, capacity * factor), probe(target(child, transport, handler), PROBE_RATE, sleep(seconds * 1000))]);
+      const d = delta(before, await child.counters());
+      const goodput = d.ok / seconds;
+      runs.push({
+        factor,
+        offered: Math.round(capacity * factor),
+        goodput: Math.round(goodput),
+        goodputPct: (100 * goodput) / capacity,
+        shedPct: (100 * d.shed) / Math.max(1, d.ok + d.shed + d.failed),
+        p99: percentile(probed.okMs, 0.99),
+        failed: d.failed + probed.failed,
+      });
+    }
+    const recoveryS = await recovery(child, transport, handler, capacity * recoveryLoad);
+    return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, rssPeakMiB: child.rssPeakMiB };
+  } finally {
+    await child.stop();
+  }
+}
+
+// Half the capacity for 3 s right after the overload: the end of the last 250 ms slice that shed.
+async function recovery(child: Child, transport: Transport, handler: Handler, rate: number): Promise<number> {
+  const started = performance.now();
+  const load = drive(child, transport, handler, 3, rate);
+  let last = await child.counters();
+  let recovered = 0;
+  while (performance.now() - started < 3000) {
+    await sleep(250);
+    const now = await child.counters();
+    if (now.shed > last.shed) recovered = (performance.now() - started) / 1000;
+    last = now;
+  }
+  await load;
+  return recovered;
+}

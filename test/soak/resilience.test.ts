@@ -1,0 +1,45 @@
+// Short versions of the resilience runs (npm run soak runs them longer and judges them by the goals in
+// resilience-run.ts). Each drives one mechanism with real load and real time. The limiter's bounds here
+// are looser than the goals (capacity is measured a few seconds before the overload, and the suite
+// shares the machine with other test files and, on a 2-core machine, with the load generator): they
+// check that the excess is shed, the rest served, and that shedding stops once the overload ends.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { breakerRecovery } from './breaker-recovery.js';
+import { hungRedis } from './hung-redis.js';
+import { overload } from './overload.js';
+
+describe('resilience under real load (short)', () => {
+  it('should shed a CPU-bound synchronous HTTP handler offered 4x its capacity with 429s, keep serving, and stop shedding within 2 s', async () => {
+    const r = await overload('http', 'cpu', 3, [4], 1 / 3);
+    const run = r.runs[0]!;
+    assert.ok(run.shedPct > 30, `shed ${run.shedPct.toFixed(0)} %`);
+    assert.ok(run.goodputPct >= 15, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
+    assert.equal(run.failed, 0);
+    assert.ok(r.recoveryS <= 2, `shedding went on ${r.recoveryS} s after the overload`);
+  });
+
+  it('should shed an async gRPC handler offered 4x its capacity with RESOURCE_EXHAUSTED, keep serving, and stop shedding within 2 s', async () => {
+    const r = await overload('grpc', 'async', 3, [4], 1 / 3);
+    const run = r.runs[0]!;
+    assert.ok(run.shedPct > 30, `shed ${run.shedPct.toFixed(0)} %`);
+    assert.ok(run.goodputPct >= 15, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
+    assert.equal(run.failed, 0);
+    assert.ok(r.recoveryS <= 2, `shedding went on ${r.recoveryS} s after the overload`);
+  });
+
+  for (const transport of ['http', 'grpc'] as const) {
+    it(`should open the ${transport} client breaker within 1 s of total failure and let calls flow within 2 s of recovery, under steady traffic`, async () => {
+      const r = await breakerRecovery(transport, 200, 1, 1.5, 2.5);
+      assert.ok(r.openS <= 1, `opened after ${r.openS} s`);
+      assert.ok(r.healS <= 2, `flowing again after ${r.healS} s`);
+    });
+  }
+
+  it('should keep @Cached reads as fast as the backend alone, p99 within the read timeout, while Redis is hung (SIGSTOP)', async () => {
+    const r = await hungRedis(2);
+    assert.ok(r.hungPct >= 40, `${r.hung.requests}/s hung against ${r.direct.requests}/s without the cache`);
+    assert.ok((r.hung.p99 ?? Infinity) <= r.readTimeoutMs * 1.25, `p99 ${r.hung.p99} ms`);
+    assert.equal(r.hung.errors + r.resumed.errors, 0);
+  });
+});
