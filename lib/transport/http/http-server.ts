@@ -8,12 +8,13 @@ import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddres
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import type { Server } from '../server.js';
-import { badPercentEncoding, bindParams, bindQuery, bodyLimitFor, decodePlainBody, markupLimit, readBody } from './body.js';
+import { bodyLimitFor, markupLimit, readBody } from './body.js';
 import { HttpContext } from './http-context.js';
 import { closeAfterReply, ConnectionTracker } from './connections.js';
-import { errorBody, httpStatus, rawHttpBody, writeReply, writeStream } from './reply.js';
+import { MessageCodecs } from './message-codecs.js';
+import { errorBody, httpStatus, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError } from './request-errors.js';
-import { RouteTable, type HttpProtocol, type HttpRoute, type RawRequest, type RouteMatch } from './route-table.js';
+import { RouteTable, type HttpProtocol, type HttpRoute, type RouteMatch } from './route-table.js';
 
 /** Options of {@link HttpServer}. */
 export interface HttpServerOptions {
@@ -74,6 +75,7 @@ export class HttpServer implements Server {
   readonly #deadlines = new DeadlineQueue();
   readonly #codecs: CodecRegistry;
   readonly #json: Codec;
+  readonly #messages: MessageCodecs;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #caps: { bodyTimeout: number; maxConnections: number | undefined };
   readonly #filters: HttpFilter[];
@@ -98,6 +100,7 @@ export class HttpServer implements Server {
     this.#tls = options.tls;
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#json = this.#codecs.get('json') as Codec;
+    this.#messages = new MessageCodecs(this.#codecs, this.#json);
     this.#limits = {
       maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
       headersTimeout: options.headersTimeout ?? 10_000,
@@ -225,7 +228,7 @@ export class HttpServer implements Server {
       }
       const reply: unknown = await runWithContext(ctx, () => handler(request, ctx));
       if (route.stream === true) await writeStream(ctx, route, reply, this.#json, this.#logger);
-      else if (ctx.abandoned === undefined) writeReply(res, 200, this.#encode(route, reply, req), this.#draining, method === 'HEAD');
+      else if (ctx.abandoned === undefined) writeReply(res, 200, this.#messages.encode(route, reply, req.headers.accept), this.#draining, method === 'HEAD');
     } catch (err) {
       if (ctx.abandoned === undefined) this.#writeError(ctx, err);
     } finally {
@@ -236,45 +239,9 @@ export class HttpServer implements Server {
 
   #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return this.#decode(req, EMPTY, query, match);
+    if (!hasBody) return this.#messages.decode(req, EMPTY, query, match);
     return readBody(req, bodyLimitFor(this.#codecs.forContentType(req.headers['content-type']), this.#bodyLimit, this.#markupLimit), this.#caps.bodyTimeout)
-      .then((body) => this.#decode(req, body, query, match));
-  }
-
-  #decode(req: IncomingMessage, body: Buffer, query: string, match: RouteMatch): unknown {
-    if (match.badParam !== undefined) throw badPercentEncoding(match.badParam);
-    const contentType = req.headers['content-type'];
-    const raw: RawRequest = {
-      body,
-      // A body without a Content-Type is read as JSON, the format clients most often forget to name.
-      codec: contentType === undefined ? this.#json : this.#codecs.forContentType(contentType),
-      contentType,
-      query,
-      params: match.params,
-    };
-    if (match.route.bind !== undefined) return match.route.bind(raw);
-    const request = decodePlainBody(raw);
-    bindQuery(request, query);
-    bindParams(request, match.params);
-    return request;
-  }
-
-  #encode(route: HttpRoute, reply: unknown, req: IncomingMessage): { contentType: string; bytes: Buffer } | undefined {
-    if (route.raw === true) {
-      const r = reply as { contentType: string; body: string | Buffer };
-      return { contentType: r.contentType, bytes: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body) };
-    }
-    let value = reply;
-    for (const f of route.reply?.field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
-    if (route.reply?.httpBody === true) return rawHttpBody(value);
-    const { codec, contentType } = this.#codecs.negotiate(req.headers.accept);
-    if (route.reply === undefined) {
-      if (reply === undefined || reply === null) return undefined;
-      return { contentType, bytes: codec.marshal(reply) };
-    }
-    const { type, toPlain } = route.reply;
-    if (toPlain !== undefined) return { contentType, bytes: codec.marshal(toPlain(value)) };
-    return { contentType, bytes: codec.marshal(value ?? (type === undefined ? null : {}), type) };
+      .then((body) => this.#messages.decode(req, body, query, match));
   }
 
   #writeError(ctx: HttpContext, err: unknown): void {
