@@ -35,7 +35,7 @@ export class GrpcWebContext implements Context {
   }
 
   get requestHeader(): RequestHeader {
-    return (this.#requestHeader ??= new RequestHeader(this.req.headers));
+    return (this.#requestHeader ??= new RequestHeader(this.req.headers, this.req));
   }
 
   get replyHeader(): ReplyHeader {
