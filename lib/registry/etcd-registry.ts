@@ -22,6 +22,8 @@ export interface EtcdRegistryOptions {
 const MAX_BACKOFF_MS = 8000;
 /** Wait between attempts to make a watch again while etcd does not answer. */
 const WATCH_RETRY_MS = 500;
+/** Remakes of one watch closer together than this are one incident, warned about once. */
+const INCIDENT_MS = 10_000;
 
 /**
  * The etcd registry (§11): key `/{namespace}/{name}/{id}` holding the instance as JSON (Kratos' layout,
@@ -122,6 +124,9 @@ export class EtcdRegistry implements Registrar, Discovery {
     let seen = 0;
     let stopped = false;
     let remaking = false;
+    // Bumped by every remake: a list asked for before it compares against a revision from the lost history.
+    let generation = 0;
+    let warnedAt = -Infinity;
     let current: EtcdWatcher;
     const see = (res: { header: { revision: string } }): void => {
       seen = Math.max(seen, Number(res.header.revision));
@@ -144,12 +149,17 @@ export class EtcdRegistry implements Registrar, Discovery {
     const remake = async (why: string, delayMs = 0): Promise<void> => {
       if (remaking || stopped) return;
       remaking = true;
-      this.#logger.log('warn', 'msg', 'etcd lost the watched history; watching again from its current revision', 'service', name, 'reason', why);
+      generation++;
+      seen = 0;
+      // One incident can be reported by the re-list, the reconnected watch and its cancellation alike: warn once.
+      const now = Date.now();
+      if (now - warnedAt > INCIDENT_MS) this.#logger.log('warn', 'msg', 'etcd lost the watched history; watching again from its current revision', 'service', name, 'reason', why);
+      else this.#logger.log('debug', 'msg', 'etcd watch made again', 'service', name, 'reason', why);
+      warnedAt = now;
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       // The old watch may still report an error while it is cancelled: nobody must rethrow it.
       current.removeAllListeners().on('error', () => undefined);
       void current.cancel().catch(() => undefined);
-      seen = 0;
       while (!stopped) {
         try {
           current = await make();
@@ -164,7 +174,10 @@ export class EtcdRegistry implements Registrar, Discovery {
     };
     const list = async (): Promise<ServiceInstance[]> => {
       const before = seen;
+      const asked = generation;
       const { instances, revision } = await this.#list(name);
+      // A remake since this list was asked for has already dealt with the loss it would report.
+      if (asked !== generation) return instances;
       // Anything the watch saw before this list was asked for is at most the cluster's revision now.
       if (revision < before) void remake(`etcd revision went back from ${before} to ${revision}`);
       else seen = Math.max(seen, revision);
