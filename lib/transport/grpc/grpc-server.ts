@@ -152,14 +152,16 @@ export class GrpcServer implements Server {
  */
 function keepRepeatedHeaders(_stream: unknown, headers: Record<string, unknown>, _flags: number, raw?: string[]): void {
   if (raw === undefined) return;
-  let seen: Map<string, string[]> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
-    if (name.startsWith(':')) continue;
-    seen ??= new Map();
-    const list = seen.get(name);
-    if (list === undefined) seen.set(name, [raw[i + 1] as string]);
-    else list.push(raw[i + 1] as string);
+    const joined = headers[name];
+    // A value that differs from the one on its own line was joined from several: nothing is built otherwise.
+    if (typeof joined === 'string' && joined !== raw[i + 1] && !name.startsWith(':')) headers[name] = valuesOf(raw, name);
   }
-  for (const [name, values] of seen ?? []) if (values.length > 1 && typeof headers[name] === 'string') headers[name] = values;
+}
+
+function valuesOf(raw: string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i] === name) values.push(raw[i + 1] as string);
+  return values;
 }

@@ -3,6 +3,7 @@ export type { HttpServerOptions } from './http-server.js';
 export type { HttpRoute, RawRequest, HttpProtocol } from './route-table.js';
 export { toRouterPath } from './route-table.js';
 export { HttpContext } from './http-context.js';
+export { HttpExchange } from './exchange.js';
 export { UNSAFE_KEYS, decodePlainBody, bindQuery, bindParams, unsupported } from './body.js';
 export { HttpClient, createHttpClient } from './http-client.js';
 export type { HttpClientOptions, HttpCallOptions } from './http-client.js';

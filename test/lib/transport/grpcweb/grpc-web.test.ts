@@ -202,6 +202,25 @@ describe('gRPC-Web gateway', () => {
     });
   });
 
+  describe('having a limiter that reads when a call arrived', () => {
+    it('should give each call its arrival time, taken before the middleware ran', async () => {
+      const seen: { arrivedAt: number | undefined; at: number }[] = [];
+      const probe: Middleware = (next) => async (req, ctx) => {
+        seen.push({ arrivedAt: ctx.arrivedAt, at: performance.now() });
+        return next(req, ctx);
+      };
+      const probed = await createTestApp(TickerModule, { protoPaths: [repoPath()], middleware: [probe] });
+      try {
+        await call(probed, 'Echo', body(Tick, {}));
+        const [one] = seen;
+        assert.equal(typeof one?.arrivedAt, 'number');
+        assert.ok((one?.arrivedAt as number) <= (one?.at as number));
+      } finally {
+        await probed.close();
+      }
+    });
+  });
+
   describe('having grpcWeb turned off', () => {
     for (const [how, options] of [
       ['by the option', { http: { grpcWeb: false as const } }],
