@@ -1,4 +1,4 @@
-import { addCacheRule, type CacheKey } from '../lib/metadata/index.js';
+import { addCacheRule, type CacheKey } from '../lib/annotations/index.js';
 
 /** `@Cached` options. Durations are milliseconds or strings such as '5m', '30s'. */
 export interface CachedOptions {

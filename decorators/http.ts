@@ -1,4 +1,4 @@
-import { addRoute, defineClassRecord, KEYS, type RequestSchema } from '../lib/metadata/index.js';
+import { addRoute, defineClassRecord, KEYS, type RequestSchema } from '../lib/annotations/index.js';
 
 /** `@Http` options: on a method, a route; on a class, a path prefix for all its routes. */
 export interface HttpOptions {

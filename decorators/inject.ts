@@ -1,5 +1,5 @@
-import { mergeParamInject, mergePropInject } from '../lib/metadata/index.js';
-import type { ProviderToken } from '../lib/container/index.js';
+import { mergeParamInject, mergePropInject } from '../lib/annotations/index.js';
+import type { ProviderToken } from '../lib/annotations/index.js';
 
 type ParamOrPropertyDecorator = ParameterDecorator & PropertyDecorator;
 

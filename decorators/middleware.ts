@@ -4,7 +4,7 @@ import {
   KEYS,
   type MiddlewareEntry,
   type MiddlewareOptions,
-} from '../lib/metadata/index.js';
+} from '../lib/annotations/index.js';
 
 /** A middleware class the container builds; it must have `handle(next): Handler`. */
 export function Middleware(options: MiddlewareOptions = {}): ClassDecorator {

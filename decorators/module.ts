@@ -1,4 +1,4 @@
-import { defineClassRecord, KEYS, type ModuleOptions } from '../lib/metadata/index.js';
+import { defineClassRecord, KEYS, type ModuleOptions } from '../lib/annotations/index.js';
 
 /** Declares a unit of the dependency graph: its providers, services, middleware, imports and exports. */
 export function Module(options: ModuleOptions = {}): ClassDecorator {

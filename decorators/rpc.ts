@@ -1,4 +1,4 @@
-import { addRpc, type RequestSchema } from '../lib/metadata/index.js';
+import { addRpc, type RequestSchema } from '../lib/annotations/index.js';
 
 /** `@Rpc` options. */
 export interface RpcOptions {

@@ -1,4 +1,4 @@
-import { defineClassRecord, KEYS, type ServiceOptions } from '../lib/metadata/index.js';
+import { defineClassRecord, KEYS, type ServiceOptions } from '../lib/annotations/index.js';
 
 /**
  * An injectable class. It is exposed on the transports when it declares routes or rpcs; with

@@ -21,19 +21,17 @@ export { Config, ConfigValue, configSection, ConfigSection, fileSource, envSourc
 export type { ConfigSource, ConfigLayer, ConfigOptions, ConfigObserver, EtcdSourceOptions, FileSourceOptions, EnvSourceOptions } from './config/index.js';
 export { Logger, NoopLogger, StdLogger, WinstonLogger, FilterLogger, createLogger, valuer, timestamp, caller, parseLevel } from './log/index.js';
 export type { Level, StdLoggerOptions, LoggerOptions, FilterOptions, Valuer } from './log/index.js';
-export { chain, selector, recovery, metadataServer, metadataClient, validate, fromStandardSchema, loggingServer, loggingClient } from './middleware/index.js';
-export type {
-  Handler,
-  Middleware,
-  OperationMatcher,
-  RecoveryOptions,
-  MetadataServerOptions,
-  MetadataClientOptions,
-  Validator,
-  Violation,
-  StandardSchemaV1,
-} from './middleware/index.js';
-export { currentContext, MapHeader, ClientContext } from './transport/index.js';
+export { chain } from './middleware/index.js';
+export { selector } from './middleware/selector/index.js';
+export { recovery } from './middleware/recovery/index.js';
+export { metadataServer, metadataClient } from './middleware/metadata/index.js';
+export { validate, fromStandardSchema } from './middleware/validate/index.js';
+export { loggingServer, loggingClient } from './middleware/logging/index.js';
+export type { Handler, Middleware, OperationMatcher } from './middleware/index.js';
+export type { RecoveryOptions } from './middleware/recovery/index.js';
+export type { MetadataServerOptions, MetadataClientOptions } from './middleware/metadata/index.js';
+export type { Validator, Violation, StandardSchemaV1 } from './middleware/validate/index.js';
+export { currentContext, ClientContext } from './transport/index.js';
 export type { CallOptions, Endpoint } from './transport/index.js';
 export { HttpServer, HttpClient, createHttpClient, createProtoHttpClient } from './transport/http/index.js';
 export type { HttpRoute, HttpServerOptions, HttpClientOptions, HttpCallOptions } from './transport/http/index.js';
@@ -44,19 +42,20 @@ export type { ServiceSchema, MethodSchema, HttpRule, PathTemplate, ErrorHelpers,
 export { CodecRegistry, defaultCodecs, toProtoJson, fromProtoJson, DEFAULT_DECODE_LIMITS } from './encoding/index.js';
 export type { DecodeLimits } from './encoding/index.js';
 export type { Codec } from './encoding/index.js';
-export { Metadata } from './call-metadata/index.js';
+export { Metadata } from './metadata/index.js';
 export type { Context, Header, Kind, Server } from './transport/index.js';
 export { errors };
 export { KratosError, FrameworkError, FRAMEWORK_ERRORS } from './errors/index.js';
 export type { FrameworkErrorCode, Status } from './errors/index.js';
-export type { ModuleOptions, ServiceOptions, MiddlewareOptions, MiddlewareEntry } from './metadata/index.js';
+export type { ModuleOptions, ServiceOptions, MiddlewareOptions, MiddlewareEntry } from './annotations/index.js';
 export { PrometheusMeter, NoopMeter, DEFAULT_SECONDS_BUCKETS } from './metrics/index.js';
 export type { Meter, Counter, Histogram } from './metrics/index.js';
 export { createTracing, traceIdValuer, spanIdValuer } from './tracing/index.js';
 export type { Tracing, TracingOptions, TracingExporter } from './tracing/index.js';
 export { HealthRegistry, healthRoutes, metricsRoute } from './health/index.js';
 export type { HealthIndicator, HealthResult } from './health/index.js';
-export { metricsServer, metricsClient, tracingServer, tracingClient } from './middleware/index.js';
+export { metricsServer, metricsClient } from './middleware/metrics/index.js';
+export { tracingServer, tracingClient } from './middleware/tracing/index.js';
 export { MemoryRegistry, EtcdRegistry } from './registry/index.js';
 export type { ServiceInstance, Registrar, Discovery, Watcher, EtcdRegistryOptions } from './registry/index.js';
 export { jwtServer, jwtClient, claimsOf, currentClaims } from './auth/index.js';

@@ -18,11 +18,63 @@ function imports(file: string): string[] {
   return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\s+'([^']+)'/g)].map((m) => (m[1] ?? m[2]) as string);
 }
 
-/** The concept folder of a file under lib/ (`transport/http` counts as its own concept). */
+/** Folders whose subfolders are concepts of their own (`transport/http`, `middleware/logging`, `tools/cli`). */
+const NESTED = new Set(['transport', 'middleware', 'tools']);
+
+/** The concept folder of a file under lib/. */
 function concept(file: string): string {
   const parts = relative(join(root, 'lib'), file).split(sep);
-  if (parts[0] === 'transport' && parts.length > 2) return `transport/${parts[1]}`;
+  if (NESTED.has(parts[0] as string) && parts.length > 2) return `${parts[0]}/${parts[1]}`;
   return parts.length > 1 ? (parts[0] as string) : '';
+}
+
+/** Concept-to-concept import edges of lib/ (the root barrel, concept '', excluded). */
+function conceptGraph(files: string[]): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const file of files) {
+    const from = concept(file);
+    if (from === '') continue;
+    for (const spec of imports(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
+      if (!target.startsWith(join(root, 'lib') + sep)) continue;
+      const to = concept(target);
+      if (to === from || to === '') continue;
+      if (!graph.has(from)) graph.set(from, new Set());
+      graph.get(from)!.add(to);
+    }
+  }
+  return graph;
+}
+
+/** Every cycle's members, found as strongly connected components of more than one concept. */
+function cycles(graph: Map<string, Set<string>>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const members: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      members.push(w);
+    } while (w !== v);
+    if (members.length > 1) found.push(members.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
 }
 
 // Vendor SDKs live behind our interfaces: only these adapter files may import them.
@@ -54,6 +106,28 @@ describe('the source tree', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('should have no import cycle between folders', () => {
+    assert.deepEqual(cycles(conceptGraph(libFiles)), []);
+  });
+
+  it('should find a cycle when there is one (the check itself)', () => {
+    const graph = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]]);
+    assert.deepEqual(cycles(graph), [['a', 'b', 'c']]);
+  });
+
+  it('should keep developer tooling (cli, codegen, lint) out of the runtime import graph', () => {
+    const graph = conceptGraph(libFiles);
+    const bad = [...graph].filter(([from]) => !from.startsWith('tools/')).flatMap(([from, to]) => [...to].filter((t) => t.startsWith('tools/')).map((t) => `${from} -> ${t}`));
+    assert.deepEqual(bad, []);
+    assert.deepEqual(imports(join(root, 'lib', 'index.ts')).filter((s) => s.includes('tools/')), []);
+  });
+
+  it('should keep decorator records (annotations) a leaf that the container imports', () => {
+    const graph = conceptGraph(libFiles);
+    assert.deepEqual([...(graph.get('annotations') ?? [])].filter((t) => t !== 'errors' && t !== 'middleware'), []);
+    assert.ok(graph.get('container')?.has('annotations'));
+  });
+
   it('should import vendor SDKs only in their adapter files', () => {
     const bad: string[] = [];
     for (const file of libFiles) {
@@ -70,7 +144,7 @@ describe('the source tree', () => {
   it('should keep decorators free of anything but metadata writes', () => {
     for (const file of sources(join(root, 'decorators'))) {
       for (const spec of imports(file)) {
-        assert.ok(spec === 'reflect-metadata' || spec.startsWith('./') || /lib\/(metadata|container)\/index\.js$/.test(spec), `${relative(root, file)} imports ${spec}`);
+        assert.ok(spec === 'reflect-metadata' || spec.startsWith('./') || /lib\/annotations\/index\.js$/.test(spec), `${relative(root, file)} imports ${spec}`);
       }
     }
   });

@@ -1,7 +1,7 @@
 import type { AppContainer, Class } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
 import { compileMatchers, selective, type Middleware } from '../middleware/index.js';
-import { readMiddlewareOptions, type MiddlewareClass, type MiddlewareEntry } from '../metadata/index.js';
+import { readMiddlewareOptions, type MiddlewareClass, type MiddlewareEntry } from '../annotations/index.js';
 
 /**
  * Turns middleware entries into functions, once per app: `@Middleware` classes come from the

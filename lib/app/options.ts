@@ -1,10 +1,11 @@
 import type { Provider } from '../container/index.js';
 import type { Logger } from '../log/index.js';
-import type { MiddlewareEntry } from '../metadata/index.js';
+import type { MiddlewareEntry } from '../annotations/index.js';
 import type { ConfigSource } from '../config/index.js';
 import type { Registrar } from '../registry/index.js';
 import type { StandardSchemaV1 } from '../internal/index.js';
-import type { LoggingOptions, MetadataServerOptions } from '../middleware/index.js';
+import type { LoggingOptions } from '../middleware/logging/index.js';
+import type { MetadataServerOptions } from '../middleware/metadata/index.js';
 import type { TracingExporter } from '../tracing/index.js';
 import type { CodecRegistry } from '../encoding/index.js';
 import type { HttpFilter } from '../transport/http/index.js';

@@ -1,8 +1,9 @@
 import type { AppContainer, Class, ModuleNode } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { chainFor, fromStandardSchema, validate, type Handler, type Middleware, type StandardSchemaV1 } from '../middleware/index.js';
-import type { RequestSchema } from '../metadata/index.js';
-import type { ServiceDescriptor } from '../metadata/index.js';
+import { chainFor, type Handler, type Middleware } from '../middleware/index.js';
+import { fromStandardSchema, validate, type StandardSchemaV1 } from '../middleware/validate/index.js';
+import type { RequestSchema } from '../annotations/index.js';
+import type { ServiceDescriptor } from '../annotations/index.js';
 import type { HttpRoute } from '../transport/http/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { FrameworkError } from '../errors/index.js';
-import { isStandardSchema, type Middleware, type StandardSchemaV1 } from '../middleware/index.js';
+import { isStandardSchema, type StandardSchemaV1 } from '../middleware/validate/index.js';
+import { type Middleware } from '../middleware/index.js';
 import { setClaims } from './claims.js';
 import {
   fromJoseError,

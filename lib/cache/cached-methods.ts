@@ -1,6 +1,6 @@
 import { parseDuration } from '../config/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { readCacheRules, type CacheKey, type CacheRecord } from '../metadata/index.js';
+import { readCacheRules, type CacheKey, type CacheRecord } from '../annotations/index.js';
 import type protobuf from 'protobufjs';
 import type { CacheAside, ReadPolicy } from './cache-aside.js';
 

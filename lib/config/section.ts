@@ -1,4 +1,4 @@
-import { mergeParamInject, defineClassRecord, KEYS } from '../metadata/index.js';
+import { mergeParamInject, defineClassRecord, KEYS } from '../annotations/index.js';
 import type { StandardSchemaV1 } from '../internal/index.js';
 import { FrameworkError } from '../errors/index.js';
 import { isStandardSchema } from '../internal/index.js';

@@ -1,12 +1,13 @@
 import { Container } from 'inversify';
 import type { ResolvedValueInjectOptions } from 'inversify';
 import { FrameworkError } from '../errors/index.js';
-import type { Dependency } from '../metadata/index.js';
+import type { Dependency } from '../annotations/index.js';
 import { hasHook, type LifecycleHook } from './lifecycle.js';
 import { buildModuleGraph, type ModuleGraph, type ModuleNode } from './module-graph.js';
 import { planGraph, type Plan } from './plan.js';
-import { normalizeProvider, type Provider, type ProviderDef } from './provider.js';
-import { tokenName, type Class, type Constructor, type ProviderToken } from './token.js';
+import { normalizeProvider, type ProviderDef } from './provider.js';
+import type { Provider } from '../annotations/index.js';
+import { tokenName, type Class, type Constructor, type ProviderToken } from '../annotations/index.js';
 
 /** Options of {@link AppContainer.create}. */
 export interface AppContainerOptions {

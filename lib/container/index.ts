@@ -1,14 +1,7 @@
-export { token, tokenName } from './token.js';
-export type { Token, Class, Constructor, ProviderToken } from './token.js';
-export type {
-  Provider,
-  ClassProvider,
-  ValueProvider,
-  FactoryProvider,
-  ExistingProvider,
-  FactoryDependency,
-  ProviderDef,
-} from './provider.js';
+export { token, tokenName } from '../annotations/index.js';
+export type { Token, Class, Constructor, ProviderToken } from '../annotations/index.js';
+export type { Provider, ClassProvider, ValueProvider, FactoryProvider, ExistingProvider, FactoryDependency } from '../annotations/index.js';
+export type { ProviderDef } from './provider.js';
 export type { OnInit, OnStart, OnStop, OnDestroy } from './lifecycle.js';
 export { AppContainer } from './app-container.js';
 export type { AppContainerOptions } from './app-container.js';

@@ -1,8 +1,8 @@
 import { FrameworkError } from '../errors/index.js';
-import type { Dependency } from '../metadata/index.js';
+import type { Dependency } from '../annotations/index.js';
 import type { ModuleGraph } from './module-graph.js';
 import type { ProviderDef } from './provider.js';
-import { tokenName, type ProviderToken } from './token.js';
+import { tokenName, type ProviderToken } from '../annotations/index.js';
 
 function where(dep: Dependency): string {
   return typeof dep.at === 'number' ? `constructor parameter #${dep.at}` : `property '${String(dep.at)}'`;

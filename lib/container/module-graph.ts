@@ -1,7 +1,8 @@
 import { FrameworkError } from '../errors/index.js';
-import { readMiddlewareOptions, readModule, scanService, type MiddlewareClass, type MiddlewareEntry, type ModuleOptions, type ServiceDescriptor } from '../metadata/index.js';
-import { normalizeProvider, sameProvider, type Provider, type ProviderDef } from './provider.js';
-import { tokenName, type Class, type ProviderToken } from './token.js';
+import { readMiddlewareOptions, readModule, scanService, type MiddlewareClass, type MiddlewareEntry, type ModuleOptions, type ServiceDescriptor } from '../annotations/index.js';
+import { normalizeProvider, sameProvider, type ProviderDef } from './provider.js';
+import type { Provider } from '../annotations/index.js';
+import { tokenName, type Class, type ProviderToken } from '../annotations/index.js';
 
 /** One module of the graph, with what it owns and what it can see. */
 export interface ModuleNode {

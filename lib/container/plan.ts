@@ -1,8 +1,8 @@
-import type { Dependency } from '../metadata/index.js';
+import type { Dependency } from '../annotations/index.js';
 import { dependencyCycle, missingProvider, unresolvableParam } from './messages.js';
 import { visibleTokens, type ModuleGraph } from './module-graph.js';
 import type { ProviderDef } from './provider.js';
-import { tokenName, type ProviderToken } from './token.js';
+import { tokenName, type ProviderToken } from '../annotations/index.js';
 
 /** The checked graph: providers in dependency order, and optional dependencies nobody provides. */
 export interface Plan {

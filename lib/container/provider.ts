@@ -1,38 +1,15 @@
 import { FrameworkError } from '../errors/index.js';
-import { readConstructorDeps, readInjectable, readPropertyDeps, type Dependency, type Scope } from '../metadata/index.js';
-import { tokenName, type Constructor, type ProviderToken } from './token.js';
-
-/** A factory dependency: a token, or `{ token, optional }`. */
-export type FactoryDependency = ProviderToken | { token: ProviderToken; optional?: boolean };
-
-export interface ClassProvider<T = unknown> {
-  provide: ProviderToken<T>;
-  useClass: Constructor<T>;
-  scope?: Scope;
-}
-export interface ValueProvider<T = unknown> {
-  provide: ProviderToken<T>;
-  useValue: T;
-}
-export interface FactoryProvider<T = unknown> {
-  provide: ProviderToken<T>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  useFactory: (...deps: any[]) => T | Promise<T>;
-  inject?: FactoryDependency[];
-  scope?: Scope;
-}
-export interface ExistingProvider<T = unknown> {
-  provide: ProviderToken<T>;
-  useExisting: ProviderToken<T>;
-}
-
-/** A class (its own token), or a `{ provide, use* }` object. */
-export type Provider<T = unknown> =
-  | Constructor<T>
-  | ClassProvider<T>
-  | ValueProvider<T>
-  | FactoryProvider<T>
-  | ExistingProvider<T>;
+import {
+  readConstructorDeps,
+  readInjectable,
+  readPropertyDeps,
+  tokenName,
+  type Constructor,
+  type Dependency,
+  type FactoryDependency,
+  type ProviderToken,
+  type Scope,
+} from '../annotations/index.js';
 
 /** A provider read into one shape, with the module that declared it. */
 export interface ProviderDef {

@@ -1,23 +1,6 @@
+// The middleware core: the handler shape, chains and operation matching. Each middleware lives in its
+// own folder (logging, metrics, tracing, recovery, metadata, validate, selector) with its own index.
 export type { Handler, Middleware } from './types.js';
 export { chain } from './chain.js';
-export {
-  selector,
-  selective,
-  isSelective,
-  compileMatchers,
-  chainFor,
-  SelectorBuilder,
-  APPLIES_TO,
-} from './selector.js';
-export type { OperationMatcher, SelectiveMiddleware } from './selector.js';
-export { recovery } from './recovery/index.js';
-export type { RecoveryOptions } from './recovery/index.js';
-export { metadataServer, metadataClient } from './metadata/index.js';
-export type { MetadataServerOptions, MetadataClientOptions } from './metadata/index.js';
-export { validate, fromStandardSchema, validationError, isStandardSchema } from './validate/index.js';
-export type { Validator, Violation, StandardSchemaV1, StandardIssue, StandardResult } from './validate/index.js';
-export { loggingServer, loggingClient } from './logging/index.js';
-export type { LoggingOptions } from './logging/index.js';
-export { metricsServer, metricsClient } from './metrics/index.js';
-export type { MetricsOptions } from './metrics/index.js';
-export { tracingServer, tracingClient } from './tracing/index.js';
+export { selective, isSelective, compileMatchers, chainFor, APPLIES_TO } from './operations.js';
+export type { OperationMatcher, SelectiveMiddleware } from './operations.js';

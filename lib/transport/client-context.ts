@@ -1,4 +1,4 @@
-import { Metadata } from '../call-metadata/index.js';
+import { Metadata } from '../metadata/index.js';
 import { KratosError } from '../errors/index.js';
 import { currentContext, type Context, type Header, type Kind } from './context.js';
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Metadata } from '../call-metadata/index.js';
+import type { Metadata } from '../metadata/index.js';
 
 /** The transport a call travels on. */
 export type Kind = 'http' | 'grpc';

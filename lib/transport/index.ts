@@ -1,6 +1,5 @@
 export { currentContext, runWithContext } from './context.js';
 export type { Context, Header, Kind, Side } from './context.js';
-export { MapHeader } from './header.js';
 export type { Server } from './server.js';
 export { parseEndpoint } from './endpoint.js';
 export type { Endpoint } from './endpoint.js';

@@ -8,7 +8,7 @@ import {
   readModule,
   readPropertyDeps,
   scanService,
-} from '../../lib/metadata/index.js';
+} from '../../lib/annotations/index.js';
 import type { Middleware as MiddlewareFn } from '../../lib/middleware/index.js';
 
 const noop: MiddlewareFn = (next) => next;

@@ -1,6 +1,7 @@
 import { credentials, Metadata, status as grpcStatus, type Call, type Client, type CallOptions as GrpcCallOptions, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { fromGrpcStatus, KratosError } from '../../errors/index.js';
-import { chain, metadataClient, type Handler, type MetadataClientOptions, type Middleware } from '../../middleware/index.js';
+import { chain, type Handler, type Middleware } from '../../middleware/index.js';
+import { metadataClient, type MetadataClientOptions } from '../../middleware/metadata/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
 import { markUnreached, unreached } from '../resolver.js';

@@ -1,5 +1,5 @@
 import type { Metadata as GrpcMetadata } from '@grpc/grpc-js';
-import { Metadata } from '../../call-metadata/index.js';
+import { Metadata } from '../../metadata/index.js';
 import type { Expirable } from '../../internal/index.js';
 import type { Context } from '../context.js';
 import { MetadataHeader } from './metadata-header.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Metadata } from '../../call-metadata/index.js';
+import { Metadata } from '../../metadata/index.js';
 import { ReplyHeader, RequestHeader } from './headers.js';
 
 /**

@@ -9,10 +9,11 @@ import type { Balancer, NodeFilter } from '../../selector/index.js';
 import { markUnreached, noDiscovery, Resolver, unreached } from '../resolver.js';
 import { StaticNodes } from '../static-nodes.js';
 import { NodeProbe } from './node-probe.js';
-import { chain, metadataClient, type Handler, type Middleware, type MetadataClientOptions } from '../../middleware/index.js';
+import { chain, type Handler, type Middleware } from '../../middleware/index.js';
+import { metadataClient, type MetadataClientOptions } from '../../middleware/metadata/index.js';
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
-import { MapHeader } from '../header.js';
+import { Metadata } from '../../metadata/index.js';
 import { rawHttpBody } from './reply.js';
 
 // A direct address has no balancer to tell how the call went.
@@ -134,8 +135,8 @@ export class HttpClient {
 
   /** Sends `body` (if any) to `path` and resolves with the decoded reply; failures reject with a KratosError. */
   async invoke<T = unknown>(method: string, path: string, body?: unknown, options: HttpCallOptions = {}): Promise<T> {
-    const request = new MapHeader(options.headers);
-    const ctx = new ClientContext('http', options.operation ?? path, this.#endpoint, { request, reply: options.replyHeader ?? new MapHeader() }, outgoingDeadline(options.timeout ?? this.#timeout), options);
+    const request = new Metadata(options.headers);
+    const ctx = new ClientContext('http', options.operation ?? path, this.#endpoint, { request, reply: options.replyHeader ?? new Metadata() }, outgoingDeadline(options.timeout ?? this.#timeout), options);
     try {
       return (await this.#handler({ method: method.toUpperCase(), path, body, options } satisfies Outgoing, ctx)) as T;
     } finally {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createGrpcClient, errors, KratosError, MapHeader } from 'kratos-ts';
+import { createGrpcClient, errors, KratosError, Metadata } from 'kratos-ts';
 import { createTestApp, type TestApp } from 'kratos-ts/testing';
 import { isUserNotFound } from '../src/biz/errors.js';
 import { AppModule } from '../src/server/app.module.js';
@@ -39,7 +39,7 @@ describe('helloworld.v1.Greeter', () => {
       const client = createGrpcClient({ proto, name: 'helloworld.v1.Greeter' }, { endpoint: t.grpcAddress });
       const sayHello = client['sayHello'] as (req: { name: string }, o?: object) => Promise<{ message: string }>;
       try {
-        assert.deepEqual(await sayHello({ name: 'kratos' }, { replyHeader: new MapHeader() }), { message: 'Hello kratos' });
+        assert.deepEqual(await sayHello({ name: 'kratos' }, { replyHeader: new Metadata() }), { message: 'Hello kratos' });
         const err = await sayHello({ name: 'error' }).catch((e: unknown) => e);
         assert.ok(KratosError.isKratosError(err));
         assert.equal(isUserNotFound(err), true);

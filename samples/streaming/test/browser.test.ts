@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { generateBrowserClient } from '../../../lib/codegen/index.js';
+import { generateBrowserClient } from '../../../lib/tools/codegen/index.js';
 import { ProtoLoader } from '../../../lib/proto/index.js';
 
 // Debian's chromium (APT_PACKAGES in .ci/run).

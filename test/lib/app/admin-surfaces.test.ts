@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { credentials, Client, Metadata } from '@grpc/grpc-js';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
 import { jwtServer } from '../../../lib/auth/index.js';
-import { selector } from '../../../lib/middleware/index.js';
+import { selector } from '../../../lib/middleware/selector/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
 import { healthRoot, reflectionRoots } from '../../../lib/transport/grpc/index.js';
 import { repoPath } from '../../helpers/echo-service.js';

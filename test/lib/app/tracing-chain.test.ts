@@ -4,7 +4,7 @@ import { Get, Inject, Module, Rpc, Service } from '../../../decorators/index.js'
 import { TRACING } from '../../../lib/app/index.js';
 import { token } from '../../../lib/container/index.js';
 import { Logger, type Level } from '../../../lib/log/index.js';
-import { tracingClient } from '../../../lib/middleware/index.js';
+import { tracingClient } from '../../../lib/middleware/tracing/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
 import type { Tracing } from '../../../lib/tracing/index.js';
 import { createGrpcClient, type GrpcClient } from '../../../lib/transport/grpc/index.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { SignJWT, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { KratosError } from '../../../lib/errors/index.js';
 import type { Handler, Middleware } from '../../../lib/middleware/index.js';
-import { ClientContext, MapHeader, runWithContext, type Context, type Header, type Kind } from '../../../lib/transport/index.js';
+import { ClientContext, runWithContext, type Context, type Header, type Kind } from '../../../lib/transport/index.js';
 import { claimsOf, currentClaims } from '../../../lib/auth/index.js';
 
 /** A server-side context as a transport would build it, with `headers` as the request headers. */
@@ -13,8 +13,8 @@ export function serverContext(headers: Record<string, string> = {}, kind: Kind =
     side: 'server',
     operation: '/helloworld.Greeter/SayHello',
     endpoint: 'http://127.0.0.1:8000',
-    requestHeader: new MapHeader(headers),
-    replyHeader: new MapHeader(),
+    requestHeader: new Metadata(headers),
+    replyHeader: new Metadata(),
     signal: new AbortController().signal,
     deadline: undefined,
     metadata: new Metadata(),
@@ -27,8 +27,8 @@ export function bearer(token: string, kind: Kind = 'http'): Context {
 }
 
 /** An outgoing-call context whose request headers can be read back. */
-export function clientContext(request: Header = new MapHeader()): ClientContext {
-  return new ClientContext('grpc', '/helloworld.Greeter/SayHello', '127.0.0.1:9000', { request, reply: new MapHeader() }, undefined);
+export function clientContext(request: Header = new Metadata()): ClientContext {
+  return new ClientContext('grpc', '/helloworld.Greeter/SayHello', '127.0.0.1:9000', { request, reply: new Metadata() }, undefined);
 }
 
 /** What the handler saw: the claims by context and through the ambient call context. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { jwtClient, jwtServer, JWT_SIGN_FAILED, JWT_WRONG_CONTEXT, type JwtClientOptions } from '../../../lib/auth/index.js';
 import type { Handler } from '../../../lib/middleware/index.js';
-import { MapHeader } from '../../../lib/transport/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { bearer, call, clientContext, nowSeconds, rejectsWith, serverContext, type Seen } from './fixtures.js';
 
 const SECRET = 'a-shared-secret-of-at-least-32-bytes!!';
@@ -81,7 +81,7 @@ describe('jwtClient', () => {
         return { sub: 'ok' };
       };
       const mw = jwtClient({ key: SECRET, algorithm: 'HS256', claims });
-      const headers = new MapHeader();
+      const headers = new Metadata();
       await rejectsWith(mw(async () => null)({}, clientContext(headers)), JWT_SIGN_FAILED);
       assert.equal(headers.get('authorization'), undefined);
       fail = false;

@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { KratosError } from '../../../lib/errors/index.js';
 import { HealthRegistry, healthRoutes, metricsRoute, type HealthIndicator, type RawReply } from '../../../lib/health/index.js';
 import { PrometheusMeter } from '../../../lib/metrics/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
+import { type Context } from '../../../lib/transport/index.js';
 
 const ctx: Context = {
-  kind: 'http', side: 'server', operation: '/readyz', endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(),
+  kind: 'http', side: 'server', operation: '/readyz', endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(),
   signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
 };
 

@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { notFound } from '../../../lib/errors/index.js';
 import { Logger, NoopLogger, type Level } from '../../../lib/log/index.js';
-import { loggingServer, recovery, type Handler } from '../../../lib/middleware/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
+import { loggingServer } from '../../../lib/middleware/logging/index.js';
+import { recovery } from '../../../lib/middleware/recovery/index.js';
+import { type Handler } from '../../../lib/middleware/index.js';
+import { type Context } from '../../../lib/transport/index.js';
 
 class Capture extends Logger {
   readonly records: Record<string, unknown>[] = [];
@@ -16,7 +18,7 @@ class Capture extends Logger {
 }
 
 const ctx: Context = {
-  kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(),
+  kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(),
   signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
 };
 

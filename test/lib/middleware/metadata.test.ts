@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '../../../lib/call-metadata/index.js';
-import { metadataClient, metadataServer, type Handler } from '../../../lib/middleware/index.js';
-import { ClientContext, MapHeader, runWithContext, type Context } from '../../../lib/transport/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
+import { metadataClient, metadataServer } from '../../../lib/middleware/metadata/index.js';
+import { type Handler } from '../../../lib/middleware/index.js';
+import { ClientContext, runWithContext, type Context } from '../../../lib/transport/index.js';
 
 function serverCtx(headers: Record<string, string | string[]>): Context {
   return {
-    kind: 'http', side: 'server', operation: '/x', endpoint: '', requestHeader: new MapHeader(headers), replyHeader: new MapHeader(),
+    kind: 'http', side: 'server', operation: '/x', endpoint: '', requestHeader: new Metadata(headers), replyHeader: new Metadata(),
     signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
   };
 }
@@ -28,7 +29,7 @@ describe('metadataServer', () => {
 describe('metadataClient', () => {
   const send: Handler = async (_req, ctx) => Object.fromEntries(ctx.requestHeader.keys().map((k) => [k, ctx.requestHeader.values(k)]));
   const clientCtx = (metadata?: Record<string, string>) =>
-    new ClientContext('grpc', '/a.B/C', 'x', { request: new MapHeader(), reply: new MapHeader() }, undefined, { metadata });
+    new ClientContext('grpc', '/a.B/C', 'x', { request: new Metadata(), reply: new Metadata() }, undefined, { metadata });
 
   it('should forward x-md-global- entries of the call being served, not x-md-local-', async () => {
     const served = serverCtx({});

@@ -1,13 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { KratosError, notFound } from '../../../lib/errors/index.js';
 import { PrometheusMeter } from '../../../lib/metrics/index.js';
-import { metricsClient, metricsServer, type Handler } from '../../../lib/middleware/index.js';
-import { MapHeader, type Context, type Kind, type Side } from '../../../lib/transport/index.js';
+import { metricsClient, metricsServer } from '../../../lib/middleware/metrics/index.js';
+import { type Handler } from '../../../lib/middleware/index.js';
+import { type Context, type Kind, type Side } from '../../../lib/transport/index.js';
 
 function context(kind: Kind, side: Side, operation: string, signal = new AbortController().signal): Context {
-  return { kind, side, operation, endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(), signal, deadline: undefined, metadata: new Metadata() };
+  return { kind, side, operation, endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(), signal, deadline: undefined, metadata: new Metadata() };
 }
 
 async function* stream(items: unknown[], fail?: Error): AsyncGenerator<unknown> {

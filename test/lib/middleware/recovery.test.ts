@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { KratosError, notFound } from '../../../lib/errors/index.js';
 import { Logger } from '../../../lib/log/index.js';
-import { recovery, type Handler } from '../../../lib/middleware/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
+import { recovery } from '../../../lib/middleware/recovery/index.js';
+import { type Handler } from '../../../lib/middleware/index.js';
+import { type Context } from '../../../lib/transport/index.js';
 
 class Capture extends Logger {
   readonly lines: unknown[][] = [];
@@ -12,7 +13,7 @@ class Capture extends Logger {
 }
 
 const ctx: Context = {
-  kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(),
+  kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(),
   signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
 };
 

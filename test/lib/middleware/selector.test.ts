@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chain, chainFor, selector, type Handler, type Middleware } from '../../../lib/middleware/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { chain, chainFor, type Handler, type Middleware } from '../../../lib/middleware/index.js';
+import { selector } from '../../../lib/middleware/selector/index.js';
+import { type Context } from '../../../lib/transport/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 
 function ctxFor(operation: string): Context {
   return {
-    kind: 'http', side: 'server', operation, endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(),
+    kind: 'http', side: 'server', operation, endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(),
     signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
   };
 }

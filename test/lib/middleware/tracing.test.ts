@@ -1,15 +1,16 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { notFound } from '../../../lib/errors/index.js';
-import { tracingClient, tracingServer, type Handler } from '../../../lib/middleware/index.js';
+import { tracingClient, tracingServer } from '../../../lib/middleware/tracing/index.js';
+import { type Handler } from '../../../lib/middleware/index.js';
 import { createTracing, spanIdValuer, traceIdValuer } from '../../../lib/tracing/index.js';
-import { MapHeader, type Context, type Kind, type Side } from '../../../lib/transport/index.js';
+import { type Context, type Kind, type Side } from '../../../lib/transport/index.js';
 
 function context(kind: Kind, side: Side, operation: string, headers: Record<string, string> = {}): Context {
   return {
-    kind, side, operation, endpoint: '', requestHeader: new MapHeader(headers), replyHeader: new MapHeader(),
+    kind, side, operation, endpoint: '', requestHeader: new Metadata(headers), replyHeader: new Metadata(),
     signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
   };
 }

@@ -1,13 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { FrameworkError, KratosError } from '../../../lib/errors/index.js';
-import { fromStandardSchema, validate, type Handler } from '../../../lib/middleware/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
+import { fromStandardSchema, validate } from '../../../lib/middleware/validate/index.js';
+import { type Handler } from '../../../lib/middleware/index.js';
+import { type Context } from '../../../lib/transport/index.js';
 
 const ctx: Context = {
-  kind: 'http', side: 'server', operation: '/x', endpoint: '', requestHeader: new MapHeader(), replyHeader: new MapHeader(),
+  kind: 'http', side: 'server', operation: '/x', endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(),
   signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
 };
 const echo: Handler = async (req) => req;

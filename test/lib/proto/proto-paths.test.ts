@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseArgs } from '../../../lib/cli/args.js';
+import { parseArgs } from '../../../lib/tools/cli/args.js';
 import { projectRoot, resolveProtoPaths } from '../../../lib/proto/index.js';
 
 const LOADER = new URL('../../../lib/proto/index.js', import.meta.url).href;

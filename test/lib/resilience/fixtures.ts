@@ -1,6 +1,6 @@
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { KratosError } from '../../../lib/errors/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
+import { type Context } from '../../../lib/transport/index.js';
 
 /** A bare call context; the same object may be passed to next() more than once, as a client's can. */
 export function ctxFor(operation: string, options: { side?: 'client' | 'server'; endpoint?: string; deadline?: number; signal?: AbortSignal } = {}): Context {
@@ -9,8 +9,8 @@ export function ctxFor(operation: string, options: { side?: 'client' | 'server';
     side: options.side ?? 'client',
     operation,
     endpoint: options.endpoint ?? '127.0.0.1:9000',
-    requestHeader: new MapHeader(),
-    replyHeader: new MapHeader(),
+    requestHeader: new Metadata(),
+    replyHeader: new Metadata(),
     signal: options.signal ?? new AbortController().signal,
     deadline: options.deadline,
     metadata: new Metadata(),

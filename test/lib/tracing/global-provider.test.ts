@@ -5,9 +5,9 @@ import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { B3Propagator } from '@opentelemetry/propagator-b3';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { createTracing, startServerSpan } from '../../../lib/tracing/index.js';
-import { MapHeader, type Context, type Kind } from '../../../lib/transport/index.js';
+import { type Context, type Kind } from '../../../lib/transport/index.js';
 
 // This file's process plays a user who set OTel's globals (as NodeSDK.start() does) before any app.
 const userExporter = new InMemorySpanExporter();
@@ -18,7 +18,7 @@ propagation.setGlobalPropagator(new B3Propagator());
 
 function call(kind: Kind, headers: Record<string, string> = {}): Context {
   return {
-    kind, side: 'server', operation: '/shop.v1.Cart/Add', endpoint: '', requestHeader: new MapHeader(headers), replyHeader: new MapHeader(),
+    kind, side: 'server', operation: '/shop.v1.Cart/Add', endpoint: '', requestHeader: new Metadata(headers), replyHeader: new Metadata(),
     signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
   };
 }

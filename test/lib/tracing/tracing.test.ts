@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '../../../lib/call-metadata/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { FrameworkError } from '../../../lib/errors/index.js';
 import { callAttributes, createTracing, startClientSpan, startServerSpan, traceIdValuer, type TracingOptions } from '../../../lib/tracing/index.js';
-import { MapHeader, type Context, type Kind, type Side } from '../../../lib/transport/index.js';
+import { type Context, type Kind, type Side } from '../../../lib/transport/index.js';
 
 function context(kind: Kind, side: Side, operation: string, headers: Record<string, string> = {}): Context {
   return {
-    kind, side, operation, endpoint: '', requestHeader: new MapHeader(headers), replyHeader: new MapHeader(),
+    kind, side, operation, endpoint: '', requestHeader: new Metadata(headers), replyHeader: new Metadata(),
     signal: new AbortController().signal, deadline: undefined, metadata: new Metadata(),
   };
 }

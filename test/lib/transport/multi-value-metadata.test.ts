@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
-import { MapHeader, type Context } from '../../../lib/transport/index.js';
+import { type Context } from '../../../lib/transport/index.js';
+import { Metadata } from '../../../lib/metadata/index.js';
 import { HttpClient } from '../../../lib/transport/http/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
 import { TREE_PROTO, treeNode } from '../../helpers/hostile-corpus.js';
@@ -54,7 +55,7 @@ describe('metadata keys with several values', () => {
 
   it('should keep [a, b] apart in HTTP reply headers read by the HTTP client', async () => {
     const client = new HttpClient({ endpoint: t.httpUrl });
-    const replyHeader = new MapHeader();
+    const replyHeader = new Metadata();
     await client.invoke('GET', '/v1/tree/x', undefined, { headers: { 'x-md-k': ['a', 'b'] }, replyHeader });
     assert.deepEqual(replyHeader.values('x-md-r'), ['a', 'b']);
     client.close();

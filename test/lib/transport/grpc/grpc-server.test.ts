@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KratosError, isNotFound, notFound } from '../../../../lib/errors/index.js';
 import type { Handler, Middleware } from '../../../../lib/middleware/index.js';
-import { MapHeader, currentContext, type Context } from '../../../../lib/transport/index.js';
+import { currentContext, type Context } from '../../../../lib/transport/index.js';
+import { Metadata } from '../../../../lib/metadata/index.js';
 import { createGrpcClient, GrpcServer, type GrpcClient, type GrpcMethod } from '../../../../lib/transport/grpc/index.js';
 import { echoService } from '../../../helpers/echo-service.js';
 
@@ -60,7 +61,7 @@ describe('GrpcServer', () => {
 
   describe('unary calls', () => {
     it('should run the middleware, pass headers both ways and keep 64-bit values as strings', async () => {
-      const reply = new MapHeader();
+      const reply = new Metadata();
       const res = await call<Promise<Msg>>('say', { text: 'hi', n: 1, big: '9223372036854775807' }, { headers: { 'x-in': 'v' }, replyHeader: reply });
       assert.deepEqual(res, { text: 'hi:v:true', n: 2, big: '9223372036854775807' });
       assert.equal(reply.get('x-reply'), 'r1');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { KratosError, notFound } from '../../../../lib/errors/index.js';
 import type { Middleware } from '../../../../lib/middleware/index.js';
 import { HttpClient, HttpServer } from '../../../../lib/transport/http/index.js';
-import { MapHeader, runWithContext, currentContext, type Context } from '../../../../lib/transport/index.js';
+import { runWithContext, currentContext, type Context } from '../../../../lib/transport/index.js';
+import { Metadata } from '../../../../lib/metadata/index.js';
 
 describe('HttpClient', () => {
   const servers: HttpServer[] = [];
@@ -33,7 +34,7 @@ describe('HttpClient', () => {
     it('should send JSON, run middleware, and fill reply headers', async () => {
       const addAuth: Middleware = (next) => async (req, ctx) => { ctx.requestHeader.set('authorization', 'Bearer t'); return next(req, ctx); };
       const c = new HttpClient({ endpoint: ep(0), middleware: [addAuth] });
-      const reply = new MapHeader();
+      const reply = new Metadata();
       try {
         assert.deepEqual(await c.invoke('POST', '/echo/1', { x: 1 }, { replyHeader: reply }), { x: 1, id: '1', auth: 'Bearer t' });
         assert.equal(reply.get('x-server'), 'a');

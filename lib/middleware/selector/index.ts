@@ -1,0 +1,1 @@
+export { selector, SelectorBuilder } from './selector.js';
