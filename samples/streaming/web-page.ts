@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { HttpFilter } from 'kratos-ts';
+import type { HttpFilter } from 'kratos-ts/http';
 
 const DIR = new URL('./web/', import.meta.url);
 const TYPES: Readonly<Record<string, string>> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' };

@@ -45,7 +45,7 @@ describe('kratos-ts gen cache', () => {
     assert.match(generated, /export class CachedUserRepo implements UserRepo/);
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, outDir: 'out', rootDir: '.', skipLibCheck: true, paths: { 'kratos-ts': [lib.replace(/\.js$/, '.d.ts')] } }, include: ['repo.ts', 'repo.cache.ts'] }),
+      JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, outDir: 'out', rootDir: '.', skipLibCheck: true, paths: { 'kratos-ts': [lib.replace(/\.js$/, '.d.ts')], 'kratos-ts/cache': [lib.replace(/index\.js$/, 'entries/cache.d.ts')] } }, include: ['repo.ts', 'repo.cache.ts'] }),
     );
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
     execFileSync(process.execPath, [repoPath('node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir });
