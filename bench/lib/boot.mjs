@@ -94,7 +94,7 @@ export async function measureBoot() {
   generateModule(module200);
   const helloworld = await series(async () => {
     const [http, grpc] = [await freePort(), await freePort()];
-    return bootOnce([join(ROOT, 'dist', 'samples', 'helloworld', 'main.js')], `http://127.0.0.1:${http}/helloworld/boot`, { HTTP_ADDR: `127.0.0.1:${http}`, GRPC_ADDR: `127.0.0.1:${grpc}`, LOG_LEVEL: 'warn' });
+    return bootOnce([join(ROOT, 'dist', 'samples', 'helloworld', 'main.js')], `http://127.0.0.1:${http}/helloworld/boot`, { HTTP_ADDR: `127.0.0.1:${http}`, GRPC_ADDR: `127.0.0.1:${grpc}`, LOG_LEVEL: 'info' });
   });
   const providers200 = await series(async () => {
     const port = await freePort();
