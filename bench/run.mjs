@@ -4,7 +4,7 @@
 // tables (cases, per-middleware costs, peers with equal observability, issue 19's goals) and writes
 // results/latest.json (results/quick.json with BENCH_QUICK=1). See docs/performance.md.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { HERE, IDLE_MS, STARTS, measureBoot, measureRss } from './lib/boot.mjs';
@@ -40,7 +40,17 @@ async function measure(c, collector) {
   }
 }
 
+// BENCH_REPORT=<result.json> prints the tables of an earlier run again, with this version's verdicts.
+function reprint(file) {
+  const result = JSON.parse(readFileSync(file, 'utf8'));
+  result.middlewareCosts = middlewareCosts(result.rows);
+  result.peers = peerObservability(result.rows);
+  result.goals = goals(result.rows, result.boot);
+  console.log(renderTable(result));
+}
+
 async function main() {
+  if (process.env.BENCH_REPORT !== undefined) return reprint(process.env.BENCH_REPORT);
   ensureTools();
   const startedAt = new Date().toISOString();
   const collector = await startCollector();
