@@ -5,7 +5,7 @@
 // results/latest.json (results/quick.json with BENCH_QUICK=1). See docs/performance.md.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { HERE, IDLE_MS, STARTS, measureBoot, measureRss } from './lib/boot.mjs';
 import { collectorStats, startCollector } from './lib/collector-process.mjs';
@@ -53,6 +53,7 @@ async function main() {
   if (process.env.BENCH_REPORT !== undefined) return reprint(process.env.BENCH_REPORT);
   ensureTools();
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg()[0];
   const collector = await startCollector();
   process.env.BENCH_COLLECTOR = collector.url;
   const samples = new Map(cases.map((c) => [c.id, []]));
@@ -95,6 +96,8 @@ async function main() {
     startedAt,
     quick: QUICK,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) },
+    // Other work on the machine: with a 1-minute load average above 2 on 2 cores the servers shared their core.
+    loadAverage: { start: loadAtStart, end: loadavg()[0] },
     node: process.version,
     tools: { wrk: toolVersion('wrk', ['-v']), h2load: toolVersion('h2load', ['--version']) },
     method: {

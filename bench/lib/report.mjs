@@ -78,6 +78,7 @@ export function renderTable(result) {
   const out = [];
   const { method } = result;
   out.push(`kratos-ts bench${result.quick ? ' (QUICK: smoke run, figures not comparable)' : ''}, ${result.startedAt}, node ${result.node}, ${result.machine.cpus} cpus (${result.machine.model})`);
+  if (result.loadAverage !== undefined) out.push(`1-minute load average ${fixed(result.loadAverage.start)} at the start, ${fixed(result.loadAverage.end)} at the end (2 and more: other work shared the cores)`);
   out.push(`${method.rounds} rounds of ${method.seconds} s after ${method.warmup} s warm-up, server on core ${method.serverCore}, load on core ${method.loadCore}; HTTP: ${method.http} (${result.tools.wrk}); gRPC: ${method.grpc} (${result.tools.h2load})`);
   caseTables(result, out);
   costTable(result, out);
