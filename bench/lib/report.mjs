@@ -7,7 +7,8 @@ export function median(values) {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-const missing = (n) => n === undefined || Number.isNaN(n);
+// Undefined, or NaN (null once written to JSON): not measured.
+const missing = (n) => n === undefined || n === null || Number.isNaN(n);
 const int = (n) => (missing(n) ? '-' : Math.round(n).toLocaleString('en-US'));
 const fixed = (n, d = 2) => (missing(n) ? '-' : n.toFixed(d));
 const signed = (n) => (missing(n) ? '-' : `${n >= 0 ? '+' : ''}${n.toFixed(1)}`);
@@ -41,13 +42,13 @@ function peerTable(result, out) {
     '',
     '### Equal observability: one JSON log line, prom-client counter + histogram, OpenTelemetry (server CPU µs per request)',
     '',
-    '| stack | bare | + log, metrics, tracing (sampler off) | 100 % sampled, OTLP batch export | OTLP bytes/req sampled | kratos-ts defaults x (req/s) |',
+    '| stack | bare | + log, metrics, tracing (sampler off) | 100 % sampled, OTLP batch export | OTLP bytes/req sampled | kratos-ts defaults vs its sampler-off row (CPU) |',
     '|---|---|---|---|---|---|',
   );
   for (const p of result.peers) {
     const cell = (c) => (c === undefined ? '-' : fixed(c.cpuUs, 1));
     const delta = (c) => (c === undefined || p.bare === undefined ? '' : ` (${signed(c.cpuUs - p.bare.cpuUs)})`);
-    out.push(`| ${p.name} | ${cell(p.bare)} | ${cell(p.samplerOff)}${delta(p.samplerOff)} | ${cell(p.sampled)}${delta(p.sampled)} | ${int(p.sampled?.exportedBytes)} | ${fixed(p.kratosDefaultsVsSamplerOff)} |`);
+    out.push(`| ${p.name} | ${cell(p.bare)} | ${cell(p.samplerOff)}${delta(p.samplerOff)} | ${cell(p.sampled)}${delta(p.sampled)} | ${int(p.sampled?.exportedBytes)} | ${missing(p.kratosDefaultsVsSamplerOff) ? '-' : `${fixed(p.kratosDefaultsVsSamplerOff)}x`} |`);
   }
 }
 

@@ -44,7 +44,7 @@ export function peerObservability(rows) {
       const r = byId(rows, id);
       return r === undefined ? undefined : { id, rate: r.rate, cpuUs: r.cpuUs, exportedBytes: r.exportedBytes };
     };
-    return { name, bare: cell(bare), samplerOff: cell(off), sampled: cell(on), kratosDefaultsVsSamplerOff: kratos && byId(rows, off) ? kratos.rate / byId(rows, off).rate : undefined };
+    return { name, bare: cell(bare), samplerOff: cell(off), sampled: cell(on), kratosDefaultsVsSamplerOff: kratos?.cpuUs && byId(rows, off)?.cpuUs ? byId(rows, off).cpuUs / kratos.cpuUs : undefined };
   });
 }
 
@@ -61,7 +61,7 @@ const ratioGoal = (row, rows, a, b, goal) => {
   return { row, a, b, value, display: `${value.toFixed(2)}x`, cpuRatio, rateRatio, goal: `>= ${goal.toFixed(2)}x`, met: value >= goal };
 };
 const belowGoal = (row, value, goal, unit) =>
-  value === undefined || Number.isNaN(value) ? { row, goal: `< ${goal} ${unit}`, skipped: true } : { row, value, display: `${Math.round(value)} ${unit}`, goal: `< ${goal} ${unit}`, met: value < goal };
+  value === undefined || value === null || Number.isNaN(value) ? { row, goal: `< ${goal} ${unit}`, skipped: true } : { row, value, display: `${Math.round(value)} ${unit}`, goal: `< ${goal} ${unit}`, met: value < goal };
 
 /** Issue 19's goals table: CPU-per-request ratios from this run (verdict), throughput ratios beside them. */
 export function goals(rows, boot) {
