@@ -38,6 +38,12 @@ export const CASES = [
   { id: 'grpc-kratos-bare', label: 'kratos-ts @Rpc, built-ins off', group: 'grpc', cmd: server('kratos.mjs', 'grpc-bare') },
   { id: 'grpc-kratos', label: 'kratos-ts @Rpc, default middleware', group: 'grpc', cmd: server('kratos.mjs', 'grpc') },
   { id: 'grpc-kratos-full', label: 'kratos-ts @Rpc, defaults + tracing 100 % sampled, OTLP batch export', group: 'grpc', cmd: server('kratos.mjs', 'grpc-full') },
+  ...['accesslog', 'metrics', 'tracing', 'recovery', 'metadata'].map((x) => ({
+    id: `grpc-kratos-no-${x}`,
+    label: `kratos-ts @Rpc, defaults less ${x === 'accesslog' ? 'access log' : x}`,
+    group: 'grpc',
+    cmd: server('kratos.mjs', `grpc-no-${x}`),
+  })),
   { id: 'grpc-nest', label: 'NestJS 12 microservices gRPC', group: 'grpc', cmd: server('nest.mjs', 'grpc') },
   // gRPC server streaming.
   { id: 'stream-raw', label: 'raw grpc-js, server stream', group: 'stream', cmd: server('grpc-raw.mjs'), baseline: true },

@@ -31,9 +31,15 @@ function caseTables(result, out) {
 }
 
 function costTable(result, out) {
-  if (result.middlewareCosts.length === 0) return;
-  out.push('', '### What each kratos-ts default costs (HTTP proto route, server CPU per request)', '', '| default | µs/req | measured as | how it is switched off |', '|---|---|---|---|');
-  for (const c of result.middlewareCosts) out.push(`| ${c.name} | ${signed(c.us)} | ${c.on} - ${c.off} | ${c.how} |`);
+  const costs = result.middlewareCosts;
+  if (costs.length === 0) return;
+  out.push('', '### What each kratos-ts default costs (server CPU µs per call: with it minus without it)', '', '| default | HTTP proto route | gRPC unary | measured as (HTTP) | how it is switched off |', '|---|---|---|---|---|');
+  for (const name of [...new Set(costs.map((c) => c.name))]) {
+    const http = costs.find((c) => c.name === name && c.transport === 'http');
+    const grpc = costs.find((c) => c.name === name && c.transport === 'grpc');
+    const any = http ?? grpc;
+    out.push(`| ${name} | ${signed(http?.us)} | ${signed(grpc?.us)} | ${any.on} - ${any.off} | ${any.how} |`);
+  }
 }
 
 function peerTable(result, out) {

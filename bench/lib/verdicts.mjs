@@ -7,26 +7,30 @@ const diff = (a, b) => (a === undefined || b === undefined ? undefined : a - b);
 
 // Each default: the case with it and the case without it, both from the same run.
 const TOGGLES = [
-  ['access log (one JSON line per call)', 'http-kratos-proto', 'http-kratos-no-accesslog', '`accessLog: false`'],
-  ['metrics (counter + histogram per call)', 'http-kratos-proto', 'http-kratos-no-metrics', '`metrics: false`'],
-  ['tracing, sampler off', 'http-kratos-proto', 'http-kratos-no-tracing', '`tracing: false`'],
-  ['tracing, 100 % sampled, OTLP batch export', 'http-kratos-full', 'http-kratos-no-tracing', '`tracing: { sampleRatio: 1, exporter: \'otlp\', endpoint }` vs `tracing: false`'],
-  ['recovery', 'http-kratos-proto', 'http-kratos-no-recovery', '`recovery: false`'],
-  ['metadata (x-md-* headers)', 'http-kratos-proto', 'http-kratos-no-metadata', '`callMetadata: false`'],
-  ['validate (one buf.validate rule)', 'http-kratos-validated', 'http-kratos-proto', 'no public switch: on when the request message declares rules; measured with and without one rule'],
-  ['proto binding (proto route vs plain @Get)', 'http-kratos-proto', 'http-kratos-plain-defaults', 'no switch: a user writes a plain `@Get` route instead of binding the proto rpc; both with the defaults'],
-  ['all defaults together', 'http-kratos-proto', 'http-kratos-proto-bare', 'every option above off'],
+  ['access log (one JSON line per call)', 'kratos-proto', 'kratos-no-accesslog', '`accessLog: false`'],
+  ['metrics (counter + histogram per call)', 'kratos-proto', 'kratos-no-metrics', '`metrics: false`'],
+  ['tracing, sampler off', 'kratos-proto', 'kratos-no-tracing', '`tracing: false`'],
+  ['tracing, 100 % sampled, OTLP batch export', 'kratos-full', 'kratos-no-tracing', '`tracing: { sampleRatio: 1, exporter: \'otlp\', endpoint }` vs `tracing: false`'],
+  ['recovery', 'kratos-proto', 'kratos-no-recovery', '`recovery: false`'],
+  ['metadata (x-md-* headers)', 'kratos-proto', 'kratos-no-metadata', '`callMetadata: false`'],
+  ['validate (one buf.validate rule)', 'kratos-validated', 'kratos-proto', 'no public switch: on when the request message declares rules; measured with and without one rule'],
+  ['proto binding (proto route vs plain @Get)', 'kratos-proto', 'kratos-plain-defaults', 'no switch: a user writes a plain `@Get` route instead of binding the proto rpc; both with the defaults'],
+  ['all defaults together', 'kratos-proto', 'kratos-proto-bare', 'every option above off'],
 ];
+// Case ids per transport: gRPC's defaults case is `grpc-kratos`, its bare one `grpc-kratos-bare`.
+const caseId = (transport, key) => (transport === 'grpc' ? `grpc-${key.replace('kratos-proto-bare', 'kratos-bare').replace('kratos-proto', 'kratos')}` : `http-${key}`);
 
-/** µs of server CPU per HTTP call for each default, from the same run. */
+/** µs of server CPU per call for each default on HTTP and gRPC, from the same run. */
 export function middlewareCosts(rows) {
-  return TOGGLES.filter(([, a, b]) => byId(rows, a) && byId(rows, b)).map(([name, on, off, how]) => ({
-    name,
-    on,
-    off,
-    how,
-    us: diff(cpu(rows, on), cpu(rows, off)),
-  }));
+  const out = [];
+  for (const [name, onKey, offKey, how] of TOGGLES) {
+    for (const transport of ['http', 'grpc']) {
+      const on = caseId(transport, onKey);
+      const off = caseId(transport, offKey);
+      if (byId(rows, on) && byId(rows, off)) out.push({ name, transport, on, off, how, us: diff(cpu(rows, on), cpu(rows, off)) });
+    }
+  }
+  return out;
 }
 
 const PEERS = [

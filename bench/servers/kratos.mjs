@@ -9,7 +9,7 @@
 //   http-proto-validated  the defaults, and a buf.validate rule on the request (greeter-validated.proto)
 //   http-full             http-proto with every span sampled and batch-exported as OTLP http/protobuf
 //                         to the bench's collector stub (BENCH_COLLECTOR)
-//   grpc, grpc-full, grpc-bare   the same on gRPC (bare: every built-in off)
+//   grpc, grpc-full, grpc-bare, grpc-no-<x>   the same on gRPC (bare: every built-in off)
 // argv[3]: a number of workers runs the app in cluster mode (app.run({ workers })).
 // Access log lines go to stdout, which the runner points at /dev/null.
 import { join } from 'node:path';
@@ -64,6 +64,11 @@ const VARIANTS = {
   grpc: {},
   'grpc-full': sampled,
   'grpc-bare': allOff,
+  'grpc-no-accesslog': { accessLog: false },
+  'grpc-no-metrics': { metrics: false },
+  'grpc-no-tracing': { tracing: false },
+  'grpc-no-recovery': { recovery: false },
+  'grpc-no-metadata': { callMetadata: false },
 };
 if (!(variant in VARIANTS)) throw new Error(`unknown variant ${variant}; one of ${Object.keys(VARIANTS).join(', ')}`);
 const options = {
