@@ -1,6 +1,7 @@
 // A stand-in OTLP/HTTP collector for the sampled cases: accepts POST /v1/traces (protobuf or JSON),
 // counts requests and bytes, answers an empty ExportTraceServiceResponse. GET /stats reads the counts.
 // Started once per run, pinned to the load generator's core, so its work never lands on the server's.
+// COLLECTOR_DUMP=<file> keeps the last export body, to see what a server sends (e.g. `strings <file>`).
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
