@@ -1,6 +1,6 @@
 // Starting a pinned server, checking it answers correctly, and loading it with wrk, h2load or the stream client.
-import { execFile, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,14 @@ function freePort() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** User + system CPU time a process has used so far, µs (/proc/<pid>/stat fields 14 and 15). */
+export function cpuMicros(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1e6;
+}
 
 function canConnect(p) {
   return new Promise((resolve) => {
@@ -86,7 +94,7 @@ export async function httpLoad(seconds) {
   const { stdout } = await run('taskset', ['-c', '0', 'wrk', '-t1', '-c50', `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}/helloworld/kratos`]);
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
   const errors = num(stdout, /Non-2xx or 3xx responses: (\d+)/) + [...stdout.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
-  return { rate: num(stdout, /Requests\/sec:\s+([\d.]+)/), p99ms: p99 === null ? undefined : toMs(Number(p99[1]), p99[2]), errors };
+  return { rate: num(stdout, /Requests\/sec:\s+([\d.]+)/), count: num(stdout, /(\d+) requests in/), p99ms: p99 === null ? undefined : toMs(Number(p99[1]), p99[2]), errors };
 }
 
 /** h2load, one connection with 100 concurrent streams (the client that costs least CPU), on core 0. */
@@ -96,6 +104,7 @@ export async function grpcUnary(seconds) {
   const mean = /time for request:\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)/.exec(stdout);
   return {
     rate: num(stdout, /finished in [\d.]+s, ([\d.]+) req\/s/),
+    count: num(stdout, /requests: \d+ total, \d+ started, (\d+) done/),
     meanMs: mean === null ? undefined : toMs(Number(mean[1]), mean[2]),
     errors: num(stdout, /(\d+) failed/) + num(stdout, /(\d+) errored/),
   };

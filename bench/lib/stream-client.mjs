@@ -1,5 +1,5 @@
 // Reads StreamHello streams of 1000 messages, four at a time on separate channels, for argv[3] seconds;
-// prints { rate: messages per second, errors }.
+// prints { rate: messages per second, count: messages, errors }.
 import { greeterClient } from './grpc-client.mjs';
 
 const port = Number(process.argv[2]);
@@ -26,4 +26,4 @@ async function worker(k) {
 
 const started = Date.now();
 await Promise.all([0, 1, 2, 3].map(worker));
-console.log(JSON.stringify({ rate: messages / ((Date.now() - started) / 1000), errors }));
+console.log(JSON.stringify({ rate: messages / ((Date.now() - started) / 1000), count: messages, errors }));

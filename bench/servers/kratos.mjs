@@ -1,20 +1,26 @@
 // kratos-ts servers, one per variant (argv[2]):
-//   http-plain  a plain @Get route, built-in middleware off: the framework's floor
-//   http-proto  the proto route GET /helloworld/{name} with the defaults of createApp (access log,
-//               metrics, tracing with the sampler off, recovery, metadata)
-//   http-full   http-proto with every span sampled and batch-exported to a sink that drops them
-//   grpc        helloworld.v1.Greeter on gRPC with the defaults
-//   grpc-full   grpc with every span sampled, as http-full
-//   grpc-bare   grpc with built-in middleware off
+//   http-plain            a plain @Get route, every built-in off (access log, metrics, tracing,
+//                         recovery, metadata): the framework's floor
+//   http-plain-defaults   the plain @Get route with createApp's defaults (proto binding's toggle)
+//   http-proto            the proto route GET /helloworld/{name} with the defaults of createApp (access
+//                         log, metrics, tracing with the sampler off, recovery, metadata)
+//   http-proto-bare       the proto route with every built-in off
+//   http-proto-no-<x>     the defaults less one: accesslog, metrics, tracing, recovery, metadata
+//   http-proto-validated  the defaults, and a buf.validate rule on the request (greeter-validated.proto)
+//   http-full             http-proto with every span sampled and batch-exported as OTLP http/protobuf
+//                         to the bench's collector stub (BENCH_COLLECTOR)
+//   grpc, grpc-full, grpc-bare, grpc-no-<x>   the same on gRPC (bare: every built-in off)
 // argv[3]: a number of workers runs the app in cluster mode (app.run({ workers })).
 // Access log lines go to stdout, which the runner points at /dev/null.
-import { ADDR, DECORATORS, greet, greetings, KRATOS, PROTO } from './common.mjs';
+import { join } from 'node:path';
+import { ADDR, DECORATORS, greet, greetings, HERE, KRATOS, PROTO } from './common.mjs';
 
 const { createApp, NoopLogger } = await import(KRATOS);
 const { Get, Module, Rpc, Service } = await import(DECORATORS);
 
 const variant = process.argv[2] ?? 'http-proto';
 const grpc = variant.startsWith('grpc');
+const plain = variant.startsWith('http-plain');
 
 class PlainApi {
   hello(req) {
@@ -34,19 +40,42 @@ class Greeter {
 }
 Rpc()(Greeter.prototype, 'sayHello');
 Rpc()(Greeter.prototype, 'streamHello');
-Service({ proto: PROTO, name: 'helloworld.v1.Greeter' })(Greeter);
+const proto = variant === 'http-proto-validated' ? join(HERE, '..', 'proto', 'greeter-validated.proto') : PROTO;
+Service({ proto, name: 'helloworld.v1.Greeter' })(Greeter);
 
 class Root {}
-Module({ services: [variant === 'http-plain' ? PlainApi : Greeter] })(Root);
+Module({ services: [plain ? PlainApi : Greeter] })(Root);
 
-const dropSpans = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined, forceFlush: async () => undefined };
-const off = { logger: new NoopLogger(), accessLog: false, metrics: false, tracing: false };
+// Every built-in a user can switch off through createApp's options.
+const allOff = { logger: new NoopLogger(), accessLog: false, metrics: false, tracing: false, recovery: false, callMetadata: false };
+const sampled = { tracing: { sampleRatio: 1, exporter: 'otlp', endpoint: `${process.env.BENCH_COLLECTOR ?? 'http://127.0.0.1:4318'}/v1/traces` } };
+const VARIANTS = {
+  'http-plain': allOff,
+  'http-plain-defaults': {},
+  'http-proto': {},
+  'http-proto-bare': allOff,
+  'http-proto-no-accesslog': { accessLog: false },
+  'http-proto-no-metrics': { metrics: false },
+  'http-proto-no-tracing': { tracing: false },
+  'http-proto-no-recovery': { recovery: false },
+  'http-proto-no-metadata': { callMetadata: false },
+  'http-proto-validated': {},
+  'http-full': sampled,
+  grpc: {},
+  'grpc-full': sampled,
+  'grpc-bare': allOff,
+  'grpc-no-accesslog': { accessLog: false },
+  'grpc-no-metrics': { metrics: false },
+  'grpc-no-tracing': { tracing: false },
+  'grpc-no-recovery': { recovery: false },
+  'grpc-no-metadata': { callMetadata: false },
+};
+if (!(variant in VARIANTS)) throw new Error(`unknown variant ${variant}; one of ${Object.keys(VARIANTS).join(', ')}`);
 const options = {
   configDir: false,
   http: grpc ? false : { addr: ADDR },
   grpc: grpc ? { addr: ADDR } : false,
-  ...(variant === 'http-plain' || variant === 'grpc-bare' ? off : {}),
-  ...(variant.endsWith('-full') ? { tracing: { sampleRatio: 1, exporter: dropSpans } } : {}),
+  ...VARIANTS[variant],
 };
 const app = await createApp(Root, options);
 const workers = Number(process.argv[3] ?? 0);
