@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import { LoadSignals, type LoadSample } from './load-signals.js';
 import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
+import { LoopTurns } from './loop-turns.js';
 import { functionOption, numberOption } from './options.js';
 import { RollingWindow } from './rolling-window.js';
 
@@ -7,6 +9,8 @@ function cpuMillis(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
+
+const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
 /**
  * Options of {@link BbrLimiter}. The window is Kratos' (§12); the saturation signals are Node's.
@@ -23,6 +27,12 @@ export interface BbrOptions {
   eluThreshold?: number;
   /** Mean event-loop delay, ms, from which it counts as saturated. Default 100. */
   delayThreshold?: number;
+  /**
+   * How long the event loop may run without once waiting for I/O before it counts as saturated, ms
+   * (CoDel's interval: a burst drains within it, a standing backlog does not). Read every turn, so it
+   * sees overload before the sampled signals do. Needs `loopTurns`. Default 100.
+   */
+  busyInterval?: number;
   /**
    * Longest a call may have queued (since the transport received it, or since the event-loop turn
    * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
@@ -49,6 +59,8 @@ export interface BbrOptions {
   loopTurns?: boolean;
   /** Current time in ms, monotonic. Default `performance.now`. */
   clock?: () => number;
+  /** Time the event loop spent waiting for I/O, ms, cumulative. Default `performance.eventLoopUtilization().idle`. */
+  idleClock?: () => number;
   /**
    * CPU time this process used, ms: what a turn's earlier calls cost is measured with it, so time the
    * host gave to other processes is not taken for queueing this process could shed. Default
@@ -61,7 +73,7 @@ export interface BbrOptions {
  * Defaults of {@link BbrLimiter}.
  * @public
  */
-export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, queueTarget: 10, tolerance: 2 } as const;
+export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, busyInterval: 100, queueTarget: 10, tolerance: 2 } as const;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
@@ -79,6 +91,8 @@ export interface BbrStat {
   delay: number;
   /** Whether the signals say the process is saturated (or it shed load less than a second ago). */
   saturated: boolean;
+  /** How long the event loop has run without waiting for I/O, ms (0 without `loopTurns`). */
+  loopBusy: number;
   inFlight: number;
   maxInFlight: number;
   /** Smallest per-bucket average response time, ms. */
@@ -112,26 +126,13 @@ export class BbrLimiter implements Limiter {
   readonly #bucketsPerSecond: number;
   readonly #signals: () => LoadSample;
   readonly #sampler: LoadSignals | undefined;
-  readonly #loopTurns: boolean;
-  readonly #workClock: () => number;
-  readonly #endTurn = (): void => {
-    this.#turnOpen = false;
-    this.#turnEnd = this.#clock();
-    this.#turnWork = this.#workClock() - this.#turnWorkStart;
-  };
+  readonly #turns: LoopTurns | undefined;
+  readonly #busyInterval: number;
   #inFlight = 0;
   #shedInFlight = 0;
   #shedQueued = 0;
   #dropStartedAt: number | undefined;
   #cache: { at: number; maxPass: number; minRt: number } | undefined;
-  #turnOpen = false;
-  #turnCalls = 0;
-  #turnEnd = -Infinity;
-  #turnWorkStart = 0;
-  /** CPU time the last turn took, ms. */
-  #turnWork = 0;
-  /** How long the calls of this turn had already waited when it began, ms of work (see #openTurn). */
-  #carried = 0;
 
   constructor(options: BbrOptions = {}) {
     const d = DEFAULT_BBR_OPTIONS;
@@ -142,14 +143,16 @@ export class BbrLimiter implements Limiter {
       elu: numberOption('BbrLimiter', 'eluThreshold', options.eluThreshold, d.eluThreshold, { min: 0, max: 1 }),
       delay: numberOption('BbrLimiter', 'delayThreshold', options.delayThreshold, d.delayThreshold, { min: 0, exclusiveMin: true }),
     };
+    this.#busyInterval = numberOption('BbrLimiter', 'busyInterval', options.busyInterval, d.busyInterval, { min: 0, exclusiveMin: true });
     this.#queueTarget = numberOption('BbrLimiter', 'queueTarget', options.queueTarget, d.queueTarget, { min: 0, exclusiveMin: true });
     this.#tolerance = numberOption('BbrLimiter', 'tolerance', options.tolerance, d.tolerance, { min: 1 });
     this.#clock = functionOption('BbrLimiter', 'clock', options.clock, () => performance.now());
     this.#pass = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#rt = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#bucketsPerSecond = 1000 / (window / bucket);
-    this.#loopTurns = options.loopTurns !== false;
-    this.#workClock = functionOption('BbrLimiter', 'workClock', options.workClock, cpuMillis);
+    const workClock = functionOption('BbrLimiter', 'workClock', options.workClock, cpuMillis);
+    const idleClock = functionOption('BbrLimiter', 'idleClock', options.idleClock, loopIdleMillis);
+    this.#turns = options.loopTurns === false ? undefined : new LoopTurns({ clock: this.#clock, workClock, idleClock });
     if (options.signals !== undefined) {
       this.#signals = functionOption('BbrLimiter', 'signals', options.signals, options.signals);
     } else if (options.cpu !== undefined) {
@@ -170,7 +173,7 @@ export class BbrLimiter implements Limiter {
    */
   allow(call?: CallArrival): LimiterDone {
     const start = this.#clock();
-    if (this.#loopTurns) this.#openTurn(start);
+    this.#turns?.enter(start);
     if (this.#shouldDrop(start, call?.arrivedAt)) throw rateLimited();
     this.#inFlight++;
     let finished = false;
@@ -190,7 +193,7 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopBusy: Math.max(0, this.#turns?.busyFor(now) ?? 0), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -198,25 +201,14 @@ export class BbrLimiter implements Limiter {
     this.#sampler?.close();
   }
 
-  // One setImmediate per turn, not per call: it runs right after the I/O phase that delivered the calls.
-  #openTurn(now: number): void {
-    if (this.#turnOpen) return;
-    // A turn that starts as the previous one ends found its calls waiting in the socket: they arrived
-    // while that turn ran, on average half its length ago. After an idle loop they arrived just now.
-    this.#carried = now - this.#turnEnd < 1 ? this.#turnWork / 2 : 0;
-    this.#turnOpen = true;
-    this.#turnWorkStart = this.#workClock();
-    this.#turnCalls = 0;
-    setImmediate(this.#endTurn);
-  }
-
-  #busy(): boolean {
+  #busy(now: number): boolean {
+    if (this.#turns !== undefined && this.#turns.busyFor(now) >= this.#busyInterval) return true;
     const s = this.#signals();
     const t = this.#thresholds;
     return s.cpu >= t.cpu || s.elu >= t.elu || s.delay >= t.delay;
   }
 
-  #saturated(now: number, busy = this.#busy()): boolean {
+  #saturated(now: number, busy = this.#busy(now)): boolean {
     if (busy) return true;
     if (this.#dropStartedAt === undefined) return false;
     // Shedding goes on for a second after it started, since the signals lag and would let a burst straight back in.
@@ -226,12 +218,9 @@ export class BbrLimiter implements Limiter {
   }
 
   #shouldDrop(now: number, arrivedAt: number | undefined): boolean {
-    const busy = this.#busy();
+    const busy = this.#busy(now);
     if (!this.#saturated(now, busy)) return false;
-    // The first call of a turn is judged by its arrival only: some call runs in every turn, so a loop
-    // slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
-    const inTurn = !this.#turnOpen || this.#turnCalls++ === 0 ? 0 : this.#workClock() - this.#turnWorkStart + this.#carried;
-    const queued = Math.max(inTurn, now - (arrivedAt ?? now));
+    const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now));
     // The hold applies to the in-flight rule only (as aegis): queueing is shed while the signals say busy, so a
     // burst met by an idle loop is served, not cut down to the target.
     let drop = false;

@@ -100,7 +100,7 @@ describe('BbrLimiter', () => {
         const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
-        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
+        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopBusy: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
       });
     });
   });
@@ -233,6 +233,69 @@ describe('BbrLimiter', () => {
       bbr.allow()(); // carried 50 ms, but the first of its turn
       assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
       assert.equal(bbr.stat().shedQueued, 2);
+    });
+  });
+
+  describe('having an event loop that never waits for I/O', () => {
+    // Idle sampled signals: only the loop itself tells that calls are backing up.
+    const idleSignals = (): LoadSample => ({ cpu: 0, elu: 0, delay: 0 });
+    const nextTurn = (): Promise<unknown> => new Promise((r) => setImmediate(r));
+
+    it('should count as saturated once the loop ran busyInterval (100 ms) without waiting, and shed calls queued past the target', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      for (let t = 0; t < 100; t += 10) {
+        bbr.allow({ arrivedAt: clock.now - 50 })(); // the first call of a turn, long queued: admitted until the loop counts as busy
+        idle.ms += 0.5; // each poll returns at once: a few µs of "waiting" per turn
+        await nextTurn();
+        clock.advance(10);
+      }
+      assert.equal(bbr.stat().saturated, true);
+      assert.ok(bbr.stat().loopBusy >= 100, `busy for ${bbr.stat().loopBusy} ms`);
+      assert.throws(() => bbr.allow({ arrivedAt: clock.now - 11 }), isKratos(429, 'RATELIMIT'));
+      bbr.allow({ arrivedAt: clock.now - 5 })();
+      assert.equal(bbr.stat().shedQueued, 1);
+    });
+
+    it('should not count a loop waiting for I/O a fifth of the time as saturated, however long', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      for (let t = 0; t < 500; t += 10) {
+        bbr.allow({ arrivedAt: clock.now - 50 })();
+        idle.ms += 2;
+        await nextTurn();
+        clock.advance(10);
+      }
+      assert.equal(bbr.stat().saturated, false);
+      bbr.allow({ arrivedAt: clock.now - 50 })();
+      assert.equal(bbr.stat().shedQueued, 0);
+    });
+
+    it('should start over once the loop drained its backlog (waited for I/O), so a burst after that is served', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      for (let t = 0; t < 150; t += 10) {
+        bbr.allow()();
+        await nextTurn();
+        clock.advance(10);
+      }
+      assert.equal(bbr.stat().saturated, true);
+      idle.ms += 40;
+      clock.advance(40);
+      bbr.allow({ arrivedAt: clock.now - 30 })();
+      assert.equal(bbr.stat().loopBusy, 0);
+      assert.equal(bbr.stat().saturated, false, 'no shedding yet, so no hold either');
+    });
+
+    it('should not look at the loop when loopTurns is false', () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, idleClock: () => 0, loopTurns: false });
+      bbr.allow()();
+      clock.advance(1000);
+      assert.deepEqual([bbr.stat().saturated, bbr.stat().loopBusy], [false, 0]);
     });
   });
 
