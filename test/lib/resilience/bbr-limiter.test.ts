@@ -290,6 +290,26 @@ describe('BbrLimiter', () => {
       assert.equal(bbr.stat().saturated, false, 'no shedding yet, so no hold either');
     });
 
+    it('should see a real loop kept busy by synchronous calls within busyInterval, and let go once it waits for I/O again', async () => {
+      const bbr = new BbrLimiter({ signals: idleSignals });
+      const spin = (ms: number): void => {
+        const until = performance.now() + ms;
+        while (performance.now() < until) Math.sqrt(Math.random());
+      };
+      const t0 = performance.now();
+      // A CPU-bound handler with its backlog in the socket: one 5 ms call per turn, turn after turn.
+      while (performance.now() - t0 < 150) {
+        bbr.allow()();
+        spin(5);
+        await nextTurn();
+      }
+      assert.equal(bbr.stat().saturated, true, `busy for ${bbr.stat().loopBusy.toFixed(0)} ms`);
+      await new Promise((r) => setTimeout(r, 60)); // the loop waits in epoll for the timer
+      bbr.allow()();
+      assert.equal(bbr.stat().saturated, false, `busy for ${bbr.stat().loopBusy.toFixed(0)} ms`);
+      bbr.close();
+    });
+
     it('should not look at the loop when loopTurns is false', () => {
       const clock = new FakeClock();
       const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, idleClock: () => 0, loopTurns: false });
