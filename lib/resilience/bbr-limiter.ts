@@ -28,11 +28,11 @@ export interface BbrOptions {
   /** Mean event-loop delay, ms, from which it counts as saturated. Default 100. */
   delayThreshold?: number;
   /**
-   * How long the event loop may run without once waiting for I/O before it counts as saturated, ms
-   * (CoDel's interval: a burst drains within it, a standing backlog does not). Read every turn, so it
-   * sees overload before the sampled signals do. Needs `loopTurns`. Default 100.
+   * Time constant, ms, of the event-loop utilisation the limiter reads itself at every call (not
+   * sampled), compared with `eluThreshold`: a burst shorter than it does not count, a standing backlog
+   * is seen within about 1.6 times it, well before the sampled signals. Needs `loopTurns`. Default 50.
    */
-  busyInterval?: number;
+  eluWindow?: number;
   /**
    * Longest a call may have queued (since the transport received it, or since the event-loop turn
    * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
@@ -73,7 +73,7 @@ export interface BbrOptions {
  * Defaults of {@link BbrLimiter}.
  * @public
  */
-export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, busyInterval: 100, queueTarget: 10, tolerance: 2 } as const;
+export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, eluWindow: 50, queueTarget: 10, tolerance: 2 } as const;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
@@ -91,8 +91,8 @@ export interface BbrStat {
   delay: number;
   /** Whether the signals say the process is saturated (or it shed load less than a second ago). */
   saturated: boolean;
-  /** How long the event loop has run without waiting for I/O, ms (0 without `loopTurns`). */
-  loopBusy: number;
+  /** Event-loop utilisation over the last `eluWindow` ms, read at the last call, 0..1 (0 without `loopTurns`). */
+  loopElu: number;
   inFlight: number;
   maxInFlight: number;
   /** Smallest per-bucket average response time, ms. */
@@ -127,7 +127,6 @@ export class BbrLimiter implements Limiter {
   readonly #signals: () => LoadSample;
   readonly #sampler: LoadSignals | undefined;
   readonly #turns: LoopTurns | undefined;
-  readonly #busyInterval: number;
   #inFlight = 0;
   #shedInFlight = 0;
   #shedQueued = 0;
@@ -143,7 +142,7 @@ export class BbrLimiter implements Limiter {
       elu: numberOption('BbrLimiter', 'eluThreshold', options.eluThreshold, d.eluThreshold, { min: 0, max: 1 }),
       delay: numberOption('BbrLimiter', 'delayThreshold', options.delayThreshold, d.delayThreshold, { min: 0, exclusiveMin: true }),
     };
-    this.#busyInterval = numberOption('BbrLimiter', 'busyInterval', options.busyInterval, d.busyInterval, { min: 0, exclusiveMin: true });
+    const eluWindow = numberOption('BbrLimiter', 'eluWindow', options.eluWindow, d.eluWindow, { min: 0, exclusiveMin: true });
     this.#queueTarget = numberOption('BbrLimiter', 'queueTarget', options.queueTarget, d.queueTarget, { min: 0, exclusiveMin: true });
     this.#tolerance = numberOption('BbrLimiter', 'tolerance', options.tolerance, d.tolerance, { min: 1 });
     this.#clock = functionOption('BbrLimiter', 'clock', options.clock, () => performance.now());
@@ -152,7 +151,7 @@ export class BbrLimiter implements Limiter {
     this.#bucketsPerSecond = 1000 / (window / bucket);
     const workClock = functionOption('BbrLimiter', 'workClock', options.workClock, cpuMillis);
     const idleClock = functionOption('BbrLimiter', 'idleClock', options.idleClock, loopIdleMillis);
-    this.#turns = options.loopTurns === false ? undefined : new LoopTurns({ clock: this.#clock, workClock, idleClock });
+    this.#turns = options.loopTurns === false ? undefined : new LoopTurns({ clock: this.#clock, workClock, idleClock }, eluWindow);
     if (options.signals !== undefined) {
       this.#signals = functionOption('BbrLimiter', 'signals', options.signals, options.signals);
     } else if (options.cpu !== undefined) {
@@ -193,7 +192,7 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopBusy: Math.max(0, this.#turns?.busyFor(now) ?? 0), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -202,9 +201,9 @@ export class BbrLimiter implements Limiter {
   }
 
   #busy(now: number): boolean {
-    if (this.#turns !== undefined && this.#turns.busyFor(now) >= this.#busyInterval) return true;
-    const s = this.#signals();
     const t = this.#thresholds;
+    if (this.#turns !== undefined && this.#turns.utilisation(now) >= t.elu) return true;
+    const s = this.#signals();
     return s.cpu >= t.cpu || s.elu >= t.elu || s.delay >= t.delay;
   }
 

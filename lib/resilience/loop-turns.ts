@@ -8,9 +8,6 @@ export interface LoopClocks {
   idleClock: () => number;
 }
 
-/** Share of the time since the previous turn the loop must have waited for I/O to count as having drained. */
-const IDLE_SHARE = 0.1;
-
 /**
  * What the event loop shows about the calls it runs, read once per turn (the calls one I/O phase
  * delivers run in one turn, which ends at the next setImmediate):
@@ -18,14 +15,16 @@ const IDLE_SHARE = 0.1;
  * - how long a call queued in the loop: a call run late in a turn waited in the socket while the
  *   turn's earlier calls ran, even if the transport saw it only now (a synchronous handler never has
  *   two calls in flight, so this is the only place its backlog shows);
- * - how long the loop has gone without waiting for I/O: CoDel's standing queue at the level of the
- *   loop. A loop that never waits has a backlog it does not drain, whatever the CPU reading says
- *   (which lags, and misses a process starved by its neighbours), and this is known within one
- *   turn, not after a sampling interval.
+ * - its utilisation, read at every call rather than sampled: a loop that hardly ever waits for I/O
+ *   has a backlog it does not drain (CoDel's standing queue, at the level of the loop), whatever
+ *   the CPU reading says (which lags, and misses a process starved by its neighbours). Smoothed
+ *   over `window` ms in continuous time, so a burst shorter than that does not count, and a loop
+ *   that went from idle to saturated reads 0.9 after 1.6 windows, not after a sampling interval.
  * @internal
  */
 export class LoopTurns {
   readonly #clocks: LoopClocks;
+  readonly #window: number;
   readonly #endTurn = (): void => {
     this.#open = false;
     this.#end = this.#clocks.clock();
@@ -39,12 +38,13 @@ export class LoopTurns {
   #work = 0;
   /** How long the calls of this turn had already waited when it began (see #begin). */
   #carried = 0;
-  #busySince = Infinity;
-  /** The idle clock's reading at #busySince. */
-  #idleSince = 0;
+  #utilisation = 0;
+  #sensedAt = NaN;
+  #idle = 0;
 
-  constructor(clocks: LoopClocks) {
+  constructor(clocks: LoopClocks, window: number) {
     this.#clocks = clocks;
+    this.#window = window;
   }
 
   /** Notes a call run at `now` (the wall clock's reading), opening a turn if none is open. */
@@ -62,21 +62,22 @@ export class LoopTurns {
     return this.#clocks.workClock() - this.#workStart + this.#carried;
   }
 
-  /** How long the loop has run without waiting for I/O, ms. */
-  busyFor(now: number): number {
-    if (!this.#open) this.#sense(now);
-    return now - this.#busySince;
-  }
-
-  // A stretch in which the loop waited for I/O more than a tenth of the time is no standing backlog:
-  // a new one starts now. Counted over the whole stretch, so the moment each poll returns at once under
-  // load does not break it, and a loop idle a fifth of the time in short gaps does not make one.
-  #sense(now: number): void {
+  /** The loop's utilisation up to `now`, 0..1 (1: it never waited for I/O). */
+  utilisation(now: number): number {
     const idle = this.#clocks.idleClock();
-    if (this.#busySince > now || idle - this.#idleSince > IDLE_SHARE * (now - this.#busySince)) {
-      this.#busySince = now;
-      this.#idleSince = idle;
+    const dt = now - this.#sensedAt;
+    if (Number.isNaN(dt)) {
+      this.#sensedAt = now;
+      this.#idle = idle;
+    } else if (dt > 0) {
+      // prev·e^(−dt/window) + reading·(1 − e^(−dt/window)): the same value however often it is read.
+      const keep = Math.exp(-dt / this.#window);
+      const busy = Math.min(1, Math.max(0, 1 - (idle - this.#idle) / dt));
+      this.#utilisation = this.#utilisation * keep + busy * (1 - keep);
+      this.#sensedAt = now;
+      this.#idle = idle;
     }
+    return this.#utilisation;
   }
 
   // One setImmediate per turn, not per call: it runs right after the I/O phase that delivered the calls.
@@ -84,7 +85,6 @@ export class LoopTurns {
     // A turn that starts as the previous one ends found its calls waiting in the socket: they arrived
     // while that turn ran, on average half its length ago. After an idle loop they arrived just now.
     this.#carried = now - this.#end < 1 ? this.#work / 2 : 0;
-    this.#sense(now);
     this.#open = true;
     this.#workStart = this.#clocks.workClock();
     this.#calls = 0;

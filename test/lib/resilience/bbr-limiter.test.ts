@@ -100,7 +100,7 @@ describe('BbrLimiter', () => {
         const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
-        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopBusy: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
+        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopElu: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
       });
     });
   });
@@ -241,18 +241,26 @@ describe('BbrLimiter', () => {
     const idleSignals = (): LoadSample => ({ cpu: 0, elu: 0, delay: 0 });
     const nextTurn = (): Promise<unknown> => new Promise((r) => setImmediate(r));
 
-    it('should count as saturated once the loop ran busyInterval (100 ms) without waiting, and shed calls queued past the target', async () => {
+    it('should count as saturated once its own reading of the loop (eluWindow 50 ms) reaches 0.9, and then shed calls queued past the target', async () => {
       const clock = new FakeClock();
       const idle = { ms: 0 };
       const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
-      for (let t = 0; t < 100; t += 10) {
-        bbr.allow({ arrivedAt: clock.now - 50 })(); // the first call of a turn, long queued: admitted until the loop counts as busy
-        idle.ms += 0.5; // each poll returns at once: a few µs of "waiting" per turn
-        await nextTurn();
-        clock.advance(10);
-      }
+      // Each poll returns at once under load: 0.2 ms of "waiting" per 10 ms turn, 98 % busy.
+      const busyFor = async (ms: number): Promise<void> => {
+        for (let t = 0; t < ms; t += 10) {
+          bbr.allow({ arrivedAt: clock.now })();
+          idle.ms += 0.2;
+          await nextTurn();
+          clock.advance(10);
+        }
+      };
+      await busyFor(100);
+      // 0.98·(1 − e^(−100/50)) ≈ 0.85: a busy stretch of 100 ms after an idle loop is still a burst.
+      assert.equal(bbr.stat().saturated, false, `loop ${bbr.stat().loopElu}`);
+      bbr.allow({ arrivedAt: clock.now - 50 })();
+      await busyFor(50);
+      assert.ok(bbr.stat().loopElu >= 0.9, `loop ${bbr.stat().loopElu}`);
       assert.equal(bbr.stat().saturated, true);
-      assert.ok(bbr.stat().loopBusy >= 100, `busy for ${bbr.stat().loopBusy} ms`);
       assert.throws(() => bbr.allow({ arrivedAt: clock.now - 11 }), isKratos(429, 'RATELIMIT'));
       bbr.allow({ arrivedAt: clock.now - 5 })();
       assert.equal(bbr.stat().shedQueued, 1);
@@ -268,16 +276,17 @@ describe('BbrLimiter', () => {
         await nextTurn();
         clock.advance(10);
       }
+      assert.ok(Math.abs(bbr.stat().loopElu - 0.8) < 0.01, `loop ${bbr.stat().loopElu}`);
       assert.equal(bbr.stat().saturated, false);
       bbr.allow({ arrivedAt: clock.now - 50 })();
       assert.equal(bbr.stat().shedQueued, 0);
     });
 
-    it('should start over once the loop drained its backlog (waited for I/O), so a burst after that is served', async () => {
+    it('should read the loop as no longer saturated within a window of it waiting for I/O, so shedding by queue stops at once', async () => {
       const clock = new FakeClock();
       const idle = { ms: 0 };
       const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
-      for (let t = 0; t < 150; t += 10) {
+      for (let t = 0; t < 300; t += 10) {
         bbr.allow()();
         await nextTurn();
         clock.advance(10);
@@ -286,11 +295,11 @@ describe('BbrLimiter', () => {
       idle.ms += 40;
       clock.advance(40);
       bbr.allow({ arrivedAt: clock.now - 30 })();
-      assert.equal(bbr.stat().loopBusy, 0);
+      assert.ok(bbr.stat().loopElu < 0.5, `loop ${bbr.stat().loopElu}`);
       assert.equal(bbr.stat().saturated, false, 'no shedding yet, so no hold either');
     });
 
-    it('should see a real loop kept busy by synchronous calls within busyInterval, and let go once it waits for I/O again', async () => {
+    it('should see a real loop kept busy by synchronous calls within 150 ms, and let go once it waits for I/O again', async () => {
       const bbr = new BbrLimiter({ signals: idleSignals });
       const spin = (ms: number): void => {
         const until = performance.now() + ms;
@@ -303,10 +312,10 @@ describe('BbrLimiter', () => {
         spin(5);
         await nextTurn();
       }
-      assert.equal(bbr.stat().saturated, true, `busy for ${bbr.stat().loopBusy.toFixed(0)} ms`);
+      assert.equal(bbr.stat().saturated, true, `loop ${bbr.stat().loopElu}`);
       await new Promise((r) => setTimeout(r, 60)); // the loop waits in epoll for the timer
       bbr.allow()();
-      assert.equal(bbr.stat().saturated, false, `busy for ${bbr.stat().loopBusy.toFixed(0)} ms`);
+      assert.equal(bbr.stat().saturated, false, `loop ${bbr.stat().loopElu}`);
       bbr.close();
     });
 
@@ -315,7 +324,7 @@ describe('BbrLimiter', () => {
       const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, idleClock: () => 0, loopTurns: false });
       bbr.allow()();
       clock.advance(1000);
-      assert.deepEqual([bbr.stat().saturated, bbr.stat().loopBusy], [false, 0]);
+      assert.deepEqual([bbr.stat().saturated, bbr.stat().loopElu], [false, 0]);
     });
   });
 
