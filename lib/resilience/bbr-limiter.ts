@@ -200,35 +200,51 @@ export class BbrLimiter implements Limiter {
     this.#sampler?.close();
   }
 
-  #busy(now: number): boolean {
-    const t = this.#thresholds;
-    if (this.#turns !== undefined && this.#turns.utilisation(now) >= t.elu) return true;
+  /** What the sampled signals say: they lag by 0.2 to 0.4 s, and include the CPU reading, as aegis' gate. */
+  #sampledBusy(): boolean {
     const s = this.#signals();
+    const t = this.#thresholds;
     return s.cpu >= t.cpu || s.elu >= t.elu || s.delay >= t.delay;
   }
 
-  #saturated(now: number, busy = this.#busy(now)): boolean {
-    if (busy) return true;
+  /** What the limiter's own reading of the loop says (see LoopTurns): seen within a window. */
+  #loopBusy(now: number): boolean {
+    return this.#turns !== undefined && this.#turns.utilisation(now) >= this.#thresholds.elu;
+  }
+
+  // Shedding in flight goes on for a second after it started, since the sampled signals lag and would
+  // let a burst straight back in (as aegis).
+  #holding(now: number): boolean {
     if (this.#dropStartedAt === undefined) return false;
-    // Shedding goes on for a second after it started, since the signals lag and would let a burst straight back in.
     if (now - this.#dropStartedAt <= DROP_HOLD_MS) return true;
     this.#dropStartedAt = undefined;
     return false;
   }
 
+  #saturated(now: number): boolean {
+    return this.#sampledBusy() || this.#loopBusy(now) || this.#holding(now);
+  }
+
   #shouldDrop(now: number, arrivedAt: number | undefined): boolean {
-    const busy = this.#busy(now);
-    if (!this.#saturated(now, busy)) return false;
+    const sampled = this.#sampledBusy();
+    // The in-flight rule follows the sampled signals and the hold; the queue rule follows either reading
+    // but never the hold, so a burst met by an idle loop is served, not cut down to the target. The
+    // fast loop reading is kept from the in-flight rule: a call is shed on it only if it did queue.
+    const byFlight = sampled || this.#holding(now);
+    const byQueue = sampled || this.#loopBusy(now);
+    if (!byFlight && !byQueue) return false;
+    if (byFlight && this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) {
+      this.#shedInFlight++;
+      // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
+      this.#dropStartedAt ??= now;
+      return true;
+    }
+    if (!byQueue) return false;
     const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now));
-    // The hold applies to the in-flight rule only (as aegis): queueing is shed while the signals say busy, so a
-    // burst met by an idle loop is served, not cut down to the target.
-    let drop = false;
-    if (this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) drop = ++this.#shedInFlight > 0;
     // Queueing up to the best response time doubles latency at most: the target follows the service.
-    else if (busy && queued > this.#queueTarget && queued > this.#stats(now).minRt) drop = ++this.#shedQueued > 0;
-    // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
-    if (drop && this.#dropStartedAt === undefined) this.#dropStartedAt = now;
-    return drop;
+    if (queued <= this.#queueTarget || queued <= this.#stats(now).minRt) return false;
+    this.#shedQueued++;
+    return true;
   }
 
   #maxInFlight(now: number): number {

@@ -50,6 +50,7 @@ export class LoopTurns {
   /** Notes a call run at `now` (the wall clock's reading), opening a turn if none is open. */
   enter(now: number): void {
     if (!this.#open) this.#begin(now);
+    this.#calls++;
   }
 
   /**
@@ -58,7 +59,7 @@ export class LoopTurns {
    * loop slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
    */
   queued(): number {
-    if (!this.#open || this.#calls++ === 0) return 0;
+    if (!this.#open || this.#calls <= 1) return 0;
     return this.#clocks.workClock() - this.#workStart + this.#carried;
   }
 

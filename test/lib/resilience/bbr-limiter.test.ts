@@ -299,6 +299,23 @@ describe('BbrLimiter', () => {
       assert.equal(bbr.stat().saturated, false, 'no shedding yet, so no hold either');
     });
 
+    it('should shed on the loop reading only calls that queued: not by in flight, and with no 1 s hold after', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      feed(bbr, clock, 0, Array<number>(10).fill(10)); // maxPass 10, minRt 10: 1 call in flight expected
+      for (clock.now = 100; clock.now < 400; clock.advance(10)) await nextTurn(); // a loop that never waits
+      const { admitted, rejected } = fill(bbr, 50); // an async handler: all in flight, none queued
+      assert.equal(rejected, undefined);
+      assert.equal(bbr.stat().saturated, true);
+      assert.throws(() => bbr.allow({ arrivedAt: clock.now - 20 }), isKratos(429, 'RATELIMIT'));
+      assert.deepEqual([bbr.stat().shedInFlight, bbr.stat().shedQueued], [0, 1]);
+      for (const done of admitted) done();
+      idle.ms += 100;
+      clock.advance(100);
+      assert.equal(bbr.stat().saturated, false, 'the loop waited: no hold');
+    });
+
     it('should see a real loop kept busy by synchronous calls within 150 ms, and let go once it waits for I/O again', async () => {
       const bbr = new BbrLimiter({ signals: idleSignals });
       const spin = (ms: number): void => {
