@@ -89,7 +89,7 @@ export interface BbrStat {
   elu: number;
   /** Mean event-loop delay, ms. */
   delay: number;
-  /** Whether the signals say the process is saturated (or it shed load less than a second ago). */
+  /** Whether the sampled signals or the loop reading say the process is saturated (or it shed in flight less than a second ago). */
   saturated: boolean;
   /** Event-loop utilisation over the last `eluWindow` ms, read at the last call, 0..1 (0 without `loopTurns`). */
   loopElu: number;
@@ -108,12 +108,14 @@ export interface BbrStat {
 /**
  * Adaptive load shedding after BBR congestion control (aegis' bbr, §12), measuring saturation the
  * way a Node process saturates. The capacity is estimated as the best throughput times the best
- * latency (maxPass · minRT); while the process is saturated (its CPU against one core, event-loop
- * utilisation or event-loop delay above their thresholds), a call is rejected with 429 when more than
- * that many are in flight already, or when it has queued longer than `queueTarget` (CoDel's sojourn
- * time), queueing counted from the transport's arrival time or the start of the event-loop turn that
- * runs it, whichever is earlier. The second rule is what sheds a CPU-bound synchronous handler, which
- * never has two calls in flight: its backlog waits in the socket and the loop, not in the middleware.
+ * latency (maxPass · minRT); while the sampled signals say the process is saturated (its CPU against
+ * one core, event-loop utilisation or event-loop delay above their thresholds), a call is rejected
+ * with 429 when more than that many are in flight already; while they or the limiter's own reading of
+ * the loop (at every call, so within ~80 ms of an overload) say so, when it has queued longer than
+ * `queueTarget` (CoDel's sojourn time), queueing counted from the transport's arrival time or the start
+ * of the event-loop turn that runs it, whichever is earlier. The second rule is what sheds a CPU-bound
+ * synchronous handler, which never has two calls in flight: its backlog waits in the socket and the
+ * loop, not in the middleware.
  * @public
  */
 export class BbrLimiter implements Limiter {

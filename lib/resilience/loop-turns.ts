@@ -9,8 +9,8 @@ export interface LoopClocks {
 }
 
 /**
- * What the event loop shows about the calls it runs, read once per turn (the calls one I/O phase
- * delivers run in one turn, which ends at the next setImmediate):
+ * What the event loop shows about the calls it runs (the calls one I/O phase delivers run in one
+ * turn, which ends at the next setImmediate):
  *
  * - how long a call queued in the loop: a call run late in a turn waited in the socket while the
  *   turn's earlier calls ran, even if the transport saw it only now (a synchronous handler never has
