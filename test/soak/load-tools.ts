@@ -13,9 +13,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 // With two cores or more, an instance runs on core 0 and wrk / h2load on core 1, as a server and its
 // clients on two machines would: left to the scheduler they take turns on the server's core, and the
-// capacity and latencies measured are the load generator's as much as the server's.
+// capacity and latencies measured are the load generator's as much as the server's. SOAK_PIN=0 leaves
+// placement to the scheduler (on a host busy with other work, a pinned instance cannot move off a
+// crowded core).
 const canPin = ((): boolean => {
-  if (availableParallelism() < 2) return false;
+  if (process.env['SOAK_PIN'] === '0' || availableParallelism() < 2) return false;
   try {
     execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
     return true;
