@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import { LoadSignals, type LoadSample } from './load-signals.js';
 import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
+import { LoopTurns } from './loop-turns.js';
 import { functionOption, numberOption } from './options.js';
 import { RollingWindow } from './rolling-window.js';
 
@@ -7,6 +9,8 @@ function cpuMillis(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
+
+const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
 /**
  * Options of {@link BbrLimiter}. The window is Kratos' (§12); the saturation signals are Node's.
@@ -23,6 +27,12 @@ export interface BbrOptions {
   eluThreshold?: number;
   /** Mean event-loop delay, ms, from which it counts as saturated. Default 100. */
   delayThreshold?: number;
+  /**
+   * Time constant, ms, of the event-loop utilisation the limiter reads itself at every call (not
+   * sampled), compared with `eluThreshold`: a burst shorter than it does not count, a standing backlog
+   * is seen within about 1.6 times it, well before the sampled signals. Needs `loopTurns`. Default 50.
+   */
+  eluWindow?: number;
   /**
    * Longest a call may have queued (since the transport received it, or since the event-loop turn
    * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
@@ -49,6 +59,8 @@ export interface BbrOptions {
   loopTurns?: boolean;
   /** Current time in ms, monotonic. Default `performance.now`. */
   clock?: () => number;
+  /** Time the event loop spent waiting for I/O, ms, cumulative. Default `performance.eventLoopUtilization().idle`. */
+  idleClock?: () => number;
   /**
    * CPU time this process used, ms: what a turn's earlier calls cost is measured with it, so time the
    * host gave to other processes is not taken for queueing this process could shed. Default
@@ -61,7 +73,7 @@ export interface BbrOptions {
  * Defaults of {@link BbrLimiter}.
  * @public
  */
-export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, queueTarget: 10, tolerance: 2 } as const;
+export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, eluWindow: 50, queueTarget: 10, tolerance: 2 } as const;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
@@ -77,8 +89,10 @@ export interface BbrStat {
   elu: number;
   /** Mean event-loop delay, ms. */
   delay: number;
-  /** Whether the signals say the process is saturated (or it shed load less than a second ago). */
+  /** Whether the sampled signals or the loop reading say the process is saturated (or it shed in flight less than a second ago). */
   saturated: boolean;
+  /** Event-loop utilisation over the last `eluWindow` ms, read at the last call, 0..1 (0 without `loopTurns`). */
+  loopElu: number;
   inFlight: number;
   maxInFlight: number;
   /** Smallest per-bucket average response time, ms. */
@@ -94,12 +108,14 @@ export interface BbrStat {
 /**
  * Adaptive load shedding after BBR congestion control (aegis' bbr, §12), measuring saturation the
  * way a Node process saturates. The capacity is estimated as the best throughput times the best
- * latency (maxPass · minRT); while the process is saturated (its CPU against one core, event-loop
- * utilisation or event-loop delay above their thresholds), a call is rejected with 429 when more than
- * that many are in flight already, or when it has queued longer than `queueTarget` (CoDel's sojourn
- * time), queueing counted from the transport's arrival time or the start of the event-loop turn that
- * runs it, whichever is earlier. The second rule is what sheds a CPU-bound synchronous handler, which
- * never has two calls in flight: its backlog waits in the socket and the loop, not in the middleware.
+ * latency (maxPass · minRT); while the sampled signals say the process is saturated (its CPU against
+ * one core, event-loop utilisation or event-loop delay above their thresholds), a call is rejected
+ * with 429 when more than that many are in flight already; while they or the limiter's own reading of
+ * the loop (at every call, so within ~80 ms of an overload) say so, when it has queued longer than
+ * `queueTarget` (CoDel's sojourn time), queueing counted from the transport's arrival time or the start
+ * of the event-loop turn that runs it, whichever is earlier. The second rule is what sheds a CPU-bound
+ * synchronous handler, which never has two calls in flight: its backlog waits in the socket and the
+ * loop, not in the middleware.
  * @public
  */
 export class BbrLimiter implements Limiter {
@@ -112,26 +128,12 @@ export class BbrLimiter implements Limiter {
   readonly #bucketsPerSecond: number;
   readonly #signals: () => LoadSample;
   readonly #sampler: LoadSignals | undefined;
-  readonly #loopTurns: boolean;
-  readonly #workClock: () => number;
-  readonly #endTurn = (): void => {
-    this.#turnOpen = false;
-    this.#turnEnd = this.#clock();
-    this.#turnWork = this.#workClock() - this.#turnWorkStart;
-  };
+  readonly #turns: LoopTurns | undefined;
   #inFlight = 0;
   #shedInFlight = 0;
   #shedQueued = 0;
   #dropStartedAt: number | undefined;
   #cache: { at: number; maxPass: number; minRt: number } | undefined;
-  #turnOpen = false;
-  #turnCalls = 0;
-  #turnEnd = -Infinity;
-  #turnWorkStart = 0;
-  /** CPU time the last turn took, ms. */
-  #turnWork = 0;
-  /** How long the calls of this turn had already waited when it began, ms of work (see #openTurn). */
-  #carried = 0;
 
   constructor(options: BbrOptions = {}) {
     const d = DEFAULT_BBR_OPTIONS;
@@ -142,14 +144,16 @@ export class BbrLimiter implements Limiter {
       elu: numberOption('BbrLimiter', 'eluThreshold', options.eluThreshold, d.eluThreshold, { min: 0, max: 1 }),
       delay: numberOption('BbrLimiter', 'delayThreshold', options.delayThreshold, d.delayThreshold, { min: 0, exclusiveMin: true }),
     };
+    const eluWindow = numberOption('BbrLimiter', 'eluWindow', options.eluWindow, d.eluWindow, { min: 0, exclusiveMin: true });
     this.#queueTarget = numberOption('BbrLimiter', 'queueTarget', options.queueTarget, d.queueTarget, { min: 0, exclusiveMin: true });
     this.#tolerance = numberOption('BbrLimiter', 'tolerance', options.tolerance, d.tolerance, { min: 1 });
     this.#clock = functionOption('BbrLimiter', 'clock', options.clock, () => performance.now());
     this.#pass = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#rt = new RollingWindow({ window, size: bucket, clock: this.#clock });
     this.#bucketsPerSecond = 1000 / (window / bucket);
-    this.#loopTurns = options.loopTurns !== false;
-    this.#workClock = functionOption('BbrLimiter', 'workClock', options.workClock, cpuMillis);
+    const workClock = functionOption('BbrLimiter', 'workClock', options.workClock, cpuMillis);
+    const idleClock = functionOption('BbrLimiter', 'idleClock', options.idleClock, loopIdleMillis);
+    this.#turns = options.loopTurns === false ? undefined : new LoopTurns({ clock: this.#clock, workClock, idleClock }, eluWindow);
     if (options.signals !== undefined) {
       this.#signals = functionOption('BbrLimiter', 'signals', options.signals, options.signals);
     } else if (options.cpu !== undefined) {
@@ -170,7 +174,7 @@ export class BbrLimiter implements Limiter {
    */
   allow(call?: CallArrival): LimiterDone {
     const start = this.#clock();
-    if (this.#loopTurns) this.#openTurn(start);
+    this.#turns?.enter(start);
     if (this.#shouldDrop(start, call?.arrivedAt)) throw rateLimited();
     this.#inFlight++;
     let finished = false;
@@ -190,7 +194,7 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -198,49 +202,51 @@ export class BbrLimiter implements Limiter {
     this.#sampler?.close();
   }
 
-  // One setImmediate per turn, not per call: it runs right after the I/O phase that delivered the calls.
-  #openTurn(now: number): void {
-    if (this.#turnOpen) return;
-    // A turn that starts as the previous one ends found its calls waiting in the socket: they arrived
-    // while that turn ran, on average half its length ago. After an idle loop they arrived just now.
-    this.#carried = now - this.#turnEnd < 1 ? this.#turnWork / 2 : 0;
-    this.#turnOpen = true;
-    this.#turnWorkStart = this.#workClock();
-    this.#turnCalls = 0;
-    setImmediate(this.#endTurn);
-  }
-
-  #busy(): boolean {
+  /** What the sampled signals say: they lag by 0.2 to 0.4 s, and include the CPU reading, as aegis' gate. */
+  #sampledBusy(): boolean {
     const s = this.#signals();
     const t = this.#thresholds;
     return s.cpu >= t.cpu || s.elu >= t.elu || s.delay >= t.delay;
   }
 
-  #saturated(now: number, busy = this.#busy()): boolean {
-    if (busy) return true;
+  /** What the limiter's own reading of the loop says (see LoopTurns): seen within a window. */
+  #loopBusy(now: number): boolean {
+    return this.#turns !== undefined && this.#turns.utilisation(now) >= this.#thresholds.elu;
+  }
+
+  // Shedding in flight goes on for a second after it started, since the sampled signals lag and would
+  // let a burst straight back in (as aegis).
+  #holding(now: number): boolean {
     if (this.#dropStartedAt === undefined) return false;
-    // Shedding goes on for a second after it started, since the signals lag and would let a burst straight back in.
     if (now - this.#dropStartedAt <= DROP_HOLD_MS) return true;
     this.#dropStartedAt = undefined;
     return false;
   }
 
+  #saturated(now: number): boolean {
+    return this.#sampledBusy() || this.#loopBusy(now) || this.#holding(now);
+  }
+
   #shouldDrop(now: number, arrivedAt: number | undefined): boolean {
-    const busy = this.#busy();
-    if (!this.#saturated(now, busy)) return false;
-    // The first call of a turn is judged by its arrival only: some call runs in every turn, so a loop
-    // slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
-    const inTurn = !this.#turnOpen || this.#turnCalls++ === 0 ? 0 : this.#workClock() - this.#turnWorkStart + this.#carried;
-    const queued = Math.max(inTurn, now - (arrivedAt ?? now));
-    // The hold applies to the in-flight rule only (as aegis): queueing is shed while the signals say busy, so a
-    // burst met by an idle loop is served, not cut down to the target.
-    let drop = false;
-    if (this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) drop = ++this.#shedInFlight > 0;
+    const sampled = this.#sampledBusy();
+    // The in-flight rule follows the sampled signals and the hold; the queue rule follows either reading
+    // but never the hold, so a burst met by an idle loop is served, not cut down to the target. The
+    // fast loop reading is kept from the in-flight rule: a call is shed on it only if it did queue.
+    const byFlight = sampled || this.#holding(now);
+    const byQueue = sampled || this.#loopBusy(now);
+    if (!byFlight && !byQueue) return false;
+    if (byFlight && this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) {
+      this.#shedInFlight++;
+      // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
+      this.#dropStartedAt ??= now;
+      return true;
+    }
+    if (!byQueue) return false;
+    const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now));
     // Queueing up to the best response time doubles latency at most: the target follows the service.
-    else if (busy && queued > this.#queueTarget && queued > this.#stats(now).minRt) drop = ++this.#shedQueued > 0;
-    // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
-    if (drop && this.#dropStartedAt === undefined) this.#dropStartedAt = now;
-    return drop;
+    if (queued <= this.#queueTarget || queued <= this.#stats(now).minRt) return false;
+    this.#shedQueued++;
+    return true;
   }
 
   #maxInFlight(now: number): number {

@@ -25,9 +25,17 @@ export interface Limiter {
 }
 
 /**
- * The error a rejected call fails with (Kratos `ErrLimitExceed`).
+ * The error a rejected call fails with (Kratos `ErrLimitExceed`). It carries no stack trace: under
+ * overload most calls end here, the stack would only name the limiter, and capturing it was a tenth
+ * of what shedding a gRPC call costs (every shed call takes CPU from the calls being served).
  * @public
  */
 export function rateLimited(): KratosError {
-  return new KratosError(429, 'RATELIMIT', 'service unavailable due to rate limit exceeded');
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new KratosError(429, 'RATELIMIT', 'service unavailable due to rate limit exceeded');
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

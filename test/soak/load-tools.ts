@@ -1,15 +1,35 @@
 // Drivers for the overload runs: an instance child process with IPC counters, wrk and h2load at a
 // chosen rate, and a probe client that times individual calls while they run.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGrpcClient } from '../../lib/transport/grpc/index.js';
 import { echoService } from '../helpers/echo-service.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// With two cores or more, an instance runs on core 0 and wrk / h2load on core 1, as a server and its
+// clients on two machines would: left to the scheduler they take turns on the server's core, and the
+// capacity and latencies measured are the load generator's as much as the server's. SOAK_PIN=0 leaves
+// placement to the scheduler (on a host busy with other work, a pinned instance cannot move off a
+// crowded core).
+const canPin = ((): boolean => {
+  if (process.env['SOAK_PIN'] === '0' || availableParallelism() < 2) return false;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** `cmd args` run on `core` (taskset) where the host allows it. */
+export function onCore(core: 0 | 1, cmd: string, args: string[]): [string, string[]] {
+  return canPin ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+}
 
 /** What an instance counted at its outermost middleware. */
 export interface Counters {
@@ -35,7 +55,8 @@ export class Child {
 
   static async start(app: string, env: Record<string, string>): Promise<Child> {
     const script = fileURLToPath(new URL(`../fixtures/apps/${app}.js`, import.meta.url));
-    const proc = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const [cmd, args] = onCore(0, process.execPath, [script]);
+    const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     let out = '';
     const endpoints = await new Promise<string[]>((resolve, reject) => {
       proc.stdout?.on('data', (d: Buffer) => {
@@ -81,7 +102,9 @@ export class Child {
 
 const tmp = mkdtempSync(join(tmpdir(), 'kratos-overload-'));
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
+/** A load generator, on the core the instances do not use. */
+function run(tool: string, toolArgs: string[], timeoutMs: number): Promise<string> {
+  const [cmd, args] = onCore(1, tool, toolArgs);
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 24 }, (err, stdout, stderr) => (err === null ? resolve(stdout) : reject(new Error(`${cmd} failed: ${err.message} ${stderr}`))));
   });

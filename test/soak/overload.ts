@@ -14,13 +14,21 @@ export interface OverloadResult {
   capacity: number;
   /** p99 of the probe's calls with no other load, ms. */
   unloadedP99: number;
-  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; failed: number }[];
+  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; failed: number; rules: ShedRules }[];
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
   rssPeakMiB: number;
 }
 
+/** Calls shed by each of the limiter's rules in a run. */
+export interface ShedRules {
+  inFlight: number;
+  queued: number;
+}
+
 const PROBE_RATE = 40;
+
+const shedBy = (c: Counters): ShedRules => ({ inFlight: Number(c.limiter?.['shedInFlight'] ?? 0), queued: Number(c.limiter?.['shedQueued'] ?? 0) });
 
 function drive(child: Child, transport: Transport, handler: Handler, seconds: number, rate?: number): Promise<Generated> {
   if (transport === 'http') {
@@ -67,7 +75,8 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
     for (const factor of factors) {
       const before = await child.counters();
       const [, probed] = await Promise.all([drive(child, transport, handler, seconds, capacity * factor), probe(target(child, transport, handler), PROBE_RATE, sleep(seconds * 1000))]);
-      const d = delta(before, await child.counters());
+      const after = await child.counters();
+      const d = delta(before, after);
       const goodput = d.ok / seconds;
       runs.push({
         factor,
@@ -77,6 +86,7 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
         shedPct: (100 * d.shed) / Math.max(1, d.ok + d.shed + d.failed),
         p99: percentile(probed.okMs, 0.99),
         failed: d.failed + probed.failed,
+        rules: { inFlight: shedBy(after).inFlight - shedBy(before).inFlight, queued: shedBy(after).queued - shedBy(before).queued },
       });
     }
     const recoveryS = await recovery(child, transport, handler, capacity * recoveryLoad);

@@ -29,11 +29,11 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
   const redis = await hungRedis(phase);
 
   console.log(`\n### Overload (${phase} s per run; capacity measured without the limiter in the same run)\n`);
-  console.log('| scenario | capacity/s | unloaded p99 ms | load | offered/s | goodput/s | goodput % | shed % | admitted p99 ms | recovery s | RSS peak MiB | result |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| scenario | capacity/s | unloaded p99 ms | load | offered/s | goodput/s | goodput % | shed % | shed in flight / queued | admitted p99 ms | recovery s | RSS peak MiB | result |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of overloads) {
     for (const x of r.runs) {
-      console.log(`| ${r.scenario} | ${r.capacity} | ${f(r.unloadedP99, 1)} | ${x.factor}x | ${x.offered} | ${x.goodput} | ${f(x.goodputPct)} | ${f(x.shedPct)} | ${f(x.p99, 1)} | ${f(r.recoveryS, 2)} | ${f(r.rssPeakMiB)} | ${overloadPasses(r) ? 'pass' : 'FAIL'} |`);
+      console.log(`| ${r.scenario} | ${r.capacity} | ${f(r.unloadedP99, 1)} | ${x.factor}x | ${x.offered} | ${x.goodput} | ${f(x.goodputPct)} | ${f(x.shedPct)} | ${x.rules.inFlight} / ${x.rules.queued} | ${f(x.p99, 1)} | ${f(r.recoveryS, 2)} | ${f(r.rssPeakMiB)} | ${overloadPasses(r) ? 'pass' : 'FAIL'} |`);
     }
   }
   console.log(`\n### Client breaker under sustained traffic (backend down ${phase} s)\n`);

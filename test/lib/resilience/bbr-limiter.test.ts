@@ -100,7 +100,7 @@ describe('BbrLimiter', () => {
         const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
-        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
+        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopElu: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
       });
     });
   });
@@ -233,6 +233,115 @@ describe('BbrLimiter', () => {
       bbr.allow()(); // carried 50 ms, but the first of its turn
       assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
       assert.equal(bbr.stat().shedQueued, 2);
+    });
+  });
+
+  describe('having an event loop that never waits for I/O', () => {
+    // Idle sampled signals: only the loop itself tells that calls are backing up.
+    const idleSignals = (): LoadSample => ({ cpu: 0, elu: 0, delay: 0 });
+    const nextTurn = (): Promise<unknown> => new Promise((r) => setImmediate(r));
+
+    it('should count as saturated once its own reading of the loop (eluWindow 50 ms) reaches 0.9, and then shed calls queued past the target', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      // Each poll returns at once under load: 0.2 ms of "waiting" per 10 ms turn, 98 % busy.
+      const busyFor = async (ms: number): Promise<void> => {
+        for (let t = 0; t < ms; t += 10) {
+          bbr.allow({ arrivedAt: clock.now })();
+          idle.ms += 0.2;
+          await nextTurn();
+          clock.advance(10);
+        }
+      };
+      await busyFor(100);
+      // 0.98·(1 − e^(−100/50)) ≈ 0.85: a busy stretch of 100 ms after an idle loop is still a burst.
+      assert.equal(bbr.stat().saturated, false, `loop ${bbr.stat().loopElu}`);
+      bbr.allow({ arrivedAt: clock.now - 50 })();
+      await busyFor(50);
+      assert.ok(bbr.stat().loopElu >= 0.9, `loop ${bbr.stat().loopElu}`);
+      assert.equal(bbr.stat().saturated, true);
+      assert.throws(() => bbr.allow({ arrivedAt: clock.now - 11 }), isKratos(429, 'RATELIMIT'));
+      bbr.allow({ arrivedAt: clock.now - 5 })();
+      assert.equal(bbr.stat().shedQueued, 1);
+    });
+
+    it('should not count a loop waiting for I/O a fifth of the time as saturated, however long', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      for (let t = 0; t < 500; t += 10) {
+        bbr.allow({ arrivedAt: clock.now - 50 })();
+        idle.ms += 2;
+        await nextTurn();
+        clock.advance(10);
+      }
+      assert.ok(Math.abs(bbr.stat().loopElu - 0.8) < 0.01, `loop ${bbr.stat().loopElu}`);
+      assert.equal(bbr.stat().saturated, false);
+      bbr.allow({ arrivedAt: clock.now - 50 })();
+      assert.equal(bbr.stat().shedQueued, 0);
+    });
+
+    it('should read the loop as no longer saturated within a window of it waiting for I/O, so shedding by queue stops at once', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      for (let t = 0; t < 300; t += 10) {
+        bbr.allow()();
+        await nextTurn();
+        clock.advance(10);
+      }
+      assert.equal(bbr.stat().saturated, true);
+      idle.ms += 40;
+      clock.advance(40);
+      bbr.allow({ arrivedAt: clock.now - 30 })();
+      assert.ok(bbr.stat().loopElu < 0.5, `loop ${bbr.stat().loopElu}`);
+      assert.equal(bbr.stat().saturated, false, 'no shedding yet, so no hold either');
+    });
+
+    it('should shed on the loop reading only calls that queued: not by in flight, and with no 1 s hold after', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      feed(bbr, clock, 0, Array<number>(10).fill(10)); // maxPass 10, minRt 10: 1 call in flight expected
+      for (clock.now = 100; clock.now < 400; clock.advance(10)) await nextTurn(); // a loop that never waits
+      const { admitted, rejected } = fill(bbr, 50); // an async handler: all in flight, none queued
+      assert.equal(rejected, undefined);
+      assert.equal(bbr.stat().saturated, true);
+      assert.throws(() => bbr.allow({ arrivedAt: clock.now - 20 }), isKratos(429, 'RATELIMIT'));
+      assert.deepEqual([bbr.stat().shedInFlight, bbr.stat().shedQueued], [0, 1]);
+      for (const done of admitted) done();
+      idle.ms += 100;
+      clock.advance(100);
+      assert.equal(bbr.stat().saturated, false, 'the loop waited: no hold');
+    });
+
+    it('should see a real loop kept busy by synchronous calls within 150 ms, and let go once it waits for I/O again', async () => {
+      const bbr = new BbrLimiter({ signals: idleSignals });
+      const spin = (ms: number): void => {
+        const until = performance.now() + ms;
+        while (performance.now() < until) Math.sqrt(Math.random());
+      };
+      const t0 = performance.now();
+      // A CPU-bound handler with its backlog in the socket: one 5 ms call per turn, turn after turn.
+      while (performance.now() - t0 < 150) {
+        bbr.allow()();
+        spin(5);
+        await nextTurn();
+      }
+      assert.equal(bbr.stat().saturated, true, `loop ${bbr.stat().loopElu}`);
+      await new Promise((r) => setTimeout(r, 60)); // the loop waits in epoll for the timer
+      bbr.allow()();
+      assert.equal(bbr.stat().saturated, false, `loop ${bbr.stat().loopElu}`);
+      bbr.close();
+    });
+
+    it('should not look at the loop when loopTurns is false', () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, idleClock: () => 0, loopTurns: false });
+      bbr.allow()();
+      clock.advance(1000);
+      assert.deepEqual([bbr.stat().saturated, bbr.stat().loopElu], [false, 0]);
     });
   });
 

@@ -93,6 +93,17 @@ class SpyLimiter implements Limiter {
   }
 }
 
+describe('rateLimited', () => {
+  it('should make the 429 RATELIMIT error without capturing a stack (shedding must stay cheap), leaving Error.stackTraceLimit as it was', () => {
+    const before = Error.stackTraceLimit;
+    const err = rateLimited();
+    assert.deepEqual([err.code, err.reason, err.message], [429, 'RATELIMIT', 'service unavailable due to rate limit exceeded']);
+    assert.doesNotMatch(err.stack ?? '', /\n\s+at /);
+    assert.equal(Error.stackTraceLimit, before);
+    assert.match(new Error('x').stack ?? '', /\n\s+at /);
+  });
+});
+
 describe('rateLimit', () => {
   describe('having a limiter that rejects', () => {
     it('should answer 429 RATELIMIT without running the handler', async () => {

@@ -1,0 +1,94 @@
+/** Clocks a {@link LoopTurns} reads, all in ms. */
+export interface LoopClocks {
+  /** Wall time, monotonic. */
+  clock: () => number;
+  /** CPU time this process used. */
+  workClock: () => number;
+  /** Time the event loop spent waiting for I/O since it started (`performance.eventLoopUtilization().idle`). */
+  idleClock: () => number;
+}
+
+/**
+ * What the event loop shows about the calls it runs (the calls one I/O phase delivers run in one
+ * turn, which ends at the next setImmediate):
+ *
+ * - how long a call queued in the loop: a call run late in a turn waited in the socket while the
+ *   turn's earlier calls ran, even if the transport saw it only now (a synchronous handler never has
+ *   two calls in flight, so this is the only place its backlog shows);
+ * - its utilisation, read at every call rather than sampled: a loop that hardly ever waits for I/O
+ *   has a backlog it does not drain (CoDel's standing queue, at the level of the loop), whatever
+ *   the CPU reading says (which lags, and misses a process starved by its neighbours). Smoothed
+ *   over `window` ms in continuous time, so a burst shorter than that does not count, and a loop
+ *   that went from idle to saturated reads 0.9 after 1.6 windows, not after a sampling interval.
+ * @internal
+ */
+export class LoopTurns {
+  readonly #clocks: LoopClocks;
+  readonly #window: number;
+  readonly #endTurn = (): void => {
+    this.#open = false;
+    this.#end = this.#clocks.clock();
+    this.#work = this.#clocks.workClock() - this.#workStart;
+  };
+  #open = false;
+  #calls = 0;
+  #end = -Infinity;
+  #workStart = 0;
+  /** CPU time the last turn took. */
+  #work = 0;
+  /** How long the calls of this turn had already waited when it began (see #begin). */
+  #carried = 0;
+  #utilisation = 0;
+  #sensedAt = NaN;
+  #idle = 0;
+
+  constructor(clocks: LoopClocks, window: number) {
+    this.#clocks = clocks;
+    this.#window = window;
+  }
+
+  /** Notes a call run at `now` (the wall clock's reading), opening a turn if none is open. */
+  enter(now: number): void {
+    if (!this.#open) this.#begin(now);
+    this.#calls++;
+  }
+
+  /**
+   * How long the call entered last has queued in the loop, ms of work: the turn's work before it plus
+   * what the turn carried in. The first call of a turn counts 0: some call runs in every turn, so a
+   * loop slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
+   */
+  queued(): number {
+    if (!this.#open || this.#calls <= 1) return 0;
+    return this.#clocks.workClock() - this.#workStart + this.#carried;
+  }
+
+  /** The loop's utilisation up to `now`, 0..1 (1: it never waited for I/O). */
+  utilisation(now: number): number {
+    const idle = this.#clocks.idleClock();
+    const dt = now - this.#sensedAt;
+    if (Number.isNaN(dt)) {
+      this.#sensedAt = now;
+      this.#idle = idle;
+    } else if (dt > 0) {
+      // prev·e^(−dt/window) + reading·(1 − e^(−dt/window)): the same value however often it is read.
+      const keep = Math.exp(-dt / this.#window);
+      const busy = Math.min(1, Math.max(0, 1 - (idle - this.#idle) / dt));
+      this.#utilisation = this.#utilisation * keep + busy * (1 - keep);
+      this.#sensedAt = now;
+      this.#idle = idle;
+    }
+    return this.#utilisation;
+  }
+
+  // One setImmediate per turn, not per call: it runs right after the I/O phase that delivered the calls.
+  #begin(now: number): void {
+    // A turn that starts as the previous one ends found its calls waiting in the socket: they arrived
+    // while that turn ran, on average half its length ago. After an idle loop they arrived just now.
+    this.#carried = now - this.#end < 1 ? this.#work / 2 : 0;
+    this.#open = true;
+    this.#workStart = this.#clocks.workClock();
+    this.#calls = 0;
+    setImmediate(this.#endTurn);
+  }
+}
