@@ -90,9 +90,13 @@ export class CallStream implements AsyncIterableIterator<unknown> {
   readonly #source: AsyncIterable<unknown>;
   #it: AsyncIterator<unknown> | undefined;
   #scope: CallScope | undefined;
+  /** One pull of the source, made once per stream so a scoped pull allocates no closure per message. */
+  #pull: (() => Promise<IteratorResult<unknown>>) | undefined;
   readonly #ends: OnCallEnd[] = [];
   readonly #starts: number[] = [];
   #signal: AbortSignal | undefined;
+  /** Pulled from inside the scope already (see {@link CallStream.drive}). */
+  #driven = false;
   #ended = false;
   #error: unknown;
   #cancelled = false;
@@ -164,17 +168,28 @@ export class CallStream implements AsyncIterableIterator<unknown> {
     return (this.#it ??= this.#source[Symbol.asyncIterator]());
   }
 
+  /**
+   * For transports: runs `loop`, which pulls this stream, inside the watching middleware's scope (the
+   * span of the call), so every await in it keeps that context and a pull need not re-enter the scope
+   * message by message. Pull only from inside `loop`.
+   */
+  drive<T>(loop: () => T): T {
+    const scope = this.#scope;
+    if (scope === undefined) return loop();
+    this.#driven = true;
+    return scope(loop);
+  }
+
   [Symbol.asyncIterator](): this {
     return this;
   }
 
   next(): Promise<IteratorResult<unknown>> {
-    const it = this.#iterator();
     const scope = this.#scope;
     let pulled: Promise<IteratorResult<unknown>>;
     try {
       // A pull runs in the async context of whoever calls next() (the transport), so the scope is re-entered.
-      pulled = scope === undefined ? it.next() : scope(() => it.next());
+      pulled = scope === undefined || this.#driven ? this.#iterator().next() : scope((this.#pull ??= () => this.#iterator().next()));
     } catch (err) {
       return Promise.reject(err).catch(this.#onFail);
     }
