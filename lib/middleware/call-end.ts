@@ -95,8 +95,6 @@ export class CallStream implements AsyncIterableIterator<unknown> {
   readonly #ends: OnCallEnd[] = [];
   readonly #starts: number[] = [];
   #signal: AbortSignal | undefined;
-  /** Pulled from inside the scope already (see {@link CallStream.drive}). */
-  #driven = false;
   #ended = false;
   #error: unknown;
   #cancelled = false;
@@ -133,7 +131,13 @@ export class CallStream implements AsyncIterableIterator<unknown> {
     this.#signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  readonly #onAbort = (): void => this.#end(undefined);
+  readonly #onAbort = (): void => {
+    try {
+      this.#end(undefined);
+    } catch {
+      // Thrown from an abort listener, an observer's failure would crash the process; the call is over anyway.
+    }
+  };
 
   readonly #onStep = (step: IteratorResult<unknown>): IteratorResult<unknown> => {
     if (step.done === true) this.#end(undefined);
@@ -169,15 +173,22 @@ export class CallStream implements AsyncIterableIterator<unknown> {
   }
 
   /**
-   * For transports: runs `loop`, which pulls this stream, inside the watching middleware's scope (the
-   * span of the call), so every await in it keeps that context and a pull need not re-enter the scope
-   * message by message. Pull only from inside `loop`.
+   * For transports, the stream without a wrapper per message: runs `loop` over the handler's own
+   * stream inside the watching middleware's scope (the span of the call), so every await in the loop
+   * keeps that context, and reports the end when the loop settles: a loop that resolves has written
+   * everything or stopped because the call ended (it closes the source then, as for-await does), one
+   * that rejects failed with that error. Nothing else may pull this stream.
    */
-  drive<T>(loop: () => T): T {
+  drive(loop: (source: AsyncIterable<unknown>) => Promise<void>): Promise<void> {
     const scope = this.#scope;
-    if (scope === undefined) return loop();
-    this.#driven = true;
-    return scope(loop);
+    const source: AsyncIterable<unknown> = { [Symbol.asyncIterator]: () => this.#iterator() };
+    let looped: Promise<void>;
+    try {
+      looped = scope === undefined ? loop(source) : scope(() => loop(source));
+    } catch (err) {
+      looped = Promise.reject(err);
+    }
+    return looped.then(() => this.#end(undefined), this.#onFail);
   }
 
   [Symbol.asyncIterator](): this {
@@ -189,7 +200,7 @@ export class CallStream implements AsyncIterableIterator<unknown> {
     let pulled: Promise<IteratorResult<unknown>>;
     try {
       // A pull runs in the async context of whoever calls next() (the transport), so the scope is re-entered.
-      pulled = scope === undefined || this.#driven ? this.#iterator().next() : scope((this.#pull ??= () => this.#iterator().next()));
+      pulled = scope === undefined ? this.#iterator().next() : scope((this.#pull ??= () => this.#iterator().next()));
     } catch (err) {
       return Promise.reject(err).catch(this.#onFail);
     }

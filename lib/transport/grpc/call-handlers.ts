@@ -116,15 +116,16 @@ async function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcC
   if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out || Symbol.iterator in out)) {
     throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an iterable`);
   }
-  const loop = async (): Promise<void> => {
-    for await (const item of out as AsyncIterable<unknown>) {
+  const loop = async (items: AsyncIterable<unknown>): Promise<void> => {
+    for await (const item of items) {
       if (ctx.aborted) return;
       sendHeaders(call, ctx);
       if (!call.write(item) && !ctx.aborted) await drained(call, ctx);
     }
   };
-  // A watched reply is pulled inside its middleware's scope once for the whole stream, not once per message.
-  return out instanceof CallStream ? out.drive(loop) : loop();
+  // A reply the middleware watch is driven without its wrapper: their scope entered once for the
+  // whole stream and its end reported once, nothing per message.
+  return out instanceof CallStream ? out.drive(loop) : loop(out as AsyncIterable<unknown>);
 }
 
 /** The grpc-js handler for `m`, running its chain once per call whatever the call kind. */

@@ -191,6 +191,33 @@ describe('onCallEnd', () => {
       assert.deepEqual(order, ['inner 2', 'outer 1']);
     });
 
+    it('should let a transport drive the stream inside the scope, reporting the end once when its loop settles', async () => {
+      let inScope = false;
+      const scope = <T>(fn: () => T): T => {
+        inScope = true;
+        try {
+          return fn();
+        } finally {
+          inScope = false;
+        }
+      };
+      const r = recorder();
+      const out = (await onCallEnd(async () => source([1, 2]), {}, context(), r.onEnd, 0, scope)) as CallStream;
+      const got: unknown[] = [];
+      let startedInScope = false;
+      await out.drive(async (items) => {
+        startedInScope = inScope;
+        for await (const x of items) got.push(x);
+      });
+      assert.equal(startedInScope, true);
+      assert.deepEqual(got, [1, 2]);
+      assert.deepEqual(r.ends.map((o) => [o.error, o.cancelled]), [[undefined, false]]);
+      const e = new Error('write failed');
+      const failing = (await onCallEnd(async () => source([1]), {}, context(), r.onEnd)) as CallStream;
+      await assert.rejects(failing.drive(async () => { throw e; }), (x) => x === e);
+      assert.deepEqual(r.ends.map((o) => o.error), [undefined, e]);
+    });
+
     it('should run each pull inside the scope it was given', async () => {
       let inScope = false;
       const seen: boolean[] = [];
