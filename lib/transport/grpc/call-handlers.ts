@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import {
   Metadata,
   type sendUnaryData,
@@ -11,6 +10,7 @@ import {
 import { findKratosError, KratosError, publicError, STATUS_DETAILS_KEY, toGrpcStatus, toKratosError } from '../../errors/index.js';
 import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
+import { CallStream } from '../../middleware/index.js';
 import { runWithContext } from '../context.js';
 import { GrpcContext } from './grpc-context.js';
 import { RefusedRequest, type GrpcMethod } from './method.js';
@@ -94,15 +94,38 @@ async function* incoming(call: ServerReadableStream<unknown, unknown>, ctx: Grpc
   }
 }
 
+/**
+ * Waits until the reply stream takes more, or the call is cancelled or past its deadline. One promise
+ * and listeners removed after, rather than a race of two once()s: a busy stream waits here often, and
+ * each left-over abort listener would stay on the signal until the call ends.
+ */
+function drained(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext): Promise<void> {
+  return new Promise((resolve) => {
+    const signal = ctx.signal;
+    const done = (): void => {
+      call.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    call.on('drain', done);
+    signal.addEventListener('abort', done);
+  });
+}
+
 async function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, out: unknown): Promise<void> {
   if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out || Symbol.iterator in out)) {
     throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an iterable`);
   }
-  for await (const item of out as AsyncIterable<unknown>) {
-    if (ctx.aborted) return;
-    sendHeaders(call, ctx);
-    if (!call.write(item)) await Promise.race([once(call, 'drain'), once(ctx.signal, 'abort')]);
-  }
+  const loop = async (items: AsyncIterable<unknown>): Promise<void> => {
+    for await (const item of items) {
+      if (ctx.aborted) return;
+      sendHeaders(call, ctx);
+      if (!call.write(item) && !ctx.aborted) await drained(call, ctx);
+    }
+  };
+  // A reply the middleware watch is driven without its wrapper: their scope entered once for the
+  // whole stream and its end reported once, nothing per message.
+  return out instanceof CallStream ? out.drive(loop) : loop(out as AsyncIterable<unknown>);
 }
 
 /** The grpc-js handler for `m`, running its chain once per call whatever the call kind. */
