@@ -1,6 +1,5 @@
 import { KratosError } from '../errors/index.js';
-import type { Middleware } from '../middleware/index.js';
-import { runSettled } from './call-settled.js';
+import { onCallEnd, type Middleware } from '../middleware/index.js';
 import { numberOption } from './options.js';
 
 /**
@@ -43,6 +42,6 @@ export function bulkhead(options: BulkheadOptions): Middleware {
       if (left <= 0) inFlight.delete(key);
       else inFlight.set(key, left);
     };
-    return runSettled(() => next(req, ctx), release, ctx.signal);
+    return onCallEnd(next, req, ctx, release, 0);
   };
 }

@@ -1,6 +1,5 @@
 import { findKratosError } from '../errors/index.js';
-import type { Middleware } from '../middleware/index.js';
-import { runSettled } from './call-settled.js';
+import { onCallEnd, type Middleware } from '../middleware/index.js';
 import { functionOption } from './options.js';
 import { SreBreaker, type CircuitBreaker } from './sre-breaker.js';
 
@@ -48,10 +47,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): Middleware 
     // A drop is not marked: it never reached the backend (aegis marks it failed, so a breaker under
     // steady traffic keeps counting its own drops and never sees the backend heal).
     b.allow();
-    return runSettled(
-      () => next(req, ctx),
-      (err) => (err !== undefined && isBackendFailure(err) ? b.markFailed() : b.markSuccess()),
-      ctx.signal,
-    );
+    // A cancelled call ends as its cancellation: 499, the caller's doing, or a deadline's 504.
+    return onCallEnd(next, req, ctx, ({ error }) => (error !== undefined && isBackendFailure(error) ? b.markFailed() : b.markSuccess()), 0);
   };
 }

@@ -1,7 +1,6 @@
 import { FrameworkError } from '../errors/index.js';
-import type { Middleware } from '../middleware/index.js';
+import { onCallEnd, type Middleware } from '../middleware/index.js';
 import { BbrLimiter } from './bbr-limiter.js';
-import { runSettled } from './call-settled.js';
 import type { Limiter } from './limiter.js';
 
 /**
@@ -26,6 +25,6 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   }
   return (next) => async (req, ctx) => {
     const done = limiter.allow(ctx);
-    return runSettled(() => next(req, ctx), done, ctx.signal);
+    return onCallEnd(next, req, ctx, (outcome) => done(outcome.error), 0);
   };
 }

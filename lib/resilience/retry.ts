@@ -1,7 +1,6 @@
 import { findKratosError, KratosError } from '../errors/index.js';
-import { compileMatchers, type Middleware, type OperationMatcher } from '../middleware/index.js';
+import { compileMatchers, isAsyncIterable, type Middleware, type OperationMatcher } from '../middleware/index.js';
 import { unreached } from '../transport/index.js';
-import { isStream } from './call-settled.js';
 import { functionOption, numberOption } from './options.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
@@ -95,7 +94,7 @@ export function retry(options: RetryOptions = {}): Middleware {
 
   return (next) => async (req, ctx) => {
     budget.deposit();
-    const replayable = !isStream(req);
+    const replayable = !isAsyncIterable(req);
     for (let attempt = 1; ; attempt++) {
       try {
         return await next(req, ctx);

@@ -34,6 +34,11 @@ export interface Context {
   readonly replyHeader: Header;
   /** Aborted when the call is cancelled or its deadline passes. */
   readonly signal: AbortSignal;
+  /**
+   * True once {@link signal} has aborted. Reading it does not make the signal, which transports make
+   * only when asked, so per-call middleware checks this instead; undefined where a context lacks it.
+   */
+  readonly aborted?: boolean;
   /** Epoch milliseconds after which the call is abandoned, or undefined when it has none. */
   readonly deadline: number | undefined;
   /**

@@ -1,16 +1,13 @@
 import { findKratosError, toKratosError } from '../../errors/index.js';
 import { SLOT, type Logger, type RecordWriter } from '../../log/index.js';
 import type { Context } from '../../transport/index.js';
+import { isAsyncIterable, onCallEnd } from '../call-end.js';
 import type { Handler, Middleware } from '../types.js';
 
 /** Options of the logging middleware. */
 export interface LoggingOptions {
   /** Longest `args` value written, in characters. Default 512. */
   maxArgs?: number;
-}
-
-function isStream(v: unknown): v is AsyncIterable<unknown> {
-  return typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
 }
 
 // Bytes as their length and bigints as digits; a replacer slows stringify down, so it is used only when needed.
@@ -28,7 +25,7 @@ function isFlat(v: unknown): boolean {
 
 /** The request as logged: its redact() if it has one, else JSON, truncated. */
 function argsOf(req: unknown, max: number): string {
-  if (isStream(req)) return '<stream>';
+  if (isAsyncIterable(req)) return '<stream>';
   const r = req as { redact?: () => unknown } | null;
   let text: string;
   try {
@@ -86,36 +83,16 @@ class AccessLines {
   }
 }
 
-// A streamed reply is logged when the stream ends, so one call makes one line.
-async function* logAtEnd(stream: AsyncIterable<unknown>, done: (err: unknown) => void): AsyncIterable<unknown> {
-  try {
-    yield* stream;
-  } catch (err) {
-    done(err);
-    throw err;
-  }
-  done(undefined);
-}
-
 function logging(kind: 'server' | 'client', logger: Logger, options: LoggingOptions): Middleware {
   const max = options.maxArgs ?? 512;
   const lines = new AccessLines(logger, kind);
-  const record = (ctx: Context, args: string, start: number, err: unknown): void => lines.write(ctx, args, start, err);
-  return (next: Handler): Handler => async (req, ctx) => {
+  return (next: Handler): Handler => (req, ctx) => {
     // Off the hot path when nothing would be written.
     if (!logger.enabled('error')) return next(req, ctx);
     const start = performance.now();
     const args = logger.enabled('info') ? argsOf(req, max) : '';
-    let reply: unknown;
-    try {
-      reply = await next(req, ctx);
-    } catch (err) {
-      record(ctx, args, start, err);
-      throw err;
-    }
-    if (isStream(reply)) return logAtEnd(reply, (err) => (err !== undefined || logger.enabled('info') ? record(ctx, args, start, err) : undefined));
-    if (logger.enabled('info')) record(ctx, args, start, undefined);
-    return reply;
+    // One line per call, a streamed one included, written when it ends (a cancelled one as its cancellation).
+    return onCallEnd(next, req, ctx, ({ error }) => (error !== undefined || logger.enabled('info') ? lines.write(ctx, args, start, error) : undefined), start);
   };
 }
 

@@ -1,8 +1,8 @@
 import { toKratosError } from '../../errors/index.js';
 import { DEFAULT_SECONDS_BUCKETS, type Meter } from '../../metrics/index.js';
 import type { Context } from '../../transport/index.js';
+import { onCallEnd, type CallOutcome } from '../call-end.js';
 import type { Middleware } from '../types.js';
-import { observeCall } from './call-outcome.js';
 
 /** Options of {@link metricsServer} and {@link metricsClient}. */
 export interface MetricsOptions {
@@ -16,13 +16,9 @@ const SECONDS_LABELS = ['kind', 'operation'];
 function instrument(side: 'server' | 'client', meter: Meter): Middleware {
   const requests = meter.counter(`${side}_requests_code_total`, `The total number of processed ${side} requests`, CODE_LABELS);
   const seconds = meter.histogram(`${side}_requests_seconds`, `${side} requests duration (sec).`, SECONDS_LABELS, [...DEFAULT_SECONDS_BUCKETS]);
-  return (next) => (req, ctx) => {
-    const start = performance.now();
-    const end = (err: unknown): void => record(ctx, start, err);
-    return observeCall(() => next(req, ctx), ctx, end);
-  };
+  return (next) => (req, ctx) => onCallEnd(next, req, ctx, (outcome) => record(ctx, outcome));
 
-  function record(ctx: Context, start: number, err: unknown): void {
+  function record(ctx: Context, { start, error: err }: CallOutcome): void {
     const elapsed = (performance.now() - start) / 1000;
     // Kratos counts the HTTP code (200 on success); anything that is not a Kratos error is what the
     // server would send for it, 500 UNKNOWN.

@@ -1,6 +1,6 @@
 import { startClientSpan, startServerSpan, type SpanHandle, type Tracing } from '../../tracing/index.js';
 import type { Context } from '../../transport/index.js';
-import { observeCall } from '../metrics/index.js';
+import { onCallEnd } from '../call-end.js';
 import type { Middleware } from '../types.js';
 
 function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => SpanHandle): Middleware {
@@ -8,7 +8,8 @@ function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => Spa
     const span = start(tracing, ctx);
     // The handler and every pull of a reply stream run with the span active, so calls made inside
     // become its children; the span ends when the call (or its stream) does.
-    return observeCall(() => next(req, ctx), ctx, (err) => span.end(err), span.runInContext);
+    // Latency is not read, so no start time is taken (0).
+    return onCallEnd(next, req, ctx, (outcome) => span.end(outcome.error), 0, span.runInContext);
   };
 }
 

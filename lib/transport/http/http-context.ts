@@ -28,6 +28,10 @@ export class HttpContext extends HttpExchange implements Context, Expirable {
     return this.#abort.signal;
   }
 
+  get aborted(): boolean {
+    return this.abandoned !== undefined;
+  }
+
   /** Marks the request abandoned and aborts the signal if anyone holds it. */
   abandon(why: 'timeout' | 'closed'): void {
     if (this.abandoned !== undefined) return;
