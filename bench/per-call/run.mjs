@@ -2,7 +2,8 @@
 // helloworld proto route, measured by switching one on at a time: `/proc/<pid>/stat` user + system
 // time over the calls served, server on core 1, load (wrk or h2load) on core 0, cases interleaved
 // round by round, median of the rounds. With KRATOS_BEFORE=<root of another build> every case also
-// runs against that build, in the same rounds, for a before/after table.
+// runs against that build, in the same rounds, for a before/after table (KRATOS_AFTER: the build
+// measured as "after", default this checkout).
 //   node bench/per-call/run.mjs            (PER_CALL_SECONDS=6, PER_CALL_ROUNDS=3, PER_CALL_ONLY=regex)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ const ONLY = process.env.PER_CALL_ONLY === undefined ? undefined : new RegExp(pr
 const BEFORE = process.env.KRATOS_BEFORE;
 const TICK_US = 1e6 / 100; // USER_HZ
 
-const builds = [['after', undefined], ...(BEFORE === undefined ? [] : [['before', BEFORE]])];
+const builds = [['after', process.env.KRATOS_AFTER], ...(BEFORE === undefined ? [] : [['before', BEFORE]])];
 const toggles = [['nothing on', ''], ['+ access log', 'log'], ['+ metrics', 'metrics'], ['+ tracing (sampler off)', 'tracing'], ['all defaults', 'log,metrics,tracing']];
 const cases = [];
 for (const group of ['http', 'grpc']) {
