@@ -4,7 +4,8 @@
 // the access log's batched writes happen as on a server). Process CPU time per call, each case in a
 // fresh process, cases interleaved round by round, median of the rounds. Less exposed than the
 // socket bench to what else the machine runs, and it isolates what the defaults cost.
-//   node bench/per-call/chain.mjs [rounds]     KRATOS_BEFORE=<root of another build> adds a before column
+//   node bench/per-call/chain.mjs [rounds]     KRATOS_BEFORE=<root of another build> adds a before column,
+//   KRATOS_BUILDS='main=/path,h17a=/path,now=/path' compares several
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +55,10 @@ if (process.argv[2] === '--child') {
 }
 
 const rounds = Number(process.argv[2] ?? 5);
-const builds = [['after', process.env.KRATOS_AFTER ?? ROOT], ...(process.env.KRATOS_BEFORE === undefined ? [] : [['before', process.env.KRATOS_BEFORE]])];
+// KRATOS_BUILDS='name=root,name=root' compares any number of builds.
+const builds = process.env.KRATOS_BUILDS !== undefined
+  ? process.env.KRATOS_BUILDS.split(',').map((b) => b.split('='))
+  : [['after', process.env.KRATOS_AFTER ?? ROOT], ...(process.env.KRATOS_BEFORE === undefined ? [] : [['before', process.env.KRATOS_BEFORE]])];
 const results = new Map();
 for (let r = 0; r < rounds; r++) {
   for (const [build, root] of builds) {
