@@ -44,6 +44,27 @@ function freshDefault(value: unknown): unknown {
   return value !== null && typeof value === 'object' ? {} : value;
 }
 
+/** A message-typed field of a type, with how it nests (made once per type). */
+interface NestedField {
+  readonly type: protobuf.Type;
+  readonly map: boolean;
+  readonly repeated: boolean;
+}
+const NESTED = new WeakMap<protobuf.Type, ReadonlyMap<string, NestedField>>();
+
+function nestedOf(type: protobuf.Type): ReadonlyMap<string, NestedField> {
+  let nested = NESTED.get(type);
+  if (nested === undefined) {
+    const m = new Map<string, NestedField>();
+    for (const field of type.fieldsArray) {
+      const sub = field.resolve().resolvedType;
+      if (sub instanceof protobuf.Type) m.set(field.name, { type: sub, map: field.map, repeated: field.repeated });
+    }
+    NESTED.set(type, (nested = m));
+  }
+  return nested;
+}
+
 /**
  * The canonical object of a plain object whose values are already canonical (64-bit integers as
  * decimal strings, enums as names, bytes as Buffer, as the proto3 JSON reader makes them): only the
@@ -52,13 +73,16 @@ function freshDefault(value: unknown): unknown {
 export function canonicalFromPlain(type: protobuf.Type, plain: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of defaultsOf(type)) out[name] = freshDefault(value);
+  const nested = nestedOf(type);
   for (const name in plain) {
-    const field = type.fields[name];
+    const field = nested.get(name);
     const value = plain[name];
-    const sub = field?.resolve().resolvedType;
-    if (field === undefined || !(sub instanceof protobuf.Type) || value === null || typeof value !== 'object') {
+    if (field === undefined || value === null || typeof value !== 'object') {
       out[name] = value;
-    } else if (field.map) {
+      continue;
+    }
+    const sub = field.type;
+    if (field.map) {
       const map: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) map[k] = canonicalFromPlain(sub, v as Record<string, unknown>);
       out[name] = map;

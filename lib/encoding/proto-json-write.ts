@@ -37,6 +37,66 @@ function unpopulated(field: protobuf.Field): unknown {
   return 0;
 }
 
+/** How a field's value is written: worked out once per field, not per value. */
+const enum Kind {
+  Plain,
+  Number,
+  Message,
+  NullValue,
+}
+
+/** One field of a type's JSON plan. */
+interface FieldPlan {
+  readonly name: string;
+  readonly jsonName: string;
+  /** Member of a oneof (or a proto3 optional): left out when unset. */
+  readonly inOneof: boolean;
+  readonly map: boolean;
+  readonly repeated: boolean;
+  /** Map keys of a 64-bit kind (written as decimal strings), and whether unsigned. */
+  readonly longKeys: boolean;
+  readonly unsignedKeys: boolean;
+  readonly kind: Kind;
+  /** 'float' or 'double' for numbers. */
+  readonly scalar: string;
+  readonly message: protobuf.Type | undefined;
+  /** The unpopulated value of a singular field (lists and maps get a fresh [] or {}). */
+  readonly zero: unknown;
+}
+
+/** Each type's fields as the writer walks them, made on the first message of the type. */
+const PLANS = new WeakMap<protobuf.Type, readonly FieldPlan[]>();
+
+function planOf(type: protobuf.Type): readonly FieldPlan[] {
+  let plan = PLANS.get(type);
+  if (plan === undefined) {
+    plan = type.fieldsArray.map((field): FieldPlan => {
+      const t = field.resolve().resolvedType;
+      const keyType = field.map ? (field as unknown as protobuf.MapField).keyType : '';
+      const kind =
+        t instanceof protobuf.Type ? Kind.Message
+        : t instanceof protobuf.Enum ? (t.fullName === '.google.protobuf.NullValue' ? Kind.NullValue : Kind.Plain)
+        : field.type === 'float' || field.type === 'double' ? Kind.Number
+        : Kind.Plain;
+      return {
+        name: field.name,
+        jsonName: field.jsonName,
+        inOneof: field.partOf !== null,
+        map: field.map,
+        repeated: field.repeated,
+        longKeys: LONG_KINDS.has(keyType),
+        unsignedKeys: keyType === 'uint64' || keyType === 'fixed64',
+        kind,
+        scalar: field.type,
+        message: t instanceof protobuf.Type ? t : undefined,
+        zero: field.map || field.repeated ? undefined : unpopulated(field),
+      };
+    });
+    PLANS.set(type, plan);
+  }
+  return plan;
+}
+
 /**
  * Proto3 JSON exactly as Go's protojson writes it with Kratos' options (EmitUnpopulated): every
  * field in declaration order, unset ones as their zero value (messages null, lists [], maps {}),
@@ -58,18 +118,17 @@ export class ProtoJsonWriter {
   #message(type: protobuf.Type, obj: Obj): unknown {
     if (SPECIAL_JSON_TYPES.has(type.fullName)) return this.#wellKnown(type, obj);
     const out: Obj = {};
-    for (const field of type.fieldsArray) {
+    for (const field of planOf(type)) {
       const key = field.jsonName;
       const value = obj[field.name];
       if (value === undefined || value === null) {
-        if (field.partOf === null) out[key] = unpopulated(field);
+        if (!field.inOneof) out[key] = field.map ? {} : field.repeated ? [] : field.zero;
         continue;
       }
       if (field.map) {
-        const keyType = (field as unknown as protobuf.MapField).keyType;
         const map: Obj = {};
         for (const [k, v] of Object.entries(value as Obj)) {
-          const name = LONG_KINDS.has(keyType) ? protobuf.util.longFromKey(k, keyType === 'uint64' || keyType === 'fixed64').toString() : k;
+          const name = field.longKeys ? protobuf.util.longFromKey(k, field.unsignedKeys).toString() : k;
           setOwn(map, name, this.#singular(field, v));
         }
         out[key] = map;
@@ -82,12 +141,17 @@ export class ProtoJsonWriter {
     return out;
   }
 
-  #singular(field: protobuf.Field, value: unknown): unknown {
-    const t = field.resolve().resolvedType;
-    if (t instanceof protobuf.Type) return this.#message(t, (value ?? {}) as Obj);
-    if (t instanceof protobuf.Enum) return t.fullName === '.google.protobuf.NullValue' ? null : value;
-    if (field.type === 'float' || field.type === 'double') return number(this, field.type, value);
-    return value;
+  #singular(field: FieldPlan, value: unknown): unknown {
+    switch (field.kind) {
+      case Kind.Message:
+        return this.#message(field.message as protobuf.Type, (value ?? {}) as Obj);
+      case Kind.NullValue:
+        return null;
+      case Kind.Number:
+        return number(this, field.scalar, value);
+      default:
+        return value;
+    }
   }
 
   #wellKnown(type: protobuf.Type, obj: Obj): unknown {
@@ -107,8 +171,8 @@ export class ProtoJsonWriter {
       case '.google.protobuf.Any':
         return this.#any(type, obj);
       default: {
-        const field = type.fields['value'] as protobuf.Field;
-        return this.#singular(field, obj['value'] ?? unpopulated(field));
+        const field = planOf(type).find((f) => f.name === 'value') as FieldPlan;
+        return this.#singular(field, obj['value'] ?? field.zero);
       }
     }
   }

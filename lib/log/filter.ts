@@ -1,5 +1,6 @@
 import { levelRank, type Level } from './level.js';
 import { Logger } from './logger.js';
+import { SLOT, type RecordWriter } from './prepared.js';
 
 /** Options of {@link FilterLogger}. */
 export interface FilterOptions {
@@ -54,6 +55,32 @@ export class FilterLogger extends Logger {
       if (this.#keys.has(String(out[i]).toLowerCase()) || this.#values.has(out[i + 1])) out[i + 1] = MASK;
     }
     this.#inner.log(level, ...out);
+  }
+
+  /**
+   * Masks by key once per shape: a constant under a masked key is masked now, a SLOT under one is
+   * written masked whatever it holds; only masked values are still checked per write. Level and
+   * `func` stay per write (the level can change at run time).
+   */
+  override prepare(template: readonly unknown[]): RecordWriter {
+    if (this.#func !== undefined) return super.prepare(template);
+    const shape = template.slice();
+    const slotMasked: boolean[] = [];
+    for (let i = 0; i + 1 < shape.length; i += 2) {
+      const byKey = this.#keys.has(String(shape[i]).toLowerCase());
+      if (shape[i + 1] === SLOT) slotMasked.push(byKey);
+      else if (byKey || this.#values.has(shape[i + 1])) shape[i + 1] = MASK;
+    }
+    const masked = slotMasked.includes(true) || this.#values.size > 0;
+    const inner = this.#inner.prepare(shape);
+    if (!masked) return (level, values) => (this.enabled(level) ? inner(level, values) : undefined);
+    const values = this.#values;
+    return (level, given) => {
+      if (!this.enabled(level)) return;
+      const out = given.slice();
+      for (let i = 0; i < out.length; i++) if (slotMasked[i] === true || values.has(out[i])) out[i] = MASK;
+      inner(level, out);
+    };
   }
 
   override named(name: string): Logger {

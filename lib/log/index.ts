@@ -11,3 +11,5 @@ export { valuer, isValuer, bindValues, timestamp, caller } from './valuer.js';
 export type { Valuer } from './valuer.js';
 export { LEVELS, parseLevel, levelRank } from './level.js';
 export type { Level } from './level.js';
+export { SLOT } from './prepared.js';
+export type { RecordWriter } from './prepared.js';

@@ -1,4 +1,5 @@
 import { levelRank, type Level } from './level.js';
+import { fillTemplate, type RecordWriter } from './prepared.js';
 import { bindValues } from './valuer.js';
 
 /**
@@ -12,6 +13,15 @@ export abstract class Logger {
   /** Whether a record at `level` would be written; callers use it to skip building costly values. */
   enabled(level: Level): boolean {
     return levelRank(level) >= 0;
+  }
+
+  /**
+   * A writer of records shaped like `template` (key-values whose SLOT values each write supplies),
+   * for code that writes the same shape on every call. It writes exactly what `log(level, ...filled)`
+   * would; loggers override it to do per shape what `log` does per record.
+   */
+  prepare(template: readonly unknown[]): RecordWriter {
+    return (level, values) => this.log(level, ...fillTemplate(template, values));
   }
 
   /** A logger that writes `keyvals` (valuers evaluated per record) before each record's own (Kratos `With`). */
@@ -75,6 +85,11 @@ class WithLogger extends Logger {
     return this.#inner.enabled(level);
   }
 
+  // The prefix joins the template, its valuers read per write as log() reads them per record.
+  override prepare(template: readonly unknown[]): RecordWriter {
+    return this.#inner.prepare([...this.#prefix, ...template]);
+  }
+
   override named(name: string): Logger {
     return new WithLogger(this.#inner.named(name), this.#prefix);
   }
@@ -88,5 +103,8 @@ export class NoopLogger extends Logger {
   }
   override with(): Logger {
     return this;
+  }
+  override prepare(): RecordWriter {
+    return () => undefined;
   }
 }

@@ -2,7 +2,9 @@ import type { Writable } from 'node:stream';
 import winston from 'winston';
 import TransportStream from 'winston-transport';
 import type { Level } from './level.js';
+import { compileJsonLine } from './json-line.js';
 import { Logger } from './logger.js';
+import type { RecordWriter } from './prepared.js';
 
 /** Options of {@link WinstonLogger}. */
 export interface WinstonLoggerOptions {
@@ -58,13 +60,18 @@ class LineTransport extends TransportStream {
   }
 
   override log(info: Record<symbol, unknown>, done: () => void): void {
-    const line = `${info[MESSAGE] as string}\n`;
+    this.writeLine(info[MESSAGE] as string);
+    done();
+  }
+
+  /** Writes one formatted line (without its newline), as winston's records are. */
+  writeLine(text: string): void {
+    const line = `${text}\n`;
     if (!this.#batched) this.#stream.write(line);
     else if (this.#pending === '') {
       this.#pending = line;
       setImmediate(this.#flush);
     } else this.#pending += line;
-    done();
   }
 }
 
@@ -75,17 +82,34 @@ class LineTransport extends TransportStream {
  */
 export class WinstonLogger extends Logger {
   readonly #w: winston.Logger;
+  /** Our own transport, when the winston logger is ours: prepared records are written to it directly. */
+  readonly #lines: LineTransport | undefined;
 
   constructor(options: WinstonLoggerOptions = {}) {
     super();
-    this.#w =
-      options.winston ??
-      winston.createLogger({
-        levels: LEVELS,
-        level: 'debug',
-        format: fastJson(),
-        transports: [new LineTransport(options.stream ?? process.stdout)],
-      });
+    if (options.winston !== undefined) {
+      this.#w = options.winston;
+      return;
+    }
+    this.#lines = new LineTransport(options.stream ?? process.stdout);
+    this.#w = winston.createLogger({ levels: LEVELS, level: 'debug', format: fastJson(), transports: [this.#lines] });
+  }
+
+  /**
+   * With our own transport, records of a prepared shape skip winston's per-record pipeline (the
+   * record object, the format chain, the stream hop) and go to the same transport as the same line:
+   * {@link compileJsonLine} renders exactly what the json format would. Values that need the full
+   * serialiser (objects, bigints, Errors) take winston's path for that record.
+   */
+  override prepare(template: readonly unknown[]): RecordWriter {
+    const lines = this.#lines;
+    const render = lines === undefined ? undefined : compileJsonLine(template);
+    if (lines === undefined || render === undefined) return super.prepare(template);
+    return (level, values) => {
+      const out = render(level, values);
+      if (typeof out === 'string') lines.writeLine(out);
+      else this.log(level, ...out);
+    };
   }
 
   log(level: Level, ...keyvals: unknown[]): void {

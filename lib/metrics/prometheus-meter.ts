@@ -1,6 +1,7 @@
-import { Counter as PromCounter, Histogram as PromHistogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { FrameworkError } from '../errors/index.js';
-import type { Counter, Histogram, Labels, Meter } from './meter.js';
+import type { BoundCounter, BoundHistogram, Counter, Histogram, Labels, Meter } from './meter.js';
+import { HeldCounter, HeldHistogram } from './prometheus-series.js';
 import { startRuntimeMetrics } from './prometheus-runtime.js';
 
 /** Options of {@link PrometheusMeter}. */
@@ -15,18 +16,18 @@ export interface PrometheusMeterOptions {
  */
 class SeriesCache<T> {
   readonly #names: readonly string[];
-  readonly #make: (values: string[]) => T;
+  readonly #make: (labels: Labels) => T;
   readonly #root = new Map<string, unknown>();
   #unlabelled: T | undefined;
 
-  constructor(names: readonly string[], make: (values: string[]) => T) {
+  constructor(names: readonly string[], make: (labels: Labels) => T) {
     this.#names = names;
     this.#make = make;
   }
 
   get(labels: Labels): T {
     const names = this.#names;
-    if (names.length === 0) return (this.#unlabelled ??= this.#make([]));
+    if (names.length === 0) return (this.#unlabelled ??= this.#make({}));
     let node = this.#root;
     const last = names.length - 1;
     for (let i = 0; i < last; i++) {
@@ -37,7 +38,7 @@ class SeriesCache<T> {
     }
     const value = labels[names[last] as string] ?? '';
     let child = node.get(value) as T | undefined;
-    if (child === undefined) node.set(value, (child = this.#make(names.map((n) => labels[n] ?? ''))));
+    if (child === undefined) node.set(value, (child = this.#make(Object.fromEntries(names.map((n) => [n, labels[n] ?? ''])))));
     return child;
   }
 }
@@ -68,9 +69,12 @@ export class PrometheusMeter implements Meter {
     const found = this.#existing(name, 'counter');
     if (found !== undefined) return found.metric as Counter;
     const names = [...labelNames];
-    const prom = new PromCounter({ name, help, labelNames: names, registers: [this.#registry] });
-    const cache = new SeriesCache(names, (values) => (values.length === 0 ? prom : prom.labels(...values)));
-    const metric: Counter = { inc: (labels, value) => cache.get(labels).inc(value) };
+    const prom = new HeldCounter({ name, help, labelNames: names, registers: [this.#registry] });
+    const cache = new SeriesCache<BoundCounter>(names, (labels) => {
+      const series = prom.series(labels);
+      return { inc: (value) => HeldCounter.add(series, value) };
+    });
+    const metric: Counter = { inc: (labels, value) => cache.get(labels).inc(value), bind: (labels) => cache.get(labels) };
     this.#metrics.set(name, { kind: 'counter', metric });
     return metric;
   }
@@ -79,9 +83,12 @@ export class PrometheusMeter implements Meter {
     const found = this.#existing(name, 'histogram');
     if (found !== undefined) return found.metric as Histogram;
     const names = [...labelNames];
-    const prom = new PromHistogram({ name, help, labelNames: names, buckets: [...buckets], registers: [this.#registry] });
-    const cache = new SeriesCache(names, (values) => (values.length === 0 ? prom : prom.labels(...values)));
-    const metric: Histogram = { observe: (labels, value) => cache.get(labels).observe(value) };
+    const prom = new HeldHistogram({ name, help, labelNames: names, buckets: [...buckets], registers: [this.#registry] });
+    const cache = new SeriesCache<BoundHistogram>(names, (labels) => {
+      const series = prom.series(labels);
+      return { observe: (value) => prom.record(series, value) };
+    });
+    const metric: Histogram = { observe: (labels, value) => cache.get(labels).observe(value), bind: (labels) => cache.get(labels) };
     this.#metrics.set(name, { kind: 'histogram', metric });
     return metric;
   }

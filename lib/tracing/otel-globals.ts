@@ -1,5 +1,5 @@
-import { context, propagation, ROOT_CONTEXT, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
-import type { Header } from '../transport/index.js';
+import { context, propagation, ROOT_CONTEXT, type Context as OtelContext, type ContextManager, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import { currentTraceContext, enterTraceContext, runWithTraceContext, type Header } from '../transport/index.js';
 import { lazyRequire } from '../internal/index.js';
 
 const core = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core');
@@ -43,6 +43,34 @@ export function ownGlobalPropagator(): TextMapPropagator | undefined {
 }
 
 /**
+ * OTel's context manager over the call context's AsyncLocalStorage (lib/transport), not one of its
+ * own: a second storage would be carried by every promise of every call. It is OTel's
+ * AsyncLocalStorage manager (whose binding of functions and event emitters it keeps) with the
+ * store swapped.
+ */
+function sharedContextManager(): ContextManager {
+  const Base = asyncHooks().AsyncLocalStorageContextManager;
+  class SharedStorageContextManager extends Base {
+    override active(): OtelContext {
+      return (currentTraceContext() as OtelContext | undefined) ?? ROOT_CONTEXT;
+    }
+    override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: OtelContext, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+      const cb = thisArg == null ? fn : (fn.bind(thisArg) as F);
+      return runWithTraceContext(ctx, cb, ...args);
+    }
+    override attach(ctx: OtelContext): { dispose(): void } {
+      const restore = enterTraceContext(ctx);
+      let done = false;
+      return { dispose: () => (done ? undefined : ((done = true), restore())) };
+    }
+    override disable(): this {
+      return this;
+    }
+  }
+  return new SharedStorageContextManager();
+}
+
+/**
  * Installs the AsyncLocalStorage context manager and `propagator` as OTel's globals, once per
  * process. OTel's context API is global, so without a context manager `context.with` is a no-op and
  * spans would not follow `await`. A manager or propagator someone installed first (NodeSDK) is kept.
@@ -54,7 +82,7 @@ export function installOtelGlobals(propagator: TextMapPropagator): void {
   const probe = Symbol('kratos.probe');
   const present = context.with(ROOT_CONTEXT.setValue(probe, true), () => context.active().getValue(probe) === true);
   if (!present) {
-    const manager = new (asyncHooks().AsyncLocalStorageContextManager)();
+    const manager = sharedContextManager();
     // Never uninstalled: other apps in the process and user code may already rely on it.
     if (!context.setGlobalContextManager(manager.enable())) manager.disable();
   }

@@ -1,7 +1,8 @@
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
 import { fromError } from '../errors/index.js';
 import type { Context } from '../transport/index.js';
 import { ATTR_RPC_STATUS_CODE, callAttributes } from './attributes.js';
+import { newSpanId, newTraceId } from './ids.js';
 import { HEADER_GETTER, HEADER_SETTER } from './otel-globals.js';
 import type { Tracing } from './otel-tracing.js';
 
@@ -52,9 +53,41 @@ export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
     const adopted = tracing.instrumentedServerSpan();
     if (adopted !== undefined) return adopt(adopted, ctx);
   }
+  if (tracing.recordsOnlySampledParents === true) return startUnlessUnsampled(tracing, ctx);
   const parent = tracing.propagator.extract(ROOT_CONTEXT, ctx.requestHeader, HEADER_GETTER);
   const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes: callAttributes(ctx) }, parent);
   return handle(span, trace.setSpan(parent, span));
+}
+
+// Which header fields the propagator reads, per propagator: a call carrying none of them has no parent.
+const FIELDS = new WeakMap<object, readonly string[]>();
+
+/**
+ * The server span when the sampler records only calls whose caller sampled them. A call it would
+ * not record gets what the SDK would give it, a span context (a new span id; the caller's trace id
+ * and trace state, or a new trace id) active for the handler, propagated to outgoing calls and read
+ * by log valuers, without asking the tracer for a span: no sampler run, no attributes, and with no
+ * trace header at all, no extraction either.
+ */
+function startUnlessUnsampled(tracing: Tracing, ctx: Context): SpanHandle {
+  const propagator = tracing.propagator;
+  let fields = FIELDS.get(propagator);
+  if (fields === undefined) FIELDS.set(propagator, (fields = propagator.fields()));
+  const header = ctx.requestHeader;
+  let carried = false;
+  for (const f of fields) if (header.get(f) !== undefined) carried = true;
+  const parent = carried ? propagator.extract(ROOT_CONTEXT, header, HEADER_GETTER) : ROOT_CONTEXT;
+  const caller = carried ? trace.getSpanContext(parent) : undefined;
+  const valid = caller !== undefined && trace.isSpanContextValid(caller);
+  if (valid && (caller.traceFlags & TraceFlags.SAMPLED) !== 0) {
+    const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes: callAttributes(ctx) }, parent);
+    return handle(span, trace.setSpan(parent, span));
+  }
+  const traceId = valid ? caller.traceId : newTraceId();
+  const spanId = newSpanId();
+  const sc = valid && caller.traceState !== undefined ? { traceId, spanId, traceFlags: TraceFlags.NONE, traceState: caller.traceState } : { traceId, spanId, traceFlags: TraceFlags.NONE };
+  const active = trace.setSpanContext(parent, sc);
+  return { traceId, spanId, runInContext: (fn) => context.with(active, fn), end: () => undefined };
 }
 
 /**

@@ -60,6 +60,12 @@ export interface Tracing {
    * opened for the request being handled, which the server middleware adopts instead of opening a second.
    */
   readonly instrumentedServerSpan?: (() => Span | undefined) | undefined;
+  /**
+   * True when the sampler is known to record only calls whose caller sampled them (our provider,
+   * parent-based with ratio 0): the server middleware then makes no span for the other calls, only
+   * their span context.
+   */
+  readonly recordsOnlySampledParents?: boolean;
   /** The in-memory exporter when `exporter` is 'memory'. Read it before {@link Tracing.shutdown}, which empties it. */
   readonly memoryExporter?: InMemorySpanExporter | undefined;
   /** Exports every span ended so far. */
@@ -142,12 +148,14 @@ export function createTracing(options: TracingOptions): Tracing {
   if (options.serviceVersion !== undefined && options.serviceVersion !== '') fixed['service.version'] = options.serviceVersion;
   const s = sdk();
   // With no ratio given, OTEL_TRACES_SAMPLER (+ _ARG) applies: the provider reads it when no sampler is passed.
-  const sampler = ratio === undefined && samplerFromEnv() ? {} : { sampler: new s.ParentBasedSampler({ root: new s.TraceIdRatioBasedSampler(ratio ?? 0) }) };
+  const fromEnv = ratio === undefined && samplerFromEnv();
+  const sampler = fromEnv ? {} : { sampler: new s.ParentBasedSampler({ root: new s.TraceIdRatioBasedSampler(ratio ?? 0) }) };
   const provider = new s.BasicTracerProvider({ resource: appResource(options.serviceName, fixed), spanProcessors: processors, ...sampler });
   let stopping: Promise<void> | undefined;
   return {
     tracer: provider.getTracer('kratos'),
     propagator,
+    recordsOnlySampledParents: !fromEnv && (ratio ?? 0) === 0,
     memoryExporter: exporter instanceof s.InMemorySpanExporter ? exporter : undefined,
     forceFlush: () => provider.forceFlush(),
     shutdown: () => (stopping ??= provider.shutdown()),

@@ -53,14 +53,41 @@ export interface Context {
   readonly arrivedAt?: number;
 }
 
-const storage = new AsyncLocalStorage<Context>();
+/**
+ * What is ambient in an async flow: the call being served and the trace context (OpenTelemetry's,
+ * opaque here). One AsyncLocalStorage holds both, so every promise of a call carries one store, not
+ * one per library; the tracing adapter makes it OTel's context manager.
+ */
+interface Ambient {
+  readonly call: Context | undefined;
+  readonly trace: unknown;
+}
+
+const storage = new AsyncLocalStorage<Ambient>();
 
 /** The context of the call being served, anywhere below a handler; undefined outside a call. */
 export function currentContext(): Context | undefined {
-  return storage.getStore();
+  return storage.getStore()?.call;
 }
 
-/** Runs `fn` with `ctx` as the current context. Transports call this once per call. */
+/** Runs `fn` with `ctx` as the current context, the trace context unchanged. Transports call this once per call. */
 export function runWithContext<T>(ctx: Context, fn: () => T): T {
-  return storage.run(ctx, fn);
+  return storage.run({ call: ctx, trace: storage.getStore()?.trace }, fn);
+}
+
+/** The ambient trace context; undefined when none was set. For the tracing adapter. */
+export function currentTraceContext(): unknown {
+  return storage.getStore()?.trace;
+}
+
+/** Runs `fn(...args)` with `trace` as the ambient trace context, the call unchanged. For the tracing adapter. */
+export function runWithTraceContext<A extends unknown[], R>(trace: unknown, fn: (...args: A) => R, ...args: A): R {
+  return storage.run({ call: storage.getStore()?.call, trace }, fn, ...args);
+}
+
+/** Makes `trace` ambient for the rest of the current flow; the returned function restores what was. */
+export function enterTraceContext(trace: unknown): () => void {
+  const before = storage.getStore();
+  storage.enterWith({ call: before?.call, trace });
+  return () => storage.enterWith(before as Ambient);
 }

@@ -1,5 +1,5 @@
 import { findKratosError, toKratosError } from '../../errors/index.js';
-import type { Logger } from '../../log/index.js';
+import { SLOT, type Logger, type RecordWriter } from '../../log/index.js';
 import type { Context } from '../../transport/index.js';
 import { isAsyncIterable, onCallEnd } from '../call-end.js';
 import type { Handler, Middleware } from '../types.js';
@@ -37,28 +37,62 @@ function argsOf(req: unknown, max: number): string {
   return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
-function record(logger: Logger, kind: 'server' | 'client', ctx: Context, args: string, start: number, err: unknown): void {
-  const latency = (performance.now() - start) / 1000;
-  if (err === undefined) {
-    logger.log('info', 'kind', kind, 'component', ctx.kind, 'operation', ctx.operation, 'args', args, 'code', 200, 'reason', '', 'stack', '', 'latency', latency);
-    return;
+const VARIABLE = ['args', SLOT, 'code', SLOT, 'reason', SLOT, 'stack', SLOT, 'latency', SLOT];
+const MAX_PREPARED_OPERATIONS = 10_000;
+
+/**
+ * The access line's writers, one per component and operation: kind, component and operation are
+ * fixed per operation, so the logger renders them (with its own fields) once, and a call supplies
+ * only args, code, reason, stack and latency. Past a bound on distinct operations, one writer with
+ * every field variable serves the rest.
+ */
+class AccessLines {
+  readonly #logger: Logger;
+  readonly #kind: 'server' | 'client';
+  readonly #byOperation = { http: new Map<string, RecordWriter>(), grpc: new Map<string, RecordWriter>() };
+  #size = 0;
+  #any: RecordWriter | undefined;
+
+  constructor(logger: Logger, kind: 'server' | 'client') {
+    this.#logger = logger;
+    this.#kind = kind;
   }
-  const e = toKratosError(err);
-  // For an error recovery replaced, the stack worth reading is the original's.
-  const origin = findKratosError(err) === e && e.cause instanceof Error ? e.cause : err;
-  const stack = origin instanceof Error ? (origin.stack ?? String(origin)) : String(origin);
-  logger.log('error', 'kind', kind, 'component', ctx.kind, 'operation', ctx.operation, 'args', args, 'code', e.code, 'reason', e.reason, 'stack', stack, 'latency', latency);
+
+  write(ctx: Context, args: string, start: number, err: unknown): void {
+    const latency = (performance.now() - start) / 1000;
+    if (err === undefined) return this.#writer(ctx)('info', [args, 200, '', '', latency]);
+    const e = toKratosError(err);
+    // For an error recovery replaced, the stack worth reading is the original's.
+    const origin = findKratosError(err) === e && e.cause instanceof Error ? e.cause : err;
+    const stack = origin instanceof Error ? (origin.stack ?? String(origin)) : String(origin);
+    this.#writer(ctx)('error', [args, e.code, e.reason, stack, latency]);
+  }
+
+  #writer(ctx: Context): RecordWriter {
+    const map = this.#byOperation[ctx.kind];
+    let writer = map.get(ctx.operation);
+    if (writer !== undefined) return writer;
+    if (this.#size >= MAX_PREPARED_OPERATIONS) {
+      const any = (this.#any ??= this.#logger.prepare(['kind', this.#kind, 'component', SLOT, 'operation', SLOT, ...VARIABLE]));
+      return (level, values) => any(level, [ctx.kind, ctx.operation, ...values]);
+    }
+    writer = this.#logger.prepare(['kind', this.#kind, 'component', ctx.kind, 'operation', ctx.operation, ...VARIABLE]);
+    map.set(ctx.operation, writer);
+    this.#size++;
+    return writer;
+  }
 }
 
 function logging(kind: 'server' | 'client', logger: Logger, options: LoggingOptions): Middleware {
   const max = options.maxArgs ?? 512;
+  const lines = new AccessLines(logger, kind);
   return (next: Handler): Handler => (req, ctx) => {
     // Off the hot path when nothing would be written.
     if (!logger.enabled('error')) return next(req, ctx);
     const start = performance.now();
     const args = logger.enabled('info') ? argsOf(req, max) : '';
     // One line per call, a streamed one included, written when it ends (a cancelled one as its cancellation).
-    return onCallEnd(next, req, ctx, ({ error }) => (error !== undefined || logger.enabled('info') ? record(logger, kind, ctx, args, start, error) : undefined), start);
+    return onCallEnd(next, req, ctx, ({ error }) => (error !== undefined || logger.enabled('info') ? lines.write(ctx, args, start, error) : undefined), start);
   };
 }
 

@@ -1,8 +1,8 @@
 import { toKratosError } from '../../errors/index.js';
-import { DEFAULT_SECONDS_BUCKETS, type Meter } from '../../metrics/index.js';
+import { bindCounter, bindHistogram, DEFAULT_SECONDS_BUCKETS, type BoundCounter, type BoundHistogram, type Counter, type Histogram, type Meter } from '../../metrics/index.js';
 import type { Context } from '../../transport/index.js';
-import { onCallEnd, type CallOutcome } from '../call-end.js';
 import type { Middleware } from '../types.js';
+import { onCallEnd, type CallOutcome } from '../call-end.js';
 
 /** Options of {@link metricsServer} and {@link metricsClient}. */
 export interface MetricsOptions {
@@ -13,20 +13,69 @@ export interface MetricsOptions {
 const CODE_LABELS = ['kind', 'operation', 'code', 'reason'];
 const SECONDS_LABELS = ['kind', 'operation'];
 
+const MAX_BOUND_OPERATIONS = 10_000;
+
+/** An operation's series, bound once: its latency, its successes, and each code and reason as first seen. */
+class OperationSeries {
+  readonly seconds: BoundHistogram;
+  #ok: BoundCounter | undefined;
+  readonly #failed = new Map<string, BoundCounter>();
+
+  constructor(
+    readonly requests: Counter,
+    seconds: Histogram,
+    readonly kind: string,
+    readonly operation: string,
+  ) {
+    this.seconds = bindHistogram(seconds, { kind, operation });
+  }
+
+  // Bound on first use: a series exists (and is exposed) once it has counted something.
+  get ok(): BoundCounter {
+    return (this.#ok ??= bindCounter(this.requests, { kind: this.kind, operation: this.operation, code: '200', reason: '' }));
+  }
+
+  failed(code: number, reason: string): BoundCounter {
+    const key = `${code} ${reason}`;
+    let series = this.#failed.get(key);
+    if (series === undefined) {
+      series = bindCounter(this.requests, { kind: this.kind, operation: this.operation, code: String(code), reason });
+      // Reasons come from handlers; past the bound they are counted without being kept.
+      if (this.#failed.size < MAX_BOUND_OPERATIONS) this.#failed.set(key, series);
+    }
+    return series;
+  }
+}
+
 function instrument(side: 'server' | 'client', meter: Meter): Middleware {
   const requests = meter.counter(`${side}_requests_code_total`, `The total number of processed ${side} requests`, CODE_LABELS);
   const seconds = meter.histogram(`${side}_requests_seconds`, `${side} requests duration (sec).`, SECONDS_LABELS, [...DEFAULT_SECONDS_BUCKETS]);
-  return (next) => (req, ctx) => onCallEnd(next, req, ctx, (outcome) => record(ctx, outcome));
+  const byOperation = { http: new Map<string, OperationSeries>(), grpc: new Map<string, OperationSeries>() };
+  let size = 0;
+  const seriesOf = (ctx: Context): OperationSeries => {
+    const map = byOperation[ctx.kind];
+    let series = map.get(ctx.operation);
+    if (series === undefined) {
+      series = new OperationSeries(requests, seconds, ctx.kind, ctx.operation);
+      if (size < MAX_BOUND_OPERATIONS) {
+        map.set(ctx.operation, series);
+        size++;
+      }
+    }
+    return series;
+  };
+  return (next) => (req, ctx) => onCallEnd(next, req, ctx, (outcome) => record(seriesOf(ctx), outcome));
 
-  function record(ctx: Context, { start, error: err }: CallOutcome): void {
+  function record(series: OperationSeries, { start, error: err }: CallOutcome): void {
     const elapsed = (performance.now() - start) / 1000;
     // Kratos counts the HTTP code (200 on success); anything that is not a Kratos error is what the
     // server would send for it, 500 UNKNOWN.
-    const e = err === undefined ? undefined : toKratosError(err);
-    const kind = ctx.kind;
-    const operation = ctx.operation;
-    requests.inc({ kind, operation, code: e === undefined ? '200' : String(e.code), reason: e?.reason ?? '' });
-    seconds.observe({ kind, operation }, elapsed);
+    if (err === undefined) series.ok.inc();
+    else {
+      const e = toKratosError(err);
+      series.failed(e.code, e.reason).inc();
+    }
+    series.seconds.observe(elapsed);
   }
 }
 

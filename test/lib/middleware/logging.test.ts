@@ -79,3 +79,24 @@ describe('loggingServer', () => {
     assert.equal(await loggingServer(new NoopLogger())(h)({}, ctx), 'r');
   });
 });
+
+describe('loggingServer through the JSON logger', () => {
+  it('should write the access line byte for byte as the logger writes the same record through log()', async () => {
+    const { Writable } = await import('node:stream');
+    const { createLogger, valuer } = await import('../../../lib/log/index.js');
+    const lines: string[] = [];
+    const stream = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } });
+    const log = createLogger({ stream, fields: ['ts', valuer(() => '2026-11-27T16:00:00.000Z'), 'service.id', 'h', 'service.name', 'hw', 'service.version', 'v1'] });
+    await loggingServer(log)(async () => ({ ok: 1 }))({ name: 'x' }, ctx);
+    const failed = notFound('USER_NOT_FOUND', 'no such user');
+    await assert.rejects(loggingServer(log)(async () => { throw failed; })({}, ctx));
+    const latencies = lines.map((l) => (JSON.parse(l) as { latency: number }).latency);
+    // The same records through log(), the path every other line takes.
+    log.log('info', 'kind', 'server', 'component', 'grpc', 'operation', '/a.B/C', 'args', '{"name":"x"}', 'code', 200, 'reason', '', 'stack', '', 'latency', latencies[0]);
+    log.log('error', 'kind', 'server', 'component', 'grpc', 'operation', '/a.B/C', 'args', '{}', 'code', 404, 'reason', 'USER_NOT_FOUND', 'stack', failed.stack, 'latency', latencies[1]);
+    assert.equal(lines.length, 4);
+    assert.equal(lines[0], lines[2]);
+    assert.equal(lines[1], lines[3]);
+    assert.equal(lines[0], `{"level":"info","ts":"2026-11-27T16:00:00.000Z","service.id":"h","service.name":"hw","service.version":"v1","kind":"server","component":"grpc","operation":"/a.B/C","args":"{\\"name\\":\\"x\\"}","code":200,"reason":"","stack":"","latency":${latencies[0]}}\n`);
+  });
+});

@@ -43,7 +43,8 @@ describe('metricsServer', () => {
       const text = await meter.metrics();
       assert.deepEqual(lines(text, 'server_requests_code_total{'), ['server_requests_code_total{kind="http",operation="/a.B/C",code="200",reason=""} 1']);
       assert.deepEqual(lines(text, 'server_requests_seconds_count{'), ['server_requests_seconds_count{kind="http",operation="/a.B/C"} 1']);
-      assert.ok(text.includes('server_requests_seconds_bucket{le="0.005",kind="http",operation="/a.B/C"} 1'));
+      // Which bucket the one observation falls in depends on how busy the machine is; +Inf holds it whatever it took.
+      assert.ok(text.includes('server_requests_seconds_bucket{le="+Inf",kind="http",operation="/a.B/C"} 1'));
     }));
   });
 

@@ -1,0 +1,85 @@
+// The per-call cost of each default middleware alone, without sockets: a call context is made and
+// run through the chain createApp builds (tracing, access log, metrics; each on or off) the way a
+// transport runs it (runWithContext, 50 calls in flight, the event loop turning between batches so
+// the access log's batched writes happen as on a server). Process CPU time per call, each case in a
+// fresh process, cases interleaved round by round, median of the rounds. Less exposed than the
+// socket bench to what else the machine runs, and it isolates what the defaults cost.
+//   node bench/per-call/chain.mjs [rounds]     KRATOS_BEFORE=<root of another build> adds a before column,
+//   KRATOS_BUILDS='main=/path,h17a=/path,now=/path' compares several
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const CASES = ['', 'log', 'metrics', 'tracing', 'log,metrics,tracing'];
+const CALLS = Number(process.env.PER_CALL_CALLS ?? 100_000);
+
+if (process.argv[2] === '--child') {
+  const [, , , root, on] = process.argv;
+  const lib = await import(join(root, 'dist', 'lib', 'index.js'));
+  const { runWithContext } = await import(join(root, 'dist', 'lib', 'transport', 'index.js'));
+  const { loggingServer } = await import(join(root, 'dist', 'lib', 'middleware', 'logging', 'index.js'));
+  const { metricsServer } = await import(join(root, 'dist', 'lib', 'middleware', 'metrics', 'index.js'));
+  const { tracingServer } = await import(join(root, 'dist', 'lib', 'middleware', 'tracing', 'index.js'));
+  const enabled = new Set(on.split(',').filter(Boolean));
+  const tracing = enabled.has('tracing') ? lib.createTracing({ serviceName: 'bench' }) : undefined;
+  // The app's logger: ts, service fields and, with tracing, trace.id and span.id; lines to stdout (/dev/null).
+  const logger = lib.createLogger({
+    fields: ['ts', lib.timestamp, 'service.id', 'host', 'service.name', 'bench', 'service.version', 'v1', ...(tracing === undefined ? [] : ['trace.id', lib.valuer(lib.traceIdValuer), 'span.id', lib.valuer(lib.spanIdValuer)])],
+  });
+  const chain = [];
+  if (tracing !== undefined) chain.push(tracingServer(tracing));
+  if (enabled.has('log')) chain.push(loggingServer(logger));
+  if (enabled.has('metrics')) chain.push(metricsServer({ meter: new lib.PrometheusMeter() }));
+  const handler = chain.reduceRight((next, m) => m(next), async (req) => ({ message: `Hello ${req.name}` }));
+  const signal = new AbortController().signal;
+  const one = () => {
+    const ctx = { kind: 'http', side: 'server', operation: '/helloworld.v1.Greeter/SayHello', endpoint: 'http://127.0.0.1:8000', requestHeader: new lib.Metadata({ 'user-agent': 'wrk' }), replyHeader: new lib.Metadata(), signal, deadline: undefined, metadata: new lib.Metadata() };
+    return runWithContext(ctx, () => handler({ name: 'kratos' }, ctx));
+  };
+  const run = async (n) => {
+    for (let i = 0; i < n; i += 50) {
+      const batch = [];
+      for (let j = 0; j < 50; j++) batch.push(one());
+      await Promise.all(batch);
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  await run(CALLS / 2);
+  const t0 = process.cpuUsage();
+  await run(CALLS);
+  const d = process.cpuUsage(t0);
+  process.stderr.write(`${((d.user + d.system) / CALLS).toFixed(3)}\n`);
+  await tracing?.shutdown();
+  process.exit(0);
+}
+
+const rounds = Number(process.argv[2] ?? 5);
+// KRATOS_BUILDS='name=root,name=root' compares any number of builds.
+const builds = process.env.KRATOS_BUILDS !== undefined
+  ? process.env.KRATOS_BUILDS.split(',').map((b) => b.split('='))
+  : [['after', process.env.KRATOS_AFTER ?? ROOT], ...(process.env.KRATOS_BEFORE === undefined ? [] : [['before', process.env.KRATOS_BEFORE]])];
+const results = new Map();
+for (let r = 0; r < rounds; r++) {
+  for (const [build, root] of builds) {
+    for (const on of CASES) {
+      const child = spawnSync('taskset', ['-c', '1', process.execPath, fileURLToPath(import.meta.url), '--child', root, on], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const out = child.stderr.toString().trim();
+      if (child.status !== 0) throw new Error(`${build} ${on}: ${out}`);
+      const key = `${build}|${on}`;
+      results.set(key, [...(results.get(key) ?? []), Number(out)]);
+    }
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`\nµs of CPU per call through the default middleware (in process, ${rounds} rounds of ${CALLS} calls, medians; the bare row is runWithContext + an async handler)\n`);
+console.log(`| case | ${builds.map(([b]) => `${b} µs | ${b} cost of the default`).join(' | ')} |`);
+console.log(`|---|${builds.map(() => '---|---').join('|')}|`);
+for (const on of CASES) {
+  const cells = builds.map(([b]) => {
+    const v = median(results.get(`${b}|${on}`));
+    const base = median(results.get(`${b}|`));
+    return `${v.toFixed(2)} | ${on === '' ? '' : `+${(v - base).toFixed(2)}`}`;
+  });
+  console.log(`| ${on === '' ? 'bare' : on === 'log,metrics,tracing' ? 'all three' : on} | ${cells.join(' | ')} |`);
+}

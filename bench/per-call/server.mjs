@@ -1,0 +1,38 @@
+// The helloworld proto route (HTTP or gRPC) with each default switched on or off by argv[3]:
+// a comma list of log, metrics, tracing ('' is the proto route with all three off; recovery and
+// metadata stay on, as in every variant). argv[2] is http or grpc. KRATOS_ROOT points at another
+// build of kratos-ts (a checkout of an older commit) to compare before and after.
+import { join } from 'node:path';
+import { ADDR, greet, greetings, PROTO, ROOT } from '../servers/common.mjs';
+
+const root = process.env.KRATOS_ROOT ?? ROOT;
+const { createApp, NoopLogger } = await import(join(root, 'dist', 'lib', 'index.js'));
+const { Module, Rpc, Service } = await import(join(root, 'dist', 'decorators', 'index.js'));
+
+const grpc = process.argv[2] === 'grpc';
+const on = new Set((process.argv[3] ?? '').split(',').filter(Boolean));
+
+class Greeter {
+  sayHello(req) {
+    return greet(req.name);
+  }
+  async *streamHello(req) {
+    yield* greetings(req.name, req.count);
+  }
+}
+Rpc()(Greeter.prototype, 'sayHello');
+Rpc()(Greeter.prototype, 'streamHello');
+Service({ proto: PROTO, name: 'helloworld.v1.Greeter' })(Greeter);
+class Root {}
+Module({ services: [Greeter] })(Root);
+
+const app = await createApp(Root, {
+  configDir: false,
+  http: grpc ? false : { addr: ADDR },
+  grpc: grpc ? { addr: ADDR } : false,
+  ...(on.has('log') ? {} : { logger: new NoopLogger(), accessLog: false }),
+  ...(on.has('metrics') ? {} : { metrics: false }),
+  ...(on.has('tracing') ? {} : { tracing: false }),
+});
+await app.start();
+process.on('SIGTERM', () => app.stop().finally(() => process.exit(0)));

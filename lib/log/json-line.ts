@@ -1,0 +1,87 @@
+import type { Level } from './level.js';
+import { SLOT } from './prepared.js';
+import { isValuer, type Valuer } from './valuer.js';
+
+/**
+ * Renders one JSON line of a prepared shape; when a value needs the full serialiser, returns the
+ * record's key-values instead (valuers already read, so none is read twice).
+ */
+export type JsonLine = (level: Level, values: readonly unknown[]) => string | unknown[];
+
+const HEADS: Readonly<Record<Level, string>> = {
+  debug: '{"level":"debug"',
+  info: '{"level":"info"',
+  warn: '{"level":"warn"',
+  error: '{"level":"error"',
+  fatal: '{"level":"fatal"',
+};
+
+/** `,"key":value`, or '' for a value JSON leaves out of an object (undefined, functions, symbols). */
+function member(name: string, value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? '' : `${name}${text}`;
+}
+
+// Values a member can be rendered from on its own: JSON.stringify of an object member passes its
+// key to toJSON and may meet cycles, so objects (and bigints, Errors) take the full path.
+function simple(v: unknown): boolean {
+  const t = typeof v;
+  return t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined' || v === null;
+}
+
+/**
+ * Compiles the JSON line WinstonLogger writes for records of this shape, byte for byte: `level`,
+ * then each key in order, as `JSON.stringify` writes the record object. The constant members are
+ * rendered now; each write renders only its SLOTs and valuers. Returns undefined for shapes whose
+ * object would not keep that order (a repeated key, `level` or `message`, an unpaired key), which
+ * keep the full path.
+ */
+export function compileJsonLine(template: readonly unknown[]): JsonLine | undefined {
+  if (template.length % 2 !== 0) return undefined;
+  const seen = new Set<string>(['level', 'message']);
+  // Parts alternate: constant text, then a variable member (its `,"key":` and where its value comes from).
+  const fixed: string[] = [''];
+  const names: string[] = [];
+  const sources: (Valuer | number)[] = [];
+  const positions: number[] = [];
+  let slot = 0;
+  for (let i = 0; i < template.length; i += 2) {
+    const key = String(template[i]);
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const name = `,${JSON.stringify(key)}:`;
+    const v = template[i + 1];
+    if (v === SLOT || isValuer(v)) {
+      names.push(name);
+      positions.push(i + 1);
+      sources.push(v === SLOT ? slot++ : (v as Valuer));
+      fixed.push('');
+    } else {
+      if (!simple(v)) return undefined;
+      fixed[fixed.length - 1] += member(name, v);
+    }
+  }
+  const n = names.length;
+  return (level, values) => {
+    let line = HEADS[level] + (fixed[0] as string);
+    const got = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const src = sources[i] as Valuer | number;
+      const v = (got[i] = typeof src === 'number' ? values[src] : src());
+      if (!simple(v)) return slowRecord(template, positions, sources, values, got, i);
+      line += member(names[i] as string, v) + (fixed[i + 1] as string);
+    }
+    return `${line}}`;
+  };
+}
+
+// The record's key-values once the value at `at` turned out not to be simple: those read so far are
+// in `got`, the rest are read now, so no valuer is called twice.
+function slowRecord(template: readonly unknown[], positions: number[], sources: (Valuer | number)[], values: readonly unknown[], got: unknown[], at: number): unknown[] {
+  const kv = template.slice();
+  for (let i = 0; i < positions.length; i++) {
+    const src = sources[i] as Valuer | number;
+    kv[positions[i] as number] = i <= at ? got[i] : typeof src === 'number' ? values[src] : src();
+  }
+  return kv;
+}
