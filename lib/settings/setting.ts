@@ -100,7 +100,10 @@ export function resolveSetting<T>(spec: SettingSpec<T>, options: object, config:
     const raw = config.get(spec.key);
     if (!unset(raw)) return parseWith(spec, 'config', spec.key, raw, config);
   }
-  return spec.defaultFrom !== undefined ? spec.defaultFrom() : spec.default;
+  if (spec.defaultFrom !== undefined) return spec.defaultFrom();
+  // A fresh copy of a list or map default, so one app's settings never share it with another's.
+  const d: unknown = spec.default;
+  return (Array.isArray(d) ? [...d] : typeof d === 'object' && d !== null ? { ...d } : d) as T | undefined;
 }
 
 /** Every setting of a section resolved and checked; unset optional ones are left out; frozen. */
