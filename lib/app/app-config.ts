@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Config, describeChanges, envSource, fileSource, memorySource, type ConfigChange, type ConfigSource } from '../config/index.js';
-import { caller, createLogger, parseLevel, timestamp, type Level, type Logger } from '../log/index.js';
+import { caller, createLogger, timestamp, type FilterLogger, type Level, type Logger } from '../log/index.js';
+import { resolveSection, resolveSetting } from '../settings/index.js';
+import { LOG_SETTINGS, type LogSettings } from './settings/index.js';
 import type { AppOptions } from './options.js';
 
 /** The project root of `from`: the nearest directory upwards holding a package.json. */
@@ -51,24 +53,35 @@ export function logReload(logger: Logger | undefined, changes: ConfigChange[], s
 }
 
 /**
- * The logger the `log` config section describes (§8): `log.format` json (default) or text,
- * `log.level` (followed on reload), `log.mask`, `log.modules`, `log.caller`; every record carries
- * ts, service.id/name/version and any extra valuers (trace.id, span.id).
+ * The logger the `log` settings describe (§8): json (default) or text lines, a minimum level, masked
+ * keys, levels per module, `caller`; every record carries ts, service.id/name/version and any extra
+ * valuers (trace.id, span.id).
  */
-export function loggerFromConfig(config: Config, service: { id: string; name: string; version: string }, extra: unknown[] = []): Logger {
-  const level = parseLevel(config.get<string>('log.level'));
-  const logger = createLogger({
-    format: config.get<string>('log.format') === 'text' ? 'text' : 'json',
-    level,
-    ...(config.get<string[]>('log.mask') === undefined ? {} : { mask: config.get<string[]>('log.mask') as string[] }),
-    ...(config.get('log.modules') === undefined ? {} : { modules: config.get<Record<string, Level>>('log.modules') as Record<string, Level> }),
+export function loggerFromSettings(settings: LogSettings, service: { id: string; name: string; version: string }, extra: unknown[] = []): FilterLogger {
+  const { caller: withCaller, ...options } = settings;
+  return createLogger({
+    ...options,
     fields: [
       'ts', timestamp,
-      ...(config.get('log.caller') === true ? ['caller', caller] : []),
+      ...(withCaller ? ['caller', caller] : []),
       'service.id', service.id, 'service.name', service.name, 'service.version', service.version,
       ...extra,
     ],
   });
-  config.watch('log.level', (v) => logger.setLevel(parseLevel(typeof v === 'string' ? v : undefined)));
+}
+
+/**
+ * Makes `logger` follow `log.level` on hot reload; a level that is not one is refused (logged as a
+ * failed reload) and the previous level stays.
+ */
+export function followLogLevel(config: Config, logger: FilterLogger): void {
+  const key = LOG_SETTINGS.level.spec.key as string;
+  config.watch(key, () => logger.setLevel(resolveSetting(LOG_SETTINGS.level.spec, {}, config) as Level));
+}
+
+/** The logger the `log` config section describes, following `log.level` on reload. */
+export function loggerFromConfig(config: Config, service: { id: string; name: string; version: string }, extra: unknown[] = []): Logger {
+  const logger = loggerFromSettings(resolveSection(LOG_SETTINGS, {}, config), service, extra);
+  followLogLevel(config, logger);
   return logger;
 }

@@ -9,6 +9,7 @@ import type { GrpcServer, HealthService } from '../transport/grpc/index.js';
 import type { Hooks } from './hooks.js';
 import type { AppInfo } from './options.js';
 import type { Servers } from './servers.js';
+import type { AppSettings } from './settings/index.js';
 import type { ServiceInstance } from '../registry/index.js';
 import { withTimeout, type Registration } from './registration.js';
 
@@ -19,59 +20,41 @@ type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
  * lifecycle that starts and stops them in Kratos' order.
  */
 export class App implements AppInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly version: string;
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly #container: AppContainer;
-  readonly #config: Config;
-  readonly #readiness: (ready: boolean) => void;
-  readonly #drainDelay: number;
-  readonly #registration: Registration;
-  readonly #registrarTimeout: number;
-  readonly #extra: Server[];
-  #registered = false;
-  readonly #closers: (() => Promise<void>)[];
+  readonly #settings: AppSettings;
+  readonly #parts: AppParts;
+  /** The HTTP and gRPC servers, then the extra ones (an admin server). */
   readonly #servers: Server[];
-  readonly #hooks: Hooks;
-  readonly #logger: Logger;
-  readonly #stopTimeout: number;
-  readonly #signals: NodeJS.Signals[];
-  readonly #http: HttpServer | undefined;
-  readonly #grpc: GrpcServer | undefined;
-  readonly #health: HealthService | undefined;
-  readonly #rejections: 'log' | 'exit';
+  #registered = false;
   readonly #onRejection = (reason: unknown): void => {
-    this.#logger.log('error', 'msg', 'unhandled promise rejection', 'error', reason);
-    if (this.#rejections === 'exit') process.exit(1);
+    this.#parts.logger.log('error', 'msg', 'unhandled promise rejection', 'error', reason);
+    if (this.#settings.lifecycle.rejections === 'exit') process.exit(1);
   };
   #endpoints: string[] = [];
   #state: State = 'created';
   #stopping: Promise<void> | undefined;
 
   /** @internal use createApp */
-  constructor(info: Omit<AppInfo, 'endpoints'>, parts: AppParts) {
-    this.id = info.id;
-    this.name = info.name;
-    this.version = info.version;
-    this.metadata = info.metadata;
-    this.#container = parts.container;
-    this.#config = parts.config;
-    this.#http = parts.servers.http;
-    this.#grpc = parts.servers.grpc;
-    this.#health = parts.servers.health;
-    this.#servers = [...[parts.servers.http, parts.servers.grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined), ...parts.extraServers];
-    this.#readiness = parts.readiness;
-    this.#drainDelay = parts.drainDelay;
-    this.#registration = parts.registration;
-    this.#registrarTimeout = parts.registrarTimeout;
-    this.#extra = parts.extraServers;
-    this.#closers = parts.closers;
-    this.#hooks = parts.hooks;
-    this.#logger = parts.logger;
-    this.#stopTimeout = parts.stopTimeout;
-    this.#signals = parts.signals;
-    this.#rejections = parts.rejections;
+  constructor(settings: AppSettings, parts: AppParts) {
+    this.#settings = settings;
+    this.#parts = parts;
+    const { http, grpc } = parts.servers;
+    this.#servers = [...[http, grpc].filter((s): s is HttpServer | GrpcServer => s !== undefined), ...parts.extraServers];
+  }
+
+  get id(): string {
+    return this.#settings.info.id;
+  }
+
+  get name(): string {
+    return this.#settings.info.name;
+  }
+
+  get version(): string {
+    return this.#settings.info.version;
+  }
+
+  get metadata(): Readonly<Record<string, string>> {
+    return this.#settings.info.metadata;
   }
 
   /** Advertised server URLs (`http://10.0.0.5:8000`), port 0 resolved; empty before start. */
@@ -81,17 +64,17 @@ export class App implements AppInfo {
 
   /** The HTTP server, when the app has one. */
   get http(): HttpServer | undefined {
-    return this.#http;
+    return this.#parts.servers.http;
   }
 
   /** The gRPC server, when the app has one. */
   get grpc(): GrpcServer | undefined {
-    return this.#grpc;
+    return this.#parts.servers.grpc;
   }
 
   /** The gRPC health service (§13), when the app has a gRPC server. */
   get health(): HealthService | undefined {
-    return this.#health;
+    return this.#parts.servers.health;
   }
 
   /** This instance as the registry sees it (§11). */
@@ -101,7 +84,7 @@ export class App implements AppInfo {
 
   /** A provider's value by token. */
   get<T>(token: ProviderToken<T>): T {
-    return this.#container.get(token);
+    return this.#parts.container.get(token);
   }
 
   /** Providers' onStart, beforeStart hooks, servers, afterStart hooks (§1). */
@@ -112,20 +95,20 @@ export class App implements AppInfo {
     this.#state = 'starting';
     process.on('unhandledRejection', this.#onRejection);
     try {
-      await this.#container.start();
-      await this.#hooks.run('beforeStart', this);
+      await this.#parts.container.start();
+      await this.#parts.hooks.run('beforeStart', this);
       await Promise.all(this.#servers.map((s) => s.start()));
-      this.#endpoints = this.#servers.filter((s) => !this.#extra.includes(s)).map((s) => s.endpoint());
+      this.#endpoints = this.#servers.filter((s) => !this.#parts.extraServers.includes(s)).map((s) => s.endpoint());
       this.#state = 'running';
       // In a cluster the primary registers the app once, for all its workers.
-      const registrar = isClusterWorker() ? undefined : this.#registration.registrar;
-      if (registrar !== undefined) await withTimeout('register', this.#instance(), this.#registrarTimeout, () => registrar.register(this.#instance()));
+      const registrar = isClusterWorker() ? undefined : this.#parts.registration.registrar;
+      if (registrar !== undefined) await withTimeout('register', this.#instance(), this.#settings.lifecycle.registrarTimeout, () => registrar.register(this.#instance()));
       this.#registered = registrar !== undefined;
-      for (const e of this.#endpoints) this.#logger.info(`server listening on ${e}`);
-      await this.#hooks.run('afterStart', this);
-      this.#readiness(true);
+      for (const e of this.#endpoints) this.#parts.logger.info(`server listening on ${e}`);
+      await this.#parts.hooks.run('afterStart', this);
+      this.#parts.readiness(true);
     } catch (err) {
-      await this.stop().catch((e: unknown) => this.#logger.error('stop after failed start failed', 'error', e));
+      await this.stop().catch((e: unknown) => this.#parts.logger.error('stop after failed start failed', 'error', e));
       throw err;
     }
   }
@@ -151,23 +134,23 @@ export class App implements AppInfo {
       }
     };
     // Unready first, so load balancers stop sending before anything drains.
-    this.#readiness(false);
+    this.#parts.readiness(false);
     if (wasStarted) {
-      await step(() => this.#hooks.run('beforeStop', this));
-      const registrar = this.#registration.registrar;
+      await step(() => this.#parts.hooks.run('beforeStop', this));
+      const registrar = this.#parts.registration.registrar;
       if (registrar !== undefined && this.#registered) {
-        await step(() => withTimeout('deregister', this.#instance(), this.#registrarTimeout, () => registrar.deregister(this.#instance())));
+        await step(() => withTimeout('deregister', this.#instance(), this.#settings.lifecycle.registrarTimeout, () => registrar.deregister(this.#instance())));
       }
-      if (this.#drainDelay > 0) await new Promise((r) => setTimeout(r, this.#drainDelay));
-      const deadline = Date.now() + this.#stopTimeout;
+      if (this.#settings.lifecycle.drainDelay > 0) await new Promise((r) => setTimeout(r, this.#settings.lifecycle.drainDelay));
+      const deadline = Date.now() + this.#settings.lifecycle.stopTimeout;
       await step(async () => void (await Promise.all(this.#servers.map((s) => s.stop(deadline)))));
-      await step(() => this.#hooks.run('afterStop', this));
-      await step(() => this.#container.stop());
+      await step(() => this.#parts.hooks.run('afterStop', this));
+      await step(() => this.#parts.container.stop());
     }
-    await step(() => this.#container.destroy());
-    await step(() => this.#config.close());
-    await step(() => this.#registration.close());
-    for (const close of this.#closers) await step(close);
+    await step(() => this.#parts.container.destroy());
+    await step(() => this.#parts.config.close());
+    await step(() => this.#parts.registration.close());
+    for (const close of this.#parts.closers) await step(close);
     process.off('unhandledRejection', this.#onRejection);
     this.#state = 'stopped';
     if (errors.length > 0) throw errors[0];
@@ -180,18 +163,18 @@ export class App implements AppInfo {
    * workers that die and stops them all on a signal.
    */
   async run(options: RunOptions = {}): Promise<void> {
-    const workers = workerCount(options.workers ?? this.#config.get('server.workers'));
+    const workers = workerCount(options.workers ?? this.#settings.lifecycle.workers);
     if (workers > 1 && !isClusterWorker()) return this.#runPrimary(workers);
     await this.start();
     reportListening(this.#endpoints);
     await new Promise<void>((resolve) => {
       let askedByPrimary = false;
       const stopNow = (...why: unknown[]): void => {
-        this.#logger.info('stopping', ...why);
+        this.#parts.logger.info('stopping', ...why);
         this.stop()
-          .catch((err: unknown) => this.#logger.error('stop failed', 'error', err))
+          .catch((err: unknown) => this.#parts.logger.error('stop failed', 'error', err))
           .finally(() => {
-            for (const s of this.#signals) process.off(s, onSignal);
+            for (const s of this.#settings.lifecycle.signals) process.off(s, onSignal);
             stopListening();
             // A worker's IPC channel would keep it alive once the app has stopped.
             if (isClusterWorker()) process.disconnect?.();
@@ -202,35 +185,35 @@ export class App implements AppInfo {
         if (this.#stopping === undefined) return stopNow('signal', signal);
         // In a cluster a terminal's Ctrl-C reaches the workers as well as the primary that asked them to stop.
         if (askedByPrimary) return;
-        this.#logger.warn('second signal: exiting without waiting', 'signal', signal);
+        this.#parts.logger.warn('second signal: exiting without waiting', 'signal', signal);
         process.exit(1);
       };
       const stopListening = onPrimaryStop(() => {
         askedByPrimary = true;
         if (this.#stopping === undefined) stopNow('reason', 'asked by the cluster primary');
       });
-      for (const s of this.#signals) process.on(s, onSignal);
+      for (const s of this.#settings.lifecycle.signals) process.on(s, onSignal);
     });
   }
 
   // The primary serves nothing itself: its app only registers the cluster's endpoints.
   async #runPrimary(workers: number): Promise<void> {
-    const registrar = this.#registration.registrar;
+    const registrar = this.#parts.registration.registrar;
     await runPrimary({
       workers,
-      logger: this.#logger,
-      signals: this.#signals,
-      stopTimeout: this.#stopTimeout,
+      logger: this.#parts.logger,
+      signals: this.#settings.lifecycle.signals,
+      stopTimeout: this.#settings.lifecycle.stopTimeout,
       onListening: async (endpoints) => {
         this.#endpoints = endpoints;
         if (registrar === undefined) return;
-        await withTimeout('register', this.#instance(), this.#registrarTimeout, () => registrar.register(this.#instance()));
+        await withTimeout('register', this.#instance(), this.#settings.lifecycle.registrarTimeout, () => registrar.register(this.#instance()));
         this.#registered = true;
       },
       onStopping: async () => {
         if (registrar === undefined || !this.#registered) return;
         this.#registered = false;
-        await withTimeout('deregister', this.#instance(), this.#registrarTimeout, () => registrar.deregister(this.#instance()));
+        await withTimeout('deregister', this.#instance(), this.#settings.lifecycle.registrarTimeout, () => registrar.deregister(this.#instance()));
       },
     });
     await this.stop();
@@ -243,24 +226,18 @@ export interface RunOptions {
   workers?: number | 'auto';
 }
 
-/** @internal what createApp hands the App */
+/** @internal what createApp hands the App: the parts it built from the settings */
 export interface AppParts {
   container: AppContainer;
   config: Config;
+  servers: Servers;
   /** Servers beyond HTTP and gRPC (an admin server for /metrics). */
   extraServers: Server[];
   /** Told true once the app serves, false as soon as it starts to stop (/readyz). */
   readiness: (ready: boolean) => void;
-  /** Run last on stop (metrics, tracing exporters). */
+  /** Run last on stop (metrics, tracing exporters, the cache). */
   closers: (() => Promise<void>)[];
-  drainDelay: number;
   registration: Registration;
-  registrarTimeout: number;
-  servers: Servers;
   hooks: Hooks;
   logger: Logger;
-  stopTimeout: number;
-  signals: NodeJS.Signals[];
-  rejections: 'log' | 'exit';
 }
-

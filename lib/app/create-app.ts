@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { AppContainer, type Class } from '../container/index.js';
 import { Config } from '../config/index.js';
 import { Logger } from '../log/index.js';
@@ -7,18 +6,19 @@ import { metadataServer } from '../middleware/metadata/index.js';
 import { recovery } from '../middleware/recovery/index.js';
 import { type Middleware } from '../middleware/index.js';
 import { App } from './app.js';
-import { loadAppConfig, loggerFromConfig, logReload } from './app-config.js';
+import { followLogLevel, loadAppConfig, loggerFromSettings, logReload } from './app-config.js';
 import { APP_INFO } from './app-info.js';
 import { buildObservability, indicatorsOf, type Observability } from './observability.js';
-import { CACHE, CacheAside, cacheFromConfig, wrapCachedMethods } from '../cache/index.js';
+import { CACHE, CacheAside, createCache, wrapCachedMethods } from '../cache/index.js';
 import { METER, TRACING } from './tokens.js';
 import { HealthRegistry } from '../health/index.js';
 import { HttpServer } from '../transport/http/index.js';
 import { Hooks } from './hooks.js';
 import { MiddlewareResolver } from './middleware-resolver.js';
-import { DEFAULT_SIGNALS, DEFAULT_STOP_TIMEOUT_MS, type AppInfo, type AppOptions } from './options.js';
+import type { AppInfo, AppOptions } from './options.js';
 import { buildServers } from './servers.js';
 import { registrationFrom } from './registration.js';
+import { resolveSettings, type AppSettings } from './settings/index.js';
 
 // Outermost first: the span covers everything (so log lines carry its trace id), the access log sees
 // the final error, recovery turns throws into Kratos errors before metrics count them.
@@ -40,6 +40,13 @@ function adminServer(obs: Observability, logger: Logger): HttpServer | undefined
   return s;
 }
 
+// The logger the `log` settings describe, following `log.level` on hot reload.
+function ownLogger(settings: AppSettings, config: Config, fields: unknown[]): Logger {
+  const logger = loggerFromSettings(settings.log, settings.info, fields);
+  followLogLevel(config, logger);
+  return logger;
+}
+
 // Providers may ask for AppInfo before the App object exists; endpoints are read live from it.
 function appInfoView(info: Omit<AppInfo, 'endpoints'>, app: () => App | undefined): AppInfo {
   return {
@@ -57,21 +64,17 @@ function appInfoView(info: Omit<AppInfo, 'endpoints'>, app: () => App | undefine
  */
 export async function createApp(root: Class, options: AppOptions = {}): Promise<App> {
   const hooks = new Hooks(options.hooks);
-  const info = {
-    id: options.id ?? `${hostname()}-${process.pid}`,
-    name: options.name ?? root.name,
-    version: options.version ?? '',
-    metadata: { ...(options.metadata ?? {}) },
-  };
   let early: Logger | undefined;
   const config = await loadAppConfig(
     options,
     (err, source) => early?.log('warn', 'msg', 'config reload failed; keeping the previous configuration', 'source', source, 'error', err),
     (changes, source) => logReload(early, changes, source),
   );
-  const obs = buildObservability(options, config, info);
-  early = options.logger ?? loggerFromConfig(config, info, obs.logFields);
-  const cache = options.cache ?? cacheFromConfig(config);
+  const settings = resolveSettings(options, config, root.name);
+  const { info } = settings;
+  const obs = buildObservability(settings, info);
+  early = options.logger ?? ownLogger(settings, config, obs.logFields);
+  const cache = options.cache ?? createCache(settings.cache);
   let app: App | undefined;
   const container = await AppContainer.create(root, {
     global: [
@@ -91,29 +94,24 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   wrapCachedMethods(container.singletons(), new CacheAside({ cache, meter: obs.meter, logger: logger.named('cache') }));
   const resolver = new MiddlewareResolver(container);
   const appMiddleware = [...builtinMiddleware(options, logger, obs), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
-  const servers = await buildServers(container, resolver, appMiddleware, options, logger, obs.routes);
+  const servers = await buildServers(container, resolver, appMiddleware, settings, logger, obs.routes);
   for (const indicator of indicatorsOf(container.singletons())) obs.health?.add(indicator);
   const admin = adminServer(obs, logger);
-  const registration = registrationFrom(options, config, logger);
+  const registration = registrationFrom(options.registrar, settings.registry, logger);
   if (registration.registrar !== undefined) {
     const r = registration.registrar as { checkHealth?: () => unknown };
     if (typeof r.checkHealth === 'function') obs.health?.add({ name: 'registry', check: () => r.checkHealth?.() as never });
   }
-  app = new App(info, {
+  app = new App(settings, {
     container,
     config: container.get(Config),
     servers,
     hooks,
     logger,
-    stopTimeout: options.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
-    signals: options.signals ?? DEFAULT_SIGNALS,
-    rejections: options.unhandledRejections ?? 'log',
     extraServers: admin === undefined ? [] : [admin],
     readiness: (ready) => obs.health?.setReady(ready),
     closers: [() => obs.close(), () => cache.close()],
-    drainDelay: options.drainDelay ?? 0,
     registration,
-    registrarTimeout: options.registrarTimeout ?? 10_000,
   });
   return app;
 }

@@ -1,14 +1,12 @@
-import type { Config } from '../config/index.js';
-import { FrameworkError } from '../errors/index.js';
 import { HealthRegistry, healthRoutes, metricsRoute, type HealthIndicator } from '../health/index.js';
 import { valuer } from '../log/index.js';
 import { NoopMeter, PrometheusMeter, type Meter } from '../metrics/index.js';
 import { metricsServer } from '../middleware/metrics/index.js';
 import { tracingServer } from '../middleware/tracing/index.js';
 import { type Middleware } from '../middleware/index.js';
-import { createTracing, sdkDisabledByEnv, spanIdValuer, traceIdValuer, type Tracing, type TracingExporter, type TracingOptions } from '../tracing/index.js';
+import { createTracing, spanIdValuer, traceIdValuer, type Tracing, type TracingOptions } from '../tracing/index.js';
 import type { HttpRoute } from '../transport/http/index.js';
-import type { AppOptions } from './options.js';
+import type { AppSettings, TraceSettings } from './settings/index.js';
 
 /** What an app measures and reports (§9, §13): on by default, each part switched off by config. */
 export interface Observability {
@@ -28,25 +26,20 @@ export interface Observability {
   close(): Promise<void>;
 }
 
-const off = (v: unknown): boolean => v === false || v === 'false';
-
 /**
  * Builds metrics (a Prometheus registry per app, with process and Node runtime metrics), tracing
- * (OpenTelemetry, sampler off unless `trace.sampleRatio` or OTEL_TRACES_SAMPLER is set) and health from options and the
- * `metrics`, `trace` and `health` config sections.
+ * (OpenTelemetry, sampler off unless `trace.sampleRatio` or OTEL_TRACES_SAMPLER is set) and health
+ * from the app's settings.
  */
-export function buildObservability(options: AppOptions, config: Config, service: { name: string; version: string }): Observability {
-  const metricsOn = options.metrics !== false && !off(config.get('metrics.enabled'));
-  const tracingOn = options.tracing !== false && tracingEnabled(config.get('trace.enabled'));
-  const healthOn = options.health !== false && !off(config.get('health.enabled'));
-  const prom = metricsOn ? new PrometheusMeter() : undefined;
-  if (prom !== undefined && (options.metrics || {}).runtime !== false) prom.collectRuntimeMetrics();
+export function buildObservability(settings: Pick<AppSettings, 'metrics' | 'tracing' | 'health'>, service: { name: string; version: string }): Observability {
+  const metrics = settings.metrics;
+  const prom = metrics === false ? undefined : new PrometheusMeter();
+  if (prom !== undefined && metrics !== false && metrics.runtime) prom.collectRuntimeMetrics();
   const meter: Meter = prom ?? new NoopMeter();
-  const tracing = tracingOn ? createTracing(tracingOptions(options, config, service)) : undefined;
-  const health = healthOn ? new HealthRegistry() : undefined;
-  const metricsPath = config.get<string>('metrics.path') ?? '/metrics';
-  const adminAddr = config.get<string>('metrics.addr') || undefined;
-  const metricRoutes = prom === undefined ? [] : [metricsRoute(prom, metricsPath)];
+  const tracing = settings.tracing === false ? undefined : createTracing(tracingOptions(settings.tracing, service));
+  const health = settings.health ? new HealthRegistry() : undefined;
+  const adminAddr = metrics === false ? undefined : metrics.addr;
+  const metricRoutes = prom === undefined || metrics === false ? [] : [metricsRoute(prom, metrics.path)];
   return {
     meter,
     tracing,
@@ -64,34 +57,14 @@ export function buildObservability(options: AppOptions, config: Config, service:
   };
 }
 
-// An explicit `trace.enabled` decides; otherwise OTEL_SDK_DISABLED=true switches tracing off.
-function tracingEnabled(enabled: unknown): boolean {
-  if (enabled === undefined || enabled === '') return !sdkDisabledByEnv();
-  return !off(enabled);
-}
-
-/** Options, then config, then (inside createTracing) the OTEL_* environment, then defaults. */
-function tracingOptions(options: AppOptions, config: Config, service: { name: string; version: string }): TracingOptions {
-  const t = options.tracing || {};
-  const endpoint = t.endpoint ?? config.get<string>('trace.endpoint');
-  const exporter = t.exporter ?? config.get<TracingExporter>('trace.exporter');
-  const hasRatio = t.sampleRatio !== undefined || (config.get('trace.sampleRatio') ?? '') !== '';
-  const extra = config.get<unknown>('trace.resource') ?? {};
-  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
-    throw new FrameworkError('KRATOS_ERR_CONFIG_INVALID', `config key trace.resource: a map of resource attributes expected, got ${JSON.stringify(extra)}`);
-  }
-  const resource: Record<string, string> = {};
-  for (const [k, v] of Object.entries(extra)) resource[k] = String(v);
-  const serviceName = t.serviceName ?? config.get<string>('trace.serviceName');
-  if (serviceName !== undefined && serviceName !== '') resource['service.name'] = serviceName;
+/** The settings (options over config), then (inside createTracing) the OTEL_* environment, then defaults. */
+function tracingOptions(settings: Exclude<TraceSettings, false>, service: { name: string; version: string }): TracingOptions {
+  const { serviceName, resource, ...rest } = settings;
   return {
+    ...rest,
     serviceName: service.name,
     serviceVersion: service.version,
-    resource,
-    ...(hasRatio ? { sampleRatio: t.sampleRatio ?? config.value('trace.sampleRatio').number(0) } : {}),
-    ...(exporter === undefined ? {} : { exporter }),
-    ...(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
-    ...(t.useGlobalProvider === undefined ? {} : { useGlobalProvider: t.useGlobalProvider }),
+    resource: serviceName === undefined ? resource : { ...resource, 'service.name': serviceName },
   };
 }
 

@@ -7,8 +7,9 @@ import type { StandardSchemaV1 } from '../internal/index.js';
 import type { LoggingOptions } from '../middleware/logging/index.js';
 import type { MetadataServerOptions } from '../middleware/metadata/index.js';
 import type { TracingExporter } from '../tracing/index.js';
-import type { CodecRegistry } from '../encoding/index.js';
-import type { HttpFilter } from '../transport/http/index.js';
+import type { HttpServerOptions } from '../transport/http/index.js';
+import type { GrpcServerOptions } from '../transport/grpc/index.js';
+import type { GrpcWebOptions } from '../transport/grpcweb/index.js';
 import type { Cache } from '../cache/index.js';
 
 /** An application hook; receives the app. */
@@ -28,60 +29,35 @@ export interface AppInfo {
   readonly endpoints: readonly string[];
 }
 
-/** Options of the HTTP server. */
-export interface HttpServerConfig {
-  /** `host:port` to listen on. Default: config `server.http.addr`, else `0.0.0.0:8000`. */
-  addr?: string;
+/**
+ * Options of the app's HTTP server: the {@link HttpServerOptions} of the transport (the app supplies
+ * its logger, error detail and gRPC-Web gateway), the timeout also as a duration string, and gRPC-Web.
+ * Settings with a config key (`server.http.*`) default to config, then to the config reference's
+ * default (docs/config-and-logging.md).
+ */
+export type HttpServerConfig = Omit<HttpServerOptions, 'timeout' | 'logger' | 'exposeErrorDetail' | 'protocol'> & {
   /** Per-request timeout, ms or a duration string. Default: config `server.http.timeout`, else 1 s. 0 disables. */
   timeout?: number | string;
-  /** Largest accepted request body in bytes. Default 1 MiB. */
-  bodyLimit?: number;
-  /** Serve HTTPS with this key pair. */
-  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
-  /** Codecs for bodies and replies; default json, proto, form, yaml, xml (register your own on `defaultCodecs()`). */
-  codecs?: CodecRegistry;
-  /** Largest request head, bytes (431 beyond). Default 16 KiB. */
-  maxHeaderSize?: number;
-  /** Time to send the request head, ms (slowloris guard). Default 10 000. */
-  headersTimeout?: number;
-  /** Time to send a whole request, ms. Default 30 000. */
-  requestTimeout?: number;
-  /** Time to send a request body once routed, ms (408 and the connection closed). Default 10 000. */
-  bodyTimeout?: number;
-  /** Most open connections; beyond it new ones are closed at once. Default: config `server.http.maxConnections`, else no cap. */
-  maxConnections?: number;
-  /** Filters before routing, e.g. `cors({ origins: ['https://app.example.com'] })`. */
-  filters?: HttpFilter[];
-  /**
-   * Accept YAML and XML request bodies: `true`, or `{ bodyLimit }` (bytes, default 32 KiB). Default:
-   * config `server.http.markup_bodies`, else off (415). Replies in YAML/XML by Accept always work.
-   */
-  markupBodies?: boolean | { bodyLimit?: number };
   /**
    * gRPC-Web for every proto rpc on this port (on by default; config `server.http.grpc_web.enabled`),
    * or false for none. `origins`: pages allowed by CORS (default '*', config `server.http.grpc_web.origins`);
    * `exposeHeaders`: reply metadata their scripts may read.
    */
-  grpcWeb?: false | { origins?: string[] | '*' | ((origin: string) => boolean); exposeHeaders?: string[] };
-}
+  grpcWeb?: false | Pick<GrpcWebOptions, 'origins' | 'exposeHeaders'>;
+};
 
-/** Options of the gRPC server. */
-export interface GrpcServerConfig {
-  /** `host:port` to listen on. Default: config `server.grpc.addr`, else `0.0.0.0:9000`. */
-  addr?: string;
+/**
+ * Options of the app's gRPC server: the {@link GrpcServerOptions} of the transport (the app supplies
+ * its logger and error detail), the timeout also as a duration string, and the built-in services.
+ */
+export type GrpcServerConfig = Omit<GrpcServerOptions, 'timeout' | 'logger' | 'exposeErrorDetail'> & {
   /** Timeout of unary and client-streaming calls, ms or a duration string. Default: config `server.grpc.timeout`, else 1 s. */
   timeout?: number | string;
-  /** TLS; with `ca` and `requireClientCert`, mutual TLS. */
-  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requireClientCert?: boolean };
-  /** Largest message accepted, bytes. Default 4 MiB. */
-  maxReceiveMessageLength?: number;
-  /** Largest message sent, bytes. Default unlimited. */
-  maxSendMessageLength?: number;
   /** Serve grpc.health.v1.Health. Default true. */
   health?: boolean;
   /** Serve server reflection (v1 and v1alpha). Default true. */
   reflection?: boolean;
-}
+};
 
 /** Options of {@link createApp}; every field is optional. */
 export interface AppOptions {

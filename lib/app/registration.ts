@@ -1,8 +1,7 @@
-import type { Config } from '../config/index.js';
 import { FrameworkError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { EtcdRegistry, type Registrar, type ServiceInstance } from '../registry/index.js';
-import type { AppOptions } from './options.js';
+import type { RegistrySettings } from './settings/index.js';
 
 /** What the app registers with, and how to let go of a registrar it made itself. */
 export interface Registration {
@@ -11,23 +10,11 @@ export interface Registration {
   close(): Promise<void>;
 }
 
-function endpointsOf(v: unknown): string[] {
-  const list = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : [];
-  return list.map((s) => s.trim()).filter((s) => s !== '');
-}
-
-/** The registrar from options, or an EtcdRegistry from `registry.etcd.{endpoints,namespace,ttl}`. */
-export function registrationFrom(options: AppOptions, config: Config, logger: Logger): Registration {
-  if (options.registrar !== undefined) return { registrar: options.registrar, close: async () => undefined };
-  const endpoints = endpointsOf(config.get('registry.etcd.endpoints'));
-  if (endpoints.length === 0) return { registrar: undefined, close: async () => undefined };
-  const ns = config.get<string>('registry.etcd.namespace');
-  const registry = new EtcdRegistry({
-    endpoints,
-    ...(ns === undefined || ns === '' ? {} : { namespace: ns }),
-    ttl: config.value('registry.etcd.ttl').number(15),
-    logger,
-  });
+/** The registrar from options, or an EtcdRegistry when the settings name etcd endpoints. */
+export function registrationFrom(registrar: Registrar | undefined, settings: RegistrySettings, logger: Logger): Registration {
+  if (registrar !== undefined) return { registrar, close: async () => undefined };
+  if (settings.endpoints.length === 0) return { registrar: undefined, close: async () => undefined };
+  const registry = new EtcdRegistry({ ...settings, endpoints: [...settings.endpoints], logger });
   return { registrar: registry, close: () => registry.close() };
 }
 

@@ -8,4 +8,5 @@ export type { RedisCacheOptions } from './redis-cache.js';
 export { CacheAside } from './cache-aside.js';
 export type { CacheAsideOptions, ReadPolicy } from './cache-aside.js';
 export { wrapCachedMethods } from './cached-methods.js';
-export { CACHE, cacheFromConfig } from './from-config.js';
+export { CACHE, cacheFromConfig, cacheSettings, createCache, MEMORY_CACHE_SETTINGS, REDIS_SETTINGS } from './from-config.js';
+export type { CacheSettings } from './from-config.js';

@@ -47,7 +47,7 @@ export interface HttpServerOptions {
   /** Send the internal detail of errors (peer addresses, dependency messages) to clients. Default false: logs only. */
   exposeErrorDetail?: boolean;
   /** A protocol served beside the routes on the same port, claiming its requests itself (gRPC-Web). */
-  protocol?: HttpProtocol;
+  protocol?: HttpProtocol | undefined;
 }
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
