@@ -31,6 +31,6 @@ export function grpcWebFor(bound: BoundService[], cfg: HttpServerConfig, config:
     ...(o.exposeHeaders === undefined ? {} : { exposeHeaders: o.exposeHeaders }),
     ...(cfg.bodyLimit === undefined ? {} : { bodyLimit: cfg.bodyLimit }),
   });
-  for (const svc of bound) gateway.add(svc.methods.map((m) => ({ schema: m.schema, handler: m.handler })));
+  for (const svc of bound) gateway.add(svc.methods);
   return gateway;
 }

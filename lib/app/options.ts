@@ -8,7 +8,7 @@ import type { LoggingOptions } from '../middleware/logging/index.js';
 import type { MetadataServerOptions } from '../middleware/metadata/index.js';
 import type { TracingExporter } from '../tracing/index.js';
 import type { CodecRegistry } from '../encoding/index.js';
-import type { HttpFilter } from '../transport/http/index.js';
+import type { HttpCodecOptions, HttpFilter } from '../transport/http/index.js';
 import type { Cache } from '../cache/index.js';
 
 /** An application hook; receives the app. */
@@ -29,7 +29,7 @@ export interface AppInfo {
 }
 
 /** Options of the HTTP server. */
-export interface HttpServerConfig {
+export interface HttpServerConfig extends HttpCodecOptions {
   /** `host:port` to listen on. Default: config `server.http.addr`, else `0.0.0.0:8000`. */
   addr?: string;
   /** Per-request timeout, ms or a duration string. Default: config `server.http.timeout`, else 1 s. 0 disables. */
