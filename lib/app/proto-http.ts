@@ -3,7 +3,7 @@ import { decodeForm, setFieldPath, toCanonical, toProtoJson } from '../encoding/
 import { FrameworkError } from '../errors/index.js';
 import type { Handler } from '../middleware/index.js';
 import type { HttpRule, MethodSchema } from '../proto/index.js';
-import { rawHttpBody, unsupported, type HttpRoute, type RequestDecoder, type ResponseEncoder } from '../transport/http/index.js';
+import { codecResponseEncoder, rawHttpBody, unsupported, type HttpRoute, type RequestDecoder, type ResponseEncoder } from '../transport/http/index.js';
 
 function camel(path: string): string[] {
   return path.split('.').map((p) => p.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
@@ -72,30 +72,37 @@ function pick(names: readonly string[], reply: unknown): unknown {
   return value;
 }
 
-/** The reply encoder of a message type: proto-aware codecs write it through its schema; an HttpBody is sent raw. */
-function messageEncoder(type: protobuf.Type | undefined, names: readonly string[] = []): ResponseEncoder {
+/**
+ * The reply encoder of a message type: `encoder` (the server's) gets the message with its type, so
+ * proto-aware codecs write it through its schema; a google.api.HttpBody is sent raw.
+ */
+function messageEncoder(encoder: ResponseEncoder, type: protobuf.Type | undefined, names: readonly string[] = []): ResponseEncoder {
   if (isHttpBody(type)) return (reply) => rawHttpBody(pick(names, reply));
-  return (reply, { codec, contentType }) => ({ contentType, bytes: codec.marshal(pick(names, reply) ?? (type === undefined ? null : {}), type) });
+  if (type === undefined) return (reply, negotiated, ctx) => encoder(pick(names, reply) ?? null, negotiated, ctx);
+  return (reply, negotiated, ctx) => encoder(pick(names, reply), negotiated, ctx, type);
 }
 
-// A repeated or map response_body is no message of its own: send its proto JSON form.
-function fieldEncoder(names: string[], field: protobuf.Field): ResponseEncoder {
+// A repeated or map response_body is no message of its own: its proto JSON form goes to the encoder untyped.
+function fieldEncoder(encoder: ResponseEncoder, names: string[], field: protobuf.Field): ResponseEncoder {
   const type = messageType(field);
-  if (!field.repeated && !field.map) return messageEncoder(type, names);
+  if (!field.repeated && !field.map) return messageEncoder(encoder, type, names);
   const one = (v: unknown): unknown => (type === undefined ? v : toProtoJson(type, v));
   const toPlain = field.map
     ? (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, one(x)]))
     : (v: unknown) => ((v ?? []) as unknown[]).map(one);
-  return (reply, { codec, contentType }) => ({ contentType, bytes: codec.marshal(toPlain(pick(names, reply))) });
+  return (reply, negotiated, ctx) => encoder(toPlain(pick(names, reply)), negotiated, ctx);
 }
 
 /**
  * One HTTP route per google.api.http rule of a unary or server-streaming rpc (a stream answers as
- * NDJSON or Server-Sent Events), all on the same handler, each with the decoder and encoder its rule
- * asks for. Client streams have no HTTP form.
+ * NDJSON or Server-Sent Events), all on the same handler, each with the decoder its rule asks for and
+ * an encoder that picks the reply (response_body) and hands it, typed, to `encoder` (the server's
+ * response encoder; each message of a stream goes to the default one, as the stream is its own
+ * envelope). Client streams have no HTTP form.
  */
-export function protoRoutes(method: MethodSchema, handler: Handler): HttpRoute[] {
+export function protoRoutes(method: MethodSchema, handler: Handler, serverEncoder: ResponseEncoder = codecResponseEncoder): HttpRoute[] {
   if (method.requestStream) return [];
+  const encoder = method.responseStream ? codecResponseEncoder : serverEncoder;
   return method.http.map((rule) => {
     const rb = rule.responseBody === undefined ? undefined : fieldAt(method.responseType, rule.responseBody, method.operation);
     return {
@@ -105,7 +112,7 @@ export function protoRoutes(method: MethodSchema, handler: Handler): HttpRoute[]
       handler,
       acceptsRefused: true,
       decode: ruleDecoder(method.requestType, rule, method.operation),
-      encode: rb === undefined ? messageEncoder(method.responseType) : fieldEncoder(rb.names, rb.field),
+      encode: rb === undefined ? messageEncoder(encoder, method.responseType) : fieldEncoder(encoder, rb.names, rb.field),
       ...(method.responseStream ? { stream: true } : {}),
     };
   });

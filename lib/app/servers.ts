@@ -82,7 +82,7 @@ export async function buildServers(
     // so the rules that cover the API (a selector, JWT, rate limits) cover them too.
     for (const route of extraRoutes) http.route({ ...route, handler: chainFor(route.operation, middleware)(route.handler) });
     for (const route of buildHttpRoutes(container, operations)) http.route(route);
-    for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler)) http.route(r);
+    for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, cfg.responseEncoder)) http.route(r);
   }
   // A gRPC server only serves proto services; with none there is nothing to listen for.
   if (options.grpc === false || bound.length === 0) return { http, grpc: undefined, health: undefined };

@@ -1,4 +1,4 @@
-import type { Codec, Negotiated } from '../../encoding/index.js';
+import type { Codec, MessageType, Negotiated } from '../../encoding/index.js';
 import { STATUS_TYPE } from '../../encoding/index.js';
 import type { KratosError } from '../../errors/index.js';
 import { bindParams, bindQuery, decodePlainBody } from './body.js';
@@ -37,9 +37,10 @@ export type RequestDecoder = (raw: RawRequest, ctx: HttpContext) => unknown;
 /**
  * Encodes a handler's reply (Kratos' ResponseEncoder). `negotiated` is the codec the client's Accept
  * chose and the Content-Type to send with it; an encoder may use it or write a format of its own.
- * undefined sends 200 with no body.
+ * `type` is the reply's message type when the route has one (proto routes): pass it on to
+ * `codec.marshal` so proto-aware codecs write the message by its schema. undefined sends 200 with no body.
  */
-export type ResponseEncoder = (reply: unknown, negotiated: Negotiated, ctx: HttpContext) => EncodedBody | undefined;
+export type ResponseEncoder = (reply: unknown, negotiated: Negotiated, ctx: HttpContext, type?: MessageType) => EncodedBody | undefined;
 
 /**
  * Encodes a failed call (Kratos' ErrorEncoder). `error` is the error as clients may see it (internal
@@ -69,10 +70,10 @@ export const plainRequestDecoder: RequestDecoder = (raw) => {
   return request;
 };
 
-/** The reply in the negotiated codec; null or undefined sends no body. */
-export const codecResponseEncoder: ResponseEncoder = (reply, negotiated) => {
-  if (reply === undefined || reply === null) return undefined;
-  return { contentType: negotiated.contentType, bytes: negotiated.codec.marshal(reply) };
+/** The reply in the negotiated codec (a message by its type); no body for null or undefined, unless typed (`{}`). */
+export const codecResponseEncoder: ResponseEncoder = (reply, negotiated, _ctx, type) => {
+  if ((reply === undefined || reply === null) && type === undefined) return undefined;
+  return { contentType: negotiated.contentType, bytes: negotiated.codec.marshal(reply ?? {}, type) };
 };
 
 /** A reply `{ contentType, body }` sent as it is (the Prometheus text format, files). */
