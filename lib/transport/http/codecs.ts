@@ -1,6 +1,7 @@
 import type { Codec, MessageType, Negotiated } from '../../encoding/index.js';
 import { STATUS_TYPE } from '../../encoding/index.js';
 import type { KratosError } from '../../errors/index.js';
+import type { Logger } from '../../log/index.js';
 import { bindParams, bindQuery, decodePlainBody } from './body.js';
 import type { HttpContext } from './http-context.js';
 
@@ -94,6 +95,19 @@ export function statusErrorEncoder(json: Codec): ErrorEncoder {
       return { contentType, bytes: codec.marshal(status, TYPED_ERROR_CODECS.has(codec.name) ? STATUS_TYPE : undefined) };
     } catch {
       return { contentType: json.contentType, bytes: json.marshal(status) };
+    }
+  };
+}
+
+/** `encoder`, or `fallback` when it throws: a failing custom encoder must not leave a request unanswered. */
+export function guardedErrorEncoder(encoder: ErrorEncoder, fallback: ErrorEncoder, logger: Logger): ErrorEncoder {
+  if (encoder === fallback) return encoder;
+  return (e, negotiated, ctx) => {
+    try {
+      return encoder(e, negotiated, ctx);
+    } catch (err) {
+      logger.log('error', 'msg', 'error encoder failed', 'operation', ctx.operation, 'error', err);
+      return fallback(e, negotiated, ctx);
     }
   };
 }

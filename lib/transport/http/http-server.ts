@@ -10,7 +10,7 @@ import { runWithContext } from '../context.js';
 import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
-import { codecResponseEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
+import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
 import { HttpContext } from './http-context.js';
 import { closeAfterReply, ConnectionTracker } from './connections.js';
 import { httpStatus, writeReply, writeStream } from './reply.js';
@@ -78,6 +78,7 @@ export class HttpServer implements Server {
   readonly #json: Codec;
   readonly #codec: { decode: MountedRoute['decode']; encode: MountedRoute['encode']; encodeError: ErrorEncoder };
   readonly #jsonReply: Negotiated;
+  readonly #guard: (encoder: ErrorEncoder) => ErrorEncoder;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #caps: { bodyTimeout: number; maxConnections: number | undefined };
   readonly #filters: HttpFilter[];
@@ -103,11 +104,10 @@ export class HttpServer implements Server {
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#json = this.#codecs.get('json') as Codec;
     this.#jsonReply = { codec: this.#json, contentType: this.#json.contentType };
-    this.#codec = {
-      decode: options.requestDecoder ?? plainRequestDecoder,
-      encode: options.responseEncoder ?? codecResponseEncoder,
-      encodeError: options.errorEncoder ?? statusErrorEncoder(this.#json),
-    };
+    const kratosErrors = statusErrorEncoder(this.#json);
+    this.#guard = (encoder) => guardedErrorEncoder(encoder, kratosErrors, this.#logger);
+    const encodeError = this.#guard(options.errorEncoder ?? kratosErrors);
+    this.#codec = { decode: options.requestDecoder ?? plainRequestDecoder, encode: options.responseEncoder ?? codecResponseEncoder, encodeError };
     this.#limits = {
       maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
       headersTimeout: options.headersTimeout ?? 10_000,
@@ -123,7 +123,7 @@ export class HttpServer implements Server {
   route(route: HttpRoute): void {
     const d = this.#codec;
     const encode = route.raw === true ? rawResponseEncoder : (route.encode ?? d.encode);
-    this.#routes.add({ ...route, decode: route.decode ?? d.decode, encode, encodeError: route.encodeError ?? d.encodeError });
+    this.#routes.add({ ...route, decode: route.decode ?? d.decode, encode, encodeError: route.encodeError === undefined ? d.encodeError : this.#guard(route.encodeError) });
   }
 
   get port(): number {

@@ -6,7 +6,9 @@ import { Logger, type Level } from '../../../lib/log/index.js';
 import type { Middleware } from '../../../lib/middleware/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
 import type { ErrorEncoder, ResponseEncoder } from '../../../lib/transport/http/index.js';
+import * as grpc from '@grpc/grpc-js';
 import { repoPath } from '../../helpers/echo-service.js';
+import { deepProto, TREE_PROTO } from '../../helpers/hostile-corpus.js';
 
 const proto = repoPath('test/fixtures/proto/library/v1/library.proto');
 const protoPaths = [repoPath('test/fixtures/proto/include')];
@@ -127,5 +129,46 @@ describe('an app with its own HTTP encoders', () => {
     const missing = await fetch(`${t.httpUrl}/nowhere`);
     assert.equal(missing.status, 404);
     assert.deepEqual(await missing.json(), { code: 404, reason: 'NOT_FOUND' });
+  });
+});
+
+@Service({ proto: TREE_PROTO, name: 'hostile.v1.Tree' })
+class Tree {
+  @Rpc() async plant(req: { name: string }) { return { name: req.name }; }
+  @Rpc() async find(req: { name: string }) { called.push('find'); return { name: req.name }; }
+}
+@Module({ services: [Tree] }) class TreeModule {}
+
+describe('a gRPC or gRPC-Web request that cannot be deserialized', () => {
+  let t: TestApp;
+  const observed: { kind: string; operation: string; code: number }[] = [];
+  const watch: Middleware = (next) => async (req, ctx) => {
+    try {
+      return await next(req, ctx);
+    } catch (err) {
+      observed.push({ kind: ctx.kind, operation: ctx.operation, code: toKratosError(err).code });
+      throw err;
+    }
+  };
+  before(async () => {
+    called.length = 0;
+    t = await createTestApp(TreeModule, { middleware: [watch] });
+  });
+  after(() => t.close());
+
+  it('should fail inside the rpc chain, seen by middleware, the handler never called', async () => {
+    const client = new grpc.Client(t.grpcAddress, grpc.credentials.createInsecure());
+    const error = await new Promise<grpc.ServiceError | null>((resolve) => {
+      client.makeUnaryRequest('/hostile.v1.Tree/Find', (b: Buffer) => b, (b: Buffer) => b, deepProto(1000), new grpc.Metadata(), (err) => resolve(err));
+    });
+    client.close();
+    assert.equal(error?.code, grpc.status.INVALID_ARGUMENT, error?.details);
+    // gRPC-Web: a frame whose message is not a Tree node.
+    const garbage = Buffer.from([0xff, 0xff, 0xff]);
+    const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, garbage.length]), garbage]);
+    const res = await fetch(`${t.httpUrl}/hostile.v1.Tree/Find`, { method: 'POST', body: frame, headers: { 'content-type': 'application/grpc-web+proto' } });
+    assert.match(Buffer.from(await res.arrayBuffer()).toString('latin1'), /grpc-status:3/);
+    assert.deepEqual(observed, [{ kind: 'grpc', operation: '/hostile.v1.Tree/Find', code: 400 }, { kind: 'grpc', operation: '/hostile.v1.Tree/Find', code: 400 }]);
+    assert.deepEqual(called, []);
   });
 });

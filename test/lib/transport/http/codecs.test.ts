@@ -47,10 +47,18 @@ describe('pluggable HTTP codecs', () => {
         encode: (reply) => ({ contentType: 'text/plain', bytes: Buffer.from(JSON.stringify(reply)) }),
         encodeError: (e) => ({ contentType: 'text/plain', bytes: Buffer.from(`${e.reason}: ${e.message}`) }),
       }));
+      // An error encoder that fails: the server falls back to the Kratos error body and keeps serving.
+      s.route(route('/broken', async () => { throw new KratosError(422, 'BAD', 'bad'); }, { encodeError: () => { throw new Error('encoder bug'); } }));
       await s.start();
       url = `http://127.0.0.1:${s.port}`;
     });
     after(() => s.stop());
+
+    it('should answer with the Kratos error body when an error encoder throws', async () => {
+      const res = await fetch(`${url}/broken`, { method: 'POST' });
+      assert.equal(res.status, 422);
+      assert.deepEqual(await res.json(), { code: 422, reason: 'BAD', message: 'bad', metadata: {} });
+    });
 
     it('should wrap replies with the server response encoder', async () => {
       const res = await fetch(`${url}/echo?x=1`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
