@@ -149,6 +149,13 @@ describe('the source tree', () => {
     }
   });
 
+  it('should keep protobufjs out of the HTTP transport (proto-aware codecs are supplied to it)', () => {
+    const http = sources(join(root, 'lib', 'transport', 'http'));
+    assert.ok(http.length > 0);
+    const bad = http.flatMap((f) => imports(f).filter((s) => s === 'protobufjs' || s.startsWith('protobufjs/')).map((s) => `${relative(root, f)} imports ${s}`));
+    assert.deepEqual(bad, []);
+  });
+
   it('should keep every source file under 300 lines', () => {
     const long = [...libFiles, ...sources(join(root, 'decorators'))]
       .map((f) => [relative(root, f), readFileSync(f, 'utf8').split('\n').length] as const)

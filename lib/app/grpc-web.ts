@@ -11,6 +11,6 @@ import type { BoundService } from './proto-services.js';
 export function grpcWebFor(bound: BoundService[], settings: GrpcWebSettings, http: Pick<HttpSettings, 'timeout' | 'bodyLimit'>, logger: Logger): GrpcWebGateway | undefined {
   if (bound.length === 0 || settings === false) return undefined;
   const gateway = new GrpcWebGateway({ ...settings, ...pick(http, 'timeout', 'bodyLimit'), logger });
-  for (const svc of bound) gateway.add(svc.methods.map((m) => ({ schema: m.schema, handler: m.handler })));
+  for (const svc of bound) gateway.add(svc.methods);
   return gateway;
 }

@@ -2,18 +2,20 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { AppContainer, Class } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { chainFor, type Handler, type Middleware } from '../middleware/index.js';
+import type { Handler, Middleware } from '../middleware/index.js';
 import { validate, validationError } from '../middleware/validate/index.js';
 import type { RpcDescriptor, ServiceDescriptor } from '../annotations/index.js';
 import { projectRoot, protoRules, recordGivenName, type MethodSchema, type ProtoLoader, type ServiceSchema } from '../proto/index.js';
-import type { MiddlewareResolver } from './middleware-resolver.js';
-import { lineageMiddleware, methodHandler, validation } from './routes.js';
+import type { OperationBuilder } from './operations.js';
 
-/** An rpc bound to its handler: the chain for normal calls, and the one requests that fail to bind go through. */
+/**
+ * An rpc bound to its handler: the one chain the operation builder made for it, which the gRPC
+ * server, gRPC-Web and the rpc's HTTP routes all mount (requests they cannot decode included).
+ */
 export interface BoundMethod {
   schema: MethodSchema;
   handler: Handler;
-  onBindError: Handler;
+  acceptsRefused: true;
 }
 
 /** A proto service with every rpc bound to a method of its class. */
@@ -21,11 +23,6 @@ export interface BoundService {
   schema: ServiceSchema;
   methods: BoundMethod[];
 }
-
-// The innermost handler of the bind-error chain: the server stored why binding failed on the context.
-const rethrowBindError: Handler = async (_req, ctx) => {
-  throw (ctx as { bindError?: unknown }).bindError;
-};
 
 /**
  * Where a `@Service({ proto })` file is: absolute, or relative to the first of `roots` that has it
@@ -111,32 +108,20 @@ function matchRpcs(svc: ServiceDescriptor, schema: ServiceSchema, instance: obje
   return out;
 }
 
-/** Loads the proto of every `@Service({ proto })`, checks it against the class, and builds each rpc's chains. */
-export async function bindProtoServices(
-  container: AppContainer,
-  resolver: MiddlewareResolver,
-  appMiddleware: Middleware[],
-  loader: ProtoLoader,
-  roots: readonly string[],
-): Promise<BoundService[]> {
+/** Loads the proto of every `@Service({ proto })`, checks it against the class, and builds each rpc's chain. */
+export async function bindProtoServices(container: AppContainer, operations: OperationBuilder, loader: ProtoLoader, roots: readonly string[]): Promise<BoundService[]> {
   const out: BoundService[] = [];
   for (const node of container.graph.modules) {
-    const outer = [...appMiddleware, ...lineageMiddleware(node, resolver)];
-    for (const svc of node.services) {
-      if (svc.options.proto === undefined) continue;
-      const cls = svc.cls as Class<object>;
-      const file = findProtoFile(svc.options.proto, roots, cls.name);
-      const schema = await loader.service(file, svc.options.name ?? (await onlyService(loader, file, cls.name)));
+    for (const service of node.services) {
+      if (service.options.proto === undefined) continue;
+      const cls = service.cls as Class<object>;
+      const file = findProtoFile(service.options.proto, roots, cls.name);
+      const schema = await loader.service(file, service.options.name ?? (await onlyService(loader, file, cls.name)));
       const instance = container.get<object>(cls);
-      const classMiddleware = resolver.resolveAll(svc.middleware, cls.name);
       const methods: BoundMethod[] = [];
-      for (const [m, r] of matchRpcs(svc, schema, instance)) {
-        const around = [...outer, ...classMiddleware, ...resolver.resolveAll(r.middleware, `${cls.name}.${String(r.propertyKey)}`)];
-        methods.push({
-          schema: m,
-          handler: chainFor(m.operation, [...around, ...validation(r.validate), ...protoValidation(m)])(methodHandler(instance, r.propertyKey, cls.name)),
-          onBindError: chainFor(m.operation, around)(rethrowBindError),
-        });
+      for (const [m, method] of matchRpcs(service, schema, instance)) {
+        const handler = operations.build({ name: m.operation, module: node, service, instance, method, checks: protoValidation(m) });
+        methods.push({ schema: m, handler, acceptsRefused: true });
       }
       out.push({ schema, methods });
     }

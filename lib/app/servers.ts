@@ -3,12 +3,14 @@ import type { Logger } from '../log/index.js';
 import { chainFor, type Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader, resolveProtoPaths, type DescriptorIndex } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
-import { HttpServer, protoRoutes, type HttpRoute } from '../transport/http/index.js';
+import { HttpServer, type HttpRoute } from '../transport/http/index.js';
 import { grpcWebFor } from './grpc-web.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { bindProtoServices, defaultProtoRoots } from './proto-services.js';
 import { buildHttpRoutes } from './routes.js';
 import type { AppSettings } from './settings/index.js';
+import { OperationBuilder } from './operations.js';
+import { protoRoutes } from './proto-http.js';
 
 /** The servers of an app, with the health service that reports on them. */
 export interface Servers {
@@ -30,7 +32,8 @@ export async function buildServers(
   extraRoutes: HttpRoute[] = [],
 ): Promise<Servers> {
   const loader = new ProtoLoader({ protoPaths: [...settings.protoPaths] });
-  const bound = await bindProtoServices(container, resolver, middleware, loader, defaultProtoRoots(resolveProtoPaths([...settings.protoPaths])));
+  const operations = new OperationBuilder(resolver, middleware);
+  const bound = await bindProtoServices(container, operations, loader, defaultProtoRoots(resolveProtoPaths([...settings.protoPaths])));
   const exposeErrorDetail = settings.exposeErrorDetail;
   let http: HttpServer | undefined;
   if (settings.http !== false) {
@@ -39,14 +42,14 @@ export async function buildServers(
     // Health and /metrics run through the app's middleware under their paths (`/healthz`, `/metrics`),
     // so the rules that cover the API (a selector, JWT, rate limits) cover them too.
     for (const route of extraRoutes) http.route({ ...route, handler: chainFor(route.operation, middleware)(route.handler) });
-    for (const route of buildHttpRoutes(container, resolver, middleware)) http.route(route);
-    for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, m.onBindError)) http.route(r);
+    for (const route of buildHttpRoutes(container, operations)) http.route(route);
+    for (const svc of bound) for (const m of svc.methods) for (const r of protoRoutes(m.schema, m.handler, settings.http.responseEncoder)) http.route(r);
   }
   // A gRPC server only serves proto services; with none there is nothing to listen for.
   if (settings.grpc === false || bound.length === 0) return { http, grpc: undefined, health: undefined };
   const { health: withHealth, reflection: withReflection, ...options } = settings.grpc;
   const grpc = new GrpcServer({ ...options, logger, exposeErrorDetail });
-  for (const svc of bound) grpc.addService(svc.schema.fullName, svc.methods.map((m) => ({ schema: m.schema, handler: m.handler })));
+  for (const svc of bound) grpc.addService(svc.schema.fullName, svc.methods);
   // Health and reflection too, under their method paths (`/grpc.reflection.v1.ServerReflection/ServerReflectionInfo`).
   const guard = (operation: string): Middleware => chainFor(operation, middleware);
   let health: HealthService | undefined;

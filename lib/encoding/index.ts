@@ -1,4 +1,5 @@
-export type { Codec } from './codec.js';
+export type { Codec, MessageType } from './codec.js';
+export { STATUS_TYPE } from './status-type.js';
 export { CodecRegistry, DEFAULT_SUBTYPE } from './registry.js';
 export type { Negotiated } from './registry.js';
 export { DEFAULT_DECODE_LIMITS, REPLY_DECODE_LIMITS, decodeLimits } from './limits.js';

@@ -18,3 +18,4 @@ export type { ErrorHelpers } from './error-helpers.js';
 export { protoRules } from './validate-rules.js';
 export type { RuleViolation } from './validate-rules.js';
 export { re2ToRegExp, re2Matcher, Re2Error } from './re2.js';
+export { messageTypeAt, fieldAtPath } from './message-fields.js';

@@ -7,3 +7,4 @@ export { ClientContext, outgoingDeadline } from './client-context.js';
 export type { CallOptions } from './client-context.js';
 export { Resolver, noDiscovery, unreached, markUnreached } from './resolver.js';
 export type { ResolverOptions } from './resolver.js';
+export { RefusedRequest } from './refused.js';

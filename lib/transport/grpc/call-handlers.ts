@@ -13,7 +13,8 @@ import type { Logger } from '../../log/index.js';
 import { CallStream } from '../../middleware/index.js';
 import { runWithContext } from '../context.js';
 import { GrpcContext } from './grpc-context.js';
-import { RefusedRequest, type GrpcMethod } from './method.js';
+import { RefusedRequest } from '../refused.js';
+import type { GrpcMethod } from './method.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.
 interface AnyCall {
@@ -131,6 +132,7 @@ async function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcC
 /** The grpc-js handler for `m`, running its chain once per call whatever the call kind. */
 export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
   const { schema, handler } = m;
+  const chainRefusals = m.acceptsRefused === true;
   const streamTimeout = schema.responseStream ? 0 : env.timeout;
   if (!schema.responseStream) {
     return (call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
@@ -147,7 +149,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       };
       watch(call, ctx, env, byServer, () => finish(deadlineError()));
       const req = schema.requestStream ? incoming(call as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerUnaryCall<unknown, unknown>).request;
-      if (req instanceof RefusedRequest) return finish(req.error);
+      if (!chainRefusals && req instanceof RefusedRequest) return finish(req.error);
       runWithContext(ctx, () => handler(req, ctx)).then((reply) => finish(undefined, reply), (err: unknown) => finish(err ?? new Error('rejected')));
     };
   }
@@ -163,7 +165,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
     };
     watch(call, ctx, env, byServer, () => fail(deadlineError()));
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;
-    if (req instanceof RefusedRequest) return fail(req.error);
+    if (!chainRefusals && req instanceof RefusedRequest) return fail(req.error);
     runWithContext(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx))).then(
       () => {
         if (done) return;

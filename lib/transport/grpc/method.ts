@@ -3,6 +3,7 @@ import type protobuf from 'protobufjs';
 import { checkProtoBudget, DEFAULT_DECODE_LIMITS } from '../../encoding/index.js';
 import type { Handler } from '../../middleware/index.js';
 import type { MethodSchema } from '../../proto/index.js';
+import { RefusedRequest } from '../refused.js';
 
 /** What the gRPC server needs to know about one rpc: lib/proto's MethodSchema without its HTTP rules. */
 export type GrpcMethodSchema = Omit<MethodSchema, 'http'>;
@@ -15,15 +16,15 @@ export interface GrpcMethod {
    * Server streaming and bidi: the reply is an AsyncIterable of messages.
    */
   handler: Handler;
+  /**
+   * The handler takes a {@link RefusedRequest} when the request cannot be deserialized, and throws its
+   * error inside its middleware chain (handlers built by the app do); otherwise the server answers it.
+   */
+  acceptsRefused?: boolean | undefined;
 }
 
 /** How messages look in handlers: protobufjs plain objects, 64-bit as strings, enums as names. */
 export const MESSAGE_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, arrays: true, objects: true };
-
-/** A unary request refused while it was deserialized; `error` is the 400 CODEC to answer with. */
-export class RefusedRequest {
-  constructor(readonly error: unknown) {}
-}
 
 /** The grpc-js definition of an rpc, (de)serialising with protobufjs reflection. */
 export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown, unknown> {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findKratosError, KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
+import { RefusedRequest } from '../refused.js';
 import { methodDefinition, type GrpcMethod } from '../grpc/index.js';
 import { readBody, type HttpProtocol } from '../http/index.js';
 import { corsPreflight, corsReply, isPreflight, type GrpcWebCors } from './cors.js';
@@ -110,7 +111,11 @@ export class GrpcWebGateway implements HttpProtocol {
     res.once('close', onClose);
     if (deadline !== undefined) ctx.timer = setTimeout(expire, Math.max(0, deadline - Date.now()), this, ctx, text);
     try {
-      const request = await this.#request(p, req, text);
+      const request = await this.#request(p, req, text).catch((err: unknown) => {
+        // A request the method's chain can see refused goes through it, its first step throwing the error.
+        if (p.method.acceptsRefused !== true) throw err;
+        return new RefusedRequest(err);
+      });
       const { schema, handler } = p.method;
       if (!schema.responseStream) {
         const reply = await runWithContext(ctx, () => handler(request, ctx));

@@ -1,7 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type protobuf from 'protobufjs';
-import { defaultCodecs, REPLY_DECODE_LIMITS, type Codec, type CodecRegistry } from '../../encoding/index.js';
+import { defaultCodecs, REPLY_DECODE_LIMITS, type Codec, type CodecRegistry, type MessageType } from '../../encoding/index.js';
 import { KratosError, withInternalDetail } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import type { Discovery } from '../../registry/index.js';
@@ -58,9 +57,9 @@ export interface HttpCallOptions extends CallOptions {
   /** What middleware sees as ctx.operation (default: the path). */
   operation?: string;
   /** Message type of the request body, for proto-aware codecs. */
-  requestType?: protobuf.Type | undefined;
+  requestType?: MessageType | undefined;
   /** Message type of the reply, for proto-aware codecs. */
-  replyType?: protobuf.Type | undefined;
+  replyType?: MessageType | undefined;
   contentType?: string;
   /** The body is a google.api.HttpBody (`{ contentType, data }`): sent as its raw bytes under its content type. */
   rawRequest?: boolean;
@@ -226,7 +225,7 @@ export class HttpClient {
     return settled;
   }
 
-  #decode(res: IncomingMessage, body: Buffer, type: protobuf.Type | undefined): unknown {
+  #decode(res: IncomingMessage, body: Buffer, type: MessageType | undefined): unknown {
     const status = res.statusCode ?? 500;
     const codec = this.#codecs.forContentType(res.headers['content-type']) ?? (this.#codecs.get('json') as Codec);
     if (status >= 200 && status < 300) return body.length === 0 ? undefined : codec.unmarshal(body, type);

@@ -1,5 +1,6 @@
 import type { Expirable } from '../../internal/index.js';
 import type { Context } from '../context.js';
+import type { ErrorEncoder } from './codecs.js';
 import { HttpExchange } from './exchange.js';
 
 /** Reason given to the signal when a request's deadline passes. */
@@ -13,8 +14,8 @@ export class HttpContext extends HttpExchange implements Context, Expirable {
   readonly kind = 'http' as const;
   /** Set when the deadline passed or the client went away; the reply is then not written. */
   abandoned: 'timeout' | 'closed' | undefined;
-  /** Why binding the request failed, for the route's onBindError chain. */
-  bindError: unknown;
+  /** @internal How the route writes failures, for a timeout the server's deadline queue answers. */
+  errorEncoder: ErrorEncoder | undefined;
   /** Called on expiry by the server's deadline queue. */
   onExpire: ((ctx: HttpContext) => void) | undefined;
   prev: Expirable | undefined;

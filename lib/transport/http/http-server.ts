@@ -2,22 +2,23 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import { defaultCodecs, type Codec, type CodecRegistry } from '../../encoding/index.js';
+import { defaultCodecs, type Codec, type CodecRegistry, type Negotiated } from '../../encoding/index.js';
 import { FrameworkError, KratosError, publicError, toKratosError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
+import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
-import { bodyLimitFor, markupLimit, readBody } from './body.js';
+import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
+import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
 import { HttpContext } from './http-context.js';
 import { closeAfterReply, ConnectionTracker } from './connections.js';
-import { MessageCodecs } from './message-codecs.js';
-import { errorBody, httpStatus, writeReply, writeStream } from './reply.js';
+import { httpStatus, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError } from './request-errors.js';
-import { RouteTable, type HttpProtocol, type HttpRoute, type RouteMatch } from './route-table.js';
+import { RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
 
-/** Options of {@link HttpServer}. */
-export interface HttpServerOptions {
+/** Options of {@link HttpServer}; the request decoder and the encoders are in {@link HttpCodecOptions}. */
+export interface HttpServerOptions extends HttpCodecOptions {
   /** `host:port` to listen on. Default `0.0.0.0:0`. */
   addr?: string;
   /** Per-request timeout in ms; 0 disables. Default 1000 (Kratos' default). */
@@ -75,14 +76,16 @@ export class HttpServer implements Server {
   readonly #deadlines = new DeadlineQueue();
   readonly #codecs: CodecRegistry;
   readonly #json: Codec;
-  readonly #messages: MessageCodecs;
+  readonly #codec: { decode: MountedRoute['decode']; encode: MountedRoute['encode']; encodeError: ErrorEncoder };
+  readonly #jsonReply: Negotiated;
+  readonly #guard: (encoder: ErrorEncoder) => ErrorEncoder;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
   readonly #caps: { bodyTimeout: number; maxConnections: number | undefined };
   readonly #filters: HttpFilter[];
   readonly #markupLimit: number;
   readonly #exposeErrorDetail: boolean;
   readonly #protocol: HttpProtocol | undefined;
-  readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, timeoutError(this.#timeout));
+  readonly #onExpire = (ctx: HttpContext): void => this.#writeError(ctx, ctx.errorEncoder ?? this.#codec.encodeError, timeoutError(this.#timeout));
   #server: NodeServer | undefined;
   #connections: ConnectionTracker | undefined;
   #endpoint = '';
@@ -100,7 +103,11 @@ export class HttpServer implements Server {
     this.#tls = options.tls;
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#json = this.#codecs.get('json') as Codec;
-    this.#messages = new MessageCodecs(this.#codecs, this.#json);
+    this.#jsonReply = { codec: this.#json, contentType: this.#json.contentType };
+    const kratosErrors = statusErrorEncoder(this.#json);
+    this.#guard = (encoder) => guardedErrorEncoder(encoder, kratosErrors, this.#logger);
+    const encodeError = this.#guard(options.errorEncoder ?? kratosErrors);
+    this.#codec = { decode: options.requestDecoder ?? plainRequestDecoder, encode: options.responseEncoder ?? codecResponseEncoder, encodeError };
     this.#limits = {
       maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
       headersTimeout: options.headersTimeout ?? 10_000,
@@ -114,7 +121,9 @@ export class HttpServer implements Server {
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
   route(route: HttpRoute): void {
-    this.#routes.add(route);
+    const d = this.#codec;
+    const encode = route.raw === true ? rawResponseEncoder : (route.encode ?? d.encode);
+    this.#routes.add({ ...route, decode: route.decode ?? d.decode, encode, encodeError: route.encodeError === undefined ? d.encodeError : this.#guard(route.encodeError) });
   }
 
   get port(): number {
@@ -211,61 +220,65 @@ export class HttpServer implements Server {
     res.once('close', onResponseClose);
     (res as ResponseWithContext)[CONTEXT] = ctx;
     if (deadline !== undefined) {
+      ctx.errorEncoder = route.encodeError;
       ctx.onExpire = this.#onExpire;
       this.#deadlines.add(ctx);
     }
     try {
       let request: unknown;
-      let handler = route.handler;
       try {
-        // Most requests have no body: bind them without waiting a turn.
-        const bound = this.#bind(req, method, query, found.match);
-        request = bound instanceof Promise ? await bound : bound;
+        // Most requests have no body: decode them without waiting a turn.
+        const decoded = this.#decode(req, ctx, method, query, found.match);
+        request = decoded instanceof Promise ? await decoded : decoded;
       } catch (err) {
-        if (route.onBindError === undefined) throw err;
-        ctx.bindError = err;
-        handler = route.onBindError;
+        // A refused request runs through the route's chain, whose first step throws the error.
+        if (route.acceptsRefused !== true) throw err;
+        request = new RefusedRequest(err);
       }
-      const reply: unknown = await runWithContext(ctx, () => handler(request, ctx));
-      if (route.stream === true) await writeStream(ctx, route, reply, this.#json, this.#logger);
-      else if (ctx.abandoned === undefined) writeReply(res, 200, this.#messages.encode(route, reply, req.headers.accept), this.#draining, method === 'HEAD');
+      const reply: unknown = await runWithContext(ctx, () => route.handler(request, ctx));
+      if (route.stream === true) await writeStream(ctx, route, reply, this.#jsonReply, this.#logger);
+      else if (ctx.abandoned === undefined) writeReply(res, 200, route.encode(reply, this.#codecs.negotiate(req.headers.accept), ctx), this.#draining, method === 'HEAD');
     } catch (err) {
-      if (ctx.abandoned === undefined) this.#writeError(ctx, err);
+      if (ctx.abandoned === undefined) this.#writeError(ctx, route.encodeError, err);
     } finally {
       this.#deadlines.remove(ctx);
       this.#inFlight--;
     }
   }
 
-  #bind(req: IncomingMessage, method: string, query: string, match: RouteMatch): unknown {
+  #decode(req: IncomingMessage, ctx: HttpContext, method: string, query: string, match: RouteMatch): unknown {
     const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return this.#messages.decode(req, EMPTY, query, match);
+    if (!hasBody) return this.#decodeRead(req, ctx, EMPTY, query, match);
     return readBody(req, bodyLimitFor(this.#codecs.forContentType(req.headers['content-type']), this.#bodyLimit, this.#markupLimit), this.#caps.bodyTimeout)
-      .then((body) => this.#messages.decode(req, body, query, match));
+      .then((body) => this.#decodeRead(req, ctx, body, query, match));
   }
 
-  #writeError(ctx: HttpContext, err: unknown): void {
+  #decodeRead(req: IncomingMessage, ctx: HttpContext, body: Buffer, query: string, match: RouteMatch): unknown {
+    if (match.badParam !== undefined) throw badPercentEncoding(match.badParam);
+    const contentType = req.headers['content-type'];
+    // A body without a Content-Type is read as JSON, the format clients most often forget to name.
+    const codec = contentType === undefined ? this.#json : this.#codecs.forContentType(contentType);
+    return match.route.decode({ body, codec, contentType, query, params: match.params }, ctx);
+  }
+
+  #writeError(ctx: HttpContext, encodeError: ErrorEncoder, err: unknown): void {
     const found = toKratosError(err);
     if (!KratosError.isKratosError(err) && found.cause === err) {
       this.#logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
     }
     const e = publicError(found, this.#exposeErrorDetail);
+    const out = encodeError(e, this.#codecs.negotiate(ctx.req.headers.accept), ctx);
     const closing = this.#draining || e.code === 413 || !ctx.req.complete; // an unread body must not become the next request
-    writeReply(ctx.res, httpStatus(e.code), errorBody(e, this.#codecs.negotiate(ctx.req.headers.accept), this.#json), closing, ctx.req.method === 'HEAD');
+    writeReply(ctx.res, httpStatus(out.status ?? e.code), out, closing, ctx.req.method === 'HEAD');
     if (!ctx.req.complete) closeAfterReply(ctx.req, ctx.res);
   }
 
   #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {
-    const codec = this.#codecs.negotiate(req.headers.accept);
-    if (allowed.length === 0) {
-      const e = new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`);
-      writeReply(res, 404, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
-      return;
-    }
-    res.setHeader('allow', allowed.join(', '));
-    if (method === 'OPTIONS') return writeReply(res, 204, undefined, this.#draining, false);
-    const e = new KratosError(405, 'METHOD_NOT_ALLOWED', `method ${method} not allowed for ${path}`);
-    writeReply(res, 405, errorBody(e, codec, this.#json), this.#draining, method === 'HEAD');
+    if (allowed.length > 0) res.setHeader('allow', allowed.join(', '));
+    if (allowed.length > 0 && method === 'OPTIONS') return writeReply(res, 204, undefined, this.#draining, false);
+    const e = allowed.length === 0 ? new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`) : new KratosError(405, 'METHOD_NOT_ALLOWED', `method ${method} not allowed for ${path}`);
+    const out = this.#codec.encodeError(e, this.#codecs.negotiate(req.headers.accept), new HttpContext(req, res, path, this.#endpoint, undefined));
+    writeReply(res, httpStatus(out.status ?? e.code), out, this.#draining, method === 'HEAD');
   }
 }
 

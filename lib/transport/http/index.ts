@@ -1,13 +1,15 @@
 export { HttpServer, DEFAULT_HTTP_OPTIONS } from './http-server.js';
 export type { HttpServerOptions } from './http-server.js';
-export type { HttpRoute, RawRequest, HttpProtocol } from './route-table.js';
+export type { HttpRoute, HttpProtocol } from './route-table.js';
+export type { RawRequest, RequestDecoder, ResponseEncoder, ErrorEncoder, EncodedBody, EncodedError, HttpCodecOptions } from './codecs.js';
+export { plainRequestDecoder, codecResponseEncoder, rawResponseEncoder, statusErrorEncoder } from './codecs.js';
+export { rawHttpBody } from './reply.js';
 export { toRouterPath } from './route-table.js';
 export { HttpContext } from './http-context.js';
 export { HttpExchange } from './exchange.js';
 export { UNSAFE_KEYS, decodePlainBody, bindQuery, bindParams, unsupported } from './body.js';
 export { HttpClient, createHttpClient } from './http-client.js';
 export type { HttpClientOptions, HttpCallOptions } from './http-client.js';
-export { protoRoutes } from './proto-route.js';
 export { createProtoHttpClient } from './proto-client.js';
 export type { ProtoHttpClient, ProtoHttpMethod } from './proto-client.js';
 export { cors } from './cors.js';

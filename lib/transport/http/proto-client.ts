@@ -1,25 +1,9 @@
-import type protobuf from 'protobufjs';
 import { encodeForm, fromProtoJson, getFieldPath, toCanonical } from '../../encoding/index.js';
-import type { HttpRule, MethodSchema, ServiceSchema } from '../../proto/index.js';
+import { fieldAtPath, messageTypeAt, type HttpRule, type MethodSchema, type ServiceSchema } from '../../proto/index.js';
 import { HttpClient, type HttpCallOptions, type HttpClientOptions } from './http-client.js';
 
 /** A typed HTTP client method: the request message in, the reply message out. */
 export type ProtoHttpMethod = (request: Record<string, unknown>, options?: HttpCallOptions) => Promise<Record<string, unknown>>;
-
-function messageField(type: protobuf.Type, path: string[]): protobuf.Type | undefined {
-  let t: protobuf.Type | undefined = type;
-  for (const p of path) {
-    const f: protobuf.Field | undefined = t?.fields[p]?.resolve();
-    const r: protobuf.Type | protobuf.Enum | null | undefined = f?.resolvedType;
-    t = r !== null && r !== undefined && 'fields' in r ? (r as protobuf.Type) : undefined;
-  }
-  return t;
-}
-
-function fieldAt(type: protobuf.Type, path: string[]): protobuf.Field | undefined {
-  const parent = messageField(type, path.slice(0, -1));
-  return parent?.fields[path[path.length - 1] as string];
-}
 
 function without(value: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
   const copy = structuredClone(value);
@@ -45,12 +29,12 @@ function pick(value: Record<string, unknown>, path: string): unknown {
  */
 function ruleCall(client: HttpClient, m: MethodSchema, rule: HttpRule): ProtoHttpMethod {
   const bodyPath = rule.body === undefined || rule.body === '*' ? undefined : rule.body;
-  const bodyType = rule.body === '*' ? m.requestType : bodyPath === undefined ? undefined : messageField(m.requestType, bodyPath.split('.'));
+  const bodyType = rule.body === '*' ? m.requestType : bodyPath === undefined ? undefined : messageTypeAt(m.requestType, bodyPath.split('.'));
   const rbPath = rule.responseBody?.split('.');
-  const rbField = rbPath === undefined ? undefined : fieldAt(m.responseType, rbPath);
+  const rbField = rbPath === undefined ? undefined : fieldAtPath(m.responseType, rbPath);
   // A repeated or map response_body arrives as plain proto JSON; each element is read with its type.
   const plural = rbField !== undefined && (rbField.repeated || rbField.map);
-  const elementType = rbPath === undefined ? undefined : messageField(m.responseType, rbPath);
+  const elementType = rbPath === undefined ? undefined : messageTypeAt(m.responseType, rbPath);
   const replyType = rbPath === undefined ? m.responseType : plural ? undefined : elementType;
   // google.api.HttpBody travels as raw bytes with its own content type, as the server serves it.
   const rawRequest = bodyType?.fullName === '.google.api.HttpBody';

@@ -1,6 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import protobuf from 'protobufjs';
-import type { Codec, Negotiated } from '../../encoding/index.js';
 import type { Status } from '../../errors/index.js';
 
 export { writeStream, NDJSON, EVENT_STREAM } from './stream-reply.js';
@@ -29,29 +27,6 @@ export function rawHttpBody(value: unknown): { contentType: string; bytes: Buffe
   const type = String(v.contentType ?? v.content_type ?? '');
   const data = v.data instanceof Uint8Array ? Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength) : Buffer.from(typeof v.data === 'string' ? v.data : '', 'base64');
   return { contentType: type === '' ? 'application/octet-stream' : type, bytes: data };
-}
-
-// Kratos' errors.Status (§4), so an error reply can be proto-encoded for clients that accept only proto.
-const StatusType = protobuf.Root.fromJSON({
-  nested: {
-    Status: {
-      fields: { code: { type: 'int32', id: 1 }, reason: { type: 'string', id: 2 }, message: { type: 'string', id: 3 }, metadata: { keyType: 'string', type: 'string', id: 4 } },
-    },
-  },
-} as protobuf.INamespace).lookupType('Status');
-
-/** Codecs that write errors.Status through its schema, as Kratos does (`metadata[k]=v` in forms). */
-const TYPED_ERROR_CODECS: ReadonlySet<string> = new Set(['proto', 'x-www-form-urlencoded']);
-
-/** The Kratos error body in the client's codec, keys in wire order. */
-export function errorBody(e: Status, negotiated: Negotiated, json: Codec): { contentType: string; bytes: Buffer } {
-  const status = { code: e.code, reason: e.reason, message: e.message, metadata: e.metadata };
-  const { codec, contentType } = negotiated;
-  try {
-    return { contentType, bytes: codec.marshal(status, TYPED_ERROR_CODECS.has(codec.name) ? StatusType : undefined) };
-  } catch {
-    return { contentType: json.contentType, bytes: json.marshal(status) };
-  }
 }
 
 /** A status code a response can carry; anything else becomes 500. */

@@ -1,21 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
-import type protobuf from 'protobufjs';
-import type { Codec } from '../../encoding/index.js';
 import { FrameworkError } from '../../errors/index.js';
 import type { Handler } from '../../middleware/index.js';
-
-/** The parts of a request a route binds its handler's request from. */
-export interface RawRequest {
-  body: Buffer;
-  /** The codec of the Content-Type, or undefined when none is registered for it. */
-  codec: Codec | undefined;
-  contentType: string | undefined;
-  /** The query string without '?'. */
-  query: string;
-  /** Decoded path parameters. */
-  params: Record<string, string>;
-}
+import type { ErrorEncoder, RequestDecoder, ResponseEncoder } from './codecs.js';
 
 /** A route the app hands to the HTTP server; its handler already carries its middleware. */
 export interface HttpRoute {
@@ -26,12 +13,18 @@ export interface HttpRoute {
   /** What `ctx.operation` is for this route. */
   operation: string;
   handler: Handler;
-  /** Builds the request; default: the body (by its Content-Type), then query, then path parameters. */
-  bind?: (raw: RawRequest) => unknown;
-  /** Encodes the reply as this message type (for proto-aware codecs); `field` picks a field path of it (response_body). */
-  reply?: { type: protobuf.Type | undefined; field?: string[] | undefined; toPlain?: ((value: unknown) => unknown) | undefined; httpBody?: boolean };
-  /** Runs instead of `handler` when binding fails, so the error passes through the middleware chain. */
-  onBindError?: Handler;
+  /**
+   * The handler takes a RefusedRequest when decoding the request fails, and throws its error inside
+   * its middleware chain (handlers built by the app's operation builder do); otherwise the server
+   * answers the failure itself.
+   */
+  acceptsRefused?: boolean | undefined;
+  /** Builds the request; default the server's (plain routes: the body, then query, then path parameters). */
+  decode?: RequestDecoder | undefined;
+  /** Encodes the reply (each message of a stream, as JSON); default the server's. */
+  encode?: ResponseEncoder | undefined;
+  /** Encodes a failure; default the server's. */
+  encodeError?: ErrorEncoder | undefined;
   /**
    * The handler returns an AsyncIterable of replies, sent as NDJSON or Server-Sent Events (server-streaming
    * rpcs); it has no server timeout, running as long as the client listens, as on the gRPC server.
@@ -40,6 +33,9 @@ export interface HttpRoute {
   /** The handler returns `{ contentType, body }` to send as it is (the Prometheus text format, files). */
   raw?: boolean;
 }
+
+/** A route as the server mounted it: its decoder and encoders resolved against the server's. */
+export type MountedRoute = HttpRoute & { decode: RequestDecoder; encode: ResponseEncoder; encodeError: ErrorEncoder };
 
 /** A protocol the HTTP port serves beside its routes (gRPC-Web): it claims its requests before routing. */
 export interface HttpProtocol {
@@ -53,7 +49,7 @@ export interface HttpProtocol {
 
 /** A route as matched: the route and its decoded path parameters. */
 export interface RouteMatch {
-  route: HttpRoute;
+  route: MountedRoute;
   params: Record<string, string>;
   /** The raw text of a path parameter whose percent-encoding is invalid; binding answers it with a 400. */
   badParam?: string;
@@ -84,11 +80,11 @@ function decodable(text: string): boolean {
  */
 export class RouteTable {
   readonly #router = new Router({ strict: true, sensitive: true });
-  readonly #static = new Map<string, HttpRoute>();
-  readonly #byLayer = new Map<unknown, HttpRoute>();
+  readonly #static = new Map<string, MountedRoute>();
+  readonly #byLayer = new Map<unknown, MountedRoute>();
   readonly #seen = new Set<string>();
 
-  add(route: HttpRoute): void {
+  add(route: MountedRoute): void {
     const method = route.method.toUpperCase();
     // Parameter names do not make two routes different: /a/{id} and /a/:uid are the same route.
     const key = `${method} ${toRouterPath(route.path).replace(/:[$\w]+/g, ':')}`;
@@ -119,7 +115,7 @@ export class RouteTable {
     const m = this.#router.match(path, method);
     const layer = m.pathAndMethod[0];
     if (m.route && layer !== undefined) {
-      const route = this.#byLayer.get(layer) as HttpRoute;
+      const route = this.#byLayer.get(layer) as MountedRoute;
       const captures = layer.captures(path);
       // The router passes undecodable text through as it is; a handler must never see that raw.
       const badParam = captures.find((c) => c !== undefined && c.includes('%') && !decodable(c));

@@ -1,9 +1,8 @@
-import type { Codec } from '../../encoding/index.js';
+import type { Negotiated } from '../../encoding/index.js';
 import { findKratosError, KratosError, toKratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import type { HttpContext } from './http-context.js';
-import { errorBodyText } from './reply.js';
-import type { HttpRoute } from './route-table.js';
+import type { MountedRoute } from './route-table.js';
 
 /** Content-Type of a newline-delimited JSON stream. */
 export const NDJSON = 'application/x-ndjson';
@@ -16,14 +15,9 @@ function wantsEvents(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes(EVENT_STREAM);
 }
 
-/** One reply as proto JSON text, picking the rule's response_body field when it has one. */
-function jsonOf(route: HttpRoute, json: Codec, reply: unknown): string {
-  const r = route.reply;
-  if (r === undefined) return json.marshal(reply).toString('utf8');
-  let value = reply;
-  for (const f of r.field ?? []) value = (value as Record<string, unknown> | undefined)?.[f];
-  if (r.toPlain !== undefined) return JSON.stringify(r.toPlain(value));
-  return json.marshal(value ?? {}, r.type).toString('utf8');
+/** One reply as JSON text, by the route's encoder. */
+function jsonOf(route: MountedRoute, json: Negotiated, ctx: HttpContext, reply: unknown): string {
+  return route.encode(reply, json, ctx)?.bytes.toString('utf8') ?? 'null';
 }
 
 /** Waits until the response drains or the client goes away. */
@@ -43,10 +37,10 @@ function drained(ctx: HttpContext): Promise<void> {
  * Writes a server-streaming rpc's replies as they come: NDJSON lines `{"result": <message>}` (the
  * grpc-gateway shape) or, when the client accepts text/event-stream, one SSE `data:` event per
  * message and a final `event: end`. A failure before the first message is an ordinary Kratos
- * error reply (thrown to the caller); after it, a last `{"error": <Kratos error>}` line or an
+ * error reply (thrown to the caller); after it, a last `{"error": <error body>}` line or an
  * `event: error`. The client leaving aborts ctx.signal and stops the handler's iterator.
  */
-export async function writeStream(ctx: HttpContext, route: HttpRoute, out: unknown, json: Codec, logger: Logger): Promise<void> {
+export async function writeStream(ctx: HttpContext, route: MountedRoute, out: unknown, json: Negotiated, logger: Logger): Promise<void> {
   if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out)) {
     throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an async iterable`);
   }
@@ -64,7 +58,7 @@ export async function writeStream(ctx: HttpContext, route: HttpRoute, out: unkno
   res.flushHeaders();
   try {
     while (next.done !== true) {
-      const text = jsonOf(route, json, next.value);
+      const text = jsonOf(route, json, ctx, next.value);
       if (!res.write(sse ? `data: ${text}\n\n` : `{"result":${text}}\n`)) await drained(ctx);
       if (ctx.abandoned !== undefined) return void (await it.return?.());
       next = await it.next();
@@ -74,7 +68,7 @@ export async function writeStream(ctx: HttpContext, route: HttpRoute, out: unkno
   } catch (err) {
     if (ctx.abandoned !== undefined) return;
     if (findKratosError(err) === undefined) logger.log('error', 'msg', 'stream failed', 'operation', ctx.operation, 'error', err);
-    const body = errorBodyText(toKratosError(err));
+    const body = route.encodeError(toKratosError(err), json, ctx).bytes.toString('utf8');
     res.end(sse ? `event: error\ndata: ${body}\n\n` : `{"error":${body}}\n`);
   }
 }

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultCodecs } from '../../../../lib/encoding/index.js';
 import { KratosError } from '../../../../lib/errors/index.js';
-import { HttpClient, HttpServer } from '../../../../lib/transport/http/index.js';
+import { HttpClient, HttpServer, type ResponseEncoder } from '../../../../lib/transport/http/index.js';
 import { treeNode } from '../../../helpers/hostile-corpus.js';
 
 describe('reply Content-Type', () => {
@@ -10,9 +10,11 @@ describe('reply Content-Type', () => {
   let url: string;
   before(async () => {
     const Node = await treeNode();
+    // A response encoder writing the reply through its message type, as the app's proto routes do.
+    const encode: ResponseEncoder = (reply, { codec, contentType }) => ({ contentType, bytes: codec.marshal(reply, Node) });
     s = new HttpServer({ addr: '127.0.0.1:0' });
-    s.route({ method: 'GET', path: '/node', operation: '/node', handler: async () => ({ name: 'n' }), reply: { type: Node } });
-    s.route({ method: 'GET', path: '/many', operation: '/many', handler: async () => ({ tags: Array.from({ length: 20_000 }, (_, i) => `t${i}`) }), reply: { type: Node } });
+    s.route({ method: 'GET', path: '/node', operation: '/node', handler: async () => ({ name: 'n' }), encode });
+    s.route({ method: 'GET', path: '/many', operation: '/many', handler: async () => ({ tags: Array.from({ length: 20_000 }, (_, i) => `t${i}`) }), encode });
     s.route({ method: 'GET', path: '/fail', operation: '/fail', handler: async () => { throw new KratosError(403, 'DENIED', 'no'); } });
     await s.start();
     url = `http://127.0.0.1:${s.port}`;

@@ -1,10 +1,9 @@
 import type protobuf from 'protobufjs';
-import { decodeForm, setFieldPath, toCanonical, toProtoJson } from '../../encoding/index.js';
-import { FrameworkError } from '../../errors/index.js';
-import type { Handler } from '../../middleware/index.js';
-import type { HttpRule, MethodSchema } from '../../proto/index.js';
-import { unsupported } from './body.js';
-import type { HttpRoute, RawRequest } from './route-table.js';
+import { decodeForm, setFieldPath, toCanonical, toProtoJson } from '../encoding/index.js';
+import { FrameworkError } from '../errors/index.js';
+import type { Handler } from '../middleware/index.js';
+import type { HttpRule, MethodSchema } from '../proto/index.js';
+import { codecResponseEncoder, rawHttpBody, unsupported, type HttpRoute, type RequestDecoder, type ResponseEncoder } from '../transport/http/index.js';
 
 function camel(path: string): string[] {
   return path.split('.').map((p) => p.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
@@ -42,10 +41,10 @@ const HTTP_BODY = '.google.api.HttpBody';
 const isHttpBody = (t: protobuf.Type | undefined): boolean => t?.fullName === HTTP_BODY;
 
 /**
- * Binds a request for one google.api.http rule (§3): the body (`*` or a field), then query
+ * The request decoder of one google.api.http rule (§3): the body (`*` or a field), then query
  * parameters, then path variables, later winning; the result is a canonical request message.
  */
-function binder(type: protobuf.Type, rule: HttpRule, op: string): (raw: RawRequest) => unknown {
+function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDecoder {
   const body = rule.body === undefined || rule.body === '*' ? undefined : fieldAt(type, rule.body, op);
   const bodyType = body === undefined ? undefined : messageType(body.field);
   // A google.api.HttpBody body is the raw bytes with their own content type, whatever it is (uploads, as grpc-gateway).
@@ -67,23 +66,43 @@ function binder(type: protobuf.Type, rule: HttpRule, op: string): (raw: RawReque
   };
 }
 
-// A repeated or map response_body is no message of its own: send its proto JSON form.
-function replyField(names: string[], field: protobuf.Field): NonNullable<HttpRoute['reply']> {
+function pick(names: readonly string[], reply: unknown): unknown {
+  let value = reply;
+  for (const f of names) value = (value as Record<string, unknown> | undefined)?.[f];
+  return value;
+}
+
+/**
+ * The reply encoder of a message type: `encoder` (the server's) gets the message with its type, so
+ * proto-aware codecs write it through its schema; a google.api.HttpBody is sent raw.
+ */
+function messageEncoder(encoder: ResponseEncoder, type: protobuf.Type | undefined, names: readonly string[] = []): ResponseEncoder {
+  if (isHttpBody(type)) return (reply) => rawHttpBody(pick(names, reply));
+  if (type === undefined) return (reply, negotiated, ctx) => encoder(pick(names, reply) ?? null, negotiated, ctx);
+  return (reply, negotiated, ctx) => encoder(pick(names, reply), negotiated, ctx, type);
+}
+
+// A repeated or map response_body is no message of its own: its proto JSON form goes to the encoder untyped.
+function fieldEncoder(encoder: ResponseEncoder, names: string[], field: protobuf.Field): ResponseEncoder {
   const type = messageType(field);
-  if (!field.repeated && !field.map) return { type, field: names, ...(isHttpBody(type) ? { httpBody: true } : {}) };
+  if (!field.repeated && !field.map) return messageEncoder(encoder, type, names);
   const one = (v: unknown): unknown => (type === undefined ? v : toProtoJson(type, v));
   const toPlain = field.map
     ? (v: unknown) => Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, one(x)]))
     : (v: unknown) => ((v ?? []) as unknown[]).map(one);
-  return { type: undefined, field: names, toPlain };
+  return (reply, negotiated, ctx) => encoder(toPlain(pick(names, reply)), negotiated, ctx);
 }
 
 /**
  * One HTTP route per google.api.http rule of a unary or server-streaming rpc (a stream answers as
- * NDJSON or Server-Sent Events), all on the same handler. Client streams have no HTTP form.
+ * NDJSON or Server-Sent Events), all on the same handler, each with the decoder its rule asks for and
+ * an encoder that picks the reply (response_body) and hands it, typed, to `encoder` (the server's
+ * response encoder; each message of a stream goes to the default one, as the stream is its own
+ * envelope). Client streams have no HTTP form.
  */
-export function protoRoutes(method: MethodSchema, handler: Handler, onBindError: Handler): HttpRoute[] {
+export function protoRoutes(method: MethodSchema, handler: Handler, serverEncoder: ResponseEncoder = codecResponseEncoder): HttpRoute[] {
   if (method.requestStream) return [];
+  const encoder = method.responseStream ? codecResponseEncoder : serverEncoder;
   return method.http.map((rule) => {
     const rb = rule.responseBody === undefined ? undefined : fieldAt(method.responseType, rule.responseBody, method.operation);
     return {
@@ -91,9 +110,9 @@ export function protoRoutes(method: MethodSchema, handler: Handler, onBindError:
       path: rule.template.routerPath,
       operation: method.operation,
       handler,
-      onBindError,
-      bind: binder(method.requestType, rule, method.operation),
-      reply: rb === undefined ? { type: method.responseType, ...(isHttpBody(method.responseType) ? { httpBody: true } : {}) } : replyField(rb.names, rb.field),
+      acceptsRefused: true,
+      decode: ruleDecoder(method.requestType, rule, method.operation),
+      encode: rb === undefined ? messageEncoder(encoder, method.responseType) : fieldEncoder(encoder, rb.names, rb.field),
       ...(method.responseStream ? { stream: true } : {}),
     };
   });

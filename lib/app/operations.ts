@@ -1,0 +1,81 @@
+import type { ModuleNode } from '../container/index.js';
+import { FrameworkError } from '../errors/index.js';
+import { chain, chainFor, type Handler, type Middleware } from '../middleware/index.js';
+import { fromStandardSchema, validate, type StandardSchemaV1 } from '../middleware/validate/index.js';
+import type { RequestSchema, RouteDescriptor, RpcDescriptor, ServiceDescriptor } from '../annotations/index.js';
+import { RefusedRequest } from '../transport/index.js';
+import type { MiddlewareResolver } from './middleware-resolver.js';
+
+/** One operation of a service class: a plain `@Get/@Post` route or a proto `@Rpc` method. */
+export interface OperationDescriptor {
+  /** What `ctx.operation` is and middleware selectors match: `/users/{id}` or `/pkg.Service/Method`. */
+  name: string;
+  /** The module that declares the service, for its lineage's middleware. */
+  module: ModuleNode;
+  /** The service class (for its middleware) and its instance from the container. */
+  service: ServiceDescriptor;
+  instance: object;
+  /** The decorated method: its own middleware and request schema. */
+  method: RouteDescriptor | RpcDescriptor;
+  /** Checks of the request beyond the method's schema (a proto's validate rules), innermost. */
+  checks?: readonly Middleware[];
+}
+
+/**
+ * Builds the one handler chain every transport mounts for an operation: app middleware, module
+ * middleware from the root down, class middleware, method middleware (each kept when its selector
+ * matches the operation), then the operation's own steps. The first of those throws the error of a
+ * request its transport refused (a RefusedRequest), so binding failures pass through all middleware
+ * as ordinary errors; then the request schema and extra checks; then the method.
+ */
+export class OperationBuilder {
+  readonly #resolver: MiddlewareResolver;
+  readonly #app: readonly Middleware[];
+  readonly #lineage = new Map<ModuleNode, Middleware[]>();
+
+  constructor(resolver: MiddlewareResolver, appMiddleware: readonly Middleware[]) {
+    this.#resolver = resolver;
+    this.#app = appMiddleware;
+  }
+
+  build(d: OperationDescriptor): Handler {
+    const owner = (d.service.cls as { name: string }).name;
+    const where = `${owner}.${String(d.method.propertyKey)}`;
+    const middleware = [
+      ...this.#app,
+      ...this.#moduleMiddleware(d.module),
+      ...this.#resolver.resolveAll(d.service.middleware, owner),
+      ...this.#resolver.resolveAll(d.method.middleware, where),
+    ];
+    const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(methodHandler(d.instance, d.method.propertyKey, owner));
+    return chainFor(d.name, middleware)(refusing(own));
+  }
+
+  #moduleMiddleware(node: ModuleNode): Middleware[] {
+    let m = this.#lineage.get(node);
+    if (m === undefined) {
+      m = node.lineage.flatMap((n) => this.#resolver.resolveAll(n.options.middleware ?? [], `module ${n.name}`));
+      this.#lineage.set(node, m);
+    }
+    return m;
+  }
+}
+
+/** The first step of an operation's own chain: a request the transport refused fails here, inside all middleware. */
+function refusing(next: Handler): Handler {
+  return (req, ctx) => (req instanceof RefusedRequest ? Promise.reject(req.error) : next(req, ctx));
+}
+
+/** A method of a service instance as a handler; built once per operation at boot. */
+function methodHandler(instance: object, key: string | symbol, owner: string): Handler {
+  const fn = (instance as Record<string | symbol, unknown>)[key];
+  if (typeof fn !== 'function') {
+    throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `${owner}.${String(key)} is decorated as a handler but is not a method`);
+  }
+  return async (req, ctx) => fn.call(instance, req, ctx);
+}
+
+/** The validate middleware for an operation's request schema, if it has one. */
+function validation(schema: RequestSchema | undefined): Middleware[] {
+  return schema === undefined ? [] : [validate(fromStandardSchema(schema as StandardSchemaV1))];
+}
