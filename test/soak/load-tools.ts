@@ -11,24 +11,30 @@ import { echoService } from '../helpers/echo-service.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-// With two cores or more, an instance runs on core 0 and wrk / h2load on core 1, as a server and its
-// clients on two machines would: left to the scheduler they take turns on the server's core, and the
-// capacity and latencies measured are the load generator's as much as the server's. SOAK_PIN=0 leaves
-// placement to the scheduler (on a host busy with other work, a pinned instance cannot move off a
-// crowded core).
-const canPin = ((): boolean => {
-  if (process.env['SOAK_PIN'] === '0' || availableParallelism() < 2) return false;
+// For the soak's figures (pinLoad(true)), with two cores or more, an instance runs on core 0 and wrk /
+// h2load on core 1, as a server and its clients on two machines would: left to the scheduler they take
+// turns on the server's core, and the capacity and latencies measured are the load generator's as much
+// as the server's. The suite's short runs leave placement to the scheduler: on a host busy with other
+// work a pinned instance cannot move off a crowded core.
+let pinned = false;
+
+/** Pins instances and load generators from now on, where the host has two cores and taskset. */
+export function pinLoad(on: boolean): void {
+  pinned = on && availableParallelism() >= 2 && hasTaskset();
+}
+
+function hasTaskset(): boolean {
   try {
     execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-})();
+}
 
-/** `cmd args` run on `core` (taskset) where the host allows it. */
+/** `cmd args` run on `core` (taskset) when pinning is on. */
 export function onCore(core: 0 | 1, cmd: string, args: string[]): [string, string[]] {
-  return canPin ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+  return pinned ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
 }
 
 /** What an instance counted at its outermost middleware. */

@@ -3,6 +3,7 @@
 // goals. Runs on its own too: `node dist/test/soak/resilience-run.js`.
 import { breakerRecovery, type BreakerResult } from './breaker-recovery.js';
 import { hungRedis, type HungRedisResult } from './hung-redis.js';
+import { pinLoad } from './load-tools.js';
 import { overload, type OverloadResult } from './overload.js';
 
 const f = (n: number, d = 0): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
@@ -22,6 +23,7 @@ export function hungRedisPasses(r: HungRedisResult): boolean {
 
 export async function runResilience(seconds = Number(process.env['SOAK_SECONDS'] ?? 60)): Promise<boolean> {
   const phase = Math.max(3, Math.min(10, Math.round(seconds / 6)));
+  pinLoad(process.env['SOAK_PIN'] !== '0');
   const overloads: OverloadResult[] = [];
   for (const transport of ['http', 'grpc'] as const) for (const handler of ['cpu', 'async'] as const) overloads.push(await overload(transport, handler, phase));
   const breakers: BreakerResult[] = [];
