@@ -4,6 +4,7 @@
 //   node bench/boot-profile.mjs boot       # spawn to first 200 + idle RSS only (BOOT_RUNS, default 7)
 //   node bench/boot-profile.mjs phases     # the phases inside one process (median of BOOT_RUNS)
 //   node bench/boot-profile.mjs imports    # import cost of each lib/ folder and runtime dependency alone
+//   node bench/boot-profile.mjs providers  # createApp + start of a generated module of 200 providers
 //
 // boot: spawns `node dist/samples/helloworld/main.js`, polls GET /helloworld/kratos every 2 ms, times the
 // first 200 from the spawn; RSS (VmRSS) after five more requests and 2 s of idleness. Median of the runs.
@@ -11,7 +12,7 @@
 // (performance.now() counts from the process' time origin) and times proto loading and the container
 // by wrapping their exported classes. imports: each module imported alone in a fresh process, median of 3.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,8 +145,42 @@ function imports() {
   for (const [name, ms] of rows) console.log(`| ${name} | ${Number.isNaN(ms) ? 'n/a' : ms.toFixed(0)} |`);
 }
 
+// The module bench/lib/boot.mjs generates (200 providers, each injecting the two before it, one route
+// needing the last), timed inside the process: createApp, then start, wall and CPU.
+function providersModule(path) {
+  const lines = [`import { createApp } from ${JSON.stringify(join(DIST, 'lib', 'index.js'))};`, `import { Get, Inject, Module, Service } from ${JSON.stringify(join(DIST, 'decorators', 'index.js'))};`];
+  for (let i = 0; i < 200; i++) {
+    const deps = [i - 1, i - 2].filter((d) => d >= 0);
+    lines.push(`class P${i} { constructor(${deps.map((d) => `p${d}`).join(', ')}) { this.deps = [${deps.map((d) => `p${d}`).join(', ')}]; } }`);
+    deps.forEach((d, k) => lines.push(`Inject(P${d})(P${i}, undefined, ${k});`));
+    lines.push(`Service()(P${i});`);
+  }
+  lines.push('class Api { constructor(last) { this.last = last; } ready() { return { providers: 200 }; } }', 'Inject(P199)(Api, undefined, 0);', "Get('/ready')(Api.prototype, 'ready');", 'Service()(Api);');
+  lines.push(`class Root {}`, `Module({ providers: [${Array.from({ length: 200 }, (_, i) => `P${i}`).join(', ')}], services: [Api] })(Root);`);
+  lines.push('const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };', 'const t0 = performance.now(); const c0 = cpu();');
+  lines.push("const app = await createApp(Root, { configDir: false, grpc: false, signals: [], http: { addr: '127.0.0.1:0' } });", 'const t1 = performance.now(); const c1 = cpu();', 'await app.start();');
+  lines.push('process.stderr.write("PROFILE=" + JSON.stringify({ createMs: t1 - t0, startMs: performance.now() - t1, totalMs: performance.now() - t0, cpuMs: cpu() - c0 }) + "\\n");', 'await app.stop();');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+function providers() {
+  const dir = join(ROOT, 'bench', '.generated');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'providers-200-profile.mjs');
+  providersModule(file);
+  const rows = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    rows.push(JSON.parse(/PROFILE=(.*)/.exec(r.stderr)[1]));
+  }
+  console.log(`\n## createApp + start, 200 providers, median of ${RUNS}`);
+  for (const k of ['createMs', 'startMs', 'totalMs', 'cpuMs']) console.log(`${k}: ${median(rows.map((r) => r[k])).toFixed(1)}`);
+}
+
 const what = process.argv[2] ?? 'all';
 console.log(`boot profile, node ${process.version}, ${new Date().toISOString()}`);
 if (what === 'all' || what === 'boot') await boot();
 if (what === 'all' || what === 'phases') await phases();
+if (what === 'all' || what === 'providers') providers();
 if (what === 'all' || what === 'imports') imports();

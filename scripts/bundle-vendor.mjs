@@ -11,10 +11,16 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** dist file to bundle in place, and the packages left as imports (global singletons). */
-const ENTRIES = [{ file: 'dist/lib/container/inversify.js', external: ['reflect-metadata'] }];
+// CommonJS code inside an ES module bundle requires Node built-ins and externals through this.
+const REQUIRE = "import { createRequire as __kratosRequire } from 'node:module'; const require = __kratosRequire(import.meta.url);";
 
-for (const { file, external } of ENTRIES) {
+/** dist file to bundle in place, and the packages left as imports (global singletons). */
+const ENTRIES = [
+  { file: 'dist/lib/container/inversify.js', external: ['reflect-metadata'] },
+  { file: 'dist/lib/tracing/otel-sdk.js', external: ['@opentelemetry/api'], banner: REQUIRE },
+];
+
+for (const { file, external, banner } of ENTRIES) {
   const path = join(root, file);
   if (!existsSync(path)) throw new Error(`${file}: not built; run tsc first`);
   await build({
@@ -27,6 +33,7 @@ for (const { file, external } of ENTRIES) {
     target: 'node20',
     external,
     legalComments: 'inline',
+    ...(banner === undefined ? {} : { banner: { js: banner } }),
     logLevel: 'warning',
   });
   // tsc's source map described the re-export, not the bundle.
