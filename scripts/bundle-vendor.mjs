@@ -18,6 +18,8 @@ const REQUIRE = "import { createRequire as __kratosRequire } from 'node:module';
 const ENTRIES = [
   { file: 'dist/lib/container/inversify.js', external: ['reflect-metadata'] },
   { file: 'dist/lib/tracing/otel-sdk.js', external: ['@opentelemetry/api'], banner: REQUIRE },
+  { file: 'dist/lib/metrics/prometheus-client.js', external: [], banner: REQUIRE },
+  { file: 'dist/lib/internal/yaml.js', external: [], banner: REQUIRE },
 ];
 
 for (const { file, external, banner } of ENTRIES) {

@@ -1,4 +1,4 @@
-import { Counter as PromCounter, Histogram as PromHistogram, Registry } from 'prom-client';
+import { Counter as PromCounter, Histogram as PromHistogram, Registry } from './prometheus-client.js';
 import { FrameworkError } from '../errors/index.js';
 import type { Counter, Histogram, Labels, Meter } from './meter.js';
 import { startRuntimeMetrics } from './prometheus-runtime.js';
