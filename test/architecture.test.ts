@@ -70,8 +70,9 @@ describe('the source tree', () => {
 
   it('should ship each vendor file bundled, importing none of the packages it holds', () => {
     for (const [pkg, owner] of Object.entries(BUNDLED)) {
-      const built = readFileSync(join(root, 'dist', owner.replace(/\.ts$/, '.js')), 'utf8');
-      assert.ok(!built.includes(`from "${pkg}"`) && !built.includes(`from '${pkg}'`), `dist/${owner} still imports ${pkg}: the build did not bundle it`);
+      const file = join('dist', owner.replace(/\.ts$/, '.js'));
+      const built = readFileSync(join(root, file), 'utf8');
+      assert.ok(!built.includes(`from "${pkg}"`) && !built.includes(`from '${pkg}'`), `${file} still imports ${pkg}: the build did not bundle it`);
     }
   });
 
