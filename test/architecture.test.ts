@@ -77,6 +77,26 @@ function cycles(graph: Map<string, Set<string>>): string[][] {
   return found;
 }
 
+// Packages the build bundles into one module each (scripts/bundle-vendor.mjs): importing one anywhere
+// else would load a second copy beside the bundled one.
+const BUNDLED: Record<string, string> = {
+  inversify: 'lib/container/inversify.ts',
+  'prom-client': 'lib/metrics/prometheus-client.ts',
+  yaml: 'lib/internal/yaml.ts',
+  '@opentelemetry/core': 'lib/tracing/otel-sdk.ts',
+  '@opentelemetry/resources': 'lib/tracing/otel-sdk.ts',
+  '@opentelemetry/sdk-trace-base': 'lib/tracing/otel-sdk.ts',
+  '@opentelemetry/context-async-hooks': 'lib/tracing/otel-sdk.ts',
+};
+
+/** Packages a file loads at run time: value imports and re-exports, and require()/lazyRequire() names. */
+function runtimeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const statements = [...text.matchAll(/(?:^|\n)\s*(import|export)\s+(type\s)?[^'"]*?from\s+'([^']+)'/g)].filter((m) => m[2] === undefined).map((m) => m[3] as string);
+  const required = [...text.matchAll(/(?:require|lazyRequire)(?:<[^>]*>)?\('([^']+)'/g)].map((m) => m[1] as string);
+  return [...statements, ...required];
+}
+
 // Vendor SDKs live behind our interfaces: only these adapter files may import them.
 const VENDOR_ADAPTERS: Record<string, RegExp> = {
   winston: /^lib\/log\/winston[\w-]*\.ts$/,
@@ -87,6 +107,26 @@ const VENDOR_ADAPTERS: Record<string, RegExp> = {
 
 describe('the source tree', () => {
   const libFiles = sources(join(root, 'lib'));
+
+  it('should load each package the build bundles only through its one vendor file', () => {
+    const bad: string[] = [];
+    for (const file of libFiles) {
+      const rel = relative(root, file).split(sep).join('/');
+      for (const spec of runtimeImports(file)) {
+        const owner = Object.hasOwn(BUNDLED, spec) ? BUNDLED[spec] : undefined;
+        if (owner !== undefined && owner !== rel) bad.push(`${rel} loads ${spec} (import it from ${owner})`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
+  it('should ship each vendor file bundled, importing none of the packages it holds', () => {
+    for (const [pkg, owner] of Object.entries(BUNDLED)) {
+      const file = join('dist', owner.replace(/\.ts$/, '.js'));
+      const built = readFileSync(join(root, file), 'utf8');
+      assert.ok(!built.includes(`from "${pkg}"`) && !built.includes(`from '${pkg}'`), `${file} still imports ${pkg}: the build did not bundle it`);
+    }
+  });
 
   it('should enter another lib/ folder only through its index.ts', () => {
     const bad: string[] = [];

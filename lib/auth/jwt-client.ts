@@ -1,6 +1,7 @@
-import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { FrameworkError } from '../errors/index.js';
 import type { Middleware } from '../middleware/index.js';
+import { jose } from './jose.js';
 import { JWT_SIGN_FAILED, JWT_WRONG_CONTEXT, unauthorized } from './jwt-errors.js';
 import { toJoseKey, type JwtKey } from './jwt-key.js';
 
@@ -71,12 +72,12 @@ export function jwtClient(options: JwtClientOptions): Middleware {
   const sign = async (): Promise<Signed> => {
     const payload = typeof claims === 'function' ? await claims() : (claims ?? {});
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT(payload)
+    const token = await new (jose().SignJWT)(payload)
       .setProtectedHeader({ typ: 'JWT', ...options.header, alg: options.algorithm })
       .setIssuedAt(now)
       .setExpirationTime(typeof expiresIn === 'number' ? now + expiresIn : expiresIn)
       .sign(key);
-    const exp = decodeJwt(token).exp ?? now;
+    const exp = jose().decodeJwt(token).exp ?? now;
     const lifetimeMs = (exp - now) * 1000;
     // Short-lived tokens would never be reused with a fixed margin; keep at least half their life.
     return { token, renewAt: exp * 1000 - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2) };

@@ -1,5 +1,5 @@
-import { errors as joseErrors } from 'jose';
 import { KratosError } from '../errors/index.js';
+import { jose } from './jose.js';
 
 // Kratos' exact texts (reference §6), kept byte for byte (the trailing space included) so clients
 // that match on them keep working across the Go and TypeScript services.
@@ -40,6 +40,7 @@ export class KeyKindMismatch extends Error {
  * the vaguest message tells an attacker the least.
  */
 export function fromJoseError(err: unknown): KratosError {
+  const joseErrors = jose().errors;
   if (err instanceof joseErrors.JWTExpired && err.claim === 'exp') return unauthorized(JWT_EXPIRED, err);
   // Kratos reports "not valid yet" with the expired text; only a failed time check counts, not a
   // non-numeric nbf, which is a malformed token.

@@ -1,8 +1,9 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { FrameworkError } from '../errors/index.js';
 import { isStandardSchema, type StandardSchemaV1 } from '../middleware/validate/index.js';
 import { type Middleware } from '../middleware/index.js';
 import { setClaims } from './claims.js';
+import { jose } from './jose.js';
 import {
   fromJoseError,
   JWT_INVALID,
@@ -78,7 +79,7 @@ function checkOptions(options: JwtServerOptions): void {
 /** One key lookup for all three sources, refusing a key whose kind does not fit the token's alg. */
 function keyLookup(options: JwtServerOptions): JWTVerifyGetKey {
   let find: (header: Parameters<JwtKeyFunction>[0], token: Parameters<JwtKeyFunction>[1]) => Promise<JwtKey> | JwtKey;
-  if (options.jwksUrl !== undefined) find = createRemoteJWKSet(new URL(options.jwksUrl));
+  if (options.jwksUrl !== undefined) find = jose().createRemoteJWKSet(new URL(options.jwksUrl));
   else if (options.keyFunction !== undefined) find = options.keyFunction;
   else {
     const key = options.key as JwtKey;
@@ -136,7 +137,7 @@ export function jwtServer(options: JwtServerOptions): Middleware {
     let alg: unknown;
     try {
       if (token.split('.').length !== 3) throw new TypeError('not a compact JWS');
-      alg = decodeProtectedHeader(token).alg;
+      alg = jose().decodeProtectedHeader(token).alg;
     } catch (err) {
       throw unauthorized(JWT_UNPARSABLE, err);
     }
@@ -145,7 +146,7 @@ export function jwtServer(options: JwtServerOptions): Middleware {
 
     let claims: JWTPayload;
     try {
-      claims = (await jwtVerify(token, getKey, verifyOptions)).payload;
+      claims = (await jose().jwtVerify(token, getKey, verifyOptions)).payload;
     } catch (err) {
       throw fromJoseError(err);
     }

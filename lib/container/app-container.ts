@@ -1,5 +1,4 @@
-import { Container } from 'inversify';
-import type { ResolvedValueInjectOptions } from 'inversify';
+import { Container, type ResolvedValueInjectOptions } from './inversify.js';
 import { FrameworkError } from '../errors/index.js';
 import type { Dependency } from '../annotations/index.js';
 import { hasHook, type LifecycleHook } from './lifecycle.js';

@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import { parse, stringify } from 'yaml';
+import { parseYaml as parse, stringifyYaml as stringify } from '../internal/index.js';
 import type { Codec } from './codec.js';
 import { codecError, errorMessage } from './errors.js';
 import { checkTree, DEFAULT_DECODE_LIMITS, limitError, type DecodeLimits } from './limits.js';

@@ -6,3 +6,4 @@ export { isStandardSchema } from './standard-schema.js';
 export type { StandardSchemaV1, StandardIssue, StandardResult } from './standard-schema.js';
 export { lazyRequire } from './lazy-require.js';
 export { etcdClient } from './etcd-client.js';
+export { parseYaml, stringifyYaml, YAMLParseError } from './yaml.js';

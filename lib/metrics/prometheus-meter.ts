@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Registry } from './prometheus-client.js';
 import { FrameworkError } from '../errors/index.js';
 import type { BoundCounter, BoundHistogram, Counter, Histogram, Labels, Meter } from './meter.js';
 import { HeldCounter, HeldHistogram } from './prometheus-series.js';

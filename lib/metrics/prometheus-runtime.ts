@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { collectDefaultMetrics, type Registry } from 'prom-client';
+import { collectDefaultMetrics, type Registry } from './prometheus-client.js';
 
 // The CommonJS view of perf_hooks is the object prom-client reads its samplers from; the ESM
 // namespace is frozen, so it could not be wrapped.

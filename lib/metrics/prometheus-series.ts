@@ -1,4 +1,5 @@
-import { Counter as PromCounter, Histogram as PromHistogram, type CounterConfiguration, type HistogramConfiguration } from 'prom-client';
+import type { CounterConfiguration, HistogramConfiguration } from 'prom-client';
+import { Counter as PromCounter, Histogram as PromHistogram } from './prometheus-client.js';
 
 /** One series of a counter: its labels (in label-name order, as prom-client makes them) and value. */
 export interface CounterSeries {

@@ -7,8 +7,9 @@ import { lazyRequire } from '../internal/index.js';
 // The OTel SDK environment, read with the SDK's own parsers. Everything here loads on first use:
 // an app with tracing off pays nothing, and sdk-node's helpers (which pull every exporter sdk-node
 // knows, about 55 ms) load only when an OTEL_* variable asks for what they build.
-const core = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core');
-const resources = lazyRequire<typeof import('@opentelemetry/resources')>('@opentelemetry/resources');
+const otelSdk = lazyRequire<typeof import('./otel-sdk.js')>('./otel-sdk.js', import.meta.url);
+const core = () => otelSdk().core;
+const resources = () => otelSdk().resources;
 
 /** The parts of sdk-node's env helpers we use; the package exports them from this file only. */
 interface SdkNodeEnv {

@@ -2,8 +2,9 @@ import { context, propagation, ROOT_CONTEXT, type Context as OtelContext, type C
 import { currentTraceContext, enterTraceContext, runWithTraceContext, type Header } from '../transport/index.js';
 import { lazyRequire } from '../internal/index.js';
 
-const core = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core');
-const asyncHooks = lazyRequire<typeof import('@opentelemetry/context-async-hooks')>('@opentelemetry/context-async-hooks');
+const otelSdk = lazyRequire<typeof import('./otel-sdk.js')>('./otel-sdk.js', import.meta.url);
+const core = () => otelSdk().core;
+const asyncHooks = () => otelSdk().asyncHooks;
 
 let w3c: TextMapPropagator | undefined;
 

@@ -6,8 +6,9 @@ import { appResource, checkOtelEnv, envPropagator, envSpanProcessors, otlpExport
 import { installOtelGlobals, NO_PROPAGATION, ownGlobalPropagator, w3cPropagator } from './otel-globals.js';
 
 // The SDK loads with the first tracing an app builds, not with the framework (about 60 ms).
-const sdk = lazyRequire<typeof import('@opentelemetry/sdk-trace-base')>('@opentelemetry/sdk-trace-base');
-const core = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core');
+const otelSdk = lazyRequire<typeof import('./otel-sdk.js')>('./otel-sdk.js', import.meta.url);
+const sdk = () => otelSdk().sdk;
+const core = () => otelSdk().core;
 
 /** Any OTel SDK span exporter (Jaeger, Zipkin, a custom one). */
 export type SpanExporterLike = SpanExporter;

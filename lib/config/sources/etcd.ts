@@ -1,8 +1,7 @@
 import { extname } from 'node:path';
 import type { Etcd3, IOptions, Watcher } from 'etcd3';
-import { parse as parseYaml } from 'yaml';
 import { FrameworkError } from '../../errors/index.js';
-import { etcdClient } from '../../internal/index.js';
+import { etcdClient, parseYaml } from '../../internal/index.js';
 import type { ConfigLayer, ConfigSource } from '../source.js';
 
 /** Options of {@link etcdSource}. */

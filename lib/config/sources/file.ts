@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, watch as fsWatch } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseYaml, YAMLParseError } from '../../internal/index.js';
 import { FrameworkError } from '../../errors/index.js';
 import type { ConfigLayer, ConfigSource } from '../source.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../internal/index.js';
 import { FrameworkError } from '../../errors/index.js';
 import { check, LINT_PLACEHOLDER_ID, type RawFinding } from './checks.js';
 import { indexSource, type FieldDecl, type SourceIndex } from './positions.js';

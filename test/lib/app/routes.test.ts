@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Container } from 'inversify';
+import { Container } from '../../../lib/container/inversify.js';
 import { Get, Http, Inject, Middleware, Module, Post, Service, UseMiddleware } from '../../../decorators/index.js';
 import { AppContainer } from '../../../lib/container/index.js';
 import { Logger } from '../../../lib/log/index.js';
