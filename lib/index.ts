@@ -58,9 +58,9 @@ export type { ProtoPathsOption, ErrorHelpers } from './proto/index.js';
 // parts it commonly builds.
 export { Config, ConfigValue, configSection, ConfigSection } from './config/index.js';
 export type { ConfigSource } from './config/index.js';
-export { Logger, createLogger } from './log/index.js';
-export type { Level, LoggerOptions } from './log/index.js';
-export type { Meter, Counter, Histogram } from './metrics/index.js';
+export { Logger, createLogger, SLOT } from './log/index.js';
+export type { Level, LoggerOptions, RecordWriter } from './log/index.js';
+export type { Meter, Counter, Histogram, BoundCounter, BoundHistogram } from './metrics/index.js';
 export type { Tracing } from './tracing/index.js';
 export { MemoryRegistry, EtcdRegistry } from './registry/index.js';
 export type { ServiceInstance, Registrar, Discovery } from './registry/index.js';

@@ -53,7 +53,7 @@ export function logReload(logger: Logger | undefined, changes: ConfigChange[], s
 }
 
 /**
- * The logger the `log` settings describe (§8): json (default) or text lines, a minimum level, masked
+ * The logger the `log` settings describe (docs/config-and-logging.md#logging): json (default) or text lines, a minimum level, masked
  * keys, levels per module, `caller`; every record carries ts, service.id/name/version and any extra
  * valuers (trace.id, span.id).
  */

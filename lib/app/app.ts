@@ -16,7 +16,7 @@ import { withTimeout, type Registration } from './registration.js';
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /**
- * A service application (§1): the container, the servers built from its services, and the
+ * A service application (docs/architecture.md#start-and-stop-order): the container, the servers built from its services, and the
  * lifecycle that starts and stops them in Kratos' order.
  */
 export class App implements AppInfo {
@@ -72,12 +72,12 @@ export class App implements AppInfo {
     return this.#parts.servers.grpc;
   }
 
-  /** The gRPC health service (§13), when the app has a gRPC server. */
+  /** The gRPC health service (docs/observability.md#health-and-readiness), when the app has a gRPC server. */
   get health(): HealthService | undefined {
     return this.#parts.servers.health;
   }
 
-  /** This instance as the registry sees it (§11). */
+  /** This instance as the registry sees it (docs/registry.md#registering). */
   #instance(): ServiceInstance {
     return { id: this.id, name: this.name, version: this.version, metadata: { ...this.metadata }, endpoints: [...this.#endpoints] };
   }
@@ -87,7 +87,7 @@ export class App implements AppInfo {
     return this.#parts.container.get(token);
   }
 
-  /** Providers' onStart, beforeStart hooks, servers, afterStart hooks (§1). */
+  /** Providers' onStart, beforeStart hooks, servers, afterStart hooks (docs/architecture.md#start-and-stop-order). */
   async start(): Promise<void> {
     if (this.#state !== 'created') {
       throw new FrameworkError('KRATOS_ERR_APP_STATE', `start() called on an app that is ${this.#state}`);
@@ -115,7 +115,7 @@ export class App implements AppInfo {
 
   /**
    * beforeStop hooks, servers drain within stopTimeout, afterStop hooks, providers' onStop and
-   * onDestroy (§1). Safe to call more than once; every call waits for the same stop.
+   * onDestroy (docs/architecture.md#start-and-stop-order). Safe to call more than once; every call waits for the same stop.
    */
   stop(): Promise<void> {
     this.#stopping ??= this.#stop();

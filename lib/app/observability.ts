@@ -8,7 +8,7 @@ import { createTracing, spanIdValuer, traceIdValuer, type Tracing, type TracingO
 import type { HttpRoute } from '../transport/http/index.js';
 import type { AppSettings, TraceSettings } from './settings/index.js';
 
-/** What an app measures and reports (§9, §13): on by default, each part switched off by config. */
+/** What an app measures and reports (docs/observability.md#metrics-tracing-health, docs/observability.md#health-and-readiness): on by default, each part switched off by config. */
 export interface Observability {
   meter: Meter;
   tracing: Tracing | undefined;

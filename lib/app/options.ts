@@ -15,7 +15,7 @@ import type { Cache } from '../cache/index.js';
 /** An application hook; receives the app. */
 export type Hook = (app: AppInfo) => void | Promise<void>;
 
-/** Names of the application hooks, in the order they run (§1). */
+/** Names of the application hooks, in the order they run (docs/architecture.md#start-and-stop-order). */
 export const HOOK_NAMES = ['beforeStart', 'afterStart', 'beforeStop', 'afterStop'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
@@ -92,7 +92,7 @@ export interface AppOptions {
   configDir?: string | false;
   /** The logger. Default: from the `log` config section, JSON lines on stdout at level `info`. */
   logger?: Logger;
-  /** The built-in logging middleware (§6, on by default): one line per call. */
+  /** The built-in logging middleware (docs/config-and-logging.md#the-access-log, on by default): one line per call. */
   accessLog?: false | LoggingOptions;
   /** Prometheus metrics and `/metrics` (on by default; config `metrics.*`). `runtime: false` skips process/Node metrics. */
   metrics?: false | { runtime?: boolean };
@@ -112,7 +112,7 @@ export interface AppOptions {
    * with the generic text of the code (development only; the log always has them).
    */
   recovery?: false | { exposeMessages?: boolean };
-  /** The built-in metadata middleware (on by default, §5): `x-md-*` request headers become ctx.metadata. */
+  /** The built-in metadata middleware (on by default, docs/errors-and-metadata.md#metadata): `x-md-*` request headers become ctx.metadata. */
   callMetadata?: false | MetadataServerOptions;
   /** What an unhandled promise rejection does while the app runs: logged (default) or exit the process. */
   unhandledRejections?: 'log' | 'exit';
@@ -125,7 +125,7 @@ export interface AppOptions {
   /** Application hooks; each may be one function or a list run in order. */
   hooks?: Partial<Record<HookName, Hook | Hook[]>>;
   /**
-   * Where the app registers itself after its servers listen (§1), and deregisters before they drain.
+   * Where the app registers itself after its servers listen (docs/architecture.md#start-and-stop-order), and deregisters before they drain.
    * Default: an EtcdRegistry when config `registry.etcd.endpoints` is set (namespace, ttl beside it).
    */
   registrar?: Registrar;

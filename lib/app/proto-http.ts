@@ -41,7 +41,7 @@ const HTTP_BODY = '.google.api.HttpBody';
 const isHttpBody = (t: protobuf.Type | undefined): boolean => t?.fullName === HTTP_BODY;
 
 /**
- * The request decoder of one google.api.http rule (§3): the body (`*` or a field), then query
+ * The request decoder of one google.api.http rule (docs/proto-first.md#http-from-googleapihttp): the body (`*` or a field), then query
  * parameters, then path variables, later winning; the result is a canonical request message.
  */
 function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDecoder {

@@ -1,7 +1,7 @@
 import { KratosError } from '../errors/index.js';
 import { jose } from './jose.js';
 
-// Kratos' exact texts (reference §6), kept byte for byte (the trailing space included) so clients
+// Kratos' exact texts (docs/resilience-and-security.md#jwt-authentication), kept byte for byte (the trailing space included) so clients
 // that match on them keep working across the Go and TypeScript services.
 /** @public */
 export const JWT_MISSING = 'JWT token is missing';

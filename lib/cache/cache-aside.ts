@@ -37,7 +37,7 @@ const DEFAULT_NEGATIVE_TTL = 5000;
 const MAX_PENDING_EVICTIONS = 10_000;
 
 /**
- * Cache-aside reads (§ the cache layer): a hit is served from the cache; concurrent misses for one key
+ * Cache-aside reads (docs/cache.md#the-cache-layer): a hit is served from the cache; concurrent misses for one key
  * share one backend load; "not found" is cached briefly; a stale value can be served while it is
  * refreshed; and when the cache itself fails, reads go to the backend (logged and counted), never fail.
  * Writing a loaded value back is off the request path: the caller gets its value without waiting

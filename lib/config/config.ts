@@ -27,7 +27,7 @@ interface Snapshot {
 }
 
 /**
- * The app's configuration (§7): sources merged in order, `${KEY:default}` placeholders resolved,
+ * The app's configuration (docs/config-and-logging.md#configuration): sources merged in order, `${KEY:default}` placeholders resolved,
  * typed reads by dotted key, validation with any Standard Schema, and hot reload. A reload swaps
  * the whole tree at once, so a reader never sees half of a change; keys removed from a source
  * disappear; each observer fires once per changed key. It is also the injection token.

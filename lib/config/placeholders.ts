@@ -11,7 +11,7 @@ function typed(s: string): unknown {
 }
 
 /**
- * Resolves `${KEY:default}` placeholders in every string of `tree` (§7): KEY is looked up in the
+ * Resolves `${KEY:default}` placeholders in every string of `tree` (docs/config-and-logging.md#configuration): KEY is looked up in the
  * environment first, then as a dotted key of the tree, else the default (or ''). A string that is
  * one whole placeholder takes the value's type (`${PORT:8000}` gives the number 8000).
  */

@@ -5,7 +5,7 @@ export interface ConfigLayer {
 }
 
 /**
- * Where configuration comes from (§7): files, the environment, memory, etcd. `load` reads the
+ * Where configuration comes from (docs/config-and-logging.md#configuration): files, the environment, memory, etcd. `load` reads the
  * current layers; `watch`, when the source can change, calls `onChange` after each change and
  * returns a function that stops watching.
  */

@@ -1,7 +1,7 @@
 import { FrameworkError } from '../errors/index.js';
 import { parseDuration } from './duration.js';
 
-/** A config value with typed accessors (§7 `Value`); each fails with a message naming the key. */
+/** A config value with typed accessors (docs/config-and-logging.md#configuration `Value`); each fails with a message naming the key. */
 export class ConfigValue {
   readonly key: string;
   readonly raw: unknown;

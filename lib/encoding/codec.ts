@@ -7,7 +7,7 @@ import type protobuf from 'protobufjs';
 export type MessageType = protobuf.Type;
 
 /**
- * A body format shared by the HTTP and gRPC transports (§10). With a message `type`, values are
+ * A body format shared by the HTTP and gRPC transports (docs/proto-first.md#codecs). With a message `type`, values are
  * canonical objects of that type (see {@link CANONICAL}); without one they are plain JS values.
  */
 export interface Codec {

@@ -22,7 +22,7 @@ function appendPlain(out: URLSearchParams, key: string, value: unknown): void {
   }
 }
 
-/** `application/x-www-form-urlencoded`, with Kratos' proto field mapping (§3) for messages. */
+/** `application/x-www-form-urlencoded`, with Kratos' proto field mapping (docs/proto-first.md#http-from-googleapihttp) for messages. */
 export class FormCodec implements Codec {
   readonly name = 'x-www-form-urlencoded';
   readonly contentType = 'application/x-www-form-urlencoded';

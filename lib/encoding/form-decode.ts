@@ -157,7 +157,7 @@ function shortKey(key: string): string {
 }
 
 /**
- * Form / query mapping onto a message (§3 rules): keys are JSON names or proto names; nested via
+ * Form / query mapping onto a message (docs/proto-first.md#http-from-googleapihttp rules): keys are JSON names or proto names; nested via
  * dots (page.index=1); repeated via repeated keys or key[]; maps via m[key]=v or m.key=v; enums by
  * name or by a number the enum defines (an unknown number is 400, as in Kratos); bytes base64 (std
  * or url-safe); Timestamp RFC3339; Duration '1.5s'; wrappers (Int64Value etc.) as their scalar;

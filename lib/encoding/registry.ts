@@ -28,7 +28,7 @@ export interface Negotiated {
 }
 
 /**
- * Codecs by content subtype (§10). Unlike Kratos' process-wide table, each server or client owns
+ * Codecs by content subtype (docs/proto-first.md#codecs). Unlike Kratos' process-wide table, each server or client owns
  * a registry, so registering a codec in one place cannot change another's wire format.
  */
 export class CodecRegistry {

@@ -8,7 +8,7 @@ function isGrpcStatus(err: unknown): err is GrpcStatusLike {
 }
 
 /**
- * Any value as a Kratos error (Kratos `FromError`, §4): a Kratos error in the cause chain as it is,
+ * Any value as a Kratos error (Kratos `FromError`, docs/errors-and-metadata.md#errors): a Kratos error in the cause chain as it is,
  * a gRPC status with its ErrorInfo reason and metadata, anything else a 500 with the value's message
  * and no reason. undefined for undefined and null.
  */

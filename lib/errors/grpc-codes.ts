@@ -57,12 +57,12 @@ const GRPC_TO_HTTP = new Map<number, number>([
   [GrpcCode.DATA_LOSS, 500],
 ]);
 
-/** gRPC status for an HTTP code (§4 table, plus 412 and 429); anything else is UNKNOWN. */
+/** gRPC status for an HTTP code (docs/errors-and-metadata.md#http-and-grpc-codes table, plus 412 and 429); anything else is UNKNOWN. */
 export function toGrpcCode(httpCode: number): GrpcCode {
   return HTTP_TO_GRPC.get(httpCode) ?? GrpcCode.UNKNOWN;
 }
 
-/** HTTP code for a gRPC status (§4 table, with FAILED_PRECONDITION -> 412); anything else is 500. */
+/** HTTP code for a gRPC status (docs/errors-and-metadata.md#http-and-grpc-codes table, with FAILED_PRECONDITION -> 412); anything else is 500. */
 export function fromGrpcCode(grpcCode: number): number {
   return GRPC_TO_HTTP.get(grpcCode) ?? 500;
 }

@@ -50,7 +50,7 @@ const ERROR_INFO_URL = 'type.googleapis.com/google.rpc.ErrorInfo';
 export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
 
 /**
- * The gRPC status for an error (§4): code from the HTTP code, details = message, and
+ * The gRPC status for an error (docs/errors-and-metadata.md#on-the-wire): code from the HTTP code, details = message, and
  * `grpc-status-details-bin` carrying google.rpc.Status with an ErrorInfo{reason, metadata}.
  */
 export function toGrpcStatus(err: unknown): { code: number; details: string; statusDetails: Buffer } {
@@ -63,7 +63,7 @@ export function toGrpcStatus(err: unknown): { code: number; details: string; sta
   return { code, details: e.message, statusDetails: Buffer.from(status) };
 }
 
-/** The Kratos error a gRPC failure carries (§4): reason and metadata from its ErrorInfo detail, if any. */
+/** The Kratos error a gRPC failure carries (docs/errors-and-metadata.md#on-the-wire): reason and metadata from its ErrorInfo detail, if any. */
 export function fromGrpcStatus(err: GrpcStatusLike): KratosError {
   const code = typeof err.code === 'number' ? err.code : GrpcCode.UNKNOWN;
   let reason = '';

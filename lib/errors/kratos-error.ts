@@ -10,14 +10,14 @@ function keepMarks(from: KratosError, to: KratosError): KratosError {
   return to;
 }
 
-/** Code used when nothing more specific is known (§4 `UnknownCode`). */
+/** Code used when nothing more specific is known (docs/errors-and-metadata.md#errors `UnknownCode`). */
 export const UNKNOWN_CODE = 500;
 
-/** Reason and message clients see for a failure that is not a Kratos error (§6 recovery). */
+/** Reason and message clients see for a failure that is not a Kratos error (docs/errors-and-metadata.md#recovery). */
 export const UNKNOWN_REASON = 'UNKNOWN';
 export const UNKNOWN_MESSAGE = 'unknown request error';
 
-/** The wire shape of a Kratos error (`errors.Status`, §4). */
+/** The wire shape of a Kratos error (`errors.Status`, docs/errors-and-metadata.md#errors). */
 export interface Status {
   code: number;
   reason: string;
@@ -26,7 +26,7 @@ export interface Status {
 }
 
 /**
- * A business error in Kratos' model (§4): `code` is an HTTP status, `reason` an UPPER_SNAKE domain
+ * A business error in Kratos' model (docs/errors-and-metadata.md#errors): `code` is an HTTP status, `reason` an UPPER_SNAKE domain
  * string. Two errors are the same error when code and reason match ({@link KratosError.is}).
  */
 export class KratosError extends Error implements Status {

@@ -40,7 +40,7 @@ function isResult(value: unknown): value is HealthResult {
 }
 
 /**
- * Liveness and readiness of an app (§13; Kratos v2 has no HTTP health, so the shape is ours). The app
+ * Liveness and readiness of an app (docs/observability.md#health-and-readiness; Kratos v2 has no HTTP health, so the shape is ours). The app
  * calls {@link HealthRegistry.setReady} around start and stop; indicators add dependency checks.
  */
 export class HealthRegistry {

@@ -21,7 +21,7 @@ export function parseAddress(addr: string): HostPort {
 }
 
 /**
- * The host to advertise for a bind host (§2.2): a wildcard becomes the first non-internal IPv4
+ * The host to advertise for a bind host (docs/registry.md#registering): a wildcard becomes the first non-internal IPv4
  * address of the machine (then IPv6, then loopback); anything else is kept.
  */
 export function advertisedHost(bindHost: string): string {

@@ -1,4 +1,4 @@
-/** Log levels, lowest first (§8). */
+/** Log levels, lowest first (docs/config-and-logging.md#logging). */
 export const LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type Level = (typeof LEVELS)[number];
 

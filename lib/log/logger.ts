@@ -3,7 +3,7 @@ import { fillTemplate, type RecordWriter } from './prepared.js';
 import { bindValues } from './valuer.js';
 
 /**
- * A key-value logger (§8). Implementations write `log(level, k1, v1, k2, v2, ...)`; the helpers are
+ * A key-value logger (docs/config-and-logging.md#logging). Implementations write `log(level, k1, v1, k2, v2, ...)`; the helpers are
  * shared. It is also the injection token: `constructor(private log: Logger)` gets the app's logger.
  */
 export abstract class Logger {

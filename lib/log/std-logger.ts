@@ -26,7 +26,7 @@ function formatValue(v: unknown): string {
   return String(v);
 }
 
-/** Plain text lines `LEVEL k1=v1 k2=v2` (Kratos' std logger, §8), for development. */
+/** Plain text lines `LEVEL k1=v1 k2=v2` (Kratos' std logger, docs/config-and-logging.md#logging), for development. */
 export class StdLogger extends Logger {
   readonly #stream: Writable;
   readonly #min: number;

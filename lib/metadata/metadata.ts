@@ -1,5 +1,5 @@
 /**
- * The one case-insensitive, multi-value string map: call metadata passed along a chain (§5) and the
+ * The one case-insensitive, multi-value string map: call metadata passed along a chain (docs/errors-and-metadata.md#metadata) and the
  * transport-independent request/reply headers (it satisfies `Header`). Keys are lower-cased; empty keys
  * are ignored, and `set` ignores empty values, as in Kratos.
  */

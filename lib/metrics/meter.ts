@@ -42,7 +42,7 @@ export function bindHistogram(histogram: Histogram, labels: Labels): BoundHistog
 }
 
 /**
- * Creates metrics (§9). The framework's middleware depend on this interface only, so the vendor
+ * Creates metrics (docs/observability.md#metrics). The framework's middleware depend on this interface only, so the vendor
  * behind it (Prometheus today) can be swapped without touching them.
  */
 export interface Meter {
@@ -52,7 +52,7 @@ export interface Meter {
   histogram(name: string, help: string, labelNames: string[], buckets: number[]): Histogram;
 }
 
-/** Kratos' latency buckets in seconds (`DefaultSecondsHistogram`, §6). */
+/** Kratos' latency buckets in seconds (`DefaultSecondsHistogram`, docs/observability.md#metrics). */
 export const DEFAULT_SECONDS_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]);
 
 const NOOP_COUNTER: Counter = { inc: () => undefined, bind: () => NOOP_COUNTER_SERIES };

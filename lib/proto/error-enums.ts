@@ -1,7 +1,7 @@
 import type protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
 
-/** One value of an error enum (§4): the reason (the value's name) and its HTTP code. */
+/** One value of an error enum (docs/errors-and-metadata.md#error-enums): the reason (the value's name) and its HTTP code. */
 export interface ErrorEnumValue {
   /** Fully qualified enum name, e.g. `helloworld.v1.ErrorReason`. */
   enumName: string;

@@ -6,7 +6,7 @@ import { ProtoLoader } from './loader.js';
 /** `USER_NOT_FOUND` -> `UserNotFound` (Kratos' case2Camel). */
 type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${Capitalize<Lowercase<H>>}${Camel<T>}` : Capitalize<Lowercase<S>>;
 
-/** `isUserNotFound(err)` and `errorUserNotFound(message)` for every reason `R` (§4). */
+/** `isUserNotFound(err)` and `errorUserNotFound(message)` for every reason `R` (docs/errors-and-metadata.md#error-enums). */
 export type ErrorHelpers<R extends string> = { readonly [K in R as `is${Camel<K>}`]: (err: unknown) => boolean } & {
   readonly [K in R as `error${Camel<K>}`]: (message: string) => KratosError;
 };

@@ -2,7 +2,7 @@ import type protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
 import { parsePathTemplate, toCamelPath, type PathTemplate } from './path-template.js';
 
-/** One google.api.http binding of an rpc (§3). */
+/** One google.api.http binding of an rpc (docs/proto-first.md#http-from-googleapihttp). */
 export interface HttpRule {
   /** `GET`, `POST`, ... or a custom kind, upper-cased. */
   method: string;

@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
 
-/** A parsed google.api.http path template (§3): literals, `{field}` and `{field=pattern}` variables, an optional `:verb`. */
+/** A parsed google.api.http path template (docs/proto-first.md#http-from-googleapihttp): literals, `{field}` and `{field=pattern}` variables, an optional `:verb`. */
 export interface PathTemplate {
   /** As written, e.g. `/v1/{name=shelves/STAR/books/STAR}` where STAR is `*`. */
   readonly source: string;

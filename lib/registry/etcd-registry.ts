@@ -26,7 +26,7 @@ const WATCH_RETRY_MS = 500;
 const INCIDENT_MS = 10_000;
 
 /**
- * The etcd registry (§11): key `/{namespace}/{name}/{id}` holding the instance as JSON (Kratos' layout,
+ * The etcd registry (docs/registry.md#registering): key `/{namespace}/{name}/{id}` holding the instance as JSON (Kratos' layout,
  * so Go Kratos services discover kratos-ts services and the other way round), under a lease kept alive
  * in the background. When the lease is lost (etcd restarted, network cut) the instance registers again
  * with backoff; deregister revokes the lease, which deletes the key.

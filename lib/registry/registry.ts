@@ -1,4 +1,4 @@
-/** A running instance of a service (§11): Kratos' JSON field names, so Go Kratos services can read it. */
+/** A running instance of a service (docs/registry.md#registering): Kratos' JSON field names, so Go Kratos services can read it. */
 export interface ServiceInstance {
   id: string;
   name: string;
@@ -8,7 +8,7 @@ export interface ServiceInstance {
   endpoints: string[];
 }
 
-/** Publishes instances (§11). */
+/** Publishes instances (docs/registry.md#registering). */
 export interface Registrar {
   register(instance: ServiceInstance): Promise<void>;
   deregister(instance: ServiceInstance): Promise<void>;
@@ -20,7 +20,7 @@ export interface Watcher {
   stop(): Promise<void>;
 }
 
-/** Finds instances (§11). */
+/** Finds instances (docs/registry.md#registering). */
 export interface Discovery {
   getService(name: string): Promise<ServiceInstance[]>;
   watch(name: string): Promise<Watcher>;

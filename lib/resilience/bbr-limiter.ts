@@ -13,7 +13,7 @@ function cpuMillis(): number {
 const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
 /**
- * Options of {@link BbrLimiter}. The window is Kratos' (§12); the saturation signals are Node's.
+ * Options of {@link BbrLimiter}. The window is Kratos' (docs/resilience-and-security.md#rate-limiting-server); the saturation signals are Node's.
  * @public
  */
 export interface BbrOptions {
@@ -106,7 +106,7 @@ export interface BbrStat {
 }
 
 /**
- * Adaptive load shedding after BBR congestion control (aegis' bbr, §12), measuring saturation the
+ * Adaptive load shedding after BBR congestion control (aegis' bbr, docs/resilience-and-security.md#rate-limiting-server), measuring saturation the
  * way a Node process saturates. The capacity is estimated as the best throughput times the best
  * latency (maxPass · minRT); while the sampled signals say the process is saturated (its CPU against
  * one core, event-loop utilisation or event-loop delay above their thresholds), a call is rejected

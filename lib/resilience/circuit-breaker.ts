@@ -26,7 +26,7 @@ export function isBackendFailure(err: unknown): boolean {
 }
 
 /**
- * Client middleware (Kratos `circuitbreaker.Client`, §6): one breaker per operation, made lazily; a
+ * Client middleware (Kratos `circuitbreaker.Client`, docs/resilience-and-security.md#circuit-breaker-client): one breaker per operation, made lazily; a
  * dropped call fails fast with 503 CIRCUITBREAKER, never reaches the transport and is not counted as a
  * backend failure. A streamed reply
  * is judged when the stream ends, since that is when its failure shows.

@@ -16,7 +16,7 @@ export interface CallArrival {
 }
 
 /**
- * A server-side limiter (aegis `ratelimit.Limiter`, §12).
+ * A server-side limiter (aegis `ratelimit.Limiter`, docs/resilience-and-security.md#rate-limiting-server).
  * @public
  */
 export interface Limiter {

@@ -13,7 +13,7 @@ export interface RateLimitOptions {
 }
 
 /**
- * Server middleware (Kratos `ratelimit.Server`, §6): a call the limiter rejects fails with 429
+ * Server middleware (Kratos `ratelimit.Server`, docs/resilience-and-security.md#rate-limiting-server): a call the limiter rejects fails with 429
  * RATELIMIT before reaching the handler; an admitted one is reported to the limiter when it ends,
  * for a streamed reply when the stream ends.
  * @public

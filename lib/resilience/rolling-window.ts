@@ -19,7 +19,7 @@ export interface RollingWindowOptions {
 }
 
 /**
- * A rolling window of `size` buckets (aegis' window, §12). Values land in the bucket of the current
+ * A rolling window of `size` buckets (aegis' window, docs/resilience-and-security.md#resilience-and-security). Values land in the bucket of the current
  * time slice. Buckets are recycled lazily when written and skipped when read once they fall out of the
  * window, so an idle window costs nothing: no timer ticks to rotate it.
  */

@@ -3,7 +3,7 @@ import { functionOption, numberOption } from './options.js';
 import { RollingWindow } from './rolling-window.js';
 
 /**
- * A client-side circuit breaker (aegis `CircuitBreaker`, §12).
+ * A client-side circuit breaker (aegis `CircuitBreaker`, docs/resilience-and-security.md#circuit-breaker-client).
  * @public
  */
 export interface CircuitBreaker {
@@ -57,7 +57,7 @@ export function breakerOpen(): KratosError {
 }
 
 /**
- * Google SRE client-side adaptive throttling (§12). With `accepts` successes among `total` calls in
+ * Google SRE client-side adaptive throttling (docs/resilience-and-security.md#circuit-breaker-client). With `accepts` successes among `total` calls in
  * the window, calls are dropped with probability max(0, (total − K·accepts) / (total + 1)) once there
  * are at least `request` of them. There is no open/half-open state machine: the drop rate falls back
  * smoothly as successes return, so a healing backend gets traffic back gradually rather than all at once.

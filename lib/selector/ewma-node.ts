@@ -21,7 +21,7 @@ const PREDICT_INTERVAL_MS = 5;
 const NS_PER_MS = 1_000_000;
 
 /**
- * Exponentially weighted latency and success statistics of one address (§11 `selector/node/ewma`),
+ * Exponentially weighted latency and success statistics of one address (docs/registry.md#balancers-and-filters `selector/node/ewma`),
  * used by p2c. The node's weight grows with its success score and shrinks with the square root of its
  * latency times its in-flight count, so slow, failing or busy nodes lose traffic without being cut off.
  */

@@ -6,7 +6,7 @@ import type { Node } from './node.js';
  */
 export type NodeFilter = (nodes: Node[]) => Node[];
 
-/** Keeps the nodes whose instance version is exactly `version` (§11 `filter.Version`). */
+/** Keeps the nodes whose instance version is exactly `version` (docs/registry.md#balancers-and-filters `filter.Version`). */
 export function versionFilter(version: string): NodeFilter {
   return (nodes) => nodes.filter((node) => node.version === version);
 }

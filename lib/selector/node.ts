@@ -2,7 +2,7 @@ import type { ServiceInstance } from '../registry/index.js';
 
 export type { ServiceInstance };
 
-/** One address of an instance for one scheme: what a balancer picks and a client dials (§11 `selector.Node`). */
+/** One address of an instance for one scheme: what a balancer picks and a client dials (docs/registry.md#balancers-and-filters `selector.Node`). */
 export interface Node {
   /** `http`, `https`, `grpc` or `grpcs`. */
   readonly scheme: string;

@@ -6,7 +6,7 @@ import { randomIndex, type Pick, type Picker } from './picker.js';
 export const P2C_FORCE_PICK_MS = 3000;
 
 /**
- * Power of two choices over EWMA nodes (§11 `p2c`): compare two distinct random nodes and take the
+ * Power of two choices over EWMA nodes (docs/registry.md#balancers-and-filters `p2c`): compare two distinct random nodes and take the
  * heavier. Looking at two instead of all keeps the cost constant and avoids the herd effect of
  * everybody piling onto the single best node.
  */

@@ -1,7 +1,7 @@
 import type { Node } from './node.js';
 import { NOOP_DONE, randomIndex, type Pick, type Picker, type PickerState } from './picker.js';
 
-/** Uniform choice (§11 `random`); keeps no statistics, so apply() has nothing to carry over. */
+/** Uniform choice (docs/registry.md#balancers-and-filters `random`); keeps no statistics, so apply() has nothing to carry over. */
 export class RandomPicker implements Picker<PickerState> {
   readonly #random: () => number;
 

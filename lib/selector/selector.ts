@@ -6,11 +6,11 @@ import type { Picker, PickerState } from './picker.js';
 import { RandomPicker } from './random-picker.js';
 import { WrrPicker } from './wrr-picker.js';
 
-/** Picks one node per call among the nodes discovery last applied (§11 `selector.Selector`). */
+/** Picks one node per call among the nodes discovery last applied (docs/registry.md#balancers-and-filters `selector.Selector`). */
 export interface Selector {
   /**
    * Replaces the node set. Nodes whose address stays keep their statistics (unlike Kratos, which
-   * resets all, §15b.9); the first node wins when an address appears twice.
+   * resets all, docs/registry.md#balancers-and-filters); the first node wins when an address appears twice.
    */
   apply(nodes: Node[]): void;
   /**
@@ -36,7 +36,7 @@ export interface Selector {
   readonly nodes: readonly Node[];
 }
 
-/** The balancing algorithms of §11. */
+/** The balancing algorithms of docs/registry.md#balancers-and-filters. */
 export type Balancer = 'wrr' | 'random' | 'p2c';
 
 /** Hooks for deterministic tests; production code leaves both unset. */

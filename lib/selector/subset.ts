@@ -1,7 +1,7 @@
 import { FrameworkError } from '../errors/index.js';
 import type { ServiceInstance } from './node.js';
 
-/** Points each instance owns on the hash ring (§11 aegis subset); more points, more even spread. */
+/** Points each instance owns on the hash ring (docs/registry.md#balancers-and-filters aegis subset); more points, more even spread. */
 export const SUBSET_REPLICAS = 160;
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -9,7 +9,7 @@ const FNV_PRIME = 0x01000193;
 const utf8 = new TextEncoder();
 
 /**
- * Consistent-hash subset (§11): at most `size` instances chosen by `key` (a per-client random id), so
+ * Consistent-hash subset (docs/registry.md#balancers-and-filters): at most `size` instances chosen by `key` (a per-client random id), so
  * each client talks to a few instances instead of all of them, and clients with different keys spread
  * over the whole service. Every instance owns 160 points of a ring; the key hashes to a point and the
  * first `size` distinct instances clockwise from it are chosen. Adding or removing one instance moves

@@ -1,7 +1,7 @@
 import type { Node } from './node.js';
 import { NOOP_DONE, randomIndex, type Pick, type Picker, type PickerState } from './picker.js';
 
-/** Weight of a node whose instance gives none (§11: Kratos' wrr default). */
+/** Weight of a node whose instance gives none (docs/registry.md#balancers-and-filters: Kratos' wrr default). */
 export const DEFAULT_WRR_WEIGHT = 100;
 
 interface WrrState extends PickerState {
@@ -10,7 +10,7 @@ interface WrrState extends PickerState {
 }
 
 /**
- * Smooth weighted round robin as nginx does it (§11 `wrr`). Every pick raises each candidate's
+ * Smooth weighted round robin as nginx does it (docs/registry.md#balancers-and-filters `wrr`). Every pick raises each candidate's
  * `current` by its weight, takes the highest and lowers it by the candidates' total. Heavy nodes
  * therefore win often but never in long runs, and after one full cycle every `current` is back to
  * where it started, which is what makes the order exact rather than statistical. Ties go to a random

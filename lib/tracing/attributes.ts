@@ -1,6 +1,6 @@
 import type { Context } from '../transport/index.js';
 
-/** Span attribute keys (OTel semantic conventions as Kratos uses them, §9). */
+/** Span attribute keys (OTel semantic conventions as Kratos uses them, docs/observability.md#tracing). */
 export const ATTR_RPC_SYSTEM = 'rpc.system';
 export const ATTR_RPC_SERVICE = 'rpc.service';
 export const ATTR_RPC_METHOD = 'rpc.method';

@@ -8,7 +8,7 @@ const asyncHooks = () => otelSdk().asyncHooks;
 
 let w3c: TextMapPropagator | undefined;
 
-/** W3C `traceparent`/`tracestate` and `baggage`: Kratos' default propagation minus its metadata field (§9). */
+/** W3C `traceparent`/`tracestate` and `baggage`: Kratos' default propagation minus its metadata field (docs/observability.md#tracing). */
 export function w3cPropagator(): TextMapPropagator {
   const c = core();
   return (w3c ??= new c.CompositePropagator({ propagators: [new c.W3CTraceContextPropagator(), new c.W3CBaggagePropagator()] }));

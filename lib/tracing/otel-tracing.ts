@@ -125,7 +125,7 @@ function instrumentationHttpServerSpan(): Span | undefined {
 }
 
 /**
- * Builds an app's tracing (§9): a provider with a ParentBased(TraceIdRatioBased(sampleRatio))
+ * Builds an app's tracing (docs/observability.md#tracing): a provider with a ParentBased(TraceIdRatioBased(sampleRatio))
  * sampler, the OTEL_* environment for whatever the options leave unset, and OTel's global context
  * manager and propagator unless someone installed them first. When a NodeSDK is already running,
  * its global provider is used instead, so kratos-ts spans join the user's pipeline.

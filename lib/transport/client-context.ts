@@ -12,7 +12,7 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Filled with the reply headers when they arrive. */
   replyHeader?: Header;
-  /** Metadata sent with this call (§5), on top of what is propagated from the call being served. */
+  /** Metadata sent with this call (docs/errors-and-metadata.md#metadata), on top of what is propagated from the call being served. */
   metadata?: Record<string, string | string[]>;
 }
 

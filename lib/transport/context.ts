@@ -8,7 +8,7 @@ export type Kind = 'http' | 'grpc';
 export type Side = 'server' | 'client';
 
 /**
- * Case-insensitive, multi-value header map shared by HTTP headers and gRPC metadata (§2.1).
+ * Case-insensitive, multi-value header map shared by HTTP headers and gRPC metadata (docs/architecture.md#transports-servers-contexts-and-headers).
  * Keys are compared lower-cased.
  */
 export interface Header {
@@ -20,7 +20,7 @@ export interface Header {
 }
 
 /**
- * What a handler or middleware knows about the call it serves: the Kratos `Transporter` (§2.1)
+ * What a handler or middleware knows about the call it serves: the Kratos `Transporter` (docs/architecture.md#transports-servers-contexts-and-headers)
  * plus cancellation. One object per call, reachable anywhere in it through {@link currentContext}.
  */
 export interface Context {
@@ -42,7 +42,7 @@ export interface Context {
   /** Epoch milliseconds after which the call is abandoned, or undefined when it has none. */
   readonly deadline: number | undefined;
   /**
-   * Metadata of the call (§5): on a server, what the metadata middleware captured from `x-md-*`
+   * Metadata of the call (docs/errors-and-metadata.md#metadata): on a server, what the metadata middleware captured from `x-md-*`
    * headers; on a client, what this call sends on top of what is propagated.
    */
   readonly metadata: Metadata;

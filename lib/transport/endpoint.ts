@@ -13,7 +13,7 @@ export interface Endpoint {
 }
 
 /**
- * Reads `host:port`, `scheme://host:port`, `direct:///h1:p1,h2:p2` and `discovery:///name` (§2.4, §2.6).
+ * Reads `host:port`, `scheme://host:port`, `direct:///h1:p1,h2:p2` and `discovery:///name` (docs/registry.md#client-endpoints).
  * `defaultScheme` applies where none is written (`direct` and plain addresses).
  */
 export function parseEndpoint(raw: string, defaultScheme: string): Endpoint {

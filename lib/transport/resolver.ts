@@ -11,7 +11,7 @@ export interface ResolverOptions {
   balancer?: Balancer;
   /** Filters applied on every pick (version, metadata, custom). */
   filters?: NodeFilter[];
-  /** Keep at most this many instances (consistent-hash subset per client; §11 default 25). 0 disables. */
+  /** Keep at most this many instances (consistent-hash subset per client; docs/registry.md#balancers-and-filters default 25). 0 disables. */
   subsetSize?: number;
   logger?: Logger;
   /** Told when the node set changes (to close channels of nodes that left). */
@@ -21,7 +21,7 @@ export interface ResolverOptions {
 const RETRY_WATCH_MS = 1000;
 
 /**
- * Follows a service in a registry and picks a node per call (§2.4, §2.6, §11). An empty or failed
+ * Follows a service in a registry and picks a node per call (docs/registry.md#discovering, docs/registry.md#balancers-and-filters). An empty or failed
  * update keeps the last good list; calls in flight are not disturbed by updates.
  */
 export class Resolver {

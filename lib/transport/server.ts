@@ -1,4 +1,4 @@
-/** A transport server the app starts and stops (§2.1). */
+/** A transport server the app starts and stops (docs/architecture.md#transports-servers-contexts-and-headers). */
 export interface Server {
   /** Binds and starts serving; resolves once the server accepts connections. */
   start(): Promise<void>;

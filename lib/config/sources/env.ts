@@ -11,7 +11,7 @@ export interface EnvSourceOptions {
 }
 
 /**
- * The environment as configuration (§7). Without a separator names stay as they are (`HTTP_ADDR`),
+ * The environment as configuration (docs/config-and-logging.md#configuration). Without a separator names stay as they are (`HTTP_ADDR`),
  * which is what `${HTTP_ADDR:default}` placeholders read.
  */
 export function envSource(options: EnvSourceOptions = {}): ConfigSource {

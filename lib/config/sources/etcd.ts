@@ -35,7 +35,7 @@ function nestUnder(path: string[], value: unknown): Record<string, unknown> {
 }
 
 /**
- * Configuration kept in etcd (§7): a key, or a prefix whose keys become nested sections; watched, so
+ * Configuration kept in etcd (docs/config-and-logging.md#configuration): a key, or a prefix whose keys become nested sections; watched, so
  * a put or a delete reloads it. Values are yaml or json documents.
  */
 export function etcdSource(options: EtcdSourceOptions): ConfigSource {

@@ -39,7 +39,7 @@ function files(path: string): string[] {
 }
 
 /**
- * A config file, or every non-hidden yaml/yml/json file of a directory in name order (§7); the format
+ * A config file, or every non-hidden yaml/yml/json file of a directory in name order (docs/config-and-logging.md#configuration); the format
  * comes from the extension. Watched with fs.watch: a burst of events reloads once, after `debounce`.
  * A path that does not exist gives nothing (and is not watched).
  */

@@ -96,12 +96,12 @@ function logging(kind: 'server' | 'client', logger: Logger, options: LoggingOpti
   };
 }
 
-/** Server middleware (§6): one line per call with kind, component, operation, args, code, reason, stack, latency. */
+/** Server middleware (docs/config-and-logging.md#the-access-log): one line per call with kind, component, operation, args, code, reason, stack, latency. */
 export function loggingServer(logger: Logger, options: LoggingOptions = {}): Middleware {
   return logging('server', logger, options);
 }
 
-/** Client middleware (§6): the same line for outgoing calls. */
+/** Client middleware (docs/config-and-logging.md#the-access-log): the same line for outgoing calls. */
 export function loggingClient(logger: Logger, options: LoggingOptions = {}): Middleware {
   return logging('client', logger, options);
 }

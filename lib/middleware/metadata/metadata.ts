@@ -22,7 +22,7 @@ function hasPrefix(key: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
-/** Server middleware: request headers with an `x-md-` prefix become `ctx.metadata` (§5). */
+/** Server middleware: request headers with an `x-md-` prefix become `ctx.metadata` (docs/errors-and-metadata.md#metadata). */
 export function metadataServer(options: MetadataServerOptions = {}): Middleware {
   const prefixes = (options.prefixes ?? ['x-md-']).map((p) => p.toLowerCase());
   const constants = Object.entries(options.constants ?? {});
@@ -39,7 +39,7 @@ export function metadataServer(options: MetadataServerOptions = {}): Middleware 
 }
 
 /**
- * Client middleware (§5): sends the constants, the call's own metadata, and the metadata of the call
+ * Client middleware (docs/errors-and-metadata.md#metadata): sends the constants, the call's own metadata, and the metadata of the call
  * being served whose keys carry a propagated prefix. So `x-md-global-*` flows along a whole chain of
  * services, while `x-md-local-*` reaches only the next hop.
  */

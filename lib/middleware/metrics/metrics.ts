@@ -80,7 +80,7 @@ function instrument(side: 'server' | 'client', meter: Meter): Middleware {
 }
 
 /**
- * Server middleware (§6 metrics): `server_requests_code_total{kind,operation,code,reason}` +1 and
+ * Server middleware (docs/observability.md#metrics): `server_requests_code_total{kind,operation,code,reason}` +1 and
  * `server_requests_seconds{kind,operation}` per call; a streaming reply is counted when it ends.
  */
 export function metricsServer(options: MetricsOptions): Middleware {

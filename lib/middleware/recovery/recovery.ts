@@ -16,7 +16,7 @@ export interface RecoveryOptions {
 }
 
 /**
- * Outermost server middleware (§6): a Kratos error passes through as it is; anything else thrown or
+ * Outermost server middleware (docs/errors-and-metadata.md#recovery): a Kratos error passes through as it is; anything else thrown or
  * rejected below becomes a 500 `UNKNOWN` whose message does not reveal internals, logged once.
  */
 export function recovery(options: RecoveryOptions): Middleware {

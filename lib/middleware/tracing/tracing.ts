@@ -14,7 +14,7 @@ function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => Spa
 }
 
 /**
- * Server middleware (§9 tracing): continues the W3C trace context of the request headers (HTTP or
+ * Server middleware (docs/observability.md#tracing): continues the W3C trace context of the request headers (HTTP or
  * gRPC metadata) with a SERVER span named after the operation, and runs the handler inside it.
  * Errors set status ERROR, record the exception and `rpc.status_code` (the Kratos HTTP code).
  */

@@ -24,7 +24,7 @@ function fieldAt(type: protobuf.Type, path: string): protobuf.Field | undefined 
 }
 
 /**
- * Query parameters for the fields a rule leaves over (§3: the client sends them as the query, the
+ * Query parameters for the fields a rule leaves over (docs/proto-first.md#http-from-googleapihttp: the client sends them as the query, the
  * server binds the query into the whole request): scalars, enums and their repeated forms, and
  * nested messages flattened with dots. Maps and JSON-shaped WKTs cannot be written as one value.
  */
@@ -93,7 +93,7 @@ function operation(service: ServiceInfo, rpc: RpcInfo, rule: HttpRule, operation
 const RAW: Schema = { '*/*': { schema: { type: 'string', format: 'binary' } } };
 const isHttpBody = (t: protobuf.ReflectionObject | null): boolean => t !== null && fullNameOf(t) === 'google.api.HttpBody';
 
-/** The body of every Kratos error response (§4). */
+/** The body of every Kratos error response (docs/errors-and-metadata.md#on-the-wire). */
 const STATUS: Schema = {
   type: 'object',
   properties: {

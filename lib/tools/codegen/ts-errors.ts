@@ -3,7 +3,7 @@ import { case2Camel, NameRegistry } from './names.js';
 
 /**
  * `isUserNotFound(err)` and `errorUserNotFound(message)` for each error enum value (Kratos
- * protoc-gen-go-errors, §4): the check holds for the same code and reason, after converting what
+ * protoc-gen-go-errors, docs/errors-and-metadata.md#error-enums): the check holds for the same code and reason, after converting what
  * the error came as (a gRPC status included) the way Kratos' FromError does.
  */
 export function errorHelpers(values: readonly ErrorEnumValue[], names: NameRegistry): string[] {

@@ -70,7 +70,7 @@ function unwatch(call: AnyCall, ctx: GrpcContext, env: CallEnv): void {
   if (ctx.timer !== undefined) clearTimeout(ctx.timer);
 }
 
-/** The grpc-js status object for an error, details in `grpc-status-details-bin` (§4). */
+/** The grpc-js status object for an error, details in `grpc-status-details-bin` (docs/errors-and-metadata.md#on-the-wire). */
 export function statusOf(err: unknown, ctx: GrpcContext, env: CallEnv): { code: number; details: string; metadata: Metadata } {
   if (findKratosError(err) === undefined) env.logger.log('error', 'msg', 'request failed', 'operation', ctx.operation, 'error', err);
   const s = toGrpcStatus(publicError(toKratosError(err), env.exposeErrorDetail));

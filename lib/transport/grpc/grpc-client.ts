@@ -26,14 +26,14 @@ export interface GrpcClientOptions {
   middleware?: Middleware[];
   /** The registry behind `discovery:///name` endpoints. */
   discovery?: Discovery;
-  /** How a node is picked per call among discovered instances (default wrr, §11). */
+  /** How a node is picked per call among discovered instances (default wrr, docs/registry.md#balancers-and-filters). */
   balancer?: Balancer;
   /** Node filters applied on every pick (versionFilter, metadataFilter, custom). */
   nodeFilters?: NodeFilter[];
   /** Consistent-hash subset size for large fleets; default 25, 0 for all. */
   subsetSize?: number;
   logger?: Logger;
-  /** Metadata propagation (§5), on by default. */
+  /** Metadata propagation (docs/errors-and-metadata.md#metadata), on by default. */
   callMetadata?: false | MetadataClientOptions;
   tls?: GrpcClientTls;
   maxReceiveMessageLength?: number;
@@ -139,7 +139,7 @@ async function pump(input: unknown, call: { write(m: unknown): boolean; end(): v
 }
 
 /**
- * A gRPC client for `service` (§2.6): promise unary calls, AsyncIterable streams, per-call timeout with
+ * A gRPC client for `service` (docs/proto-first.md#clients): promise unary calls, AsyncIterable streams, per-call timeout with
  * deadline propagation, client middleware, reply headers, and errors restored as Kratos errors. One
  * channel per address, reused by every call; `direct:///` lists are used round robin.
  */

@@ -41,7 +41,7 @@ export interface RawService {
 /** Called when the server starts serving or begins to drain. */
 export type ServingListener = (serving: boolean) => void;
 
-/** The gRPC transport on @grpc/grpc-js, serving protobufjs-described services (§2.5). */
+/** The gRPC transport on @grpc/grpc-js, serving protobufjs-described services (docs/proto-first.md#grpc-server). */
 export class GrpcServer implements Server {
   readonly #server: GrpcJsServer;
   readonly #addr: { host: string; port: number };

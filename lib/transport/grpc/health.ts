@@ -16,7 +16,7 @@ const encodeRes = (status: string): Buffer => Buffer.from(Res.encode(Res.fromObj
 const decodeReq = (b: Buffer): { service: string } => Req.toObject(Req.decode(b), { defaults: true }) as { service: string };
 
 /**
- * The health service (§13): '' and every registered service report SERVING while the server serves
+ * The health service (docs/observability.md#health-and-readiness): '' and every registered service report SERVING while the server serves
  * and NOT_SERVING once it starts draining; Watch streams each change.
  */
 export class HealthService {

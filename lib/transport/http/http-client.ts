@@ -32,7 +32,7 @@ export interface HttpClientOptions {
   timeout?: number;
   /** Client middleware, outermost first. */
   middleware?: Middleware[];
-  /** Metadata propagation (§5), on by default. */
+  /** Metadata propagation (docs/errors-and-metadata.md#metadata), on by default. */
   callMetadata?: false | MetadataClientOptions;
   /** Codecs for request bodies and replies. Default: json, proto, form, yaml, xml. */
   codecs?: CodecRegistry;
@@ -40,7 +40,7 @@ export interface HttpClientOptions {
   contentType?: string;
   /** The registry behind `discovery:///name` endpoints. */
   discovery?: Discovery;
-  /** How a node is picked per call among discovered instances (default wrr, §11). */
+  /** How a node is picked per call among discovered instances (default wrr, docs/registry.md#balancers-and-filters). */
   balancer?: Balancer;
   /** Node filters applied on every pick. */
   nodeFilters?: NodeFilter[];
@@ -76,7 +76,7 @@ interface Outgoing {
 }
 
 /**
- * An HTTP client (§2.4): codec-encoded bodies, client middleware on every call, per-call timeout
+ * An HTTP client (docs/proto-first.md#clients): codec-encoded bodies, client middleware on every call, per-call timeout
  * with deadline propagation, reply headers, and Kratos errors restored from error bodies. One
  * keep-alive agent per client, so connections are reused across calls.
  */

@@ -23,7 +23,7 @@ function pick(value: Record<string, unknown>, path: string): unknown {
 }
 
 /**
- * A call following the rpc's first google.api.http rule (§3 client rules): path variables expanded
+ * A call following the rpc's first google.api.http rule (docs/proto-first.md#http-from-googleapihttp client rules): path variables expanded
  * from the request (patterns such as `{name=shelves/*}` included, which Kratos v2 cannot expand), the
  * body as the rule says, and every other set field as query parameters.
  */
