@@ -26,6 +26,9 @@ export interface GrpcMethod {
 /** How messages look in handlers: protobufjs plain objects, 64-bit as strings, enums as names. */
 export const MESSAGE_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, arrays: true, objects: true };
 
+/** The encoded bytes as a Buffer without copying them (protobufjs already returns a Buffer on Node). */
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
 /** The grpc-js definition of an rpc, (de)serialising with protobufjs reflection. */
 export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown, unknown> {
   const Req = m.requestType;
@@ -35,7 +38,7 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
     requestStream: m.requestStream,
     responseStream: m.responseStream,
     originalName: m.name,
-    requestSerialize: (o) => Buffer.from(Req.encode(Req.fromObject(o as Record<string, unknown>)).finish()),
+    requestSerialize: (o) => asBuffer(Req.encode(Req.fromObject(o as Record<string, unknown>)).finish()),
     // The same budget as HTTP bodies: protobufjs decodes nested messages recursively. grpc-js answers
     // a throwing deserializer with INTERNAL, so a unary request over budget travels to the handler as
     // a RefusedRequest, which the call handler turns into InvalidArgument.
@@ -48,7 +51,7 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
       }
       return Req.toObject(Req.decode(b), MESSAGE_OBJECT);
     },
-    responseSerialize: (o) => Buffer.from(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),
+    responseSerialize: (o) => asBuffer(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),
     responseDeserialize: (b) => Res.toObject(Res.decode(b), MESSAGE_OBJECT),
   };
 }
