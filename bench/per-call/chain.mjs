@@ -16,7 +16,8 @@ const CALLS = Number(process.env.PER_CALL_CALLS ?? 100_000);
 
 if (process.argv[2] === '--child') {
   const [, , , root, on] = process.argv;
-  const lib = await import(join(root, 'dist', 'lib', 'index.js'));
+  const entry = (name) => import(join(root, 'dist', 'lib', ...(name === 'index' ? ['index.js'] : ['entries', `${name}.js`])));
+  const lib = { ...(await entry('index')), ...(await entry('log')), ...(await entry('tracing')), ...(await entry('metrics')) };
   const { runWithContext } = await import(join(root, 'dist', 'lib', 'transport', 'index.js'));
   const { loggingServer } = await import(join(root, 'dist', 'lib', 'middleware', 'logging', 'index.js'));
   const { metricsServer } = await import(join(root, 'dist', 'lib', 'middleware', 'metrics', 'index.js'));

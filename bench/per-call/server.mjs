@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { ADDR, greet, greetings, PROTO, ROOT } from '../servers/common.mjs';
 
 const root = process.env.KRATOS_ROOT ?? ROOT;
-const { createApp, NoopLogger } = await import(join(root, 'dist', 'lib', 'index.js'));
+const { createApp } = await import(join(root, 'dist', 'lib', 'index.js'));
+const { NoopLogger } = await import(join(root, 'dist', 'lib', 'entries', 'log.js'));
 const { Module, Rpc, Service } = await import(join(root, 'dist', 'decorators', 'index.js'));
 
 const grpc = process.argv[2] === 'grpc';

@@ -15,7 +15,8 @@
 import { join } from 'node:path';
 import { ADDR, DECORATORS, greet, greetings, HERE, KRATOS, PROTO } from './common.mjs';
 
-const { createApp, NoopLogger } = await import(KRATOS);
+const { createApp } = await import(KRATOS);
+const { NoopLogger } = await import(KRATOS.replace(/index\.js$/, 'entries/log.js'));
 const { Get, Module, Rpc, Service } = await import(DECORATORS);
 
 const variant = process.argv[2] ?? 'http-proto';
