@@ -89,6 +89,20 @@ describe('kratos-ts CLI', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
+    it('should import every subpath entry of the installed package, the moved names where the README says', () => {
+      const tools = join(dir, 'tools');
+      const installed = JSON.parse(readFileSync(join(tools, 'node_modules', 'kratos-ts', 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+      const entries = Object.keys(installed.exports).filter((k) => k !== './package.json').map((k) => `kratos-ts${k.slice(1)}`);
+      const script = `for (const e of ${JSON.stringify(entries)}) { const m = await import(e); if (Object.keys(m).length === 0) throw new Error(e + ' is empty'); }
+const { HttpServer } = await import('kratos-ts/http'); const { circuitBreaker } = await import('kratos-ts/resilience'); const { NoopLogger } = await import('kratos-ts/log');
+if (typeof HttpServer !== 'function' || typeof circuitBreaker !== 'function' || typeof NoopLogger !== 'function') throw new Error('a moved name is missing');
+process.stdout.write(String(${JSON.stringify(entries)}.length));`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: tools, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(Number(r.stdout), entries.length);
+      assert.ok(entries.length >= 18, entries.join(' '));
+    });
+
     it('should answer --version, --help and an unknown command through npx', () => {
       assert.equal(ok(npx(['--version'], join(dir, 'tools'))).stdout.trim(), '0.1.0');
       assert.match(ok(npx(['--help'], join(dir, 'tools'))).stdout, /kratos-ts new <name>/);
