@@ -15,6 +15,7 @@ import { HealthRegistry } from '../health/index.js';
 import { HttpServer } from '../transport/http/index.js';
 import { Hooks } from './hooks.js';
 import { MiddlewareResolver } from './middleware-resolver.js';
+import { frontDoors } from './front-door.js';
 import type { AppInfo, AppOptions } from './options.js';
 import { buildServers } from './servers.js';
 import { registrationFrom } from './registration.js';
@@ -94,7 +95,7 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   wrapCachedMethods(container.singletons(), new CacheAside({ cache, meter: obs.meter, logger: logger.named('cache') }));
   const resolver = new MiddlewareResolver(container);
   const appMiddleware = [...builtinMiddleware(options, logger, obs), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
-  const servers = await buildServers(container, resolver, appMiddleware, settings, logger, obs.routes);
+  const servers = await buildServers(container, resolver, appMiddleware, settings, logger, obs.routes, frontDoors(options.limiter, obs.meter, obs.routes));
   for (const indicator of indicatorsOf(container.singletons())) obs.health?.add(indicator);
   const admin = adminServer(obs, logger);
   const registration = registrationFrom(options.registrar, settings.registry, logger);

@@ -11,6 +11,7 @@ import type { HttpServerOptions } from '../transport/http/index.js';
 import type { GrpcServerOptions } from '../transport/grpc/index.js';
 import type { GrpcWebOptions } from '../transport/grpcweb/index.js';
 import type { Cache } from '../cache/index.js';
+import type { Limiter } from '../resilience/index.js';
 
 /** An application hook; receives the app. */
 export type Hook = (app: AppInfo) => void | Promise<void>;
@@ -105,6 +106,13 @@ export interface AppOptions {
   health?: false;
   /** Middleware for every operation, outermost first, after the built-ins and before module middleware. */
   middleware?: MiddlewareEntry[];
+  /**
+   * Sheds load at the servers' front door with this limiter (e.g. a `BbrLimiter`): every HTTP request and
+   * gRPC call is asked about before routing, decoding or middleware, and a refused one gets the 429
+   * `RATELIMIT` / RESOURCE_EXHAUSTED reply at once. Health, `/metrics` and reflection are exempt
+   * (docs/resilience-and-security.md#shedding-at-the-front-door). Do not also give it to `rateLimit()`.
+   */
+  limiter?: Limiter;
   /**
    * The built-in recovery middleware (outermost; on by default): non-Kratos failures become 500
    * `UNKNOWN` and are logged once. `exposeMessages` sends their message, and the internal detail of

@@ -4,6 +4,7 @@ import { chainFor, type Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader, resolveProtoPaths, type DescriptorIndex } from '../proto/index.js';
 import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, type HttpRoute } from '../transport/http/index.js';
+import type { Admission } from '../transport/index.js';
 import { grpcWebFor } from './grpc-web.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 import { bindProtoServices, defaultProtoRoots } from './proto-services.js';
@@ -30,6 +31,7 @@ export async function buildServers(
   settings: Pick<AppSettings, 'http' | 'grpcWeb' | 'grpc' | 'protoPaths' | 'exposeErrorDetail'>,
   logger: Logger,
   extraRoutes: HttpRoute[] = [],
+  admission: { http?: Admission; grpc?: Admission } = {},
 ): Promise<Servers> {
   const loader = new ProtoLoader({ protoPaths: [...settings.protoPaths] });
   const operations = new OperationBuilder(resolver, middleware);
@@ -38,7 +40,7 @@ export async function buildServers(
   let http: HttpServer | undefined;
   if (settings.http !== false) {
     const grpcWeb = grpcWebFor(bound, settings.grpcWeb, settings.http, logger);
-    http = new HttpServer({ ...settings.http, logger, exposeErrorDetail, protocol: grpcWeb });
+    http = new HttpServer({ ...settings.http, logger, exposeErrorDetail, protocol: grpcWeb, admission: admission.http ?? settings.http.admission });
     // Health and /metrics run through the app's middleware under their paths (`/healthz`, `/metrics`),
     // so the rules that cover the API (a selector, JWT, rate limits) cover them too.
     for (const route of extraRoutes) http.route({ ...route, handler: chainFor(route.operation, middleware)(route.handler) });
@@ -48,7 +50,7 @@ export async function buildServers(
   // A gRPC server only serves proto services; with none there is nothing to listen for.
   if (settings.grpc === false || bound.length === 0) return { http, grpc: undefined, health: undefined };
   const { health: withHealth, reflection: withReflection, ...options } = settings.grpc;
-  const grpc = new GrpcServer({ ...options, logger, exposeErrorDetail });
+  const grpc = new GrpcServer({ ...options, logger, exposeErrorDetail, admission: admission.grpc ?? options.admission });
   for (const svc of bound) grpc.addService(svc.schema.fullName, svc.methods);
   // Health and reflection too, under their method paths (`/grpc.reflection.v1.ServerReflection/ServerReflectionInfo`).
   const guard = (operation: string): Middleware => chainFor(operation, middleware);

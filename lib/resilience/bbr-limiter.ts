@@ -173,9 +173,16 @@ export class BbrLimiter implements Limiter {
    * received it) lets the limiter see the queueing before the middleware.
    */
   allow(call?: CallArrival): LimiterDone {
+    const done = this.tryAllow(call);
+    if (done === undefined) throw rateLimited();
+    return done;
+  }
+
+  /** As {@link BbrLimiter.allow}, returning undefined to reject. */
+  tryAllow(call?: CallArrival): LimiterDone | undefined {
     const start = this.#clock();
     this.#turns?.enter(start);
-    if (this.#shouldDrop(start, call?.arrivedAt)) throw rateLimited();
+    if (this.#shouldDrop(start, call?.arrivedAt)) return undefined;
     this.#inFlight++;
     let finished = false;
     return () => {

@@ -24,3 +24,5 @@ export { retry, retryable, neverSent } from './retry.js';
 export type { RetryOptions, BackoffOptions } from './retry.js';
 export { bulkhead, bulkheadFull } from './bulkhead.js';
 export type { BulkheadOptions } from './bulkhead.js';
+export { limiterAdmission } from './front-door.js';
+export type { LimiterAdmissionOptions } from './front-door.js';

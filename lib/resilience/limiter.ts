@@ -22,6 +22,11 @@ export interface CallArrival {
 export interface Limiter {
   /** Admits a call and returns what to call when it ends; throws the 429 {@link rateLimited} error to reject it. */
   allow(call?: CallArrival): LimiterDone;
+  /**
+   * As {@link allow}, but returns undefined instead of throwing to reject: what the front door asks
+   * (docs/resilience-and-security.md#shedding-at-the-front-door), where a thrown error would be made only to be dropped.
+   */
+  tryAllow?(call?: CallArrival): LimiterDone | undefined;
 }
 
 /**

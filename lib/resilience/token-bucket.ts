@@ -44,8 +44,15 @@ export class TokenBucketLimiter implements Limiter {
 
   /** Takes a token, or throws the 429 when none is left. */
   allow(): LimiterDone {
+    const done = this.tryAllow();
+    if (done === undefined) throw rateLimited();
+    return done;
+  }
+
+  /** Takes a token, or returns undefined when none is left. */
+  tryAllow(): LimiterDone | undefined {
     this.#refill();
-    if (this.#tokens < 1) throw rateLimited();
+    if (this.#tokens < 1) return undefined;
     this.#tokens -= 1;
     return NOTHING_TO_DO;
   }

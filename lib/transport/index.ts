@@ -8,3 +8,4 @@ export type { CallOptions } from './client-context.js';
 export { Resolver, noDiscovery, unreached, markUnreached } from './resolver.js';
 export type { ResolverOptions } from './resolver.js';
 export { RefusedRequest } from './refused.js';
+export type { Admission } from './admission.js';

@@ -6,6 +6,8 @@ import { Child, h2load, percentile, probe, sleep, wrk, type Counters, type Gener
 
 export type Handler = 'cpu' | 'async';
 export type Transport = 'http' | 'grpc';
+/** Where the limiter sheds: at the servers' front door (`createApp({ limiter })`) or in the middleware (`rateLimit()`). */
+export type Limit = 'front' | 'bbr';
 
 /** One row of the overload table. */
 export interface OverloadResult {
@@ -51,8 +53,8 @@ const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: nu
  * Capacity and unloaded p99 on an instance without the limiter; then, on one with it, `factors` times
  * that capacity for `seconds` each, followed by `recoveryLoad` of the capacity while shedding is watched stop.
  */
-export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5): Promise<OverloadResult> {
-  const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}`;
+export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front'): Promise<OverloadResult> {
+  const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}${limit === 'bbr' ? ', in the middleware' : ''}`;
   let capacity: number;
   let unloadedP99: number;
   const measure = Math.max(2, Math.round(seconds / 2));
@@ -68,7 +70,7 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
   } finally {
     await plain.stop();
   }
-  const child = await Child.start('overload-instance', { LIMIT: 'bbr' });
+  const child = await Child.start('overload-instance', { LIMIT: limit });
   try {
     await drive(child, transport, handler, 1, capacity / 2);
     const runs: OverloadResult['runs'] = [];

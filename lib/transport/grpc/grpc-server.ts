@@ -2,7 +2,9 @@ import { Server as GrpcJsServer, ServerCredentials, type ServiceDefinition, type
 import { FrameworkError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
+import type { Admission } from '../admission.js';
 import type { Server } from '../server.js';
+import { frontDoor } from './front-door.js';
 import { guardService, type GuardFor } from './guarded-service.js';
 import { callHandler, type CallEnv } from './call-handlers.js';
 import { methodDefinition, type GrpcMethod } from './method.js';
@@ -30,6 +32,8 @@ export interface GrpcServerOptions {
   logger?: Logger;
   /** Send the internal detail of errors (peer addresses, dependency messages) to clients. Default false: logs only. */
   exposeErrorDetail?: boolean;
+  /** Asked first for every call, as its stream opens, before grpc-js and the middleware; a refusal is answered at once (docs/resilience-and-security.md#shedding-at-the-front-door). */
+  admission?: Admission | undefined;
 }
 
 /** A service registered by something other than the app's own services (health, reflection). */
@@ -49,6 +53,7 @@ export class GrpcServer implements Server {
   readonly #env: CallEnv;
   readonly #listeners: ServingListener[] = [];
   readonly #services = new Set<string>();
+  readonly #admission: Admission | undefined;
   #port = 0;
   #started = false;
   #stopped: Promise<void> | undefined;
@@ -56,6 +61,7 @@ export class GrpcServer implements Server {
   constructor(options: GrpcServerOptions = {}) {
     this.#addr = parseAddress(options.addr ?? '0.0.0.0:0');
     this.#tls = options.tls;
+    this.#admission = options.admission;
     this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger(), deadlines: new DeadlineQueue(), exposeErrorDetail: options.exposeErrorDetail === true };
     const channelOptions: Record<string, number> = {};
     if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
@@ -117,6 +123,7 @@ export class GrpcServer implements Server {
     // grpc-js keeps its HTTP/2 servers private; reaching them is the one way to see repeated headers.
     const h2 = (this.#server as unknown as { http2Servers?: Map<NodeJS.EventEmitter, unknown> }).http2Servers;
     for (const server of h2?.keys() ?? []) server.prependListener('stream', keepRepeatedHeaders);
+    if (this.#admission !== undefined) for (const server of h2?.keys() ?? []) frontDoor(server, this.#admission, this.#env.exposeErrorDetail);
     this.#started = true;
     const scheme = this.#tls === undefined ? 'grpc' : 'grpcs';
     this.#env.endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;

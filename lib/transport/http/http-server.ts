@@ -11,6 +11,7 @@ import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
 import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
+import { frontDoor, type Admission } from './front-door.js';
 import { HttpContext } from './http-context.js';
 import { closeAfterReply, ConnectionTracker } from './connections.js';
 import { httpStatus, writeReply, writeStream } from './reply.js';
@@ -49,6 +50,8 @@ export interface HttpServerOptions extends HttpCodecOptions {
   exposeErrorDetail?: boolean;
   /** A protocol served beside the routes on the same port, claiming its requests itself (gRPC-Web). */
   protocol?: HttpProtocol | undefined;
+  /** Asked first for every request, before routing and middleware; a refusal is answered at once (docs/resilience-and-security.md#shedding-at-the-front-door). */
+  admission?: Admission | undefined;
 }
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
@@ -80,7 +83,7 @@ export class HttpServer implements Server {
   readonly #jsonReply: Negotiated;
   readonly #guard: (encoder: ErrorEncoder) => ErrorEncoder;
   readonly #limits: { maxHeaderSize: number; headersTimeout: number; requestTimeout: number };
-  readonly #caps: { bodyTimeout: number; maxConnections: number | undefined };
+  readonly #caps: { bodyTimeout: number; maxConnections: number | undefined; admission: Admission | undefined };
   readonly #filters: HttpFilter[];
   readonly #markupLimit: number;
   readonly #exposeErrorDetail: boolean;
@@ -116,7 +119,7 @@ export class HttpServer implements Server {
     this.#filters = options.filters ?? [];
     this.#markupLimit = markupLimit(options.markupBodies ?? false, this.#bodyLimit);
     this.#protocol = options.protocol;
-    this.#caps = { bodyTimeout: options.bodyTimeout ?? 10_000, maxConnections: options.maxConnections };
+    this.#caps = { bodyTimeout: options.bodyTimeout ?? 10_000, maxConnections: options.maxConnections, admission: options.admission };
   }
 
   /** Adds a route; before start(). Duplicates and malformed paths fail with a coded error. */
@@ -144,7 +147,7 @@ export class HttpServer implements Server {
   }
 
   async start(): Promise<void> {
-    const callback = this.#filters.length === 0 ? this.#serve : this.#koa();
+    const callback = frontDoor(this.#filters.length === 0 ? this.#serve : this.#koa(), this.#caps.admission, { codecs: this.#codecs, encodeError: this.#codec.encodeError, exposeErrorDetail: this.#exposeErrorDetail, endpoint: () => this.#endpoint, draining: () => this.#draining });
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };

@@ -1,0 +1,23 @@
+import { bindCounter, type Meter } from '../metrics/index.js';
+import { limiterAdmission, type Limiter } from '../resilience/index.js';
+import type { Admission } from '../transport/index.js';
+import type { HttpRoute } from '../transport/http/index.js';
+
+/** gRPC services never shed at the front door: a refused health check gets a busy instance restarted. */
+const GRPC_EXEMPT = ['/grpc.health.v1.Health/', '/grpc.reflection.v1.ServerReflection/', '/grpc.reflection.v1alpha.ServerReflection/'];
+
+/**
+ * The front doors of the app's servers for `createApp({ limiter })` (docs/resilience-and-security.md#shedding-at-the-front-door): one
+ * limiter for both transports, the admin surfaces (health, `/metrics`, reflection) exempt, refusals
+ * counted in `server_admission_refused_total{kind}`.
+ */
+export function frontDoors(limiter: Limiter | undefined, meter: Meter, adminRoutes: HttpRoute[]): { http?: Admission; grpc?: Admission } {
+  if (limiter === undefined) return {};
+  const refused = meter.counter('server_admission_refused_total', 'Calls refused at the server front door by the limiter, before routing and middleware', ['kind']);
+  const http = bindCounter(refused, { kind: 'http' });
+  const grpc = bindCounter(refused, { kind: 'grpc' });
+  return {
+    http: limiterAdmission(limiter, { exempt: adminRoutes.map((r) => r.path), onRefuse: () => http.inc() }),
+    grpc: limiterAdmission(limiter, { exempt: GRPC_EXEMPT, onRefuse: () => grpc.inc() }),
+  };
+}

@@ -1,0 +1,17 @@
+import type { KratosError } from '../errors/index.js';
+
+/**
+ * Admission control at a server's front door (docs/resilience-and-security.md#shedding-at-the-front-door):
+ * asked once per call the moment the transport receives it, before any context, decoding or middleware,
+ * so a refused call costs only its prebuilt reply. Transports answer a refusal with the same bytes the
+ * rate-limit middleware's 429 `RATELIMIT` produces (gRPC: RESOURCE_EXHAUSTED with its status details).
+ */
+export interface Admission {
+  /** The error a refused call answers with; transports encode it once and send the same bytes every time. */
+  readonly refusal: KratosError;
+  /**
+   * Decides on the call to `target` (HTTP: the request target as sent, query included; gRPC: the method
+   * path `/pkg.Service/Method`): returns what to call once the call has ended, or undefined to refuse it.
+   */
+  admit(target: string): (() => void) | undefined;
+}

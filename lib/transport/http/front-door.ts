@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CodecRegistry, Negotiated } from '../../encoding/index.js';
+import { publicError } from '../../errors/index.js';
+import type { Admission } from '../admission.js';
+
+export type { Admission };
+import type { EncodedError, ErrorEncoder } from './codecs.js';
+import { closeAfterReply } from './connections.js';
+import { HttpContext } from './http-context.js';
+import { httpStatus, writeReply } from './reply.js';
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What the front door needs of its server to answer as the server's own error path would. */
+export interface FrontDoorServer {
+  codecs: CodecRegistry;
+  encodeError: ErrorEncoder;
+  exposeErrorDetail: boolean;
+  endpoint(): string;
+  draining(): boolean;
+}
+
+/** The operation name a refused call's context carries while its reply is encoded (once per Accept). */
+export const FRONT_DOOR_OPERATION = 'front-door';
+
+// A refused request's body is not read: node discards a small one and keeps the connection; past this
+// (or of unknown length) the connection is closed after the reply, as for any unread body.
+const DISCARDED_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Puts `admission` in front of a request listener (docs/resilience-and-security.md#shedding-at-the-front-door):
+ * a refused request is answered at once with the server's encoding of the refusal, built on the first
+ * refusal for each Accept value and kept; an admitted one reports its end to the admission when its
+ * response closes. gRPC-Web calls (their status travels in the body) pass untouched to the middleware.
+ */
+export function frontDoor(listener: Listener, admission: Admission | undefined, server: FrontDoorServer): Listener {
+  if (admission === undefined) return listener;
+  const error = publicError(admission.refusal, server.exposeErrorDetail);
+  const replies = new Map<Negotiated, EncodedError>();
+  const refuse = (req: IncomingMessage, res: ServerResponse): void => {
+    const negotiated = server.codecs.negotiate(req.headers.accept);
+    let out = replies.get(negotiated);
+    if (out === undefined) {
+      out = server.encodeError(error, negotiated, new HttpContext(req, res, FRONT_DOOR_OPERATION, server.endpoint(), undefined));
+      replies.set(negotiated, out);
+    }
+    const unread = hasLargeBody(req);
+    writeReply(res, httpStatus(out.status ?? error.code), out, server.draining() || unread, req.method === 'HEAD');
+    if (unread) closeAfterReply(req, res);
+  };
+  return (req, res) => {
+    if (req.method === 'POST' && isGrpcWeb(req)) return listener(req, res);
+    const done = admission.admit(req.url ?? '/');
+    if (done === undefined) return refuse(req, res);
+    res.once('close', done);
+    listener(req, res);
+  };
+}
+
+function isGrpcWeb(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'];
+  return type !== undefined && type.startsWith('application/grpc-web');
+}
+
+function hasLargeBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && !(Number(length) <= DISCARDED_BODY_LIMIT);
+}
