@@ -1,0 +1,49 @@
+"""An independent gRPC client (Debian's python3-grpcio) for the limiter's refusals.
+
+Calls helloworld.v1.Greeter/SayHello on 127.0.0.1:PORT and prints, as JSON, the status it got: its
+code name, details, the ErrorInfo reason from grpc-status-details-bin (google.rpc.Status, described
+here), that trailer's raw bytes in hex, and what grpc.health.v1.Health/Check answered (its status, or its error's code name).
+Usage: refused_client.py PORT
+"""
+import json
+import sys
+
+import grpc
+
+from grpc_client import cls, local_pool
+
+
+def main():
+    port = sys.argv[1]
+    pool = local_pool()
+    Req, Rep = cls(pool, "helloworld.v1.HelloRequest"), cls(pool, "helloworld.v1.HelloReply")
+    Status, ErrorInfo = cls(pool, "google.rpc.Status"), cls(pool, "google.rpc.ErrorInfo")
+    out = {}
+    ch = grpc.insecure_channel(f"127.0.0.1:{port}")
+    grpc.channel_ready_future(ch).result(timeout=5)
+    say = ch.unary_unary("/helloworld.v1.Greeter/SayHello", request_serializer=Req.SerializeToString, response_deserializer=Rep.FromString)
+    try:
+        out["message"] = say(Req(name="py"), timeout=5).message
+    except grpc.RpcError as e:
+        err = {"code": e.code().name, "details": e.details()}
+        for k, v in e.trailing_metadata() or []:
+            if k == "grpc-status-details-bin":
+                err["details_bin"] = v.hex()
+                st = Status.FromString(v)
+                err["status_code"] = st.code
+                err["status_message"] = st.message
+                for d in st.details:
+                    if d.type_url.endswith("google.rpc.ErrorInfo"):
+                        err["reason"] = ErrorInfo.FromString(d.value).reason
+        out["error"] = err
+    HReq, HRes = cls(pool, "grpc.health.v1.HealthCheckRequest"), cls(pool, "grpc.health.v1.HealthCheckResponse")
+    check = ch.unary_unary("/grpc.health.v1.Health/Check", request_serializer=HReq.SerializeToString, response_deserializer=HRes.FromString)
+    try:
+        out["health"] = check(HReq(service=""), timeout=5).status
+    except grpc.RpcError as e:
+        out["health"] = e.code().name
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
