@@ -41,6 +41,8 @@ export function onCore(core: 0 | 1, cmd: string, args: string[]): [string, strin
 export interface Counters {
   ok: number;
   shed: number;
+  /** Of the shed calls, those refused at the front door. */
+  atFront: number;
   failed: number;
   rssMiB: number;
   limiter?: Record<string, number | boolean>;

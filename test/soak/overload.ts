@@ -16,7 +16,7 @@ export interface OverloadResult {
   capacity: number;
   /** p99 of the probe's calls with no other load, ms. */
   unloadedP99: number;
-  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; failed: number; rules: ShedRules }[];
+  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; failed: number; rules: ShedRules; shed: number; atFront: number }[];
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
   rssPeakMiB: number;
@@ -47,7 +47,7 @@ function target(child: Child, transport: Transport, handler: Handler): { http?: 
   return transport === 'http' ? { http: child.http, path: `/${handler}` } : { grpc: child.grpc, text: handler };
 }
 
-const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: number } => ({ ok: b.ok - a.ok, shed: b.shed - a.shed, failed: b.failed - a.failed });
+const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: number; atFront: number } => ({ ok: b.ok - a.ok, shed: b.shed - a.shed, failed: b.failed - a.failed, atFront: b.atFront - a.atFront });
 
 /**
  * Capacity and unloaded p99 on an instance without the limiter; then, on one with it, `factors` times
@@ -88,6 +88,8 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
         shedPct: (100 * d.shed) / Math.max(1, d.ok + d.shed + d.failed),
         p99: percentile(probed.okMs, 0.99),
         failed: d.failed + probed.failed,
+        shed: d.shed,
+        atFront: d.atFront,
         rules: { inFlight: shedBy(after).inFlight - shedBy(before).inFlight, queued: shedBy(after).queued - shedBy(before).queued },
       });
     }

@@ -8,24 +8,35 @@ import assert from 'node:assert/strict';
 import { breakerRecovery } from './breaker-recovery.js';
 import { hungRedis } from './hung-redis.js';
 import { overload } from './overload.js';
+import { refusalCost, type RefusalCost } from './refusal-cost.js';
 
 describe('resilience under real load (short)', () => {
-  it('should shed a CPU-bound synchronous HTTP handler offered 4x its capacity with 429s, keep serving, and stop shedding within 2 s', async () => {
+  it('should shed a CPU-bound synchronous HTTP handler offered 4x its capacity with 429s at the front door, keep serving, and stop shedding within 2 s', async () => {
     const r = await overload('http', 'cpu', 3, [4], 1 / 3);
     const run = r.runs[0]!;
     assert.ok(run.shedPct > 30, `shed ${run.shedPct.toFixed(0)} %`);
     assert.ok(run.goodputPct >= 15, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
     assert.equal(run.failed, 0);
+    assert.equal(run.atFront, run.shed, 'every refusal made at the front door, none in the middleware');
     assert.ok(r.recoveryS <= 2, `shedding went on ${r.recoveryS} s after the overload`);
   });
 
-  it('should shed an async gRPC handler offered 4x its capacity with RESOURCE_EXHAUSTED, keep serving, and stop shedding within 2 s', async () => {
+  it('should shed an async gRPC handler offered 4x its capacity with RESOURCE_EXHAUSTED at the front door, keep serving, and stop shedding within 2 s', async () => {
     const r = await overload('grpc', 'async', 3, [4], 1 / 3);
     const run = r.runs[0]!;
     assert.ok(run.shedPct > 30, `shed ${run.shedPct.toFixed(0)} %`);
     assert.ok(run.goodputPct >= 15, `goodput ${run.goodputPct.toFixed(0)} % of ${r.capacity}/s`);
     assert.equal(run.failed, 0);
+    assert.equal(run.atFront, run.shed, 'every refusal made at the front door, none in the middleware');
     assert.ok(r.recoveryS <= 2, `shedding went on ${r.recoveryS} s after the overload`);
+  });
+
+  it('should refuse a gRPC call at the front door for less CPU than the rateLimit middleware takes (3 000 refusals/s, alternating)', async () => {
+    const runs: RefusalCost[] = [];
+    for (let i = 0; i < 2; i++) for (const limit of ['bbr', 'front'] as const) runs.push(await refusalCost('grpc', limit, 2, 3000));
+    const best = (limit: string): number => Math.min(...runs.filter((c) => c.limit === limit).map((c) => c.usPerRefusal));
+    assert.ok(runs.every((c) => c.refused > 3000), JSON.stringify(runs));
+    assert.ok(best('front') < 0.8 * best('bbr'), `front door ${best('front').toFixed(0)} µs against ${best('bbr').toFixed(0)} µs per refusal`);
   });
 
   for (const transport of ['http', 'grpc'] as const) {
