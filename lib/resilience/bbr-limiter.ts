@@ -183,6 +183,7 @@ export class BbrLimiter implements Limiter {
     const start = this.#clock();
     this.#turns?.enter(start);
     if (this.#shouldDrop(start, call?.arrivedAt)) return undefined;
+    this.#turns?.admitted();
     this.#inFlight++;
     let finished = false;
     return () => {

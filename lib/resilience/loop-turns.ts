@@ -1,3 +1,6 @@
+/** Weight of the latest turn in the smoothed cost per admitted call. */
+const PER_CALL_WEIGHT = 0.2;
+
 /** Clocks a {@link LoopTurns} reads, all in ms. */
 export interface LoopClocks {
   /** Wall time, monotonic. */
@@ -29,9 +32,27 @@ export class LoopTurns {
     this.#open = false;
     this.#end = this.#clocks.clock();
     this.#work = this.#clocks.workClock() - this.#workStart;
+    // What the turn cost per admitted call, refusals' share included: smoothed over turns, as a burst
+    // of cheap or dear calls says little about the next turn.
+    if (this.#admitted > 0) {
+      const perCall = this.#work / this.#admitted;
+      this.#perCall = this.#perCall === 0 ? perCall : this.#perCall * (1 - PER_CALL_WEIGHT) + perCall * PER_CALL_WEIGHT;
+    }
   };
   #open = false;
   #calls = 0;
+  /** Calls of this turn that were admitted. */
+  #admitted = 0;
+  /** CPU time a turn takes per admitted call, ms, smoothed. */
+  #perCall = 0;
+  /** Admitted calls of this turn whose work has not started yet (see queued). */
+  #pending = 0;
+  /** Whether the previous call of this turn, and the current one, were admitted. */
+  #previousAdmitted = false;
+  #currentAdmitted = false;
+  /** The work clock when the last admitted call was decided on, and at the latest reading. */
+  #admittedAt = 0;
+  #readAt = 0;
   #end = -Infinity;
   #workStart = 0;
   /** CPU time the last turn took. */
@@ -50,17 +71,37 @@ export class LoopTurns {
   /** Notes a call run at `now` (the wall clock's reading), opening a turn if none is open. */
   enter(now: number): void {
     if (!this.#open) this.#begin(now);
+    this.#previousAdmitted = this.#currentAdmitted;
+    this.#currentAdmitted = false;
     this.#calls++;
   }
 
+  /** Notes that the call entered last was admitted. */
+  admitted(): void {
+    this.#admitted++;
+    this.#currentAdmitted = true;
+    this.#admittedAt = this.#readAt;
+  }
+
   /**
-   * How long the call entered last has queued in the loop, ms of work: the turn's work before it plus
-   * what the turn carried in. The first call of a turn counts 0: some call runs in every turn, so a
-   * loop slowed by other processes (every turn long) still makes progress instead of shedding whole turns.
+   * How long the call entered last has queued in the loop, ms of work: the work ahead of it in this
+   * turn plus what the turn carried in. The work ahead is what the turn did so far, plus what the
+   * admitted calls whose handlers have not run yet will cost (a turn's cost per admitted call,
+   * smoothed): a front door decides on all the calls one socket read delivered before any of their
+   * handlers runs (grpc-js runs them a tick later). An admitted call followed by less than half that
+   * cost of work before the next call is taken as not run yet; once half their cost is seen, they have.
+   * The first call of a turn counts 0: some call runs in every turn, so a loop slowed by other
+   * processes (every turn long) still makes progress instead of shedding whole turns.
    */
   queued(): number {
-    if (!this.#open || this.#calls <= 1) return 0;
-    return this.#clocks.workClock() - this.#workStart + this.#carried;
+    if (!this.#open) return 0;
+    const work = this.#clocks.workClock();
+    this.#readAt = work;
+    if (this.#calls <= 1) return 0;
+    const since = work - this.#admittedAt;
+    if (since >= (Math.max(1, this.#pending) * this.#perCall) / 2) this.#pending = 0;
+    else if (this.#previousAdmitted) this.#pending++;
+    return work - this.#workStart + this.#pending * this.#perCall + this.#carried;
   }
 
   /** The loop's utilisation up to `now`, 0..1 (1: it never waited for I/O). */
@@ -89,6 +130,10 @@ export class LoopTurns {
     this.#open = true;
     this.#workStart = this.#clocks.workClock();
     this.#calls = 0;
+    this.#admitted = 0;
+    this.#pending = 0;
+    this.#currentAdmitted = false;
+    this.#readAt = this.#workStart;
     setImmediate(this.#endTurn);
   }
 }

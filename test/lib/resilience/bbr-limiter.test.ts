@@ -223,6 +223,28 @@ describe('BbrLimiter', () => {
       bbr.allow()();
     });
 
+    it('should count the work of calls admitted earlier in the turn whose handlers have not run yet (a front door deciding on a whole socket read)', async () => {
+      const clock = new FakeClock();
+      // Only the loop reading says saturated (a loop that never waits), so only the queue rule applies.
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 0, elu: 0, delay: 0 }), clock: clock.read, workClock: clock.read, idleClock: () => 0 });
+      // A turn of synchronous 5 ms calls teaches the cost per admitted call.
+      bbr.allow()();
+      clock.advance(5);
+      bbr.allow()();
+      clock.advance(5);
+      await new Promise((r) => setImmediate(r));
+      clock.advance(250);
+      // Then a read of six calls decided on before any handler runs: 0, 5, 10 ms of work ahead, then 15.
+      const decided = Array.from({ length: 6 }, () => bbr.tryAllow());
+      assert.deepEqual(decided.map((d) => d !== undefined), [true, true, true, false, false, false]);
+      assert.deepEqual([bbr.stat().shedQueued, bbr.stat().shedInFlight], [3, 0]);
+      // Their handlers ran (8 ms of work seen): that work is counted as done, not twice (8 + 10 ms).
+      clock.advance(8);
+      assert.notEqual(bbr.tryAllow(), undefined, '8 ms of work ahead');
+      clock.advance(3);
+      assert.equal(bbr.tryAllow(), undefined, '11 ms of work ahead');
+    });
+
     it('should still run the first call of every turn, so a loop slowed by other processes makes progress', async () => {
       const clock = new FakeClock();
       const bbr = new BbrLimiter({ signals: () => ({ cpu: 300, elu: 1, delay: 0 }), clock: clock.read, workClock: clock.read });
@@ -305,8 +327,9 @@ describe('BbrLimiter', () => {
       const bbr = new BbrLimiter({ signals: idleSignals, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
       feed(bbr, clock, 0, Array<number>(10).fill(10)); // maxPass 10, minRt 10: 1 call in flight expected
       for (clock.now = 100; clock.now < 400; clock.advance(10)) await nextTurn(); // a loop that never waits
-      const { admitted, rejected } = fill(bbr, 50); // an async handler: all in flight, none queued
-      assert.equal(rejected, undefined);
+      // An async handler, one call per turn: all in flight, none queued.
+      const admitted: LimiterDone[] = [];
+      for (let i = 0; i < 50; i++, await nextTurn()) admitted.push(bbr.allow());
       assert.equal(bbr.stat().saturated, true);
       assert.throws(() => bbr.allow({ arrivedAt: clock.now - 20 }), isKratos(429, 'RATELIMIT'));
       assert.deepEqual([bbr.stat().shedInFlight, bbr.stat().shedQueued], [0, 1]);
