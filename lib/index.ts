@@ -30,7 +30,7 @@ export type { ModuleOptions, ServiceOptions, MiddlewareOptions, MiddlewareEntry 
 
 // The call: its context, metadata, handlers and middleware.
 export { currentContext, ClientContext } from './transport/index.js';
-export type { Context, Header, Kind, Server, CallOptions, Endpoint } from './transport/index.js';
+export type { Context, Header, Kind, Server, CallOptions, Endpoint, Admission } from './transport/index.js';
 export { Metadata } from './metadata/index.js';
 export { chain, onCallEnd, isAsyncIterable } from './middleware/index.js';
 export type { Handler, Middleware, OperationMatcher, CallOutcome, OnCallEnd } from './middleware/index.js';
