@@ -1,3 +1,4 @@
+import type { Logger } from '../log/index.js';
 import { bindCounter, type Meter } from '../metrics/index.js';
 import { limiterAdmission, type Limiter } from '../resilience/index.js';
 import type { Admission } from '../transport/index.js';
@@ -9,15 +10,16 @@ const GRPC_EXEMPT = ['/grpc.health.v1.Health/', '/grpc.reflection.v1.ServerRefle
 /**
  * The front doors of the app's servers for `createApp({ limiter })` (docs/resilience-and-security.md#shedding-at-the-front-door): one
  * limiter for both transports, the admin surfaces (health, `/metrics`, reflection) exempt, refusals
- * counted in `server_admission_refused_total{kind}`.
+ * counted in `server_admission_refused_total{kind}`, a failing limiter logged (and its call admitted).
  */
-export function frontDoors(limiter: Limiter | undefined, meter: Meter, adminRoutes: HttpRoute[]): { http?: Admission; grpc?: Admission } {
+export function frontDoors(limiter: Limiter | undefined, meter: Meter, adminRoutes: HttpRoute[], logger: Logger): { http?: Admission; grpc?: Admission } {
   if (limiter === undefined) return {};
   const refused = meter.counter('server_admission_refused_total', 'Calls refused at the server front door by the limiter, before routing and middleware', ['kind']);
   const http = bindCounter(refused, { kind: 'http' });
   const grpc = bindCounter(refused, { kind: 'grpc' });
+  const onError = (err: unknown): void => logger.log('error', 'msg', 'limiter failed; call admitted', 'error', err);
   return {
-    http: limiterAdmission(limiter, { exempt: adminRoutes.map((r) => r.path), onRefuse: () => http.inc() }),
-    grpc: limiterAdmission(limiter, { exempt: GRPC_EXEMPT, onRefuse: () => grpc.inc() }),
+    http: limiterAdmission(limiter, { exempt: adminRoutes.map((r) => r.path), onRefuse: () => http.inc(), onError }),
+    grpc: limiterAdmission(limiter, { exempt: GRPC_EXEMPT, onRefuse: () => grpc.inc(), onError }),
   };
 }

@@ -14,6 +14,8 @@ export interface LimiterAdmissionOptions {
   exempt?: readonly string[];
   /** Called for every refused call (a metric). */
   onRefuse?: () => void;
+  /** Called when the limiter throws something other than its 429: the call is admitted. */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -35,7 +37,7 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
     else exact.add(e);
   }
   const onRefuse = options.onRefuse;
-  const decide = tryAllowOf(limiter);
+  const decide = tryAllowOf(limiter, options.onError);
   const exempt = (target: string): boolean => {
     if (exact.size > 0) {
       const q = target.indexOf('?');
@@ -57,15 +59,18 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
 
 const NOTHING_TO_DO = (): void => undefined;
 
-// A limiter without tryAllow() (a custom one) is asked through allow(), its 429 caught.
-function tryAllowOf(limiter: Limiter): () => LimiterDone | undefined {
-  if (typeof limiter.tryAllow === 'function') return () => (limiter.tryAllow as () => LimiterDone | undefined).call(limiter);
+// A limiter without tryAllow() (a custom one) is asked through allow(), its 429 caught. Anything else
+// it throws is its own failure, not a verdict: the call goes on (a front door runs outside every
+// error handler, where a throw would take the process down), and onError hears of it.
+function tryAllowOf(limiter: Limiter, onError: ((err: unknown) => void) | undefined): () => LimiterDone | undefined {
+  const ask = typeof limiter.tryAllow === 'function' ? (limiter.tryAllow.bind(limiter) as () => LimiterDone | undefined) : () => limiter.allow();
   return () => {
     try {
-      return limiter.allow();
+      return ask();
     } catch (err) {
       if (findKratosError(err)?.code === 429) return undefined;
-      throw err;
+      onError?.(err);
+      return NOTHING_TO_DO;
     }
   };
 }

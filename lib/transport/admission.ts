@@ -12,6 +12,7 @@ export interface Admission {
   /**
    * Decides on the call to `target` (HTTP: the request target as sent, query included; gRPC: the method
    * path `/pkg.Service/Method`): returns what to call once the call has ended, or undefined to refuse it.
+   * It runs outside every error handler of the transport, so it must not throw.
    */
   admit(target: string): (() => void) | undefined;
 }

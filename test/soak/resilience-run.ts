@@ -4,6 +4,7 @@
 // (comma-separated, any part of `overload-http-cpu`, `overload-grpc-async`, `refusal`, `breaker`,
 // `redis`); SOAK_LIMIT says where the limiter sheds in the overload runs: `front` (the servers' front
 // door, default), `bbr` (the rateLimit middleware) or `both`.
+import { availableParallelism, loadavg } from 'node:os';
 import { breakerRecovery, type BreakerResult } from './breaker-recovery.js';
 import { hungRedis, type HungRedisResult } from './hung-redis.js';
 import { pinLoad } from './load-tools.js';
@@ -37,6 +38,7 @@ const LIMITS: Record<string, Limit[]> = { front: ['front'], bbr: ['bbr'], both: 
 
 export async function runResilience(seconds = Number(process.env['SOAK_SECONDS'] ?? 60)): Promise<boolean> {
   const phase = Math.max(3, Math.min(10, Math.round(seconds / 6)));
+  const loadBefore = loadavg()[0] ?? 0;
   pinLoad(process.env['SOAK_PIN'] !== '0');
   const limits = LIMITS[process.env['SOAK_LIMIT'] ?? 'front'] ?? ['front'];
   const costs: RefusalCost[] = [];
@@ -62,6 +64,15 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
     }
   }
 
+  // Latencies and capacity measure the host as much as the service when other work shares its cores.
+  console.log(`\nHost load average (1 min): ${loadBefore.toFixed(1)} before the runs, ${(loadavg()[0] ?? 0).toFixed(1)} after (${availableParallelism()} cores)`);
+  if (overloads.length > 0) printOverloads(overloads, phase);
+  if (breakers.length > 0) printBreakers(breakers, phase);
+  if (redis !== undefined) printRedis(redis, phase);
+  return overloads.every(overloadPasses) && breakers.every(breakerPasses) && (redis === undefined || hungRedisPasses(redis));
+}
+
+function printOverloads(overloads: OverloadResult[], phase: number): void {
   console.log(`\n### Overload (${phase} s per run; capacity measured without the limiter in the same run)\n`);
   console.log('| scenario | capacity/s | unloaded p99 ms | load | offered/s | goodput/s | goodput % | shed % | shed at the front door % | shed in flight / queued | admitted p99 ms | recovery s | RSS peak MiB | result |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -70,12 +81,13 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
       console.log(`| ${r.scenario} | ${r.capacity} | ${f(r.unloadedP99, 1)} | ${x.factor}x | ${x.offered} | ${x.goodput} | ${f(x.goodputPct)} | ${f(x.shedPct)} | ${f((100 * x.atFront) / Math.max(1, x.shed))} | ${x.rules.inFlight} / ${x.rules.queued} | ${f(x.p99, 1)} | ${f(r.recoveryS, 2)} | ${f(r.rssPeakMiB)} | ${overloadMisses(r, x).length === 0 ? 'pass' : `FAIL (${overloadMisses(r, x).join(', ')})`} |`);
     }
   }
+}
+
+function printBreakers(breakers: BreakerResult[], phase: number): void {
   console.log(`\n### Client breaker under sustained traffic (backend down ${phase} s)\n`);
   console.log('| scenario | calls/s | calls | open after s | flowing again after s | reached the failing backend % | result |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of breakers) console.log(`| ${r.scenario} | ${r.rate} | ${r.calls} | ${f(r.openS, 2)} | ${f(r.healS, 2)} | ${f(r.leakedPct)} | ${breakerPasses(r) ? 'pass' : 'FAIL'} |`);
-  if (redis !== undefined) printRedis(redis, phase);
-  return overloads.every(overloadPasses) && breakers.every(breakerPasses) && (redis === undefined || hungRedisPasses(redis));
 }
 
 function printRedis(redis: HungRedisResult, phase: number): void {

@@ -43,7 +43,11 @@ export function frontDoor(http2Server: EventEmitter, admission: Admission, expos
       if (done === undefined) {
         // A stream reset by the client after the reply would otherwise emit an unhandled 'error'.
         stream.once('error', ignore);
-        stream.respond(trailers, { endStream: true });
+        try {
+          stream.respond(trailers, { endStream: true });
+        } catch {
+          // Already reset by the client or closed with its session: nothing is left to answer.
+        }
         return;
       }
       stream.once('close', done);
