@@ -3,7 +3,8 @@
 // goals. Runs on its own too: `node dist/test/soak/resilience-run.js`. SOAK_ONLY picks runs by name
 // (comma-separated, any part of `overload-http-cpu`, `overload-grpc-async`, `refusal`, `breaker`,
 // `redis`); SOAK_LIMIT says where the limiter sheds in the overload runs: `front` (the servers' front
-// door, default), `bbr` (the rateLimit middleware) or `both`.
+// door, default), `bbr` (the rateLimit middleware) or `both`. BBR_OPTIONS (JSON) tunes the limiter of
+// the overload runs, e.g. '{"tolerance":1.5}'.
 import { availableParallelism, loadavg } from 'node:os';
 import { breakerRecovery, type BreakerResult } from './breaker-recovery.js';
 import { hungRedis, type HungRedisResult } from './hung-redis.js';
@@ -73,7 +74,7 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
 }
 
 function printOverloads(overloads: OverloadResult[], phase: number): void {
-  console.log(`\n### Overload (${phase} s per run; capacity measured without the limiter in the same run)\n`);
+  console.log(`\n### Overload (${phase} s per run; capacity measured without the limiter in the same run; BbrLimiter ${process.env['BBR_OPTIONS'] ?? 'defaults'})\n`);
   console.log('| scenario | capacity/s | unloaded p99 ms | load | offered/s | goodput/s | goodput % | shed % | shed at the front door % | shed in flight / queued | admitted p99 ms | recovery s | RSS peak MiB | result |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of overloads) {
