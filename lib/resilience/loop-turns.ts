@@ -94,10 +94,10 @@ export class LoopTurns {
    * processes (every turn long) still makes progress instead of shedding whole turns.
    */
   queued(): number {
-    if (!this.#open) return 0;
+    // The first call of a turn reads nothing: #begin read the work clock for it.
+    if (!this.#open || this.#calls <= 1) return 0;
     const work = this.#clocks.workClock();
     this.#readAt = work;
-    if (this.#calls <= 1) return 0;
     const since = work - this.#admittedAt;
     if (since >= (Math.max(1, this.#pending) * this.#perCall) / 2) this.#pending = 0;
     else if (this.#previousAdmitted) this.#pending++;
