@@ -8,6 +8,7 @@ import type { EncodedError, ErrorEncoder } from './codecs.js';
 import { closeAfterReply } from './connections.js';
 import { HttpContext } from './http-context.js';
 import { httpStatus, writeReply } from './reply.js';
+import { absolutePath } from './request-errors.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -50,7 +51,9 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
   };
   return (req, res) => {
     if (req.method === 'POST' && isGrpcWeb(req)) return listener(req, res);
-    const done = admission.admit(req.url ?? '/');
+    const url = req.url ?? '/';
+    // An absolute-form target (`GET http://host/healthz`) is decided on by its path, as it is routed.
+    const done = admission.admit(url.startsWith('/') ? url : absolutePath(url));
     if (done === undefined) return refuse(req, res);
     res.once('close', done);
     listener(req, res);
