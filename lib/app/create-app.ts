@@ -95,7 +95,7 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   wrapCachedMethods(container.singletons(), new CacheAside({ cache, meter: obs.meter, logger: logger.named('cache') }));
   const resolver = new MiddlewareResolver(container);
   const appMiddleware = [...builtinMiddleware(options, logger, obs), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
-  const servers = await buildServers(container, resolver, appMiddleware, settings, logger, obs.routes, frontDoors(options.limiter, obs.meter, obs.routes, logger));
+  const servers = await buildServers(container, resolver, appMiddleware, settings, logger, obs.routes, frontDoors(options.limiter, options.middleware ?? [], obs.meter, obs.routes, logger));
   for (const indicator of indicatorsOf(container.singletons())) obs.health?.add(indicator);
   const admin = adminServer(obs, logger);
   const registration = registrationFrom(options.registrar, settings.registry, logger);

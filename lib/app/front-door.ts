@@ -1,6 +1,7 @@
 import type { Logger } from '../log/index.js';
 import { bindCounter, type Meter } from '../metrics/index.js';
-import { limiterAdmission, type Limiter } from '../resilience/index.js';
+import { FrameworkError } from '../errors/index.js';
+import { limiterAdmission, limiterOfMiddleware, type Limiter } from '../resilience/index.js';
 import type { Admission } from '../transport/index.js';
 import type { HttpRoute } from '../transport/http/index.js';
 
@@ -12,8 +13,13 @@ const GRPC_EXEMPT = ['/grpc.health.v1.Health/', '/grpc.reflection.v1.ServerRefle
  * limiter for both transports, the admin surfaces (health, `/metrics`, reflection) exempt, refusals
  * counted in `server_admission_refused_total{kind}`, a failing limiter logged (and its call admitted).
  */
-export function frontDoors(limiter: Limiter | undefined, meter: Meter, adminRoutes: HttpRoute[], logger: Logger): { http?: Admission; grpc?: Admission } {
+export function frontDoors(limiter: Limiter | undefined, middleware: readonly unknown[], meter: Meter, adminRoutes: HttpRoute[], logger: Logger): { http?: Admission; grpc?: Admission } {
   if (limiter === undefined) return {};
+  if (middleware.some((m) => limiterOfMiddleware(m) === limiter)) {
+    throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'createApp: option `limiter` is also the limiter of a rateLimit() in `middleware`, which would count every call twice', {
+      hint: 'Give the limiter to one of them: `limiter` sheds at the front door, rateLimit() in the middleware (for some operations, or after authentication).',
+    });
+  }
   const refused = meter.counter('server_admission_refused_total', 'Calls refused at the server front door by the limiter, before routing and middleware', ['kind']);
   const http = bindCounter(refused, { kind: 'http' });
   const grpc = bindCounter(refused, { kind: 'grpc' });

@@ -16,7 +16,7 @@ export { defaultCpuReader, cgroupCpuReader } from './cpu.js';
 export { LoadSignals } from './load-signals.js';
 export type { LoadSample, LoadSignalsOptions } from './load-signals.js';
 export type { CpuReader } from './cpu.js';
-export { rateLimit } from './rate-limit.js';
+export { rateLimit, limiterOfMiddleware } from './rate-limit.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export { RetryBudget } from './retry-budget.js';
 export type { RetryBudgetOptions } from './retry-budget.js';

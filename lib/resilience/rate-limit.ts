@@ -23,8 +23,21 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   if (typeof limiter.allow !== 'function') {
     throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'rateLimit: option `limiter` must have an allow() method');
   }
-  return (next) => async (req, ctx) => {
+  const middleware: Middleware = (next) => async (req, ctx) => {
     const done = limiter.allow(ctx);
     return onCallEnd(next, req, ctx, (outcome) => done(outcome.error), 0);
   };
+  LIMITERS.set(middleware, limiter);
+  return middleware;
+}
+
+const LIMITERS = new WeakMap<Middleware, Limiter>();
+
+/**
+ * The limiter a {@link rateLimit} middleware asks, if `middleware` is one (so an app can tell when one
+ * limiter would count the same call twice).
+ * @internal
+ */
+export function limiterOfMiddleware(middleware: unknown): Limiter | undefined {
+  return typeof middleware === 'function' ? LIMITERS.get(middleware as Middleware) : undefined;
 }

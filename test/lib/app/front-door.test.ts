@@ -139,6 +139,13 @@ describe('createApp({ limiter }): shedding at the front door', () => {
   });
 });
 
+describe('createApp({ limiter }): options', () => {
+  it('should refuse the same limiter as `limiter` and in a rateLimit() of `middleware`, with KRATOS_ERR_OPTIONS_INVALID', async () => {
+    const limiter = refusing();
+    await assert.rejects(createTestApp(M, { limiter, middleware: [rateLimit({ limiter })] }), (e: unknown) => (e as { code?: string }).code === 'KRATOS_ERR_OPTIONS_INVALID' && /count every call twice/.test(String(e)));
+  });
+});
+
 describe('createApp({ limiter }): admitted calls', () => {
   it('should run admitted calls on both transports and tell the limiter when each ended', async () => {
     const ended: number[] = [];
