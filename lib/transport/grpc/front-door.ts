@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { Metadata } from '@grpc/grpc-js';
-import { publicError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
+import { FrameworkError, publicError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
 import type { Admission } from '../admission.js';
 
 type StreamListener = (this: unknown, stream: RefusableStream, headers: Record<string, unknown>, ...rest: unknown[]) => void;
@@ -31,7 +31,15 @@ export function refusalTrailers(admission: Admission, exposeErrorDetail: boolean
  * sees it; an admitted one reports its end to the admission when the stream closes. Streams that are
  * not gRPC (no `application/grpc` content type) pass untouched, for grpc-js to answer.
  */
-export function frontDoor(http2Server: EventEmitter, admission: Admission, exposeErrorDetail: boolean): void {
+export function frontDoor(http2Servers: Iterable<EventEmitter> | undefined, admission: Admission, exposeErrorDetail: boolean): void {
+  if (http2Servers === undefined) {
+    // A grpc-js that no longer keeps its HTTP/2 servers where we look: fail at start, not silently unguarded.
+    throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'GrpcServer: option `admission` needs the HTTP/2 servers of grpc-js, which this version of @grpc/grpc-js does not expose');
+  }
+  for (const server of http2Servers) guard(server, admission, exposeErrorDetail);
+}
+
+function guard(http2Server: EventEmitter, admission: Admission, exposeErrorDetail: boolean): void {
   const trailers = refusalTrailers(admission, exposeErrorDetail);
   const listeners = http2Server.listeners('stream') as StreamListener[];
   http2Server.removeAllListeners('stream');

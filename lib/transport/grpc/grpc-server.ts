@@ -123,7 +123,7 @@ export class GrpcServer implements Server {
     // grpc-js keeps its HTTP/2 servers private; reaching them is the one way to see repeated headers.
     const h2 = (this.#server as unknown as { http2Servers?: Map<NodeJS.EventEmitter, unknown> }).http2Servers;
     for (const server of h2?.keys() ?? []) server.prependListener('stream', keepRepeatedHeaders);
-    if (this.#admission !== undefined) for (const server of h2?.keys() ?? []) frontDoor(server, this.#admission, this.#env.exposeErrorDetail);
+    if (this.#admission !== undefined) frontDoor(h2?.keys(), this.#admission, this.#env.exposeErrorDetail);
     this.#started = true;
     const scheme = this.#tls === undefined ? 'grpc' : 'grpcs';
     this.#env.endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;
