@@ -72,7 +72,15 @@ function methodHandler(instance: object, key: string | symbol, owner: string): H
   if (typeof fn !== 'function') {
     throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `${owner}.${String(key)} is decorated as a handler but is not a method`);
   }
-  return async (req, ctx) => fn.call(instance, req, ctx);
+  // Not an async function: an async method's own promise is handed on, not wrapped in another one.
+  return (req, ctx) => {
+    try {
+      const out: unknown = fn.call(instance, req, ctx);
+      return out instanceof Promise ? out : Promise.resolve(out);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
 }
 
 /** The validate middleware for an operation's request schema, if it has one. */

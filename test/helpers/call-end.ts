@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Module, Rpc, Service } from '../../decorators/index.js';
 import { METER, TRACING } from '../../lib/app/index.js';
+import { KratosError } from '../../lib/errors/index.js';
 import { Logger, type Level } from '../../lib/log/index.js';
 import type { PrometheusMeter } from '../../lib/metrics/index.js';
 import { createTestApp, type TestApp } from '../../lib/testing/index.js';
@@ -12,9 +13,10 @@ import { repoPath } from './grpc-web-peer.js';
 /**
  * How the streaming handler treats the call's cancellation: `watches` returns once its signal has
  * aborted (the stream then ends normally), `ignores` yields forever without looking at it, `stalls`
- * yields one message and then waits on something that never comes (nobody pulls it again).
+ * yields one message and then waits on something that never comes (nobody pulls it again), `fails`
+ * yields one message and then throws a Kratos error (503 TICKER_DOWN).
  */
-export type HandlerMode = 'watches' | 'ignores' | 'stalls';
+export type HandlerMode = 'watches' | 'ignores' | 'stalls' | 'fails';
 
 /** The handler's state, set by each test. */
 export const probe = { mode: 'ignores' as HandlerMode, finished: 0, release: (): void => undefined };
@@ -27,6 +29,7 @@ class EndlessTicker {
       for (let n = 1; ; n++) {
         if (probe.mode === 'watches' && ctx.signal.aborted) return;
         yield { n, pad: '' };
+        if (probe.mode === 'fails') throw new KratosError(503, 'TICKER_DOWN', 'ticker down');
         if (probe.mode === 'stalls') await new Promise<void>((resolve) => (probe.release = resolve));
         else await sleep(req.intervalMs);
       }

@@ -12,16 +12,14 @@ import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
 import { CallStream } from '../../middleware/index.js';
 import { runWithContext } from '../context.js';
-import { GrpcContext } from './grpc-context.js';
+import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import { RefusedRequest } from '../refused.js';
 import type { GrpcMethod } from './method.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.
-interface AnyCall {
+interface AnyCall extends CancellableCall {
   getDeadline(): Date | number;
   sendMetadata(md: Metadata): void;
-  once(event: 'cancelled', fn: () => void): unknown;
-  off(event: 'cancelled', fn: () => void): unknown;
 }
 
 /** Per-server facts every call needs. */
@@ -36,38 +34,37 @@ export interface CallEnv {
   exposeErrorDetail: boolean;
 }
 
-function deadlineOf(call: AnyCall, serverTimeout: number): { deadline: number | undefined; byServer: boolean } {
+/** The client's deadline (grpc-timeout), epoch ms, or undefined when it set none. */
+function clientDeadline(call: AnyCall): number | undefined {
   const d = call.getDeadline();
-  const client = d instanceof Date ? d.getTime() : Number.isFinite(d) ? Number(d) : undefined;
-  const server = serverTimeout > 0 ? Date.now() + serverTimeout : undefined;
-  if (client === undefined || (server !== undefined && server <= client)) return { deadline: server, byServer: server !== undefined };
-  return { deadline: client, byServer: false };
+  return d instanceof Date ? d.getTime() : Number.isFinite(d) ? Number(d) : undefined;
 }
 
-function deadlineError(): KratosError {
-  return new KratosError(504, 'DEADLINE_EXCEEDED', 'deadline exceeded');
+function expireLater(ctx: GrpcContext): void {
+  ctx.expire();
 }
 
 /**
- * Wires a call's cancellation and deadline to its context. Deadlines set by the server's timeout
- * arrive in call order and share the server's queue; an earlier client deadline gets its own timer.
+ * The call's context, its deadline the earlier of the client's and the server's timeout. Deadlines
+ * set by the server's timeout arrive in call order and share the server's queue; an earlier client
+ * deadline gets its own timer. Cancellation is read from the call when asked (GrpcContext).
  */
-function watch(call: AnyCall, ctx: GrpcContext, env: CallEnv, byServer: boolean, onDeadline: () => void): void {
-  ctx.onCancelled = () => ctx.abort(new KratosError(499, 'CANCELLED', 'call cancelled by the client'));
-  call.once('cancelled', ctx.onCancelled);
-  if (ctx.deadline === undefined) return;
-  ctx.onExpire = () => {
-    ctx.abort(deadlineError());
-    onDeadline();
-  };
+function contextFor(call: AnyCall, operation: string, env: CallEnv, serverTimeout: number, onDeadline: (err: KratosError) => void): GrpcContext {
+  const client = clientDeadline(call);
+  const server = serverTimeout > 0 ? Date.now() + serverTimeout : undefined;
+  const byServer = server !== undefined && (client === undefined || server <= client);
+  const ctx = new GrpcContext(operation, env.endpoint, call, byServer ? server : client);
+  if (ctx.deadline === undefined) return ctx;
+  ctx.onDeadline = onDeadline;
   if (byServer) env.deadlines.add(ctx);
-  else ctx.timer = setTimeout(() => ctx.expire(), Math.max(0, ctx.deadline - Date.now()));
+  else ctx.timer = setTimeout(expireLater, Math.max(0, ctx.deadline - Date.now()), ctx);
+  return ctx;
 }
 
-function unwatch(call: AnyCall, ctx: GrpcContext, env: CallEnv): void {
-  if (ctx.onCancelled !== undefined) call.off('cancelled', ctx.onCancelled);
+/** The call ended: its deadline and cancellation are no longer watched. */
+function settle(ctx: GrpcContext, env: CallEnv): void {
   env.deadlines.remove(ctx);
-  if (ctx.timer !== undefined) clearTimeout(ctx.timer);
+  ctx.settle();
 }
 
 /** The grpc-js status object for an error, details in `grpc-status-details-bin` (docs/errors-and-metadata.md#on-the-wire). */
@@ -96,20 +93,19 @@ async function* incoming(call: ServerReadableStream<unknown, unknown>, ctx: Grpc
 }
 
 /**
- * Waits until the reply stream takes more, or the call is cancelled or past its deadline. One promise
- * and listeners removed after, rather than a race of two once()s: a busy stream waits here often, and
- * each left-over abort listener would stay on the signal until the call ends.
+ * Waits until the reply stream takes more, or the call is cancelled or past its deadline. The
+ * context's own abort hook rather than a listener on its AbortSignal: a busy stream waits here
+ * often, and an EventTarget listener costs far more than a field.
  */
 function drained(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext): Promise<void> {
   return new Promise((resolve) => {
-    const signal = ctx.signal;
     const done = (): void => {
       call.off('drain', done);
-      signal.removeEventListener('abort', done);
+      ctx.onAbort = undefined;
       resolve();
     };
     call.on('drain', done);
-    signal.addEventListener('abort', done);
+    ctx.onAbort = done;
   });
 }
 
@@ -120,7 +116,7 @@ async function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcC
   const loop = async (items: AsyncIterable<unknown>): Promise<void> => {
     for await (const item of items) {
       if (ctx.aborted) return;
-      sendHeaders(call, ctx);
+      if (!ctx.headersSent) sendHeaders(call, ctx);
       if (!call.write(item) && !ctx.aborted) await drained(call, ctx);
     }
   };
@@ -129,49 +125,55 @@ async function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcC
   return out instanceof CallStream ? out.drive(loop) : loop(out as AsyncIterable<unknown>);
 }
 
-/** The grpc-js handler for `m`, running its chain once per call whatever the call kind. */
+/**
+ * The grpc-js handler for `m`, running its chain once per call whatever the call kind. A unary call
+ * costs its context, one closure to end it and one `.then` on the handler's promise; nothing waits
+ * for the client's cancellation unless the handler or a middleware asks for the signal.
+ */
 export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
   const { schema, handler } = m;
+  const operation = schema.operation;
   const chainRefusals = m.acceptsRefused === true;
-  const streamTimeout = schema.responseStream ? 0 : env.timeout;
   if (!schema.responseStream) {
     return (call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const { deadline, byServer } = deadlineOf(call, streamTimeout);
-      const ctx = new GrpcContext(schema.operation, env.endpoint, call.metadata, deadline);
       let done = false;
       const finish = (err: unknown, reply?: unknown): void => {
         if (done) return;
         done = true;
-        unwatch(call, ctx, env);
+        settle(ctx, env);
         if (err !== undefined) return callback(statusOf(err, ctx, env));
-        sendHeaders(call, ctx);
+        if (!ctx.headersSent) sendHeaders(call, ctx);
         callback(null, reply);
       };
-      watch(call, ctx, env, byServer, () => finish(deadlineError()));
+      const ctx = contextFor(call, operation, env, env.timeout, finish);
       const req = schema.requestStream ? incoming(call as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerUnaryCall<unknown, unknown>).request;
       if (!chainRefusals && req instanceof RefusedRequest) return finish(req.error);
-      runWithContext(ctx, () => handler(req, ctx)).then((reply) => finish(undefined, reply), (err: unknown) => finish(err ?? new Error('rejected')));
+      runWithContext(ctx, () => handler(req, ctx)).then(
+        (reply) => finish(undefined, reply),
+        (err: unknown) => finish(err ?? new Error('rejected')),
+      );
     };
   }
   return (call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>) => {
-    const { deadline, byServer } = deadlineOf(call, 0);
-    const ctx = new GrpcContext(schema.operation, env.endpoint, call.metadata, deadline);
     let done = false;
     const fail = (err: unknown): void => {
       if (done) return;
       done = true;
-      unwatch(call, ctx, env);
+      settle(ctx, env);
       call.emit('error', statusOf(err, ctx, env));
     };
-    watch(call, ctx, env, byServer, () => fail(deadlineError()));
+    // Reply streams have no server timeout: they last as long as the client wants.
+    const ctx = contextFor(call, operation, env, 0, fail);
+    // A stream waiting to write must wake the moment the client goes: listen for it once per call.
+    ctx.listen();
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;
     if (!chainRefusals && req instanceof RefusedRequest) return fail(req.error);
     runWithContext(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx))).then(
       () => {
         if (done) return;
         done = true;
-        unwatch(call, ctx, env);
-        sendHeaders(call, ctx);
+        settle(ctx, env);
+        if (!ctx.headersSent) sendHeaders(call, ctx);
         call.end();
       },
       (err: unknown) => fail(err ?? new Error('rejected')),

@@ -63,7 +63,9 @@ export class GrpcServer implements Server {
     this.#tls = options.tls;
     this.#admission = options.admission;
     this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger(), deadlines: new DeadlineQueue(), exposeErrorDetail: options.exposeErrorDetail === true };
-    const channelOptions: Record<string, number> = {};
+    // Nothing here serves channelz, so grpc-js need not keep its per-call statistics (a tracker object,
+    // its closures and timestamps on every call).
+    const channelOptions: Record<string, number> = { 'grpc.enable_channelz': 0 };
     if (options.maxReceiveMessageLength !== undefined) channelOptions['grpc.max_receive_message_length'] = options.maxReceiveMessageLength;
     if (options.maxSendMessageLength !== undefined) channelOptions['grpc.max_send_message_length'] = options.maxSendMessageLength;
     this.#server = new GrpcJsServer(channelOptions);

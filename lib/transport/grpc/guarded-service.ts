@@ -3,7 +3,7 @@ import { fromGrpcStatus, type GrpcStatusLike } from '../../errors/index.js';
 import type { Handler } from '../../middleware/index.js';
 import { runWithContext } from '../context.js';
 import { statusOf, type CallEnv } from './call-handlers.js';
-import { GrpcContext } from './grpc-context.js';
+import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import type { RawService } from './grpc-server.js';
 
 /** Wraps one rpc's handler (`next` runs the raw implementation) in the middleware for its operation. */
@@ -17,10 +17,10 @@ interface MethodShape {
 
 type AnyStreamCall = ServerWritableStream<unknown, unknown>;
 
-function contextOf(call: { metadata: ServerUnaryCall<unknown, unknown>['metadata']; getDeadline(): Date | number }, operation: string, env: CallEnv): GrpcContext {
+function contextOf(call: CancellableCall & { getDeadline(): Date | number }, operation: string, env: CallEnv): GrpcContext {
   const d = call.getDeadline();
   const deadline = d instanceof Date ? d.getTime() : Number.isFinite(d) ? Number(d) : undefined;
-  return new GrpcContext(operation, env.endpoint, call.metadata, deadline);
+  return new GrpcContext(operation, env.endpoint, call, deadline);
 }
 
 /**
@@ -52,8 +52,14 @@ function guardUnary(shape: MethodShape, raw: (...args: unknown[]) => void, wrap:
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     const ctx = Object.assign(contextOf(call, shape.path, env), { call });
     runWithContext(ctx, () => handler(call.request, ctx)).then(
-      (value) => callback(null, value),
-      (err: unknown) => callback(statusOf(err, ctx, env)),
+      (value) => {
+        ctx.settle();
+        callback(null, value);
+      },
+      (err: unknown) => {
+        ctx.settle();
+        callback(statusOf(err, ctx, env));
+      },
     );
   };
 }

@@ -10,7 +10,9 @@ export class MetadataHeader implements Header {
   }
 
   get(key: string): string | undefined {
-    return this.values(key)[0];
+    // Read per call (traceparent, x-md-*): the first value only, no array of converted copies.
+    const first = this.metadata.get(key.toLowerCase())[0];
+    return first === undefined || typeof first === 'string' ? first : first.toString('base64');
   }
 
   set(key: string, value: string): void {

@@ -29,6 +29,12 @@ export const MESSAGE_OBJECT: protobuf.IConversionOptions = { longs: String, enum
 /** The encoded bytes as a Buffer without copying them (protobufjs already returns a Buffer on Node). */
 const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
+/**
+ * Below this many bytes a request cannot break the decode budget, so it is not walked: each nested
+ * message costs at least a tag and a length byte, each repeated element at least one byte.
+ */
+const UNCHECKED_BELOW = Math.min(2 * DEFAULT_DECODE_LIMITS.maxDepth, DEFAULT_DECODE_LIMITS.maxElements);
+
 /** The grpc-js definition of an rpc, (de)serialising with protobufjs reflection. */
 export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown, unknown> {
   const Req = m.requestType;
@@ -44,7 +50,7 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
     // a RefusedRequest, which the call handler turns into InvalidArgument.
     requestDeserialize: (b) => {
       try {
-        checkProtoBudget(Req, b, DEFAULT_DECODE_LIMITS);
+        if (b.length >= UNCHECKED_BELOW) checkProtoBudget(Req, b, DEFAULT_DECODE_LIMITS);
       } catch (err) {
         if (m.requestStream) throw err;
         return new RefusedRequest(err);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findKratosError, KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
+import { CallStream } from '../../middleware/index.js';
 import { RefusedRequest } from '../refused.js';
 import { methodDefinition, type GrpcMethod } from '../grpc/index.js';
 import { readBody, type HttpProtocol } from '../http/index.js';
@@ -167,11 +168,16 @@ export class GrpcWebGateway implements HttpProtocol {
       throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an iterable`);
     }
     const res = ctx.res;
-    for await (const item of out as AsyncIterable<unknown>) {
-      if (ctx.settled) return;
-      const f = frame(0, p.encode(item));
-      if (!res.write(text ? f.toString('base64') : f)) await drained(ctx);
-    }
+    const loop = async (items: AsyncIterable<unknown>): Promise<void> => {
+      for await (const item of items) {
+        if (ctx.settled) return;
+        const f = frame(0, p.encode(item));
+        if (!res.write(text ? f.toString('base64') : f)) await drained(ctx);
+      }
+    };
+    // A reply the middleware watch is driven without its wrapper: their scope entered once for the
+    // whole stream and its end reported once, nothing per message.
+    return out instanceof CallStream ? out.drive(loop) : loop(out as AsyncIterable<unknown>);
   }
 
   #fail(res: ServerResponse, text: boolean, err: unknown, operation: string): void {

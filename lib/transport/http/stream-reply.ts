@@ -1,6 +1,7 @@
 import type { Negotiated } from '../../encoding/index.js';
 import { findKratosError, KratosError, toKratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
+import { CallStream } from '../../middleware/index.js';
 import type { HttpContext } from './http-context.js';
 import type { MountedRoute } from './route-table.js';
 
@@ -38,13 +39,26 @@ function drained(ctx: HttpContext): Promise<void> {
  * grpc-gateway shape) or, when the client accepts text/event-stream, one SSE `data:` event per
  * message and a final `event: end`. A failure before the first message is an ordinary Kratos
  * error reply (thrown to the caller); after it, a last `{"error": <error body>}` line or an
- * `event: error`. The client leaving aborts ctx.signal and stops the handler's iterator.
+ * `event: error`. The client leaving aborts ctx.signal and stops the handler's iterator. A reply the
+ * middleware watch is driven without its wrapper (CallStream.drive): their scope entered once for
+ * the whole stream and its end reported once, nothing per message.
  */
 export async function writeStream(ctx: HttpContext, route: MountedRoute, out: unknown, json: Negotiated, logger: Logger): Promise<void> {
   if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out)) {
     throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an async iterable`);
   }
-  const it = (out as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const state = { answered: false };
+  const write = (items: AsyncIterable<unknown>): Promise<void> => writeItems(ctx, route, json, logger, items, state);
+  try {
+    await (out instanceof CallStream ? out.drive(write) : write(out as AsyncIterable<unknown>));
+  } catch (err) {
+    // Already answered on the stream; rethrown only so that the watching middleware see the failure.
+    if (!state.answered) throw err;
+  }
+}
+
+async function writeItems(ctx: HttpContext, route: MountedRoute, json: Negotiated, logger: Logger, items: AsyncIterable<unknown>, state: { answered: boolean }): Promise<void> {
+  const it = items[Symbol.asyncIterator]();
   const sse = wantsEvents(ctx.req.headers.accept);
   const res = ctx.res;
   // The first message decides between a normal error reply and a stream: pull it before any header.
@@ -67,8 +81,12 @@ export async function writeStream(ctx: HttpContext, route: MountedRoute, out: un
     res.end(sse ? SSE_END : undefined);
   } catch (err) {
     if (ctx.abandoned !== undefined) return;
+    // A failure of ours (encoding a message) leaves the handler's stream open: close it.
+    await Promise.resolve(it.return?.()).catch(() => undefined);
     if (findKratosError(err) === undefined) logger.log('error', 'msg', 'stream failed', 'operation', ctx.operation, 'error', err);
     const body = route.encodeError(toKratosError(err), json, ctx).bytes.toString('utf8');
     res.end(sse ? `event: error\ndata: ${body}\n\n` : `{"error":${body}}\n`);
+    state.answered = true;
+    throw err;
   }
 }

@@ -18,6 +18,16 @@ function assertOneCancellation(r: Reports, kind: 'grpc' | 'http'): void {
   assert.equal(r.spans[0]!.attributes['rpc.status_code'], 499);
 }
 
+/** One log line, one count and one span, all with the handler's error (503 TICKER_DOWN). */
+function assertOneFailure(r: Reports, kind: 'grpc' | 'http'): void {
+  assert.equal(r.logs.length, 1, `log lines: ${JSON.stringify(r.logs)}`);
+  assert.equal(r.logs[0]!['code'], 503);
+  assert.equal(r.logs[0]!['reason'], 'TICKER_DOWN');
+  assert.deepEqual(r.counts, [`server_requests_code_total{kind="${kind}",operation="${TICKS}",code="503",reason="TICKER_DOWN"} 1`]);
+  assert.equal(r.spans.length, 1, 'spans');
+  assert.equal(r.spans[0]!.attributes['rpc.status_code'], 503);
+}
+
 let app: ObservedApp | undefined;
 afterEach(async () => {
   await app?.close();
@@ -100,5 +110,52 @@ describe('a server stream the client leaves', () => {
     } finally {
       client.close();
     }
+  });
+});
+
+describe('a server stream that fails after its first message', () => {
+  it('should end a gRPC call with its status and be reported once with its error', async () => {
+    app = await ObservedApp.start('fails');
+    const client = new Client(app.test.grpcAddress, credentials.createInsecure());
+    try {
+      const { messages, code } = await new Promise<{ messages: number; code: number }>((resolve) => {
+        let n = 0;
+        const call = client.makeServerStreamRequest(TICKS, (b: Buffer) => b, (b: Buffer) => b, ticksRequest(5));
+        call.on('data', () => n++);
+        call.on('error', (err: ServiceError) => resolve({ messages: n, code: err.code }));
+      });
+      assert.equal(messages, 1);
+      assert.equal(code, status.UNAVAILABLE);
+      assertOneFailure(await app.settled(), 'grpc');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('should end an NDJSON reply with an error line and be reported once with its error', async () => {
+    app = await ObservedApp.start('fails');
+    const res = await fetch(`${app.test.httpUrl}/v1/ticks?interval_ms=5`);
+    assert.equal(res.status, 200);
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, { reason?: string }>);
+    assert.equal(lines.length, 2);
+    assert.ok('result' in lines[0]!);
+    assert.equal(lines[1]!['error']!.reason, 'TICKER_DOWN');
+    assertOneFailure(await app.settled(), 'http');
+  });
+
+  it('should end a gRPC-Web call with its status trailer and be reported once with its error', async () => {
+    app = await ObservedApp.start('fails');
+    const res = await fetch(`${app.test.httpUrl}/ticker.v1.Ticker/Ticks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' },
+      body: Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), ticksRequest(5)]),
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    // One message frame (flag 0), then the trailer frame (flag 0x80) with the status.
+    assert.equal(body[0], 0);
+    const trailer = body.subarray(5 + body.readUInt32BE(1));
+    assert.equal(trailer[0], 0x80);
+    assert.match(trailer.subarray(5).toString('latin1'), /grpc-status: ?14\r\n/);
+    assertOneFailure(await app.settled(), 'grpc');
   });
 });

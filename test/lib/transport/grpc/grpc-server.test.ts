@@ -179,6 +179,79 @@ describe('GrpcServer', () => {
     });
   });
 
+  describe('a unary call its client cancels', () => {
+    // Nothing listens for the cancellation until the signal is asked for: the call reads it then.
+    async function cancelledCall(handler: Handler): Promise<void> {
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      let finished!: () => void;
+      const done = new Promise<void>((resolve) => (finished = resolve));
+      const s = new GrpcServer({ addr: '127.0.0.1:0', timeout: 0 });
+      s.addService(svc.fullName, svc.methods.map((x) => ({ schema: x, handler: async (req, ctx) => {
+        started();
+        try {
+          return await handler(req, ctx);
+        } finally {
+          finished();
+        }
+      } })));
+      await s.start();
+      const c = createGrpcClient(svc, { endpoint: `127.0.0.1:${s.port}` });
+      const ac = new AbortController();
+      try {
+        const pending = (c['say'] as (r: Msg, o: object) => Promise<Msg>)({ text: 'x', n: 0 }, { signal: ac.signal });
+        await running;
+        ac.abort();
+        await assert.rejects(pending);
+        await done;
+      } finally {
+        c.close();
+        await s.stop(Date.now() + 1000);
+      }
+    }
+
+    it('should show it as aborted, with 499 CANCELLED, to a handler that asks after it happened', async () => {
+      let seen: { aborted: boolean | undefined; signal: boolean; code: unknown } | undefined;
+      await cancelledCall(async (req: Msg, ctx: Context) => {
+        // Polls the flag, the way a handler checks between steps; gives up after 3 s.
+        for (let i = 0; i < 300 && ctx.aborted !== true; i++) await delay(10);
+        seen = { aborted: ctx.aborted, signal: ctx.signal.aborted, code: (ctx.signal.reason as KratosError).code };
+        return req;
+      });
+      assert.deepEqual(seen, { aborted: true, signal: true, code: 499 });
+    });
+
+    it('should abort the signal of a handler that holds it the moment the client cancels', async () => {
+      let reason: unknown;
+      await cancelledCall(async (req: Msg, ctx: Context) => {
+        const signal = ctx.signal;
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        reason = signal.reason;
+        return req;
+      });
+      assert.ok(KratosError.isKratosError(reason));
+      assert.equal(reason.code, 499);
+      assert.equal(reason.reason, 'CANCELLED');
+    });
+
+    it('should not count a call that ended normally as aborted afterwards', async () => {
+      let ctxOf: Context | undefined;
+      const s = new GrpcServer({ addr: '127.0.0.1:0', timeout: 0 });
+      s.addService(svc.fullName, svc.methods.map((x) => ({ schema: x, handler: async (req: Msg, ctx: Context) => { ctxOf = ctx; return req; } })));
+      await s.start();
+      const c = createGrpcClient(svc, { endpoint: `127.0.0.1:${s.port}` });
+      try {
+        await (c['say'] as (r: Msg) => Promise<Msg>)({ text: 'done', n: 0 });
+        await delay(50);
+        assert.equal(ctxOf?.aborted, false);
+        assert.equal(ctxOf?.signal.aborted, false);
+      } finally {
+        c.close();
+        await s.stop(Date.now() + 1000);
+      }
+    });
+  });
+
   describe('.stop', () => {
     it('should let a call in flight finish', async () => {
       const s = new GrpcServer({ addr: '127.0.0.1:0', timeout: 0 });
