@@ -80,7 +80,7 @@ const PHASE_CHILD = `
 const mark = {}; const acc = {}; const cpu = {};
 const at = (p) => { mark[p] = performance.now(); const u = process.cpuUsage(); cpu[p] = (u.user + u.system) / 1000; };
 at('bootstrap');
-const k = { ...(await import(${JSON.stringify(join(DIST, 'lib', 'index.js'))})), ...(await import(${JSON.stringify(join(DIST, 'lib', 'entries', 'metrics.js'))})) };
+const k = { ...(await import(${JSON.stringify(join(DIST, 'bundle', 'index.js'))})), ...(await import(${JSON.stringify(join(DIST, 'bundle', 'metrics.js'))})) };
 at('importFramework');
 const wrap = (obj, name, key) => { const f = obj[name]; obj[name] = function (...a) { const t = performance.now(); const r = f.apply(this, a); const done = () => { acc[key] = (acc[key] ?? 0) + performance.now() - t; }; if (r && typeof r.then === 'function') r.then(done, done); else done(); return r; }; };
 wrap(k.ProtoLoader.prototype, 'load', 'protoLoad'); wrap(k.ProtoLoader.prototype, 'loadSync', 'protoLoadSync');

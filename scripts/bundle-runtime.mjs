@@ -13,7 +13,7 @@
 // - tsc's output stays in dist/lib (type declarations, the CLI, and the test suite, which runs against
 //   it through the "kratos-ts-unbundled" export condition so that a test importing lib/ modules and
 //   `kratos-ts` sees one copy of each class). Source maps chain to lib/*.ts (node --enable-source-maps).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,7 +53,8 @@ const compiledUrl = {
 };
 
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
+  metafile: true,
   entryPoints: entries(),
   outdir,
   bundle: true,
@@ -61,7 +62,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['reflect-metadata', '@opentelemetry/api'],
+  // @grpc/proto-loader: grpc-js requires it only inside channelz and ORCA functions (and it brings its own protobufjs).
+  external: ['reflect-metadata', '@opentelemetry/api', '@grpc/proto-loader'],
   banner: { js: REQUIRE },
   sourcemap: 'linked',
   sourcesContent: false, // the sources ship in the package (lib/, node_modules)
@@ -69,3 +71,6 @@ await build({
   plugins: [compiledUrl],
   logLevel: 'warning',
 });
+
+// Which inputs the bundle holds (bench/boot-profile.mjs bundle reads it).
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
