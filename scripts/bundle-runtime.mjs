@@ -1,37 +1,43 @@
-// Run by `npm run build` after tsc and bundle-vendor.mjs: bundles the runtime that the package's
-// subpath entries (package.json "exports") load into dist/bundle/, one ES module per entry plus shared
-// chunks, so that every entry sees the same classes. Node resolves, reads and compiles each ES module
-// separately; the ~250 files of lib/ and the ~200 CommonJS files of the packages below cost more at
-// start-up than the code in them (docs/performance.md, "Boot").
+// Run by `npm run build` after tsc and bundle-vendor.mjs: bundles the runtime behind the package's
+// subpath entries (package.json "exports") into one script, dist/bundle/runtime.cjs, with a V8 code
+// cache beside it, and writes one small ES module per entry (dist/bundle/<entry>.js) that re-exports
+// its part of it. Every entry reads the same runtime, so classes are identical across entries.
+//
+// Why (docs/performance.md, "Boot"): Node resolves, reads, links and compiles each ES module on its
+// own; lib/ is ~250 files and its packages ~200 more. One script compiled from a code cache starts in
+// a fraction of that time (Node 20 has no compile cache of its own: module.enableCompileCache is 22+).
 //
 // - Packages are bundled except those holding process-wide state shared with other copies
-//   (reflect-metadata, @opentelemetry/api) and those loaded on demand (lazyRequire: etcd3, redis, jose,
-//   koa, OTLP exporters...), which stay lazy.
-// - `import.meta.url` in lib/ keeps meaning the compiled file's own URL (dist/lib/...: the protos the
-//   build copies there, otel-sdk.js loaded lazily beside it), except in the log caller valuer, whose
-//   "frames of the logging code" are the bundle's.
+//   (reflect-metadata, @opentelemetry/api), @grpc/proto-loader (grpc-js requires it only inside its
+//   channelz and ORCA functions, with its own protobufjs), and those lazyRequire loads on demand (etcd3,
+//   redis, jose, koa, the OTLP exporters...), which stay lazy.
+// - `import.meta.url` in lib/ keeps meaning the compiled file's URL (dist/lib/...: the protos the build
+//   copies there, otel-sdk.js loaded lazily beside it), except in the log caller valuer, whose "frames
+//   of the logging code" are the runtime's.
+// - The code cache is V8's: a different Node version or V8 flags reject it and the script is compiled
+//   as usual. With `node --enable-source-maps` the script is loaded by require() instead, so Node maps
+//   stack traces through runtime.cjs.map to lib/*.ts; without it they name runtime.cjs lines, whose
+//   code is tsc's output with a `// dist/lib/<file>.js` comment above each file.
 // - tsc's output stays in dist/lib (type declarations, the CLI, and the test suite, which runs against
-//   it through the "kratos-ts-unbundled" export condition so that a test importing lib/ modules and
-//   `kratos-ts` sees one copy of each class). Source maps chain to lib/*.ts (node --enable-source-maps).
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   it through the "kratos-ts-unbundled" export condition, so that a test importing lib/ modules and
+//   `kratos-ts` sees one copy of each class).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
+const runtime = join(outdir, 'runtime.cjs');
 
-// CommonJS code inside an ES module bundle requires Node built-ins through this.
-const REQUIRE = "import { createRequire as __kratosBundleRequire } from 'node:module'; const require = __kratosBundleRequire(import.meta.url);";
-
-/** One bundle entry per subpath export: `.` -> index, `./http` -> http... */
+/** One part of the runtime per subpath export: `.` -> index, `./http` -> http... */
 function entries() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const out = {};
   for (const [subpath, target] of Object.entries(pkg.exports)) {
     if (typeof target === 'string') continue; // ./package.json
-    const name = subpath === '.' ? 'index' : subpath.slice(2);
-    out[name] = join(root, target['kratos-ts-unbundled']);
+    out[subpath === '.' ? 'index' : subpath.slice(2)] = { tsc: target['kratos-ts-unbundled'], bundle: target.default };
   }
   return out;
 }
@@ -39,7 +45,7 @@ function entries() {
 const LIB = join(root, 'dist', 'lib');
 const keepOwnUrl = new Set([join(LIB, 'log', 'valuer.js')]);
 
-/** Rewrites `import.meta.url` in dist/lib files to the compiled file's URL, relative to the bundle. */
+/** Rewrites `import.meta.url` in dist/lib files to the compiled file's URL, relative to the runtime. */
 const compiledUrl = {
   name: 'compiled-import-meta-url',
   setup(b) {
@@ -52,19 +58,27 @@ const compiledUrl = {
   },
 };
 
+// CommonJS' module wrapper; the loader and the cache builder must compile the very same text.
+const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
+
+const parts = entries();
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  metafile: true,
-  entryPoints: entries(),
-  outdir,
+mkdirSync(outdir, { recursive: true });
+await build({
+  stdin: {
+    contents: Object.entries(parts).map(([name, { tsc }]) => `export * as ${name} from ${JSON.stringify(`./${tsc}`)};`).join('\n'),
+    resolveDir: root,
+    sourcefile: 'kratos-ts-runtime.js',
+  },
+  outfile: runtime,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // @grpc/proto-loader: grpc-js requires it only inside channelz and ORCA functions (and it brings its own protobufjs).
   external: ['reflect-metadata', '@opentelemetry/api', '@grpc/proto-loader'],
-  banner: { js: REQUIRE },
+  // ES modules are strict; so stays their code in one script.
+  banner: { js: "'use strict';\nconst __kratosRuntimeUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__kratosRuntimeUrl' },
   sourcemap: 'linked',
   sourcesContent: false, // the sources ship in the package (lib/, node_modules)
   legalComments: 'inline',
@@ -72,5 +86,62 @@ const result = await build({
   logLevel: 'warning',
 });
 
-// Which inputs the bundle holds (bench/boot-profile.mjs bundle reads it).
-writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+// The loader every entry imports: the runtime compiled once per process, from the code cache when V8 takes it.
+writeFileSync(
+  join(outdir, 'runtime.js'),
+  `// Generated by scripts/bundle-runtime.mjs: loads runtime.cjs (see there why).
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, Script } from 'node:vm';
+
+const file = fileURLToPath(new URL('./runtime.cjs', import.meta.url));
+const require = createRequire(file);
+
+function compiled() {
+  const cache = file + '.cache';
+  const script = new Script(${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])}, {
+    filename: file,
+    cachedData: existsSync(cache) ? readFileSync(cache) : undefined,
+    importModuleDynamically: constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
+  return module.exports;
+}
+
+/** Every entry's exports, by entry name. */
+export const runtime = process.sourceMapsEnabled ? require(file) : compiled();
+`,
+);
+
+// The code cache, and each entry's export names, from a fresh process that loaded the runtime.
+const child = spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `const { Script } = require('node:vm'); const { createRequire } = require('node:module'); const { readFileSync, writeFileSync } = require('node:fs'); const path = require('node:path');
+const file = ${JSON.stringify(runtime)};
+const script = new Script(${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])}, { filename: file });
+const module = { exports: {} };
+script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+writeFileSync(file + '.cache', script.createCachedData());
+process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(module.exports).map(([k, v]) => [k, Object.keys(v)]))));`,
+  ],
+  { cwd: root, encoding: 'utf8' },
+);
+if (child.status !== 0) throw new Error(`loading the runtime bundle failed:\n${child.stderr}`);
+const names = JSON.parse(child.stdout);
+
+for (const [name, { bundle }] of Object.entries(parts)) {
+  const exported = names[name];
+  if (!Array.isArray(exported)) throw new Error(`runtime bundle: no part ${name}`);
+  const path = join(root, bundle);
+  if (dirname(path) !== outdir) throw new Error(`${bundle}: entries of the runtime bundle live in dist/bundle`);
+  writeFileSync(
+    path,
+    `// Generated by scripts/bundle-runtime.mjs: \`kratos-ts${name === 'index' ? '' : `/${name}`}\` from the bundled runtime (${parts[name].tsc}).\n` +
+      `import { runtime } from './runtime.js';\n\nexport const {\n${exported.map((n) => `  ${n},\n`).join('')}} = runtime.${name};\n`,
+  );
+}
