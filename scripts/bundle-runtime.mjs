@@ -24,7 +24,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -101,7 +101,7 @@ const require = createRequire(file);
 
 function compiled() {
   const cache = file + '.cache';
-  const script = new Script(${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])}, {
+  script = new Script(${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])}, {
     filename: file,
     cachedData: existsSync(cache) ? readFileSync(cache) : undefined,
     importModuleDynamically: constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -111,28 +111,35 @@ function compiled() {
   return module.exports;
 }
 
+let script;
+
 /** Every entry's exports, by entry name. */
 export const runtime = process.sourceMapsEnabled ? require(file) : compiled();
+
+/** V8's code cache of the runtime with what ran so far (the build writes it after a warm-up boot). */
+export function codeCache() {
+  return script?.createCachedData();
+}
 `,
 );
 
-// The code cache, and each entry's export names, from a fresh process that loaded the runtime.
-const child = spawnSync(
-  process.execPath,
-  [
-    '-e',
-    `const { Script } = require('node:vm'); const { createRequire } = require('node:module'); const { readFileSync, writeFileSync } = require('node:fs'); const path = require('node:path');
-const file = ${JSON.stringify(runtime)};
-const script = new Script(${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])}, { filename: file });
-const module = { exports: {} };
-script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
-writeFileSync(file + '.cache', script.createCachedData());
-process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(module.exports).map(([k, v]) => [k, Object.keys(v)]))));`,
-  ],
-  { cwd: root, encoding: 'utf8' },
+/** Runs an ES module snippet in a fresh Node process beside the helloworld sample; throws with its stderr. */
+function runChild(what, code) {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: join(root, 'dist', 'samples', 'helloworld'), encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`runtime bundle, ${what}:\n${child.stderr}`);
+}
+const loaderUrl = JSON.stringify(pathToFileURL(join(outdir, 'runtime.js')).href);
+
+// Each entry's export names, as the runtime has them.
+const namesFile = join(outdir, 'names.json');
+runChild(
+  'export names',
+  `import { writeFileSync } from 'node:fs';
+const { runtime } = await import(${loaderUrl});
+writeFileSync(${JSON.stringify(namesFile)}, JSON.stringify(Object.fromEntries(Object.entries(runtime).map(([k, v]) => [k, Object.keys(v)]))));`,
 );
-if (child.status !== 0) throw new Error(`loading the runtime bundle failed:\n${child.stderr}`);
-const names = JSON.parse(child.stdout);
+const names = JSON.parse(readFileSync(namesFile, 'utf8'));
+rmSync(namesFile);
 
 for (const [name, { bundle }] of Object.entries(parts)) {
   const exported = names[name];
@@ -145,3 +152,19 @@ for (const [name, { bundle }] of Object.entries(parts)) {
       `import { runtime } from './runtime.js';\n\nexport const {\n${exported.map((n) => `  ${n},\n`).join('')}} = runtime.${name};\n`,
   );
 }
+
+// The code cache: V8's compiled code of the runtime after a warm-up in a fresh process (the helloworld
+// sample's boot and one HTTP call, on loopback with ephemeral ports), so that what an app runs at boot
+// is in the cache, not only the top level of each module.
+runChild(
+  'warm-up for the code cache',
+  `import { writeFileSync } from 'node:fs';
+const { runtime, codeCache } = await import(${loaderUrl});
+const { AppModule } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'samples', 'helloworld', 'src', 'server', 'app.module.js')).href)});
+const app = await runtime.index.createApp(AppModule, { name: 'warm-up', version: '0', configDir: false, http: { addr: '127.0.0.1:0' }, grpc: { addr: '127.0.0.1:0' }, signals: [] });
+await app.start();
+const reply = await fetch(app.endpoints[0] + '/helloworld/build');
+if (reply.status !== 200) throw new Error('warm-up call: HTTP ' + reply.status);
+await app.stop();
+writeFileSync(${JSON.stringify(`${runtime}.cache`)}, codeCache());`,
+);
