@@ -106,12 +106,15 @@ function compiled() {
     cachedData: existsSync(cache) ? readFileSync(cache) : undefined,
     importModuleDynamically: constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  codeCacheUsed = script.cachedDataRejected === false;
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
   return module.exports;
 }
 
 let script;
+/** Whether V8 took runtime.cjs.cache (false: compiled from source, as with another Node version). */
+export let codeCacheUsed = false;
 
 /** Every entry's exports, by entry name. */
 export const runtime = process.sourceMapsEnabled ? require(file) : compiled();
