@@ -58,8 +58,11 @@ const compiledUrl = {
   },
 };
 
-// CommonJS' module wrapper; the loader and the cache builder must compile the very same text.
-const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
+// runtime.cjs is a CommonJS module (what require() runs under --enable-source-maps) whose code is one
+// function called with CommonJS' arguments, or with the loader's when the loader compiles the file as
+// a script: so the script is the file's text itself, with no second copy of 2.5 MB made by wrapping it.
+const ARGS = "Symbol.for('kratos-ts/runtime-args')";
+const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', `\n}).apply(this, globalThis[${ARGS}] ?? [exports, require, module, __filename, __dirname]);\n`];
 
 const parts = entries();
 rmSync(outdir, { recursive: true, force: true });
@@ -86,6 +89,14 @@ await build({
   logLevel: 'warning',
 });
 
+// V8 keeps a script's source as one-byte characters only if every character is Latin-1; one "µ" in a
+// comment or regex doubles the runtime's 2.5 MB of source in memory (two-byte). esbuild escapes
+// strings but not comments or regular expressions: \uXXXX means the same character in both, and in
+// identifiers and string literals too (columns after it shift in the source map, on these few lines).
+// The wrapper opens on the first line (its columns shift there only) and closes after the last.
+const ascii = readFileSync(runtime, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+writeFileSync(runtime, WRAP[0] + ascii + WRAP[1]);
+
 // The loader every entry imports: the runtime compiled once per process, from the code cache when V8 takes it.
 writeFileSync(
   join(outdir, 'runtime.js'),
@@ -101,14 +112,19 @@ const require = createRequire(file);
 
 function compiled() {
   const cache = file + '.cache';
-  script = new Script(${JSON.stringify(WRAP[0])} + readFileSync(file, 'utf8') + ${JSON.stringify(WRAP[1])}, {
+  script = new Script(readFileSync(file, 'latin1'), {
     filename: file,
     cachedData: existsSync(cache) ? readFileSync(cache) : undefined,
     importModuleDynamically: constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   codeCacheUsed = script.cachedDataRejected === false;
   const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
+  globalThis[${ARGS}] = [module.exports, require, module, file, dirname(file)];
+  try {
+    script.runInThisContext();
+  } finally {
+    delete globalThis[${ARGS}];
+  }
   return module.exports;
 }
 
