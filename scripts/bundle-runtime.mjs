@@ -43,6 +43,8 @@ function entries() {
 }
 
 const LIB = join(root, 'dist', 'lib');
+/** Compiled files that lib/ loads lazily by path (lazyRequire with import.meta.url), bundled as lazy parts. */
+const LAZY_FILES = ['dist/lib/tracing/otel-sdk.js'];
 const keepOwnUrl = new Set([join(LIB, 'log', 'valuer.js')]);
 
 /** Rewrites `import.meta.url` in dist/lib files to the compiled file's URL, relative to the runtime. */
@@ -69,7 +71,12 @@ rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 await build({
   stdin: {
-    contents: Object.entries(parts).map(([name, { tsc }]) => `export * as ${name} from ${JSON.stringify(`./${tsc}`)};`).join('\n'),
+    contents: [
+      ...Object.entries(parts).map(([name, { tsc }]) => `export * as ${name} from ${JSON.stringify(`./${tsc}`)};`),
+      // Files lib/ loads with lazyRequire(<path>, import.meta.url): inside the bundle, still loaded on first use.
+      "import { provideBundled } from './dist/lib/internal/lazy-require.js';",
+      ...LAZY_FILES.map((f) => `provideBundled(new URL(${JSON.stringify(relative(outdir, join(root, f)).split('\\').join('/'))}, import.meta.url).href, () => require(${JSON.stringify(`./${f}`)}));`),
+    ].join('\n'),
     resolveDir: root,
     sourcefile: 'kratos-ts-runtime.js',
   },
