@@ -7,10 +7,12 @@
 // own; lib/ is ~250 files and its packages ~200 more. One script compiled from a code cache starts in
 // a fraction of that time (Node 20 has no compile cache of its own: module.enableCompileCache is 22+).
 //
-// - Packages are bundled except those holding process-wide state shared with other copies
-//   (reflect-metadata, @opentelemetry/api), @grpc/proto-loader (grpc-js requires it only inside its
-//   channelz and ORCA functions, with its own protobufjs), and those lazyRequire loads on demand (etcd3,
-//   redis, jose, koa, the OTLP exporters...), which stay lazy.
+// - Packages are bundled except reflect-metadata (it polyfills the global Reflect), @grpc/proto-loader
+//   (grpc-js requires it only inside its channelz and ORCA functions, with its own protobufjs), and
+//   those lazyRequire loads on demand (etcd3, redis, jose, koa, the OTLP exporters...), which stay lazy.
+//   @opentelemetry/api is bundled too: its state (tracer provider, context manager, propagator, diag
+//   logger) lives in a global keyed by Symbol.for, which every copy of the same major version shares,
+//   so a user's own copy and the exporters' still see what kratos-ts registers.
 // - `import.meta.url` in lib/ keeps meaning the compiled file's URL (dist/lib/...: the protos the build
 //   copies there, otel-sdk.js loaded lazily beside it), except in the log caller valuer, whose "frames
 //   of the logging code" are the runtime's.
@@ -85,7 +87,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['reflect-metadata', '@opentelemetry/api', '@grpc/proto-loader'],
+  external: ['reflect-metadata', '@grpc/proto-loader'],
   // ES modules are strict; so stays their code in one script.
   banner: { js: "'use strict';\nconst __kratosRuntimeUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__kratosRuntimeUrl' },
