@@ -152,7 +152,7 @@ function imports() {
 // The module bench/lib/boot.mjs generates (200 providers, each injecting the two before it, one route
 // needing the last), timed inside the process: createApp, then start, wall and CPU.
 function providersModule(path) {
-  const lines = [`import { createApp } from ${JSON.stringify(join(DIST, 'lib', 'index.js'))};`, `import { Get, Inject, Module, Service } from ${JSON.stringify(join(DIST, 'decorators', 'index.js'))};`];
+  const lines = [`import { createApp } from ${JSON.stringify(join(DIST, 'bundle', 'index.js'))};`, `import { Get, Inject, Module, Service } from ${JSON.stringify(join(DIST, 'bundle', 'decorators.js'))};`];
   for (let i = 0; i < 200; i++) {
     const deps = [i - 1, i - 2].filter((d) => d >= 0);
     lines.push(`class P${i} { constructor(${deps.map((d) => `p${d}`).join(', ')}) { this.deps = [${deps.map((d) => `p${d}`).join(', ')}]; } }`);
