@@ -153,7 +153,8 @@ export function codeCache() {
 
 /** Runs an ES module snippet in a fresh Node process beside the helloworld sample; throws with its stderr. */
 function runChild(what, code) {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: join(root, 'dist', 'samples', 'helloworld'), encoding: 'utf8' });
+  const env = { ...process.env, HTTP_ADDR: '127.0.0.1:0', GRPC_ADDR: '127.0.0.1:0', LOG_LEVEL: 'warn' };
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: join(root, 'dist', 'samples', 'helloworld'), env, encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`runtime bundle, ${what}:\n${child.stderr}`);
 }
 const loaderUrl = JSON.stringify(pathToFileURL(join(outdir, 'runtime.js')).href);
@@ -182,14 +183,14 @@ for (const [name, { bundle }] of Object.entries(parts)) {
 }
 
 // The code cache: V8's compiled code of the runtime after a warm-up in a fresh process (the helloworld
-// sample's boot and one HTTP call, on loopback with ephemeral ports), so that what an app runs at boot
+// sample's boot with its config file and one HTTP call, on loopback with ephemeral ports), so that what an app runs at boot
 // is in the cache, not only the top level of each module.
 runChild(
   'warm-up for the code cache',
   `import { writeFileSync } from 'node:fs';
 const { runtime, codeCache } = await import(${loaderUrl});
 const { AppModule } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'samples', 'helloworld', 'src', 'server', 'app.module.js')).href)});
-const app = await runtime.index.createApp(AppModule, { name: 'warm-up', version: '0', configDir: false, http: { addr: '127.0.0.1:0' }, grpc: { addr: '127.0.0.1:0' }, signals: [] });
+const app = await runtime.index.createApp(AppModule, { name: 'warm-up', version: '0', configDir: ${JSON.stringify(join(root, 'dist', 'samples', 'helloworld', 'configs'))}, signals: [] });
 await app.start();
 const reply = await fetch(app.endpoints[0] + '/helloworld/build');
 if (reply.status !== 200) throw new Error('warm-up call: HTTP ' + reply.status);
