@@ -24,7 +24,7 @@
 //   it through the "kratos-ts-unbundled" export condition, so that a test importing lib/ modules and
 //   `kratos-ts` sees one copy of each class).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -67,6 +67,24 @@ const compiledUrl = {
 // a script: so the script is the file's text itself, with no second copy of 2.5 MB made by wrapping it.
 const ARGS = "Symbol.for('kratos-ts/runtime-args')";
 const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', `\n}).apply(this, globalThis[${ARGS}] ?? [exports, require, module, __filename, __dirname]);\n`];
+
+// A compiled lib/ file that lazyRequire loads by path but the bundle does not hold would come in as a
+// second copy of lib/ modules next to the bundled ones: refuse to build until it is listed above.
+function checkLazyFiles(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'tools') checkLazyFiles(path);
+      continue;
+    }
+    if (!e.name.endsWith('.js')) continue;
+    for (const m of readFileSync(path, 'utf8').matchAll(/lazyRequire(?:<[^>]*>)?\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url/g)) {
+      const target = relative(root, join(dirname(path), m[1])).split('\\').join('/');
+      if (!LAZY_FILES.includes(target)) throw new Error(`${relative(root, path)} loads ${m[1]} with lazyRequire: add ${target} to LAZY_FILES in scripts/bundle-runtime.mjs`);
+    }
+  }
+}
+checkLazyFiles(LIB);
 
 const parts = entries();
 rmSync(outdir, { recursive: true, force: true });
