@@ -24,7 +24,7 @@
 //   it through the "kratos-ts-unbundled" export condition, so that a test importing lib/ modules and
 //   `kratos-ts` sees one copy of each class).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -85,6 +85,11 @@ function checkLazyFiles(dir) {
   }
 }
 checkLazyFiles(LIB);
+// bundle-vendor.mjs replaces these with bundles (and deletes tsc's map of each): from those, the runtime
+// would hold packages twice (their bundled copies require @opentelemetry/api from node_modules).
+for (const f of ['container/inversify.js', 'tracing/otel-sdk.js', 'metrics/prometheus-client.js', 'internal/yaml.js']) {
+  if (!existsSync(join(LIB, `${f}.map`))) throw new Error(`dist/lib/${f} is already bundled: run this after tsc and before scripts/bundle-vendor.mjs (npm run build)`);
+}
 
 const parts = entries();
 rmSync(outdir, { recursive: true, force: true });
