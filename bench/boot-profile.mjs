@@ -80,7 +80,7 @@ const PHASE_CHILD = `
 const mark = {}; const acc = {}; const cpu = {};
 const at = (p) => { mark[p] = performance.now(); const u = process.cpuUsage(); cpu[p] = (u.user + u.system) / 1000; };
 at('bootstrap');
-const k = { ...(await import(${JSON.stringify(join(DIST, 'lib', 'index.js'))})), ...(await import(${JSON.stringify(join(DIST, 'lib', 'entries', 'metrics.js'))})) };
+const k = { ...(await import(${JSON.stringify(join(DIST, 'bundle', 'index.js'))})), ...(await import(${JSON.stringify(join(DIST, 'bundle', 'metrics.js'))})) };
 at('importFramework');
 const wrap = (obj, name, key) => { const f = obj[name]; obj[name] = function (...a) { const t = performance.now(); const r = f.apply(this, a); const done = () => { acc[key] = (acc[key] ?? 0) + performance.now() - t; }; if (r && typeof r.then === 'function') r.then(done, done); else done(); return r; }; };
 wrap(k.ProtoLoader.prototype, 'load', 'protoLoad'); wrap(k.ProtoLoader.prototype, 'loadSync', 'protoLoadSync');
@@ -152,7 +152,7 @@ function imports() {
 // The module bench/lib/boot.mjs generates (200 providers, each injecting the two before it, one route
 // needing the last), timed inside the process: createApp, then start, wall and CPU.
 function providersModule(path) {
-  const lines = [`import { createApp } from ${JSON.stringify(join(DIST, 'lib', 'index.js'))};`, `import { Get, Inject, Module, Service } from ${JSON.stringify(join(DIST, 'decorators', 'index.js'))};`];
+  const lines = [`import { createApp } from ${JSON.stringify(join(DIST, 'bundle', 'index.js'))};`, `import { Get, Inject, Module, Service } from ${JSON.stringify(join(DIST, 'bundle', 'decorators.js'))};`];
   for (let i = 0; i < 200; i++) {
     const deps = [i - 1, i - 2].filter((d) => d >= 0);
     lines.push(`class P${i} { constructor(${deps.map((d) => `p${d}`).join(', ')}) { this.deps = [${deps.map((d) => `p${d}`).join(', ')}]; } }`);

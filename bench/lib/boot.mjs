@@ -74,7 +74,7 @@ async function series(make) {
 
 // 200 providers, each injecting the two before it, and one route that needs the last.
 function generateModule(path) {
-  const lines = [`import { createApp } from ${JSON.stringify(join(ROOT, 'dist', 'lib', 'index.js'))};`, `import { Get, Inject, Module, Service } from ${JSON.stringify(join(ROOT, 'dist', 'decorators', 'index.js'))};`, 'const t0 = performance.now();'];
+  const lines = [`import { createApp } from ${JSON.stringify(join(ROOT, 'dist', 'bundle', 'index.js'))};`, `import { Get, Inject, Module, Service } from ${JSON.stringify(join(ROOT, 'dist', 'bundle', 'decorators.js'))};`, 'const t0 = performance.now();'];
   for (let i = 0; i < 200; i++) {
     const deps = [i - 1, i - 2].filter((d) => d >= 0);
     lines.push(`class P${i} { constructor(${deps.map((d) => `p${d}`).join(', ')}) { this.deps = [${deps.map((d) => `p${d}`).join(', ')}]; } }`);

@@ -108,6 +108,9 @@ export class AppContainer {
     return (this.#instances.find((i) => i.value === value) as { def: ProviderDef }).def;
   }
 
+  // inversify builds transient providers (on request, after boot); singletons are built by
+  // #buildSingletons in plan order and handed to inversify as they are, so a transient needing one gets
+  // the same instance without inversify planning a 200-provider graph again at each singleton.
   #bindAll(): void {
     const c = this.#inversify;
     c.bind(ABSENT).toConstantValue(undefined);
@@ -121,11 +124,13 @@ export class AppContainer {
         c.bind(id).toService(def.target as never);
         continue;
       }
+      if (def.scope !== 'transient') {
+        c.bind(id).toDynamicValue(() => this.#singletons.get(def.token) as never);
+        continue;
+      }
       const deps = [...def.deps, ...def.props].map((d) => this.#injectOption(d));
       const make = def.kind === 'class' ? construct(def) : (def.target as (...a: unknown[]) => unknown);
-      const bound = c.bind(id).toResolvedValue(make as never, deps as never);
-      if (def.scope === 'transient') bound.inTransientScope();
-      else bound.inSingletonScope();
+      c.bind(id).toResolvedValue(make as never, deps as never).inTransientScope();
     }
   }
 
@@ -134,13 +139,31 @@ export class AppContainer {
     return dep.token as never;
   }
 
+  /** A singleton's value from its dependencies, which plan order has built before it. */
+  async #build(def: ProviderDef): Promise<unknown> {
+    if (def.kind === 'value') return def.target;
+    if (def.kind === 'existing') return this.#valueOf(def.target as ProviderToken);
+    const deps = [...def.deps, ...def.props];
+    const args: unknown[] = new Array(deps.length);
+    for (let i = 0; i < deps.length; i++) {
+      const dep = deps[i] as Dependency;
+      args[i] = this.#plan.absent.has(dep) ? undefined : await this.#valueOf(dep.token as ProviderToken);
+    }
+    return def.kind === 'class' ? construct(def)(...args) : await (def.target as (...a: unknown[]) => unknown)(...args);
+  }
+
+  /** A built singleton, or a new instance of a transient provider. */
+  #valueOf(token: ProviderToken): unknown {
+    return this.#singletons.has(token) ? this.#singletons.get(token) : this.#inversify.getAsync(token as never);
+  }
+
   async #buildSingletons(): Promise<void> {
     const seen = new Set<unknown>();
     for (const def of this.#plan.order) {
       if (def.scope !== 'singleton') continue;
       let value: unknown;
       try {
-        value = await this.#inversify.getAsync(def.token as never);
+        value = await this.#build(def);
       } catch (err) {
         throw hookFailed(def, 'factory', err);
       }

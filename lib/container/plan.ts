@@ -1,6 +1,6 @@
 import type { Dependency } from '../annotations/index.js';
 import { dependencyCycle, missingProvider, unresolvableParam } from './messages.js';
-import { visibleTokens, type ModuleGraph } from './module-graph.js';
+import { visibleTokens, type ModuleGraph, type ModuleNode } from './module-graph.js';
 import type { ProviderDef } from './provider.js';
 import { tokenName, type ProviderToken } from '../annotations/index.js';
 
@@ -21,14 +21,15 @@ export function planGraph(graph: ModuleGraph): Plan {
   const absent = new Set<Dependency>();
   const state = new Map<ProviderToken, 'visiting' | 'done'>();
   const stack: ProviderToken[] = [];
-  const visibleCache = new Map<ProviderDef, Set<ProviderToken>>();
+  // One set per module (undefined: the framework's providers), not per provider: a module of 200 providers computes it once.
+  const visibleCache = new Map<ModuleNode | undefined, Set<ProviderToken>>();
 
   const visible = (def: ProviderDef): Set<ProviderToken> => {
-    let v = visibleCache.get(def);
+    const node = graph.declaredIn.get(def.token);
+    let v = visibleCache.get(node);
     if (v === undefined) {
-      const node = graph.declaredIn.get(def.token);
       v = node === undefined ? new Set(graph.global) : visibleTokens(graph, node);
-      visibleCache.set(def, v);
+      visibleCache.set(node, v);
     }
     return v;
   };
