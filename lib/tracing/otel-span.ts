@@ -3,7 +3,7 @@ import { fromError } from '../errors/index.js';
 import type { Context } from '../transport/index.js';
 import { ATTR_RPC_STATUS_CODE, callAttributes } from './attributes.js';
 import { newSpanId, newTraceId } from './ids.js';
-import { UnsampledContext } from './unsampled-context.js';
+import { CallSpanContext } from './span-context.js';
 import { HEADER_GETTER, HEADER_SETTER } from './otel-globals.js';
 import type { Tracing } from './otel-tracing.js';
 
@@ -60,7 +60,7 @@ export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
     if (unsampled !== undefined) return unsampled;
   }
   const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes: callAttributes(ctx) }, parent);
-  return handle(span, trace.setSpan(parent, span));
+  return handle(span, new CallSpanContext(span, parent));
 }
 
 // Which header fields the propagator reads, per propagator: a call carrying none of them has no parent.
@@ -89,7 +89,7 @@ function unlessSampled(parent: OtelContext): SpanHandle | undefined {
   const traceId = valid ? caller.traceId : newTraceId();
   const spanId = newSpanId();
   const sc = valid && caller.traceState !== undefined ? { traceId, spanId, traceFlags: TraceFlags.NONE, traceState: caller.traceState } : { traceId, spanId, traceFlags: TraceFlags.NONE };
-  const active = new UnsampledContext(sc, parent);
+  const active = CallSpanContext.unsampled(sc, parent);
   return { traceId, spanId, runInContext: (fn) => context.with(active, fn), end: () => undefined };
 }
 

@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, trace, type Context as OtelContext, type SpanContext } from '@opentelemetry/api';
-import { UnsampledContext } from './unsampled-context.js';
+import { CallSpanContext } from './span-context.js';
 
 // A log line reads trace.id then span.id from the same context: the second read reuses the first.
 let lastContext: OtelContext | undefined;
@@ -7,8 +7,7 @@ let lastSpanContext: SpanContext | undefined;
 
 function activeSpanContext(): SpanContext | undefined {
   const active = context.active();
-  // Made by the tracing middleware from ids it generated or checked: valid by construction.
-  if (active instanceof UnsampledContext) return active.spanContext;
+  if (active instanceof CallSpanContext && active.checked !== undefined) return active.checked;
   if (active === lastContext) return lastSpanContext;
   const sc = trace.getSpan(active)?.spanContext();
   lastContext = active;
