@@ -3,7 +3,7 @@ import { fromError } from '../errors/index.js';
 import type { Context } from '../transport/index.js';
 import { ATTR_RPC_STATUS_CODE, callAttributes } from './attributes.js';
 import { newSpanId, newTraceId } from './ids.js';
-import { CallSpanContext } from './span-context.js';
+import { CallSpanContext } from './otel-call-context.js';
 import { HEADER_GETTER, HEADER_SETTER } from './otel-globals.js';
 import type { Tracing } from './otel-tracing.js';
 

@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, trace, type Context as OtelContext, type SpanContext } from '@opentelemetry/api';
-import { CallSpanContext } from './span-context.js';
+import { CallSpanContext } from './otel-call-context.js';
 
 // A log line reads trace.id then span.id from the same context: the second read reuses the first.
 let lastContext: OtelContext | undefined;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createContextKey, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
-import { CallSpanContext } from '../../../lib/tracing/span-context.js';
+import { CallSpanContext } from '../../../lib/tracing/otel-call-context.js';
 
 const sc = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.NONE };
 const OTHER = createContextKey('other');
