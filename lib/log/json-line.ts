@@ -16,18 +16,8 @@ const HEADS: Readonly<Record<Level, string>> = {
   fatal: '{"level":"fatal"',
 };
 
-// Characters JSON.stringify escapes in a string: the quote, the backslash, controls, and (as lone
-// surrogates) any surrogate; a string without them is written as itself in quotes.
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/**
- * `,"key":value`, or '' for a value JSON leaves out of an object (undefined, functions, symbols).
- * Numbers and plain strings, most of a line (timestamp, ids, code, latency), skip JSON.stringify
- * with the same text: a finite number is its ToString (SerializeJSONProperty), others `null`.
- */
+/** `,"key":value`, or '' for a value JSON leaves out of an object (undefined, functions, symbols). */
 function member(name: string, value: unknown): string {
-  if (typeof value === 'number') return `${name}${Number.isFinite(value) ? String(value) : 'null'}`;
-  if (typeof value === 'string' && !ESCAPED.test(value)) return `${name}"${value}"`;
   const text = JSON.stringify(value);
   return text === undefined ? '' : `${name}${text}`;
 }
