@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const CASES = ['', 'log', 'metrics', 'tracing', 'log,metrics,tracing'];
+// Each default alone, all together in createApp's order; with BENCH_COLLECTOR (an OTLP/HTTP collector
+// URL, e.g. bench/lib/collector.mjs) also 100 % sampled tracing with OTLP batch export. PER_CALL_CASES: a
+// ';'-separated list of cases to run instead.
+const ALL = 'log,metrics,tracing,recovery,metadata';
+const CASES = process.env.PER_CALL_CASES?.split(';') ?? ['', 'log', 'metrics', 'tracing', 'recovery', 'metadata', ALL, ...(process.env.BENCH_COLLECTOR === undefined ? [] : ['sampled', ALL.replace('tracing', 'sampled')])];
 const CALLS = Number(process.env.PER_CALL_CALLS ?? 100_000);
 
 if (process.argv[2] === '--child') {
@@ -22,8 +26,11 @@ if (process.argv[2] === '--child') {
   const { loggingServer } = await import(join(root, 'dist', 'lib', 'middleware', 'logging', 'index.js'));
   const { metricsServer } = await import(join(root, 'dist', 'lib', 'middleware', 'metrics', 'index.js'));
   const { tracingServer } = await import(join(root, 'dist', 'lib', 'middleware', 'tracing', 'index.js'));
+  const { recovery } = await import(join(root, 'dist', 'lib', 'middleware', 'recovery', 'index.js'));
+  const { metadataServer } = await import(join(root, 'dist', 'lib', 'middleware', 'metadata', 'index.js'));
   const enabled = new Set(on.split(',').filter(Boolean));
-  const tracing = enabled.has('tracing') ? lib.createTracing({ serviceName: 'bench' }) : undefined;
+  const sampled = enabled.has('sampled') ? { sampleRatio: 1, exporter: 'otlp', endpoint: `${process.env.BENCH_COLLECTOR}/v1/traces` } : {};
+  const tracing = enabled.has('tracing') || enabled.has('sampled') ? lib.createTracing({ serviceName: 'bench', ...sampled }) : undefined;
   // The app's logger: ts, service fields and, with tracing, trace.id and span.id; lines to stdout (/dev/null).
   const logger = lib.createLogger({
     fields: ['ts', lib.timestamp, 'service.id', 'host', 'service.name', 'bench', 'service.version', 'v1', ...(tracing === undefined ? [] : ['trace.id', lib.valuer(lib.traceIdValuer), 'span.id', lib.valuer(lib.spanIdValuer)])],
@@ -31,7 +38,9 @@ if (process.argv[2] === '--child') {
   const chain = [];
   if (tracing !== undefined) chain.push(tracingServer(tracing));
   if (enabled.has('log')) chain.push(loggingServer(logger));
+  if (enabled.has('recovery')) chain.push(recovery({ logger, log: !enabled.has('log') }));
   if (enabled.has('metrics')) chain.push(metricsServer({ meter: new lib.PrometheusMeter() }));
+  if (enabled.has('metadata')) chain.push(metadataServer());
   const handler = chain.reduceRight((next, m) => m(next), async (req) => ({ message: `Hello ${req.name}` }));
   const signal = new AbortController().signal;
   const one = () => {
@@ -82,5 +91,5 @@ for (const on of CASES) {
     const base = median(results.get(`${b}|`));
     return `${v.toFixed(2)} | ${on === '' ? '' : `+${(v - base).toFixed(2)}`}`;
   });
-  console.log(`| ${on === '' ? 'bare' : on === 'log,metrics,tracing' ? 'all three' : on} | ${cells.join(' | ')} |`);
+  console.log(`| ${on === '' ? 'bare' : on === ALL ? 'all five' : on === ALL.replace('tracing', 'sampled') ? 'all five, sampled' : on} | ${cells.join(' | ')} |`);
 }

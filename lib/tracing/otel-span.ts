@@ -3,6 +3,7 @@ import { fromError } from '../errors/index.js';
 import type { Context } from '../transport/index.js';
 import { ATTR_RPC_STATUS_CODE, callAttributes } from './attributes.js';
 import { newSpanId, newTraceId } from './ids.js';
+import { CallSpanContext } from './otel-call-context.js';
 import { HEADER_GETTER, HEADER_SETTER } from './otel-globals.js';
 import type { Tracing } from './otel-tracing.js';
 
@@ -53,40 +54,42 @@ export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
     const adopted = tracing.instrumentedServerSpan();
     if (adopted !== undefined) return adopt(adopted, ctx);
   }
-  if (tracing.recordsOnlySampledParents === true) return startUnlessUnsampled(tracing, ctx);
-  const parent = tracing.propagator.extract(ROOT_CONTEXT, ctx.requestHeader, HEADER_GETTER);
+  const parent = incomingContext(tracing, ctx);
+  if (tracing.recordsOnlySampledParents === true) {
+    const unsampled = unlessSampled(parent);
+    if (unsampled !== undefined) return unsampled;
+  }
   const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes: callAttributes(ctx) }, parent);
-  return handle(span, trace.setSpan(parent, span));
+  return handle(span, new CallSpanContext(span, parent));
 }
 
 // Which header fields the propagator reads, per propagator: a call carrying none of them has no parent.
 const FIELDS = new WeakMap<object, readonly string[]>();
 
-/**
- * The server span when the sampler records only calls whose caller sampled them. A call it would
- * not record gets what the SDK would give it, a span context (a new span id; the caller's trace id
- * and trace state, or a new trace id) active for the handler, propagated to outgoing calls and read
- * by log valuers, without asking the tracer for a span: no sampler run, no attributes, and with no
- * trace header at all, no extraction either.
- */
-function startUnlessUnsampled(tracing: Tracing, ctx: Context): SpanHandle {
+/** The trace context the request carries; with none of the propagator's fields, the root, without extracting. */
+function incomingContext(tracing: Tracing, ctx: Context): OtelContext {
   const propagator = tracing.propagator;
   let fields = FIELDS.get(propagator);
   if (fields === undefined) FIELDS.set(propagator, (fields = propagator.fields()));
   const header = ctx.requestHeader;
-  let carried = false;
-  for (const f of fields) if (header.get(f) !== undefined) carried = true;
-  const parent = carried ? propagator.extract(ROOT_CONTEXT, header, HEADER_GETTER) : ROOT_CONTEXT;
-  const caller = carried ? trace.getSpanContext(parent) : undefined;
+  for (const f of fields) if (header.get(f) !== undefined) return propagator.extract(ROOT_CONTEXT, header, HEADER_GETTER);
+  return ROOT_CONTEXT;
+}
+
+/**
+ * When the sampler records only calls whose caller sampled them: for a call it would not record,
+ * what the SDK would give it, a span context (a new span id; the caller's trace id and trace state,
+ * or a new trace id) active for the handler, propagated to outgoing calls and read by log valuers,
+ * without asking the tracer for a span (no sampler run, no attributes). Undefined for a sampled caller.
+ */
+function unlessSampled(parent: OtelContext): SpanHandle | undefined {
+  const caller = parent === ROOT_CONTEXT ? undefined : trace.getSpanContext(parent);
   const valid = caller !== undefined && trace.isSpanContextValid(caller);
-  if (valid && (caller.traceFlags & TraceFlags.SAMPLED) !== 0) {
-    const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes: callAttributes(ctx) }, parent);
-    return handle(span, trace.setSpan(parent, span));
-  }
+  if (valid && (caller.traceFlags & TraceFlags.SAMPLED) !== 0) return undefined;
   const traceId = valid ? caller.traceId : newTraceId();
   const spanId = newSpanId();
   const sc = valid && caller.traceState !== undefined ? { traceId, spanId, traceFlags: TraceFlags.NONE, traceState: caller.traceState } : { traceId, spanId, traceFlags: TraceFlags.NONE };
-  const active = trace.setSpanContext(parent, sc);
+  const active = CallSpanContext.unsampled(sc, parent);
   return { traceId, spanId, runInContext: (fn) => context.with(active, fn), end: () => undefined };
 }
 

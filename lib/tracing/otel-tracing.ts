@@ -3,6 +3,7 @@ import type { InMemorySpanExporter, SpanExporter, SpanProcessor } from '@opentel
 import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
 import { appResource, checkOtelEnv, envPropagator, envSpanProcessors, otlpExporter, samplerFromEnv } from './otel-env.js';
+import { newSpanId, newTraceId } from './ids.js';
 import { installOtelGlobals, NO_PROPAGATION, ownGlobalPropagator, w3cPropagator } from './otel-globals.js';
 
 // The SDK loads with the first tracing an app builds, not with the framework (about 60 ms).
@@ -151,7 +152,9 @@ export function createTracing(options: TracingOptions): Tracing {
   // With no ratio given, OTEL_TRACES_SAMPLER (+ _ARG) applies: the provider reads it when no sampler is passed.
   const fromEnv = ratio === undefined && samplerFromEnv();
   const sampler = fromEnv ? {} : { sampler: new s.ParentBasedSampler({ root: new s.TraceIdRatioBasedSampler(ratio ?? 0) }) };
-  const provider = new s.BasicTracerProvider({ resource: appResource(options.serviceName, fixed), spanProcessors: processors, ...sampler });
+  // Ids from the same pooled random blocks as unsampled calls' (the SDK's default draws Math.random per word and hexes each id).
+  const idGenerator = { generateTraceId: newTraceId, generateSpanId: newSpanId };
+  const provider = new s.BasicTracerProvider({ resource: appResource(options.serviceName, fixed), spanProcessors: processors, idGenerator, ...sampler });
   let stopping: Promise<void> | undefined;
   return {
     tracer: provider.getTracer('kratos'),

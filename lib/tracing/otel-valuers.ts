@@ -1,8 +1,18 @@
-import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type Context as OtelContext, type SpanContext } from '@opentelemetry/api';
+import { CallSpanContext } from './otel-call-context.js';
+
+// A log line reads trace.id then span.id from the same context: the second read reuses the first.
+let lastContext: OtelContext | undefined;
+let lastSpanContext: SpanContext | undefined;
 
 function activeSpanContext(): SpanContext | undefined {
-  const sc = trace.getSpan(context.active())?.spanContext();
-  return sc !== undefined && isSpanContextValid(sc) ? sc : undefined;
+  const active = context.active();
+  if (active instanceof CallSpanContext && active.checked !== undefined) return active.checked;
+  if (active === lastContext) return lastSpanContext;
+  const sc = trace.getSpan(active)?.spanContext();
+  lastContext = active;
+  lastSpanContext = sc !== undefined && isSpanContextValid(sc) ? sc : undefined;
+  return lastSpanContext;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface OtlpReceiver {
   readonly url: string;
   readonly spans: ReceivedSpan[];
   readonly exports: ReceivedExport[];
+  /** Each export request's body as received, in order. */
+  readonly bodies: Buffer[];
   /** Forgets what was received so far. */
   reset(): void;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const requestType = root.lookupType(EXPORT_REQUEST);
   const spans: ReceivedSpan[] = [];
   const exports: ReceivedExport[] = [];
+  const bodies: Buffer[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -96,6 +99,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const contentType = String(req.headers['content-type'] ?? '').split(';')[0] as string;
       exports.push({ path: req.url ?? '', contentType, headers: req.headers });
       const body = Buffer.concat(chunks);
+      bodies.push(body);
       try {
         const raw = contentType === 'application/json'
           ? (JSON.parse(body.toString('utf8')) as RawRequest)
@@ -115,9 +119,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
     exports,
+    bodies,
     reset() {
       spans.length = 0;
       exports.length = 0;
+      bodies.length = 0;
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

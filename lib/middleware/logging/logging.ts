@@ -38,6 +38,8 @@ function argsOf(req: unknown, max: number): string {
 }
 
 const VARIABLE = ['args', SLOT, 'code', SLOT, 'reason', SLOT, 'stack', SLOT, 'latency', SLOT];
+// A success has code 200 and no reason or stack: constants the logger renders once per operation.
+const SUCCEEDED = ['args', SLOT, 'code', 200, 'reason', '', 'stack', '', 'latency', SLOT];
 const MAX_PREPARED_OPERATIONS = 10_000;
 
 /**
@@ -50,6 +52,7 @@ class AccessLines {
   readonly #logger: Logger;
   readonly #kind: 'server' | 'client';
   readonly #byOperation = { http: new Map<string, RecordWriter>(), grpc: new Map<string, RecordWriter>() };
+  readonly #okByOperation = { http: new Map<string, RecordWriter>(), grpc: new Map<string, RecordWriter>() };
   #size = 0;
   #any: RecordWriter | undefined;
 
@@ -60,12 +63,22 @@ class AccessLines {
 
   write(ctx: Context, args: string, start: number, err: unknown): void {
     const latency = (performance.now() - start) / 1000;
-    if (err === undefined) return this.#writer(ctx)('info', [args, 200, '', '', latency]);
+    if (err === undefined) return this.#okWriter(ctx)('info', [args, latency]);
     const e = toKratosError(err);
     // For an error recovery replaced, the stack worth reading is the original's.
     const origin = findKratosError(err) === e && e.cause instanceof Error ? e.cause : err;
     const stack = origin instanceof Error ? (origin.stack ?? String(origin)) : String(origin);
     this.#writer(ctx)('error', [args, e.code, e.reason, stack, latency]);
+  }
+
+  #okWriter(ctx: Context): RecordWriter {
+    const writer = this.#okByOperation[ctx.kind].get(ctx.operation);
+    if (writer !== undefined) return writer;
+    const any = this.#writer(ctx);
+    if (this.#size >= MAX_PREPARED_OPERATIONS) return (level, [args, latency]) => any(level, [args, 200, '', '', latency]);
+    const ok = this.#logger.prepare(['kind', this.#kind, 'component', ctx.kind, 'operation', ctx.operation, ...SUCCEEDED]);
+    this.#okByOperation[ctx.kind].set(ctx.operation, ok);
+    return ok;
   }
 
   #writer(ctx: Context): RecordWriter {

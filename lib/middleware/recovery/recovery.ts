@@ -21,15 +21,23 @@ export interface RecoveryOptions {
  */
 export function recovery(options: RecoveryOptions): Middleware {
   const { logger, handler, exposeMessages = false, log = true } = options;
-  return (next) => async (req, ctx) => {
+  const recover = (err: unknown, req: unknown, ctx: Context): unknown => {
+    if (findKratosError(err) !== undefined) return err;
+    if (log) logger.log('error', 'msg', 'handler failed', 'kind', ctx.kind, 'operation', ctx.operation, 'error', err);
+    if (handler !== undefined) return handler(err, req, ctx);
+    const message = exposeMessages && err instanceof Error ? err.message : UNKNOWN_MESSAGE;
+    return new KratosError(500, UNKNOWN_REASON, message, {}, err);
+  };
+  // A rejection handler on the reply rather than an async frame per call: a call that succeeds pays one `.then`.
+  return (next) => (req, ctx) => {
+    let reply: Promise<unknown>;
     try {
-      return await next(req, ctx);
+      reply = Promise.resolve(next(req, ctx));
     } catch (err) {
-      if (findKratosError(err) !== undefined) throw err;
-      if (log) logger.log('error', 'msg', 'handler failed', 'kind', ctx.kind, 'operation', ctx.operation, 'error', err);
-      if (handler !== undefined) throw handler(err, req, ctx);
-      const message = exposeMessages && err instanceof Error ? err.message : UNKNOWN_MESSAGE;
-      throw new KratosError(500, UNKNOWN_REASON, message, {}, err);
+      reply = Promise.reject(err);
     }
+    return reply.then(undefined, (err: unknown) => {
+      throw recover(err, req, ctx);
+    });
   };
 }

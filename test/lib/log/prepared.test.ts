@@ -43,6 +43,17 @@ describe('Logger.prepare', () => {
     assert.equal(fast2, '{"level":"debug","b":0}\n');
   });
 
+  it('should write every number and string as JSON.stringify does (escapes, surrogates, exponents, non-finite numbers)', () => {
+    const numbers = [0, -0, 1, -5, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, Number.MAX_VALUE, Number.MIN_VALUE, Number.NaN, Infinity, -Infinity];
+    const strings = ['', 'plain', '2026-11-27T16:00:00.000Z', 'quote"', 'back\\slash', 'tab\t', '\u0000', '\u001f', '\u007f', 'é', '\u{1F600}', '\ud800', 'x\udfffy', '\u2028\u2029', '</script>', '{"name":"kratos"}'];
+    for (const v of [...numbers, ...strings]) {
+      // As a SLOT, and as a valuer of the logger's fields.
+      const [slow, fast] = both((stream) => createLogger({ stream, fields: ['w', valuer(() => v)] }), ['v', SLOT], 'info', [v]);
+      assert.equal(fast, slow, `value ${JSON.stringify(v)}`);
+      assert.equal(fast, `{"level":"info","w":${JSON.stringify(v)},"v":${JSON.stringify(v)}}\n`);
+    }
+  });
+
   it('should keep log() for shapes a JSON object would reorder (repeated keys, level, message, an unpaired key)', () => {
     for (const template of [['k', 1, 'k', SLOT], ['level', SLOT], ['message', SLOT, 'x', 1], ['k', SLOT, 'odd']]) {
       const [slow, fast] = both((stream) => new WinstonLogger({ stream }), template, 'info', ['v']);
