@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import { decodeForm, setFieldPath, toCanonical, toProtoJson } from '../encoding/index.js';
+import { canonicalFromPlain, decodeForm, findField, setFieldPath, toCanonical, toProtoJson } from '../encoding/index.js';
 import { FrameworkError } from '../errors/index.js';
 import type { Handler } from '../middleware/index.js';
 import type { HttpRule, MethodSchema } from '../proto/index.js';
@@ -49,7 +49,15 @@ function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDe
   const bodyType = body === undefined ? undefined : messageType(body.field);
   // A google.api.HttpBody body is the raw bytes with their own content type, whatever it is (uploads, as grpc-gateway).
   const rawBody = rule.body !== undefined && isHttpBody(body === undefined ? type : bodyType);
+  const scalarsOnly = !rawBody && rule.template.variables.every((v) => scalarLeaf(type, v));
   return (raw) => {
+    // Path variables only, each a scalar: their values are canonical already (parseScalar's), so only
+    // the defaults are filled in, with no trip through a protobufjs message and back.
+    if (scalarsOnly && raw.query === '' && (rule.body === undefined || raw.body.length === 0)) {
+      const req: Record<string, unknown> = {};
+      for (const [field, value] of Object.entries(rule.template.fields(raw.params))) setFieldPath(type, req, field, value);
+      return canonicalFromPlain(type, req);
+    }
     let req: Record<string, unknown> = {};
     if (rawBody) {
       const value = { contentType: raw.contentType ?? '', data: raw.body };
@@ -64,6 +72,18 @@ function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDe
     for (const [field, value] of Object.entries(rule.template.fields(raw.params))) setFieldPath(type, req, field, value);
     return toCanonical(type, type.fromObject(req));
   };
+}
+
+/** Whether a variable's field path ends at a scalar (not an enum, whose aliases protobufjs renames, nor a message). */
+function scalarLeaf(type: protobuf.Type, path: string): boolean {
+  let t: protobuf.Type | undefined = type;
+  let field: protobuf.Field | undefined;
+  for (const name of path.split('.')) {
+    field = t === undefined ? undefined : findField(t, name);
+    if (field === undefined) return false;
+    t = field.resolve().resolvedType instanceof Object && 'fields' in (field.resolvedType as object) ? (field.resolvedType as protobuf.Type) : undefined;
+  }
+  return field !== undefined && field.resolvedType === null;
 }
 
 function pick(names: readonly string[], reply: unknown): unknown {
