@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import { canonicalFromPlain, decodeForm, findField, setFieldPath, toCanonical, toProtoJson } from '../encoding/index.js';
+import { canonicalFromPlain, decodeForm, findField, isUnsafeKey, parseScalar, setFieldPath, toCanonical, toProtoJson } from '../encoding/index.js';
 import { FrameworkError } from '../errors/index.js';
 import type { Handler } from '../middleware/index.js';
 import type { HttpRule, MethodSchema } from '../proto/index.js';
@@ -49,13 +49,13 @@ function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDe
   const bodyType = body === undefined ? undefined : messageType(body.field);
   // A google.api.HttpBody body is the raw bytes with their own content type, whatever it is (uploads, as grpc-gateway).
   const rawBody = rule.body !== undefined && isHttpBody(body === undefined ? type : bodyType);
-  const scalarsOnly = !rawBody && rule.template.variables.every((v) => scalarLeaf(type, v));
+  const scalars = rawBody ? undefined : scalarVariables(type, rule);
   return (raw) => {
-    // Path variables only, each a scalar: their values are canonical already (parseScalar's), so only
-    // the defaults are filled in, with no trip through a protobufjs message and back.
-    if (scalarsOnly && raw.query === '' && (rule.body === undefined || raw.body.length === 0)) {
+    // Only path variables, each a top-level scalar: their values are canonical already (parseScalar's),
+    // so only the defaults are filled in, with no trip through a protobufjs message and back.
+    if (scalars !== undefined && raw.query === '' && (rule.body === undefined || raw.body.length === 0)) {
       const req: Record<string, unknown> = {};
-      for (const [field, value] of Object.entries(rule.template.fields(raw.params))) setFieldPath(type, req, field, value);
+      for (const v of scalars) req[v.field.name] = parseScalar(v.field, raw.params[v.param] ?? '', v.path);
       return canonicalFromPlain(type, req);
     }
     let req: Record<string, unknown> = {};
@@ -74,16 +74,27 @@ function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDe
   };
 }
 
-/** Whether a variable's field path ends at a scalar (not an enum, whose aliases protobufjs renames, nor a message). */
-function scalarLeaf(type: protobuf.Type, path: string): boolean {
-  let t: protobuf.Type | undefined = type;
-  let field: protobuf.Field | undefined;
-  for (const name of path.split('.')) {
-    field = t === undefined ? undefined : findField(t, name);
-    if (field === undefined) return false;
-    t = field.resolve().resolvedType instanceof Object && 'fields' in (field.resolvedType as object) ? (field.resolvedType as protobuf.Type) : undefined;
+/** A path variable bound straight to a field: one whole segment, a singular scalar of the request itself. */
+interface ScalarVariable {
+  readonly path: string;
+  readonly param: string;
+  readonly field: protobuf.Field;
+}
+
+/**
+ * The variables of a rule when every one is a {@link ScalarVariable} (not an enum, whose aliases
+ * protobufjs renames, nor in a oneof); undefined otherwise, and the request takes the general way.
+ */
+function scalarVariables(type: protobuf.Type, rule: HttpRule): ScalarVariable[] | undefined {
+  const out: ScalarVariable[] = [];
+  for (const path of rule.template.variables) {
+    const param = rule.template.segmentParams.get(path);
+    const field = isUnsafeKey(path) ? undefined : findField(type, path);
+    if (param === undefined || field === undefined || field.repeated || field.map || field.partOf !== null || field.resolve().resolvedType !== null) return undefined;
+    if (out.some((v) => v.field === field)) return undefined;
+    out.push({ path, param, field });
   }
-  return field !== undefined && field.resolvedType === null;
+  return out;
 }
 
 function pick(names: readonly string[], reply: unknown): unknown {

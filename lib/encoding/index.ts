@@ -13,6 +13,8 @@ export { YamlCodec } from './yaml-codec.js';
 export { XmlCodec, XML_ROOT, XML_ITEM } from './xml-codec.js';
 export { CANONICAL, toCanonical, canonicalFromPlain } from './canonical.js';
 export { findField } from './fields.js';
+export { parseScalar } from './scalar.js';
+export { isUnsafeKey } from './safe-keys.js';
 export { toProtoJson, fromProtoJson } from './proto-json.js';
 export { decodeForm } from './form-decode.js';
 export { encodeForm } from './form-encode.js';

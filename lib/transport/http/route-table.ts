@@ -76,7 +76,18 @@ interface Pattern {
   readonly regexp: RegExp;
   /** The parameter name of each capture group. */
   readonly names: readonly string[];
+  /** The path's segments when each is a plain literal or one whole `:param` (matched without the regexp). */
+  readonly segments: readonly string[] | undefined;
   readonly route: MountedRoute;
+}
+
+// Literals path-to-regexp matches as they are, and whole-segment parameters: `/v1/users/:id`.
+const PLAIN_LITERAL = /^[\w.~-]+$/;
+const WHOLE_PARAM = /^:[A-Za-z_$][\w$]*$/;
+
+function plainSegments(path: string): string[] | undefined {
+  const segments = path.slice(1).split('/');
+  return segments.every((s) => PLAIN_LITERAL.test(s) || WHOLE_PARAM.test(s)) ? segments : undefined;
 }
 
 /**
@@ -86,7 +97,7 @@ interface Pattern {
  */
 export class RouteTable {
   readonly #router = new Router({ strict: true, sensitive: true });
-  readonly #static = new Map<string, MountedRoute>();
+  readonly #static = new Map<string, Map<string, MountedRoute>>();
   readonly #patterns = new Map<string, Pattern[]>();
   readonly #seen = new Set<string>();
 
@@ -111,10 +122,14 @@ export class RouteTable {
     // The router answers GET routes for HEAD too.
     const methods = method === 'GET' ? ['GET', 'HEAD'] : [method];
     if (!path.includes(':') && !path.includes('{') && !path.includes('*')) {
-      for (const m of methods) this.#static.set(`${m} ${path}`, route);
+      for (const m of methods) {
+        const paths = this.#static.get(m);
+        if (paths === undefined) this.#static.set(m, new Map([[path, route]]));
+        else paths.set(path, route);
+      }
       return;
     }
-    const pattern: Pattern = { regexp: layer.regexp, names: layer.paramNames.map((p) => p.name), route };
+    const pattern: Pattern = { regexp: layer.regexp, names: layer.paramNames.map((p) => p.name), segments: plainSegments(path), route };
     for (const m of methods) {
       const list = this.#patterns.get(m);
       if (list === undefined) this.#patterns.set(m, [pattern]);
@@ -124,12 +139,12 @@ export class RouteTable {
 
   /** The route for a request, or undefined (then {@link allowed} says whether the path exists). */
   lookup(method: string, path: string): RouteMatch | undefined {
-    const hit = this.#static.get(`${method} ${path}`);
+    const hit = this.#static.get(method)?.get(path);
     if (hit !== undefined) return { route: hit, params: NO_PARAMS };
     const patterns = this.#patterns.get(method);
     if (patterns === undefined) return undefined;
     for (const p of patterns) {
-      const m = p.regexp.exec(path);
+      const m = p.segments === undefined ? p.regexp.exec(path) : matchSegments(p.segments, path);
       if (m !== null) return matched(p, m);
     }
     return undefined;
@@ -141,8 +156,28 @@ export class RouteTable {
   }
 }
 
+/** The captures of a path against plain segments, as the regexp would capture them; null when it does not match. */
+function matchSegments(segments: readonly string[], path: string): string[] | null {
+  const captures: string[] = [''];
+  let at = 0;
+  for (const segment of segments) {
+    if (path.charCodeAt(at) !== 47 /* / */) return null;
+    const start = at + 1;
+    let end = path.indexOf('/', start);
+    if (end === -1) end = path.length;
+    if (segment.charCodeAt(0) === 58 /* : */) {
+      if (end === start) return null;
+      captures.push(path.slice(start, end));
+    } else if (end - start !== segment.length || !path.startsWith(segment, start)) {
+      return null;
+    }
+    at = end;
+  }
+  return at === path.length ? captures : null;
+}
+
 /** Parameters decoded as the router decodes them (an empty capture is left out); undecodable text stays raw and is named. */
-function matched(p: Pattern, m: RegExpExecArray): RouteMatch {
+function matched(p: Pattern, m: readonly (string | undefined)[]): RouteMatch {
   const params: Record<string, string> = {};
   let badParam: string | undefined;
   for (let i = 1; i < m.length; i++) {
