@@ -13,12 +13,10 @@ import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResp
 import { HttpContext } from './http-context.js';
 import { closeAfterReply, ConnectionTracker } from './connections.js';
 import { throughFilters } from './filters.js';
-import { httpStatus, writeReply, writeStream } from './reply.js';
+import { httpStatus, isThenable, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError, timeoutError } from './request-errors.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
 import { RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
-
-export { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const EMPTY = Buffer.alloc(0);
@@ -133,6 +131,7 @@ export class HttpServer implements Server {
     if (path.charCodeAt(0) !== 47 /* / */) path = absolutePath(path);
     this.#dispatch(req, res, req.method ?? 'GET', path, query);
   };
+
   /**
    * Stops accepting, lets requests in flight finish (their responses close the connection), closes
    * idle keep-alive connections now, and destroys what is left at `deadline`.
@@ -293,8 +292,4 @@ export class HttpServer implements Server {
     writeReply(res, httpStatus(out.status ?? e.code), out, this.#draining, method === 'HEAD');
     return undefined;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
