@@ -1,5 +1,5 @@
 import type protobuf from 'protobufjs';
-import { decodeForm, setFieldPath, toCanonical, toProtoJson } from '../encoding/index.js';
+import { canonicalFromPlain, decodeForm, findField, isUnsafeKey, parseScalar, setFieldPath, toCanonical, toProtoJson } from '../encoding/index.js';
 import { FrameworkError } from '../errors/index.js';
 import type { Handler } from '../middleware/index.js';
 import type { HttpRule, MethodSchema } from '../proto/index.js';
@@ -49,7 +49,15 @@ function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDe
   const bodyType = body === undefined ? undefined : messageType(body.field);
   // A google.api.HttpBody body is the raw bytes with their own content type, whatever it is (uploads, as grpc-gateway).
   const rawBody = rule.body !== undefined && isHttpBody(body === undefined ? type : bodyType);
+  const scalars = rawBody ? undefined : scalarVariables(type, rule);
   return (raw) => {
+    // Only path variables, each a top-level scalar: their values are canonical already (parseScalar's),
+    // so only the defaults are filled in, with no trip through a protobufjs message and back.
+    if (scalars !== undefined && raw.query === '' && (rule.body === undefined || raw.body.length === 0)) {
+      const req: Record<string, unknown> = {};
+      for (const v of scalars) req[v.field.name] = parseScalar(v.field, raw.params[v.param] ?? '', v.path);
+      return canonicalFromPlain(type, req);
+    }
     let req: Record<string, unknown> = {};
     if (rawBody) {
       const value = { contentType: raw.contentType ?? '', data: raw.body };
@@ -64,6 +72,29 @@ function ruleDecoder(type: protobuf.Type, rule: HttpRule, op: string): RequestDe
     for (const [field, value] of Object.entries(rule.template.fields(raw.params))) setFieldPath(type, req, field, value);
     return toCanonical(type, type.fromObject(req));
   };
+}
+
+/** A path variable bound straight to a field: one whole segment, a singular scalar of the request itself. */
+interface ScalarVariable {
+  readonly path: string;
+  readonly param: string;
+  readonly field: protobuf.Field;
+}
+
+/**
+ * The variables of a rule when every one is a {@link ScalarVariable} (not an enum, whose aliases
+ * protobufjs renames, nor in a oneof); undefined otherwise, and the request takes the general way.
+ */
+function scalarVariables(type: protobuf.Type, rule: HttpRule): ScalarVariable[] | undefined {
+  const out: ScalarVariable[] = [];
+  for (const path of rule.template.variables) {
+    const param = rule.template.segmentParams.get(path);
+    const field = isUnsafeKey(path) ? undefined : findField(type, path);
+    if (param === undefined || field === undefined || field.repeated || field.map || field.partOf !== null || field.resolve().resolvedType !== null) return undefined;
+    if (out.some((v) => v.field === field)) return undefined;
+    out.push({ path, param, field });
+  }
+  return out;
 }
 
 function pick(names: readonly string[], reply: unknown): unknown {

@@ -4,6 +4,7 @@ import { codecError, errorMessage } from './errors.js';
 import { checkJsonBudget, readJson } from './json-tree.js';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.js';
 import { fromProtoJson } from './proto-json.js';
+import { compiledJsonWriter } from './proto-json-fast.js';
 import { ProtoJsonWriter, stringifyProtoJson } from './proto-json-write.js';
 import { isUnsafeKey, mentionsUnsafeKey } from './safe-keys.js';
 import { bodyText } from './text.js';
@@ -39,6 +40,8 @@ export class JsonCodec implements Codec {
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
     if (type !== undefined) {
+      const text = compiledJsonWriter(type)?.(value);
+      if (text !== undefined) return Buffer.from(text, 'utf8');
       const writer = new ProtoJsonWriter(type.root);
       return Buffer.from(stringifyProtoJson(writer, writer.write(type, value)), 'utf8');
     }

@@ -14,6 +14,8 @@ export interface PathTemplate {
   readonly routerPath: string;
   /** Field values from router parameters: `{name=shelves/*}` with p0 = '1' gives `{ name: 'shelves/1' }`. */
   fields(params: Record<string, string>): Record<string, string>;
+  /** The router parameter of each variable that is one whole segment (`{id}`, `{id=*}`), by field path; the others are absent. */
+  readonly segmentParams: ReadonlyMap<string, string>;
   /** The path for field values (client side), each segment percent-encoded; a value that does not fit its pattern is an error. */
   expand(lookup: (fieldPath: string) => string | undefined): string;
 }
@@ -78,10 +80,13 @@ export function parsePathTemplate(source: string): PathTemplate {
   const render = (s: Seg): string => (s.kind === 'literal' ? escapeLiteral(s.text) : s.kind === 'star' ? `:${s.param}` : `*${s.param}`);
   const routerPath = `/${parts.map((p) => (p.kind === 'segment' ? render(p.seg) : p.segs.map(render).join('/'))).join('/')}${verb === '' ? '' : `\\:${escapeLiteral(verb)}`}`;
   const variables = parts.filter((p) => p.kind === 'variable').map((p) => (p as { field: string }).field);
+  const segmentParams = new Map<string, string>();
+  for (const p of parts) if (p.kind === 'variable' && p.segs.length === 1 && p.segs[0]?.kind === 'star') segmentParams.set(p.field, p.segs[0].param);
   return {
     source,
     variables,
     routerPath,
+    segmentParams,
     fields(params) {
       const out: Record<string, string> = {};
       for (const p of parts) {

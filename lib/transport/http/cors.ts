@@ -1,4 +1,4 @@
-import type { HttpFilter } from './http-server.js';
+import type { HttpFilter } from './server-options.js';
 
 /** Options of {@link cors}. */
 export interface CorsOptions {

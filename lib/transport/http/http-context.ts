@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Expirable } from '../../internal/index.js';
 import type { Context } from '../context.js';
 import type { ErrorEncoder } from './codecs.js';
@@ -5,6 +6,15 @@ import { HttpExchange } from './exchange.js';
 
 /** Reason given to the signal when a request's deadline passes. */
 export const TIMEOUT_REASON = 'request timeout';
+
+const CONTEXT = Symbol('kratos-ts/http/context');
+type ResponseWithContext = ServerResponse & { [CONTEXT]?: HttpContext };
+
+// Shared listener (no closure per request): a response closed before it finished means the client left.
+function onResponseClose(this: ResponseWithContext): void {
+  const ctx = this[CONTEXT];
+  if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
+}
 
 /**
  * The context of one HTTP request. A class, not a literal, so every request has the same shape, and
@@ -38,6 +48,12 @@ export class HttpContext extends HttpExchange implements Context, Expirable {
     if (this.abandoned !== undefined) return;
     this.abandoned = why;
     this.#abort?.abort(this.#reason());
+  }
+
+  /** @internal Abandons the request when its response closes before it finished (the client left). */
+  watchClose(): void {
+    (this.res as ResponseWithContext)[CONTEXT] = this;
+    this.res.on('close', onResponseClose);
   }
 
   expire(): void {

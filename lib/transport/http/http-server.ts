@@ -1,10 +1,9 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type Koa from 'koa';
 import { defaultCodecs, type Codec, type CodecRegistry, type Negotiated } from '../../encoding/index.js';
 import { FrameworkError, KratosError, publicError, toKratosError } from '../../errors/index.js';
-import { advertisedHost, DeadlineQueue, formatHostPort, lazyRequire, parseAddress } from '../../internal/index.js';
+import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { runWithContext } from '../context.js';
 import { RefusedRequest } from '../refused.js';
@@ -14,53 +13,11 @@ import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResp
 import { frontDoor, type Admission } from './front-door.js';
 import { HttpContext } from './http-context.js';
 import { closeAfterReply, ConnectionTracker } from './connections.js';
-import { httpStatus, writeReply, writeStream } from './reply.js';
-import { absolutePath, onClientError } from './request-errors.js';
+import { throughFilters } from './filters.js';
+import { httpStatus, isThenable, writeReply, writeStream } from './reply.js';
+import { absolutePath, onClientError, timeoutError } from './request-errors.js';
+import { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
 import { RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
-
-/** Options of {@link HttpServer}; the request decoder and the encoders are in {@link HttpCodecOptions}. */
-export interface HttpServerOptions extends HttpCodecOptions {
-  /** `host:port` to listen on. Default `0.0.0.0:0`. */
-  addr?: string;
-  /** Per-request timeout in ms; 0 disables. Default 1000 (Kratos' default). */
-  timeout?: number;
-  /** Largest accepted request body in bytes. Default 1 MiB. */
-  bodyLimit?: number;
-  /** Logger for failures that are not Kratos errors. Default: silent. */
-  logger?: Logger;
-  /** Serve HTTPS with this key pair. */
-  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
-  /** Codecs for request bodies (by Content-Type) and replies (by Accept). Default: json, proto, form, yaml, xml. */
-  codecs?: CodecRegistry;
-  /** Largest request head (request line and headers), bytes; beyond it 431. Default 16 KiB. */
-  maxHeaderSize?: number;
-  /** Time a client has to send the request head, ms (slowloris guard). Default 10 000. */
-  headersTimeout?: number;
-  /** Time a client has to send a whole request, ms. Default 30 000. */
-  requestTimeout?: number;
-  /** Time a client has to send a request body once it is routed, ms: beyond it 408 and the connection is closed. Default 10 000. */
-  bodyTimeout?: number;
-  /** Most open connections; beyond it node closes new ones at once. Default: no cap. */
-  maxConnections?: number;
-  /** Filters run before routing, for every request (404s and preflights too): Koa middleware, e.g. cors(). */
-  filters?: HttpFilter[];
-  /** Accept YAML/XML request bodies: `true` or `{ bodyLimit }` (default 32 KiB). Default off (415). */
-  markupBodies?: boolean | { bodyLimit?: number };
-  /** Send the internal detail of errors (peer addresses, dependency messages) to clients. Default false: logs only. */
-  exposeErrorDetail?: boolean;
-  /** A protocol served beside the routes on the same port, claiming its requests itself (gRPC-Web). */
-  protocol?: HttpProtocol | undefined;
-  /** Asked first for every request, before routing and middleware; a refusal is answered at once (docs/resilience-and-security.md#shedding-at-the-front-door). */
-  admission?: Admission | undefined;
-}
-
-/** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */
-export type HttpFilter = Koa.Middleware;
-
-export const DEFAULT_HTTP_OPTIONS = { addr: '0.0.0.0:0', timeout: 1000, bodyLimit: 1 << 20 } as const;
-
-// Koa serves only apps with filters; the others never load it (start-up time and memory).
-const loadKoa = lazyRequire<typeof Koa>('koa');
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const EMPTY = Buffer.alloc(0);
@@ -147,7 +104,8 @@ export class HttpServer implements Server {
   }
 
   async start(): Promise<void> {
-    const callback = frontDoor(this.#filters.length === 0 ? this.#serve : this.#koa(), this.#caps.admission, { codecs: this.#codecs, encodeError: this.#codec.encodeError, exposeErrorDetail: this.#exposeErrorDetail, endpoint: () => this.#endpoint, draining: () => this.#draining });
+    const served = this.#filters.length === 0 ? this.#serve : throughFilters(this.#filters, (req, res, method, path, query) => this.#dispatch(req, res, method, path, query));
+    const callback = frontDoor(served, this.#caps.admission, { codecs: this.#codecs, encodeError: this.#codec.encodeError, exposeErrorDetail: this.#exposeErrorDetail, endpoint: () => this.#endpoint, draining: () => this.#draining });
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
@@ -165,31 +123,15 @@ export class HttpServer implements Server {
     this.#endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;
   }
 
-  // Filters are Koa middleware, so with filters every request runs through Koa first; without any,
-  // Koa's per-request context would be built only to be bypassed, so requests come straight here.
-  #koa(): (req: IncomingMessage, res: ServerResponse) => void {
-    const KoaApp = loadKoa();
-    const koa = new KoaApp();
-    koa.silent = true;
-    for (const f of this.#filters) koa.use(f);
-    koa.use((kctx) => {
-      kctx.respond = false;
-      return this.#dispatch(kctx.req, kctx.res, kctx.method, kctx.path, kctx.querystring);
-    });
-    return koa.callback();
-  }
-
+  // The request listener of node:http (the one entry of every request when there are no filters).
   readonly #serve = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     let path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? '' : url.slice(q + 1);
     // An absolute-form target (`GET http://host/p`) routes by its path, as Koa does.
-    if (!path.startsWith('/')) path = absolutePath(path);
-    this.#dispatch(req, res, req.method ?? 'GET', path, query).catch((err: unknown) => {
-      this.#logger.log('error', 'msg', 'request failed', 'error', err);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    if (path.charCodeAt(0) !== 47 /* / */) path = absolutePath(path);
+    this.#dispatch(req, res, req.method ?? 'GET', path, query);
   };
 
   /**
@@ -212,41 +154,105 @@ export class HttpServer implements Server {
     this.#deadlines.close();
   }
 
-  async #dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
-    if (method !== 'GET' && this.#protocol?.claims(req, method, path) === true) return this.#protocol.serve(req, res, path, this.#endpoint);
-    const found = this.#routes.lookup(method, path);
-    if (found.match === undefined) return this.#noRoute(req, res, method, path, found.allowed);
-    const { route } = found.match;
+  /**
+   * Serves one request. Each step runs synchronously as far as it can and continues on a promise only
+   * when one is pending (a body to read, an async handler); every failure ends in a reply here, so
+   * the returned promise (undefined when all is done) never rejects: Koa filters await it.
+   */
+  #dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> | undefined {
+    try {
+      if (method !== 'GET' && this.#protocol?.claims(req, method, path) === true) {
+        return this.#protocol.serve(req, res, path, this.#endpoint).catch((err: unknown) => this.#lastResort(res, err));
+      }
+      const match = this.#routes.lookup(method, path);
+      if (match === undefined) return this.#noRoute(req, res, method, path);
+      return this.#begin(req, res, method, query, match);
+    } catch (err) {
+      this.#lastResort(res, err);
+      return undefined;
+    }
+  }
+
+  // Failures the route's own error path could not answer (a throwing protocol or encoder).
+  #lastResort(res: ServerResponse, err: unknown): void {
+    this.#logger.log('error', 'msg', 'request failed', 'error', err);
+    if (!res.headersSent) res.writeHead(500).end();
+  }
+
+  #begin(req: IncomingMessage, res: ServerResponse, method: string, query: string, match: RouteMatch): Promise<void> | undefined {
+    const { route } = match;
     const deadline = this.#timeout > 0 && route.stream !== true ? Date.now() + this.#timeout : undefined;
     const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
     this.#inFlight++;
-    res.once('close', onResponseClose);
-    (res as ResponseWithContext)[CONTEXT] = ctx;
+    ctx.watchClose();
     if (deadline !== undefined) {
       ctx.errorEncoder = route.encodeError;
       ctx.onExpire = this.#onExpire;
       this.#deadlines.add(ctx);
     }
+    let decoded: unknown;
     try {
-      let request: unknown;
-      try {
-        // Most requests have no body: decode them without waiting a turn.
-        const decoded = this.#decode(req, ctx, method, query, found.match);
-        request = decoded instanceof Promise ? await decoded : decoded;
-      } catch (err) {
-        // A refused request runs through the route's chain, whose first step throws the error.
-        if (route.acceptsRefused !== true) throw err;
-        request = new RefusedRequest(err);
-      }
-      const reply: unknown = await runWithContext(ctx, () => route.handler(request, ctx));
-      if (route.stream === true) await writeStream(ctx, route, reply, this.#jsonReply, this.#logger);
-      else if (ctx.abandoned === undefined) writeReply(res, 200, route.encode(reply, this.#codecs.negotiate(req.headers.accept), ctx), this.#draining, method === 'HEAD');
+      // Most requests have no body: decode them without waiting a turn.
+      decoded = this.#decode(req, ctx, method, query, match);
     } catch (err) {
-      if (ctx.abandoned === undefined) this.#writeError(ctx, route.encodeError, err);
-    } finally {
-      this.#deadlines.remove(ctx);
-      this.#inFlight--;
+      return this.#refused(ctx, route, err);
     }
+    if (decoded instanceof Promise) return decoded.then((request: unknown) => this.#call(ctx, route, request), (err: unknown) => this.#refused(ctx, route, err));
+    return this.#call(ctx, route, decoded);
+  }
+
+  // A refused request runs through the route's chain, whose first step throws the error.
+  #refused(ctx: HttpContext, route: MountedRoute, err: unknown): Promise<void> | undefined {
+    if (route.acceptsRefused === true) return this.#call(ctx, route, new RefusedRequest(err));
+    this.#fail(ctx, route, err);
+    return undefined;
+  }
+
+  #call(ctx: HttpContext, route: MountedRoute, request: unknown): Promise<void> | undefined {
+    let reply: unknown;
+    try {
+      reply = runWithContext(ctx, () => route.handler(request, ctx));
+    } catch (err) {
+      this.#fail(ctx, route, err);
+      return undefined;
+    }
+    if (route.stream === true) return this.#stream(ctx, route, reply);
+    if (!isThenable(reply)) return this.#reply(ctx, route, reply);
+    return Promise.resolve(reply).then((r: unknown) => this.#reply(ctx, route, r), (err: unknown) => this.#fail(ctx, route, err));
+  }
+
+  #reply(ctx: HttpContext, route: MountedRoute, reply: unknown): undefined {
+    try {
+      const { req } = ctx;
+      if (ctx.abandoned === undefined) writeReply(ctx.res, 200, route.encode(reply, this.#codecs.negotiate(req.headers.accept), ctx), this.#draining, req.method === 'HEAD');
+    } catch (err) {
+      return this.#fail(ctx, route, err);
+    }
+    return this.#done(ctx);
+  }
+
+  async #stream(ctx: HttpContext, route: MountedRoute, reply: unknown): Promise<void> {
+    try {
+      await writeStream(ctx, route, await reply, this.#jsonReply, this.#logger);
+    } catch (err) {
+      return this.#fail(ctx, route, err);
+    }
+    return this.#done(ctx);
+  }
+
+  #fail(ctx: HttpContext, route: MountedRoute, err: unknown): undefined {
+    try {
+      if (ctx.abandoned === undefined) this.#writeError(ctx, route.encodeError, err);
+    } catch (failure) {
+      this.#lastResort(ctx.res, failure);
+    }
+    return this.#done(ctx);
+  }
+
+  #done(ctx: HttpContext): undefined {
+    this.#deadlines.remove(ctx);
+    this.#inFlight--;
+    return undefined;
   }
 
   #decode(req: IncomingMessage, ctx: HttpContext, method: string, query: string, match: RouteMatch): unknown {
@@ -276,24 +282,16 @@ export class HttpServer implements Server {
     if (!ctx.req.complete) closeAfterReply(ctx.req, ctx.res);
   }
 
-  #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string, allowed: string[]): void {
+  #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string): undefined {
+    const allowed = this.#routes.allowed(path);
     if (allowed.length > 0) res.setHeader('allow', allowed.join(', '));
-    if (allowed.length > 0 && method === 'OPTIONS') return writeReply(res, 204, undefined, this.#draining, false);
+    if (allowed.length > 0 && method === 'OPTIONS') {
+      writeReply(res, 204, undefined, this.#draining, false);
+      return undefined;
+    }
     const e = allowed.length === 0 ? new KratosError(404, 'NOT_FOUND', `no route for ${method} ${path}`) : new KratosError(405, 'METHOD_NOT_ALLOWED', `method ${method} not allowed for ${path}`);
     const out = this.#codec.encodeError(e, this.#codecs.negotiate(req.headers.accept), new HttpContext(req, res, path, this.#endpoint, undefined));
     writeReply(res, httpStatus(out.status ?? e.code), out, this.#draining, method === 'HEAD');
+    return undefined;
   }
-}
-
-const CONTEXT = Symbol('kratos-ts/http/context');
-type ResponseWithContext = ServerResponse & { [CONTEXT]?: HttpContext };
-
-// Shared listener (no closure per request): a response closed before it finished means the client left.
-function onResponseClose(this: ResponseWithContext): void {
-  const ctx = this[CONTEXT];
-  if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
-}
-
-function timeoutError(ms: number): KratosError {
-  return new KratosError(504, 'TIMEOUT', `request timeout after ${ms}ms`);
 }

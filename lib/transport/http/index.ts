@@ -1,5 +1,6 @@
-export { HttpServer, DEFAULT_HTTP_OPTIONS } from './http-server.js';
-export type { HttpServerOptions } from './http-server.js';
+export { HttpServer } from './http-server.js';
+export { DEFAULT_HTTP_OPTIONS } from './server-options.js';
+export type { HttpServerOptions } from './server-options.js';
 export type { HttpRoute, HttpProtocol } from './route-table.js';
 export type { RawRequest, RequestDecoder, ResponseEncoder, ErrorEncoder, EncodedBody, EncodedError, HttpCodecOptions } from './codecs.js';
 export { plainRequestDecoder, codecResponseEncoder, rawResponseEncoder, statusErrorEncoder } from './codecs.js';
@@ -14,7 +15,7 @@ export { createProtoHttpClient } from './proto-client.js';
 export type { ProtoHttpClient, ProtoHttpMethod } from './proto-client.js';
 export { cors } from './cors.js';
 export type { CorsOptions } from './cors.js';
-export type { HttpFilter } from './http-server.js';
+export type { HttpFilter } from './server-options.js';
 export { readBody } from './body.js';
 export { RequestHeader, ReplyHeader } from './headers.js';
 export { NDJSON, EVENT_STREAM } from './stream-reply.js';

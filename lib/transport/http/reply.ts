@@ -3,19 +3,29 @@ import type { Status } from '../../errors/index.js';
 
 export { writeStream, NDJSON, EVENT_STREAM } from './stream-reply.js';
 
-/** Writes a complete response; `body` undefined writes none. */
+/** Bodies up to this size are sent in one chunk with the head (see {@link writeReply}). */
+const JOINED_BODY_LIMIT = 16 * 1024;
+
+/**
+ * Writes a complete response: one writeHead with the headers as a flat list (node builds no header
+ * object unless a middleware set headers first, which it then merges as setHeader would), one end.
+ * node joins a string body to the head and writes both as one chunk, where a Buffer body is a chunk
+ * of its own, costing the socket write a second buffer: a small body goes as latin1 text, which
+ * writes back exactly its bytes. `body` undefined writes none.
+ */
 export function writeReply(res: ServerResponse, status: number, body: { contentType: string; bytes: Buffer } | undefined, closing: boolean, head: boolean): void {
   if (res.headersSent || res.writableEnded) return;
-  res.statusCode = status;
-  if (closing) res.setHeader('connection', 'close');
   if (body === undefined) {
-    res.setHeader('content-length', 0);
+    res.writeHead(status, closing ? ['connection', 'close', 'content-length', '0'] : ['content-length', '0']);
     res.end();
     return;
   }
-  res.setHeader('content-type', body.contentType);
-  res.setHeader('content-length', body.bytes.length);
-  res.end(head ? undefined : body.bytes);
+  const { bytes } = body;
+  const length = String(bytes.length);
+  res.writeHead(status, closing ? ['connection', 'close', 'content-type', body.contentType, 'content-length', length] : ['content-type', body.contentType, 'content-length', length]);
+  if (head) res.end();
+  else if (bytes.length <= JOINED_BODY_LIMIT) res.end(bytes.toString('latin1'), 'latin1');
+  else res.end(bytes);
 }
 
 /**
@@ -37,4 +47,9 @@ export function httpStatus(code: number): number {
 /** The Kratos error body as JSON text. */
 export function errorBodyText(e: Status): string {
   return JSON.stringify({ code: e.code, reason: e.reason, message: e.message, metadata: e.metadata });
+}
+
+/** Whether a handler's result is to be awaited (a promise, or any thenable as `await` takes it). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

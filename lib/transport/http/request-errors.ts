@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { KratosError } from '../../errors/index.js';
 import { errorBodyText } from './reply.js';
 
 // Requests node rejects before routing (oversized head, malformed, too slow) still get a Kratos body.
@@ -22,4 +23,9 @@ export function absolutePath(target: string): string {
   } catch {
     return target === '*' ? '*' : `/${target}`;
   }
+}
+
+/** The 504 of a request whose deadline passed. */
+export function timeoutError(ms: number): KratosError {
+  return new KratosError(504, 'TIMEOUT', `request timeout after ${ms}ms`);
 }

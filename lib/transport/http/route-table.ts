@@ -55,9 +55,6 @@ export interface RouteMatch {
   badParam?: string;
 }
 
-/** What a path lookup found: a route, or the methods the path does allow (empty: unknown path). */
-export type Lookup = { match: RouteMatch; allowed?: undefined } | { match?: undefined; allowed: string[] };
-
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** `{id}` -> `:id`, so one template syntax serves both Kratos- and Koa-style paths. */
@@ -74,14 +71,34 @@ function decodable(text: string): boolean {
   }
 }
 
+/** A parametrised route as path-to-regexp compiled it, for matching without the router's bookkeeping. */
+interface Pattern {
+  readonly regexp: RegExp;
+  /** The parameter name of each capture group. */
+  readonly names: readonly string[];
+  /** The path's segments when each is a plain literal or one whole `:param` (matched without the regexp). */
+  readonly segments: readonly string[] | undefined;
+  readonly route: MountedRoute;
+}
+
+// Literals path-to-regexp matches as they are, and whole-segment parameters: `/v1/users/:id`.
+const PLAIN_LITERAL = /^[\w.~-]+$/;
+const WHOLE_PARAM = /^:[A-Za-z_$][\w$]*$/;
+
+function plainSegments(path: string): string[] | undefined {
+  const segments = path.slice(1).split('/');
+  return segments.every((s) => PLAIN_LITERAL.test(s) || WHOLE_PARAM.test(s)) ? segments : undefined;
+}
+
 /**
- * Routes matched once per request with @koa/router's matcher (no per-request middleware composition);
- * paths without parameters are looked up in a map first.
+ * Routes matched once per request: paths without parameters in a map, the others by the regexps
+ * @koa/router compiled for them (path-to-regexp 8), tried in the order they were added, per method.
+ * The router itself is asked only for what no route matches: which methods the path allows.
  */
 export class RouteTable {
   readonly #router = new Router({ strict: true, sensitive: true });
-  readonly #static = new Map<string, MountedRoute>();
-  readonly #byLayer = new Map<unknown, MountedRoute>();
+  readonly #static = new Map<string, Map<string, MountedRoute>>();
+  readonly #patterns = new Map<string, Pattern[]>();
   readonly #seen = new Set<string>();
 
   add(route: MountedRoute): void {
@@ -95,33 +112,84 @@ export class RouteTable {
       throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `route path '${route.path}' of ${route.operation} must start with '/'`);
     }
     const path = toRouterPath(route.path);
-    let layer: unknown;
+    let layer: { regexp: RegExp; paramNames: readonly { name: string }[] };
     try {
-      layer = this.#router.register(path, [method], () => undefined);
+      layer = this.#router.register(path, [method], () => undefined) as unknown as typeof layer;
     } catch (err) {
       throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `route path '${route.path}' of ${route.operation}: ${(err as Error).message}`);
     }
     this.#seen.add(key);
-    this.#byLayer.set(layer, route);
+    // The router answers GET routes for HEAD too.
+    const methods = method === 'GET' ? ['GET', 'HEAD'] : [method];
     if (!path.includes(':') && !path.includes('{') && !path.includes('*')) {
-      this.#static.set(`${method} ${path}`, route);
-      if (method === 'GET') this.#static.set(`HEAD ${path}`, route);
+      for (const m of methods) {
+        const paths = this.#static.get(m);
+        if (paths === undefined) this.#static.set(m, new Map([[path, route]]));
+        else paths.set(path, route);
+      }
+      return;
+    }
+    const pattern: Pattern = { regexp: layer.regexp, names: layer.paramNames.map((p) => p.name), segments: plainSegments(path), route };
+    for (const m of methods) {
+      const list = this.#patterns.get(m);
+      if (list === undefined) this.#patterns.set(m, [pattern]);
+      else list.push(pattern);
     }
   }
 
-  lookup(method: string, path: string): Lookup {
-    const hit = this.#static.get(`${method} ${path}`);
-    if (hit !== undefined) return { match: { route: hit, params: NO_PARAMS } };
-    const m = this.#router.match(path, method);
-    const layer = m.pathAndMethod[0];
-    if (m.route && layer !== undefined) {
-      const route = this.#byLayer.get(layer) as MountedRoute;
-      const captures = layer.captures(path);
-      // The router passes undecodable text through as it is; a handler must never see that raw.
-      const badParam = captures.find((c) => c !== undefined && c.includes('%') && !decodable(c));
-      const params = layer.params(path, captures, {});
-      return { match: badParam === undefined ? { route, params } : { route, params, badParam } };
+  /** The route for a request, or undefined (then {@link allowed} says whether the path exists). */
+  lookup(method: string, path: string): RouteMatch | undefined {
+    const hit = this.#static.get(method)?.get(path);
+    if (hit !== undefined) return { route: hit, params: NO_PARAMS };
+    const patterns = this.#patterns.get(method);
+    if (patterns === undefined) return undefined;
+    for (const p of patterns) {
+      const m = p.segments === undefined ? p.regexp.exec(path) : matchSegments(p.segments, path);
+      if (m !== null) return matched(p, m);
     }
-    return { allowed: [...new Set(m.path.flatMap((l) => l.methods))] };
+    return undefined;
   }
+
+  /** The methods some route answers on `path`; empty when no route has it. */
+  allowed(path: string): string[] {
+    return [...new Set(this.#router.match(path, 'GET').path.flatMap((l) => l.methods))];
+  }
+}
+
+/** The captures of a path against plain segments, as the regexp would capture them; null when it does not match. */
+function matchSegments(segments: readonly string[], path: string): string[] | null {
+  const captures: string[] = [''];
+  let at = 0;
+  for (const segment of segments) {
+    if (path.charCodeAt(at) !== 47 /* / */) return null;
+    const start = at + 1;
+    let end = path.indexOf('/', start);
+    if (end === -1) end = path.length;
+    if (segment.charCodeAt(0) === 58 /* : */) {
+      if (end === start) return null;
+      captures.push(path.slice(start, end));
+    } else if (end - start !== segment.length || !path.startsWith(segment, start)) {
+      return null;
+    }
+    at = end;
+  }
+  return at === path.length ? captures : null;
+}
+
+/** Parameters decoded as the router decodes them (an empty capture is left out); undecodable text stays raw and is named. */
+function matched(p: Pattern, m: readonly (string | undefined)[]): RouteMatch {
+  const params: Record<string, string> = {};
+  let badParam: string | undefined;
+  for (let i = 1; i < m.length; i++) {
+    const text = m[i];
+    const name = p.names[i - 1];
+    if (text === undefined || text === '' || name === undefined) continue;
+    if (!text.includes('%')) params[name] = text;
+    else if (decodable(text)) params[name] = decodeURIComponent(text);
+    else {
+      params[name] = text;
+      badParam ??= text;
+    }
+  }
+  return badParam === undefined ? { route: p.route, params } : { route: p.route, params, badParam };
 }
