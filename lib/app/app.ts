@@ -165,7 +165,17 @@ export class App implements AppInfo {
   async run(options: RunOptions = {}): Promise<void> {
     const workers = workerCount(options.workers ?? this.#settings.lifecycle.workers);
     if (workers > 1 && !isClusterWorker()) return this.#runPrimary(workers);
-    await this.start();
+    // The primary may ask a worker to stop while it is still starting (it stops the cluster as soon as
+    // one worker listens): listen from the first moment, or the request is lost and the worker killed.
+    let askedEarly = false;
+    let onAsked = (): void => void (askedEarly = true);
+    const stopListening = onPrimaryStop(() => onAsked());
+    try {
+      await this.start();
+    } catch (err) {
+      stopListening();
+      throw err;
+    }
     reportListening(this.#endpoints);
     await new Promise<void>((resolve) => {
       let askedByPrimary = false;
@@ -188,11 +198,12 @@ export class App implements AppInfo {
         this.#parts.logger.warn('second signal: exiting without waiting', 'signal', signal);
         process.exit(1);
       };
-      const stopListening = onPrimaryStop(() => {
+      onAsked = () => {
         askedByPrimary = true;
         if (this.#stopping === undefined) stopNow('reason', 'asked by the cluster primary');
-      });
+      };
       for (const s of this.#settings.lifecycle.signals) process.on(s, onSignal);
+      if (askedEarly) onAsked();
     });
   }
 

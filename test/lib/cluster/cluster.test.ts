@@ -102,7 +102,17 @@ describe('cluster mode', () => {
       assert.equal(res.status, 200);
       assert.equal(await c.exited, 0);
       assert.match(c.output(), /cluster stopped/);
-      assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms`);
+      assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms:\n${c.output()}`);
+    });
+
+    it('should stop a worker asked to stop while it is still starting, without killing it', async () => {
+      const c = await startCluster({ WORKERS: '2', VIA: 'option', SLOW_START: '1500' });
+      const started = Date.now();
+      c.proc.kill('SIGTERM');
+      assert.equal(await c.exited, 0);
+      assert.doesNotMatch(c.output(), /did not stop in time/);
+      assert.match(c.output(), /cluster stopped/);
+      assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms:\n${c.output()}`);
     });
   });
 
