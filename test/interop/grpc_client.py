@@ -68,6 +68,17 @@ def cls(pool, name):
     return message_class(pool.FindMessageTypeByName(name))
 
 
+def status_details(e, Status, ErrorInfo):
+    """An RpcError's grpc-status-details-bin trailer: its raw bytes, its google.rpc.Status and that
+    status' ErrorInfo, each None where absent."""
+    for k, v in e.trailing_metadata() or []:
+        if k == "grpc-status-details-bin":
+            st = Status.FromString(v)
+            info = next((ErrorInfo.FromString(d.value) for d in st.details if d.type_url.endswith("google.rpc.ErrorInfo")), None)
+            return v, st, info
+    return None, None, None
+
+
 def main():
     port = sys.argv[1]
     pool = local_pool()
@@ -84,14 +95,10 @@ def main():
         out["error"] = None
     except grpc.RpcError as e:
         err = {"code": e.code().name, "details": e.details()}
-        for k, v in e.trailing_metadata() or []:
-            if k == "grpc-status-details-bin":
-                st = Status.FromString(v)
-                for d in st.details:
-                    if d.type_url.endswith("google.rpc.ErrorInfo"):
-                        info = ErrorInfo.FromString(d.value)
-                        err["reason"] = info.reason
-                        err["metadata"] = dict(info.metadata)
+        _, _, info = status_details(e, Status, ErrorInfo)
+        if info is not None:
+            err["reason"] = info.reason
+            err["metadata"] = dict(info.metadata)
         out["error"] = err
     HReq, HRes = cls(pool, "grpc.health.v1.HealthCheckRequest"), cls(pool, "grpc.health.v1.HealthCheckResponse")
     check = ch.unary_unary("/grpc.health.v1.Health/Check", request_serializer=HReq.SerializeToString, response_deserializer=HRes.FromString)

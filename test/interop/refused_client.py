@@ -10,7 +10,7 @@ import sys
 
 import grpc
 
-from grpc_client import cls, local_pool
+from grpc_client import cls, local_pool, status_details
 
 
 def main():
@@ -26,15 +26,13 @@ def main():
         out["message"] = say(Req(name="py"), timeout=5).message
     except grpc.RpcError as e:
         err = {"code": e.code().name, "details": e.details()}
-        for k, v in e.trailing_metadata() or []:
-            if k == "grpc-status-details-bin":
-                err["details_bin"] = v.hex()
-                st = Status.FromString(v)
-                err["status_code"] = st.code
-                err["status_message"] = st.message
-                for d in st.details:
-                    if d.type_url.endswith("google.rpc.ErrorInfo"):
-                        err["reason"] = ErrorInfo.FromString(d.value).reason
+        raw, st, info = status_details(e, Status, ErrorInfo)
+        if st is not None:
+            err["details_bin"] = raw.hex()
+            err["status_code"] = st.code
+            err["status_message"] = st.message
+        if info is not None:
+            err["reason"] = info.reason
         out["error"] = err
     HReq, HRes = cls(pool, "grpc.health.v1.HealthCheckRequest"), cls(pool, "grpc.health.v1.HealthCheckResponse")
     check = ch.unary_unary("/grpc.health.v1.Health/Check", request_serializer=HReq.SerializeToString, response_deserializer=HRes.FromString)
