@@ -1,4 +1,4 @@
-// Run by `npm run build` after tsc and bundle-vendor.mjs: bundles the runtime behind the package's
+// Run by `npm run build` after tsc, before bundle-vendor.mjs: bundles the runtime behind the package's
 // subpath entries (package.json "exports") into one script, dist/bundle/runtime.cjs, with a V8 code
 // cache beside it, and writes one small ES module per entry (dist/bundle/<entry>.js) that re-exports
 // its part of it. Every entry reads the same runtime, so classes are identical across entries.
@@ -176,7 +176,8 @@ export function codeCache() {
 
 /** Runs an ES module snippet in a fresh Node process beside the helloworld sample; throws with its stderr. */
 function runChild(what, code) {
-  const env = { ...process.env, HTTP_ADDR: '127.0.0.1:0', GRPC_ADDR: '127.0.0.1:0', LOG_LEVEL: 'warn' };
+  // Only what node needs: the caller's ETCD_ENDPOINTS or OTEL_* would make the warm-up register or export.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HTTP_ADDR: '127.0.0.1:0', GRPC_ADDR: '127.0.0.1:0', LOG_LEVEL: 'warn' };
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: join(root, 'dist', 'samples', 'helloworld'), env, encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`runtime bundle, ${what}:\n${child.stderr}`);
 }

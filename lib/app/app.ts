@@ -165,17 +165,7 @@ export class App implements AppInfo {
   async run(options: RunOptions = {}): Promise<void> {
     const workers = workerCount(options.workers ?? this.#settings.lifecycle.workers);
     if (workers > 1 && !isClusterWorker()) return this.#runPrimary(workers);
-    // The primary may ask a worker to stop while it is still starting (it stops the cluster as soon as
-    // one worker listens): listen from the first moment, or the request is lost and the worker killed.
-    let askedEarly = false;
-    let onAsked = (): void => void (askedEarly = true);
-    const stopListening = onPrimaryStop(() => onAsked());
-    try {
-      await this.start();
-    } catch (err) {
-      stopListening();
-      throw err;
-    }
+    await this.start();
     reportListening(this.#endpoints);
     await new Promise<void>((resolve) => {
       let askedByPrimary = false;
@@ -198,12 +188,11 @@ export class App implements AppInfo {
         this.#parts.logger.warn('second signal: exiting without waiting', 'signal', signal);
         process.exit(1);
       };
-      onAsked = () => {
+      const stopListening = onPrimaryStop(() => {
         askedByPrimary = true;
         if (this.#stopping === undefined) stopNow('reason', 'asked by the cluster primary');
-      };
+      });
       for (const s of this.#settings.lifecycle.signals) process.on(s, onSignal);
-      if (askedEarly) onAsked();
     });
   }
 

@@ -45,6 +45,8 @@ export function runPrimary(options: PrimaryOptions): Promise<void> {
   let stopping = false;
   let listening = false;
   let finished = false;
+  // Workers that have started: one still starting has no stop listener yet, so it is asked once it listens.
+  const listened = new WeakSet<Worker>();
 
   return new Promise<void>((resolve) => {
     const fork = (index: number): void => {
@@ -54,7 +56,10 @@ export function runPrimary(options: PrimaryOptions): Promise<void> {
       slot.worker = worker;
       slot.startedAt = Date.now();
       worker.on('message', (m: unknown) => {
-        if (isWorkerMessage(m) && m.kratosTs === 'listening') onListening(m);
+        if (isWorkerMessage(m) && m.kratosTs === 'listening') {
+          listened.add(worker);
+          onListening(m);
+        }
       });
       worker.once('exit', (code, signal) => onExit(index, worker, code, signal));
     };
@@ -99,7 +104,7 @@ export function runPrimary(options: PrimaryOptions): Promise<void> {
       void options
         .onStopping()
         .catch((err: unknown) => logger.error('cluster deregistration failed', 'error', err))
-        .then(() => stopWorkers(slots, options.stopTimeout, logger))
+        .then(() => stopWorkers(slots, listened, options.stopTimeout, logger))
         .then(() => (slots.every((s) => s.worker === undefined) ? finish() : undefined));
     };
 
@@ -109,7 +114,7 @@ export function runPrimary(options: PrimaryOptions): Promise<void> {
 }
 
 // Asks each worker to stop (its app drains and exits), and kills what is still running past the timeout.
-function stopWorkers(slots: Slot[], stopTimeout: number, logger: Logger): Promise<void> {
+function stopWorkers(slots: Slot[], listened: WeakSet<Worker>, stopTimeout: number, logger: Logger): Promise<void> {
   const running = slots.map((s) => s.worker).filter((w): w is Worker => w !== undefined && !w.isDead());
   return Promise.all(
     running.map(
@@ -123,9 +128,18 @@ function stopWorkers(slots: Slot[], stopTimeout: number, logger: Logger): Promis
             clearTimeout(timer);
             resolve();
           });
-          const message: WorkerMessage = { kratosTs: 'stop' };
-          if (w.isConnected()) w.send(message);
-          else w.process.kill('SIGTERM');
+          const ask = (): void => {
+            const message: WorkerMessage = { kratosTs: 'stop' };
+            if (w.isConnected()) w.send(message);
+            else w.process.kill('SIGTERM');
+          };
+          if (listened.has(w)) return ask();
+          const onListening = (m: unknown): void => {
+            if (!isWorkerMessage(m) || m.kratosTs !== 'listening') return;
+            w.off('message', onListening);
+            ask();
+          };
+          w.on('message', onListening);
         }),
     ),
   ).then(() => undefined);

@@ -160,7 +160,8 @@ export class AppContainer {
   async #buildSingletons(): Promise<void> {
     const seen = new Set<unknown>();
     for (const def of this.#plan.order) {
-      if (def.scope !== 'singleton') continue;
+      // An alias (useExisting) is its target's: inversify forwards it, so an alias of a transient stays transient.
+      if (def.scope !== 'singleton' || def.kind === 'existing') continue;
       let value: unknown;
       try {
         value = await this.#build(def);

@@ -66,9 +66,14 @@ export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
 // Which header fields the propagator reads, per propagator: a call carrying none of them has no parent.
 const FIELDS = new WeakMap<object, readonly string[]>();
 
-/** The trace context the request carries; with none of the propagator's fields, the root, without extracting. */
+/**
+ * The trace context the request carries. When only sampled parents are recorded, a call with none of the
+ * propagator's fields is the root without extracting; otherwise every call is extracted, since a
+ * propagator's fields() need not name all it reads (Jaeger's baggage travels in `uberctx-*` headers).
+ */
 function incomingContext(tracing: Tracing, ctx: Context): OtelContext {
   const propagator = tracing.propagator;
+  if (tracing.recordsOnlySampledParents !== true) return propagator.extract(ROOT_CONTEXT, ctx.requestHeader, HEADER_GETTER);
   let fields = FIELDS.get(propagator);
   if (fields === undefined) FIELDS.set(propagator, (fields = propagator.fields()));
   const header = ctx.requestHeader;

@@ -2,8 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CodecRegistry, Negotiated } from '../../encoding/index.js';
 import { publicError } from '../../errors/index.js';
 import type { Admission } from '../admission.js';
-
-export type { Admission };
 import type { EncodedError, ErrorEncoder } from './codecs.js';
 import { closeAfterReply } from './connections.js';
 import { HttpContext } from './http-context.js';
@@ -19,20 +17,25 @@ export interface FrontDoorServer {
   exposeErrorDetail: boolean;
   endpoint(): string;
   draining(): boolean;
+  /** Whether the protocol served beside the routes (gRPC-Web) takes this request: it sheds in its own chain. */
+  claimedByProtocol(req: IncomingMessage, path: string): boolean;
 }
 
 /** The operation name a refused call's context carries while its reply is encoded (once per Accept). */
-export const FRONT_DOOR_OPERATION = 'front-door';
+const FRONT_DOOR_OPERATION = 'front-door';
 
 // A refused request's body is not read: node discards a small one and keeps the connection; past this
 // (or of unknown length) the connection is closed after the reply, as for any unread body.
 const DISCARDED_BODY_LIMIT = 64 * 1024;
+// As many encoded refusals as the codec registry keeps negotiations: it makes new objects past that.
+const KEPT_REPLIES = 64;
 
 /**
  * Puts `admission` in front of a request listener (docs/resilience-and-security.md#shedding-at-the-front-door):
  * a refused request is answered at once with the server's encoding of the refusal, built on the first
  * refusal for each Accept value and kept; an admitted one reports its end to the admission when its
- * response closes. gRPC-Web calls (their status travels in the body) pass untouched to the middleware.
+ * response closes. Requests the gRPC-Web protocol claims (their status travels in the body) pass
+ * untouched to its middleware.
  */
 export function frontDoor(listener: Listener, admission: Admission | undefined, server: FrontDoorServer): Listener {
   if (admission === undefined) return listener;
@@ -43,6 +46,7 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
     let out = replies.get(negotiated);
     if (out === undefined) {
       out = server.encodeError(error, negotiated, new HttpContext(req, res, FRONT_DOOR_OPERATION, server.endpoint(), undefined));
+      if (replies.size >= KEPT_REPLIES) replies.clear();
       replies.set(negotiated, out);
     }
     const unread = hasLargeBody(req);
@@ -50,19 +54,15 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
     if (unread) closeAfterReply(req, res);
   };
   return (req, res) => {
-    if (req.method === 'POST' && isGrpcWeb(req)) return listener(req, res);
     const url = req.url ?? '/';
     // An absolute-form target (`GET http://host/healthz`) is decided on by its path, as it is routed.
-    const done = admission.admit(url.startsWith('/') ? url : absolutePath(url));
+    const path = url.startsWith('/') ? url : absolutePath(url);
+    if (req.method !== 'GET' && server.claimedByProtocol(req, path)) return listener(req, res);
+    const done = admission.admit(path);
     if (done === undefined) return refuse(req, res);
     res.once('close', done);
     listener(req, res);
   };
-}
-
-function isGrpcWeb(req: IncomingMessage): boolean {
-  const type = req.headers['content-type'];
-  return type !== undefined && type.startsWith('application/grpc-web');
 }
 
 function hasLargeBody(req: IncomingMessage): boolean {

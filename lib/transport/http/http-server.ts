@@ -10,7 +10,8 @@ import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
 import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
-import { frontDoor, type Admission } from './front-door.js';
+import type { Admission } from '../admission.js';
+import { frontDoor } from './front-door.js';
 import { HttpContext } from './http-context.js';
 import { closeAfterReply, ConnectionTracker } from './connections.js';
 import { throughFilters } from './filters.js';
@@ -105,7 +106,7 @@ export class HttpServer implements Server {
 
   async start(): Promise<void> {
     const served = this.#filters.length === 0 ? this.#serve : throughFilters(this.#filters, (req, res, method, path, query) => this.#dispatch(req, res, method, path, query));
-    const callback = frontDoor(served, this.#caps.admission, { codecs: this.#codecs, encodeError: this.#codec.encodeError, exposeErrorDetail: this.#exposeErrorDetail, endpoint: () => this.#endpoint, draining: () => this.#draining });
+    const callback = frontDoor(served, this.#caps.admission, { codecs: this.#codecs, encodeError: this.#codec.encodeError, exposeErrorDetail: this.#exposeErrorDetail, endpoint: () => this.#endpoint, draining: () => this.#draining, claimedByProtocol: (req, path) => this.#protocol?.claims(req, req.method ?? '', path) === true });
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };

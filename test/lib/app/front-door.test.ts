@@ -94,6 +94,15 @@ describe('createApp({ limiter }): shedding at the front door', () => {
     assert.equal(handled, before);
   });
 
+  it('should refuse a request claiming to be gRPC-Web where no gRPC-Web gateway serves (a content type is no way past the limiter)', async () => {
+    const app = await createTestApp(M, { limiter: refusing(), http: { grpcWeb: false } });
+    const before = handled;
+    const reply = await rawHttp(app.httpUrl, 'POST /helloworld/kratos HTTP/1.1\r\nHost: x\r\nContent-Type: application/grpc-web+proto\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    await app.close();
+    assert.match(reply, /^HTTP\/1\.1 429 /);
+    assert.equal(handled, before);
+  });
+
   it('should answer HEAD without a body and keep the connection for the next request', async () => {
     const head = await rawHttp(front.httpUrl, 'HEAD /helloworld/kratos HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assert.equal(head, await rawHttp(chained.httpUrl, 'HEAD /helloworld/kratos HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));

@@ -116,6 +116,21 @@ describe('AppContainer', () => {
         assert.equal(c.get(A).sh, c.get(B).sh);
       });
 
+      it('should build a transient per injection through a useExisting alias, and give a singleton\'s alias the singleton', async () => {
+        @Service({ scope: 'transient' }) class Scratch {}
+        @Service() class Shared {}
+        const ALIAS = token<Scratch>('ALIAS');
+        const SHARED = token<Shared>('SHARED');
+        @Service() class A { constructor(@Inject(ALIAS) readonly s: Scratch, @Inject(SHARED) readonly sh: Shared) {} }
+        @Service() class B { constructor(@Inject(ALIAS) readonly s: Scratch, @Inject(SHARED) readonly sh: Shared) {} }
+        @Module({ providers: [Scratch, Shared, { provide: ALIAS, useExisting: Scratch }, { provide: SHARED, useExisting: Shared }, A, B] }) class AppModule {}
+        const c = await AppContainer.create(AppModule);
+        assert.ok(c.get(A).s instanceof Scratch);
+        assert.notEqual(c.get(A).s, c.get(B).s);
+        assert.equal(c.get(A).sh, c.get(Shared));
+        assert.equal(c.get(B).sh, c.get(Shared));
+      });
+
       it('should take the scope of a provider object over the class default', async () => {
         @Service() class Thing {}
         const T = token<Thing>('T');
