@@ -3,8 +3,8 @@ import { SLOT } from './prepared.js';
 import { isValuer, type Valuer } from './valuer.js';
 
 /**
- * Renders one JSON line of a prepared shape; when a value needs the full serialiser, returns the
- * record's key-values instead (valuers already read, so none is read twice).
+ * Renders one JSON line of a prepared shape, its newline included; when a value needs the full
+ * serialiser, returns the record's key-values instead (valuers already read, so none is read twice).
  */
 export type JsonLine = (level: Level, values: readonly unknown[]) => string | unknown[];
 
@@ -62,16 +62,42 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
     }
   }
   const n = names.length;
+  // Each member's `,"key":` joined to the constant text before it, so a member is one concatenation
+  // of its value (fewer string pieces to flatten when the line is written); the constant text alone
+  // stands in when the value is one JSON leaves out.
+  const joints = names.map((name, i) => (fixed[i] as string) + name);
+  const tail = `${fixed[n] as string}}\n`;
+  // The values read so far, kept for the full serialiser's path; reused from line to line, and a
+  // valuer that writes this very shape while the line is rendered gets an array of its own.
+  let spare: unknown[] | undefined = new Array<unknown>(n);
+  // The last string of each valuer and its JSON: a value repeated from line to line (the timestamp,
+  // the same for every line of a millisecond) is escaped once. Slots keep nothing (args can be long).
+  const lastValues = new Array<unknown>(n).fill(undefined);
+  const lastTexts = new Array<string>(n).fill('');
   return (level, values) => {
-    let line = HEADS[level] + (fixed[0] as string);
-    const got = new Array<unknown>(n);
+    const got = spare ?? new Array<unknown>(n);
+    spare = undefined;
+    let line = HEADS[level];
     for (let i = 0; i < n; i++) {
       const src = sources[i] as Valuer | number;
       const v = (got[i] = typeof src === 'number' ? values[src] : src());
-      if (!simple(v)) return slowRecord(template, positions, sources, values, got, i);
-      line += member(names[i] as string, v) + (fixed[i + 1] as string);
+      if (!simple(v)) {
+        const kv = slowRecord(template, positions, sources, values, got, i);
+        spare = got;
+        return kv;
+      }
+      let text: string | undefined;
+      if (typeof v !== 'string' || typeof src === 'number') text = JSON.stringify(v);
+      else if (v === lastValues[i]) text = lastTexts[i] as string;
+      else {
+        text = JSON.stringify(v);
+        lastValues[i] = v;
+        lastTexts[i] = text;
+      }
+      line += text === undefined ? (fixed[i] as string) : (joints[i] as string) + text;
     }
-    return `${line}}`;
+    spare = got;
+    return line + tail;
   };
 }
 

@@ -66,7 +66,11 @@ class LineTransport extends TransportStream {
 
   /** Writes one formatted line (without its newline), as winston's records are. */
   writeLine(text: string): void {
-    const line = `${text}\n`;
+    this.writeText(`${text}\n`);
+  }
+
+  /** Writes text ending in a newline (a prepared record's line). */
+  writeText(line: string): void {
     if (!this.#batched) this.#stream.write(line);
     else if (this.#pending === '') {
       this.#pending = line;
@@ -107,7 +111,7 @@ export class WinstonLogger extends Logger {
     if (lines === undefined || render === undefined) return super.prepare(template);
     return (level, values) => {
       const out = render(level, values);
-      if (typeof out === 'string') lines.writeLine(out);
+      if (typeof out === 'string') lines.writeText(out);
       else this.log(level, ...out);
     };
   }

@@ -42,19 +42,25 @@ const VARIABLE = ['args', SLOT, 'code', SLOT, 'reason', SLOT, 'stack', SLOT, 'la
 const SUCCEEDED = ['args', SLOT, 'code', 200, 'reason', '', 'stack', '', 'latency', SLOT];
 const MAX_PREPARED_OPERATIONS = 10_000;
 
+/** The two writers of one operation: its successes (code, reason and stack constant) and its failures. */
+interface OperationLines {
+  readonly ok: RecordWriter;
+  readonly failed: RecordWriter;
+}
+
 /**
- * The access line's writers, one per component and operation: kind, component and operation are
+ * The access line's writers, one pair per component and operation: kind, component and operation are
  * fixed per operation, so the logger renders them (with its own fields) once, and a call supplies
- * only args, code, reason, stack and latency. Past a bound on distinct operations, one writer with
- * every field variable serves the rest.
+ * only args, code, reason, stack and latency. Past a bound on distinct operations, one pair of
+ * writers with component and operation variable serves the rest, prepared once too, so a call there
+ * allocates nothing more than its values.
  */
 class AccessLines {
   readonly #logger: Logger;
   readonly #kind: 'server' | 'client';
-  readonly #byOperation = { http: new Map<string, RecordWriter>(), grpc: new Map<string, RecordWriter>() };
-  readonly #okByOperation = { http: new Map<string, RecordWriter>(), grpc: new Map<string, RecordWriter>() };
+  readonly #byOperation = { http: new Map<string, OperationLines>(), grpc: new Map<string, OperationLines>() };
   #size = 0;
-  #any: RecordWriter | undefined;
+  #any: OperationLines | undefined;
 
   constructor(logger: Logger, kind: 'server' | 'client') {
     this.#logger = logger;
@@ -63,36 +69,33 @@ class AccessLines {
 
   write(ctx: Context, args: string, start: number, err: unknown): void {
     const latency = (performance.now() - start) / 1000;
-    if (err === undefined) return this.#okWriter(ctx)('info', [args, latency]);
+    const lines = this.#byOperation[ctx.kind].get(ctx.operation) ?? this.#prepare(ctx);
+    if (err === undefined) {
+      if (lines !== undefined) lines.ok('info', [args, latency]);
+      else this.#anyLines().ok('info', [ctx.kind, ctx.operation, args, latency]);
+      return;
+    }
     const e = toKratosError(err);
     // For an error recovery replaced, the stack worth reading is the original's.
     const origin = findKratosError(err) === e && e.cause instanceof Error ? e.cause : err;
     const stack = origin instanceof Error ? (origin.stack ?? String(origin)) : String(origin);
-    this.#writer(ctx)('error', [args, e.code, e.reason, stack, latency]);
+    if (lines !== undefined) lines.failed('error', [args, e.code, e.reason, stack, latency]);
+    else this.#anyLines().failed('error', [ctx.kind, ctx.operation, args, e.code, e.reason, stack, latency]);
   }
 
-  #okWriter(ctx: Context): RecordWriter {
-    const writer = this.#okByOperation[ctx.kind].get(ctx.operation);
-    if (writer !== undefined) return writer;
-    const any = this.#writer(ctx);
-    if (this.#size >= MAX_PREPARED_OPERATIONS) return (level, [args, latency]) => any(level, [args, 200, '', '', latency]);
-    const ok = this.#logger.prepare(['kind', this.#kind, 'component', ctx.kind, 'operation', ctx.operation, ...SUCCEEDED]);
-    this.#okByOperation[ctx.kind].set(ctx.operation, ok);
-    return ok;
-  }
-
-  #writer(ctx: Context): RecordWriter {
-    const map = this.#byOperation[ctx.kind];
-    let writer = map.get(ctx.operation);
-    if (writer !== undefined) return writer;
-    if (this.#size >= MAX_PREPARED_OPERATIONS) {
-      const any = (this.#any ??= this.#logger.prepare(['kind', this.#kind, 'component', SLOT, 'operation', SLOT, ...VARIABLE]));
-      return (level, values) => any(level, [ctx.kind, ctx.operation, ...values]);
-    }
-    writer = this.#logger.prepare(['kind', this.#kind, 'component', ctx.kind, 'operation', ctx.operation, ...VARIABLE]);
-    map.set(ctx.operation, writer);
+  /** The writers of a new operation, or undefined once the bound is reached. */
+  #prepare(ctx: Context): OperationLines | undefined {
+    if (this.#size >= MAX_PREPARED_OPERATIONS) return undefined;
+    const fixed = ['kind', this.#kind, 'component', ctx.kind, 'operation', ctx.operation];
+    const lines = { ok: this.#logger.prepare([...fixed, ...SUCCEEDED]), failed: this.#logger.prepare([...fixed, ...VARIABLE]) };
+    this.#byOperation[ctx.kind].set(ctx.operation, lines);
     this.#size++;
-    return writer;
+    return lines;
+  }
+
+  #anyLines(): OperationLines {
+    const fixed = ['kind', this.#kind, 'component', SLOT, 'operation', SLOT];
+    return (this.#any ??= { ok: this.#logger.prepare([...fixed, ...SUCCEEDED]), failed: this.#logger.prepare([...fixed, ...VARIABLE]) });
   }
 }
 
