@@ -100,3 +100,45 @@ describe('loggingServer through the JSON logger', () => {
     assert.equal(lines[0], `{"level":"info","ts":"2026-11-27T16:00:00.000Z","service.id":"h","service.name":"hw","service.version":"v1","kind":"server","component":"grpc","operation":"/a.B/C","args":"{\\"name\\":\\"x\\"}","code":200,"reason":"","stack":"","latency":${latencies[0]}}\n`);
   });
 });
+
+describe('loggingServer past its bound on prepared operations', () => {
+  it('should write the same lines for the 10,001st operation on, through writers prepared once', async () => {
+    const { Writable } = await import('node:stream');
+    const { createLogger, valuer } = await import('../../../lib/log/index.js');
+    const lines: string[] = [];
+    const stream = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } });
+    const log = createLogger({ stream, fields: ['ts', valuer(() => '2026-11-27T16:00:00.000Z'), 'service.name', 'hw'] });
+    let prepared = 0;
+    const prepare = log.prepare.bind(log);
+    log.prepare = (template) => {
+      prepared++;
+      return prepare(template);
+    };
+    const failed = notFound('USER_NOT_FOUND', 'no such user');
+    const mw = loggingServer(log);
+    const okHandler = mw(async () => ({ ok: 1 }));
+    for (let i = 0; i < 10_000; i++) await okHandler({}, { ...ctx, operation: `/a.B/Op${i}` });
+    assert.equal(prepared, 20_000, 'a success and a failure writer per operation');
+    lines.length = 0;
+    // Past the bound: operations over HTTP and gRPC, successes and failures, each op several times.
+    const failing = mw(async () => { throw failed; });
+    const calls: [string, 'http' | 'grpc', boolean][] = [['/x.Y/Late', 'grpc', true], ['/v1/late/{id}', 'http', true], ['/x.Y/Late', 'grpc', false], ['/x.Y/Later', 'grpc', true], ['/x.Y/Late', 'grpc', true]];
+    for (const [operation, kind, success] of calls) {
+      const c = { ...ctx, kind, operation };
+      if (success) await okHandler({ name: 'x' }, c);
+      else await assert.rejects(failing({ name: 'x' }, c));
+    }
+    assert.equal(prepared, 20_002, 'one success and one failure writer for every operation past the bound');
+    assert.equal(lines.length, calls.length);
+    // Each line is what log() writes for the same record.
+    const expected: string[] = [];
+    const capture = new Writable({ write(chunk: Buffer, _e, cb) { expected.push(chunk.toString()); cb(); } });
+    const reference = createLogger({ stream: capture, fields: ['ts', valuer(() => '2026-11-27T16:00:00.000Z'), 'service.name', 'hw'] });
+    calls.forEach(([operation, kind, success], i) => {
+      const latency = (JSON.parse(lines[i] as string) as { latency: number }).latency;
+      const [level, code, reason, stack] = success ? ['info', 200, '', ''] as const : ['error', 404, 'USER_NOT_FOUND', failed.stack] as const;
+      reference.log(level, 'kind', 'server', 'component', kind, 'operation', operation, 'args', '{"name":"x"}', 'code', code, 'reason', reason, 'stack', stack, 'latency', latency);
+    });
+    assert.deepEqual(lines, expected);
+  });
+});
