@@ -9,16 +9,29 @@ const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
  * per call. Setting or deleting a value gives the same context OTel's own would.
  */
 export class CallSpanContext implements OtelContext {
+  #span: Span | undefined;
+
   constructor(
-    readonly span: Span,
+    span: Span | undefined,
     private readonly parent: OtelContext,
     /** The span context when the tracing made it from ids it generated or checked: valid by construction. */
     readonly checked?: SpanContext,
-  ) {}
+  ) {
+    this.#span = span;
+  }
 
-  /** A call's context with a non-recording span of `sc`, as `trace.setSpanContext(parent, sc)` would make it. */
+  /**
+   * A call's context with a non-recording span of `sc`, as `trace.setSpanContext(parent, sc)` would make it.
+   * The span object is made when something asks for it (an outgoing call, user code): log lines read
+   * the ids from `checked`, so a call that does neither never makes one.
+   */
   static unsampled(sc: SpanContext, parent: OtelContext): CallSpanContext {
-    return new CallSpanContext(trace.wrapSpanContext(sc), parent, sc);
+    return new CallSpanContext(undefined, parent, sc);
+  }
+
+  /** The call's span. */
+  get span(): Span {
+    return (this.#span ??= trace.wrapSpanContext(this.checked as SpanContext));
   }
 
   getValue(key: symbol): unknown {
