@@ -72,6 +72,37 @@ describe('Logger.prepare', () => {
     assert.equal(text(), '{"level":"info","seq":1,"v":"s"}\n{"level":"info","seq":2,"v":{"o":1}}\n');
   });
 
+  it('should write a valuer repeating, changing and returning to a value as log() writes each line', () => {
+    const seen = ['2026-11-27T16:00:00.000Z', '2026-11-27T16:00:00.000Z', 'q"\u2028', 'q"\u2028'.slice(0), '2026-11-27T16:00:00.000Z', 7, '7', undefined, '7'];
+    let i = 0;
+    const changing = valuer(() => seen[i]);
+    const a = sink();
+    const b = sink();
+    const viaLog = new WinstonLogger({ stream: a.stream }).with('ts', changing);
+    const prepared = new WinstonLogger({ stream: b.stream }).with('ts', changing).prepare(['v', SLOT]);
+    for (i = 0; i < seen.length; i++) {
+      viaLog.log('info', 'v', i);
+      prepared('info', [i]);
+    }
+    assert.equal(b.text(), a.text());
+    assert.equal(b.text().split('\n')[2], `{"level":"info","ts":${JSON.stringify('q"\u2028')},"v":2}`);
+  });
+
+  it('should keep the values of a line whose valuer writes the same shape meanwhile', () => {
+    const { stream, text } = sink();
+    let write: (level: Level, values: unknown[]) => void = () => undefined;
+    let seq = 0;
+    let depth = 0;
+    const counter = valuer(() => ++seq);
+    const nested = valuer(() => {
+      if (depth++ === 0) write('info', [{ inner: true }]);
+      return 'n';
+    });
+    write = new WinstonLogger({ stream }).with('seq', counter, 'n', nested).prepare(['v', SLOT]);
+    write('info', [{ outer: true }]);
+    assert.equal(text(), '{"level":"info","seq":2,"n":"n","v":{"inner":true}}\n{"level":"info","seq":1,"n":"n","v":{"outer":true}}\n');
+  });
+
   it('should mask by key and by value, and follow the level set at run time', () => {
     const { stream, text } = sink();
     const log = new FilterLogger(new WinstonLogger({ stream }), { level: 'info', keys: ['password', 'TOKEN'], values: ['secret'] });
