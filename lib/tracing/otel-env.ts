@@ -3,6 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
+import { otlpProtoExporter } from './otlp-proto-exporter.js';
 
 // The OTel SDK environment, read with the SDK's own parsers. Everything here loads on first use:
 // an app with tracing off pays nothing, and sdk-node's helpers (which pull every exporter sdk-node
@@ -20,7 +21,6 @@ interface SdkNodeEnv {
 const sdkNode = lazyRequire<SdkNodeEnv>('@opentelemetry/sdk-node/build/src/utils.js');
 
 const otlpHttp = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-http')>('@opentelemetry/exporter-trace-otlp-http');
-const otlpProto = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-proto')>('@opentelemetry/exporter-trace-otlp-proto');
 const otlpGrpc = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-grpc')>('@opentelemetry/exporter-trace-otlp-grpc');
 
 // The values the pinned SDK implements. It would log an unknown one to a silent diag logger and fall
@@ -87,7 +87,7 @@ export function otlpExporter(protocol: 'env' | 'http/json' | 'grpc', endpoint: s
   const p = protocol === 'env' ? (core().getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? core().getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf') : protocol;
   if (p === 'grpc') return new (otlpGrpc().OTLPTraceExporter)(url);
   if (p === 'http/json') return new (otlpHttp().OTLPTraceExporter)(url);
-  return new (otlpProto().OTLPTraceExporter)(url);
+  return otlpProtoExporter(url);
 }
 
 /**
