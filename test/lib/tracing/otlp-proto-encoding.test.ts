@@ -78,6 +78,13 @@ describe('encodeSpans (OTLP http/protobuf export requests)', () => {
     assert.deepEqual(ourBytes([]), sdkBytes([]));
   });
 
+  it('should convert ids digit by digit as the SDK does, uppercase and stray characters included', () => {
+    const [span] = spans();
+    const ids = (traceId: string, spanId: string) => Object.create(span as object, { spanContext: { value: () => ({ ...span!.spanContext(), traceId, spanId }) } }) as ReadableSpan;
+    const odd = [ids('4BF92F3577B34DA6A3CE929D0E0E4736', '00F067AA0BA902B7'), ids('zz-g!~ 0123456789abcdefABCDEF{}[', 'ghijklmn\u00e9\u20ac\u00ff00000'), ids('0'.repeat(32), '0'.repeat(16))];
+    for (const s of odd) assert.deepEqual(ourBytes([s]), sdkBytes([s]));
+  });
+
   it('should write a batch of 512 server spans as the SDK does', () => {
     const exporter = new InMemorySpanExporter();
     const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('kratos');
