@@ -19,6 +19,11 @@ interface SdkNodeEnv {
   getOtlpProtocolFromEnv(): string;
 }
 const sdkNode = lazyRequire<SdkNodeEnv>('@opentelemetry/sdk-node/build/src/utils.js');
+/** sdk-node's batch span processor from OTEL_BSP_* (the one getSpanProcessorsFromEnv builds). */
+interface SdkNodeCreate {
+  createBatchSpanProcessorFromEnv(exporter: SpanExporter, selfObservabilityMeterProvider: undefined): SpanProcessor;
+}
+const sdkNodeEnv = lazyRequire<SdkNodeCreate>('@opentelemetry/sdk-node/build/src/create-from-env.js');
 
 const otlpHttp = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-http')>('@opentelemetry/exporter-trace-otlp-http');
 const otlpGrpc = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-grpc')>('@opentelemetry/exporter-trace-otlp-grpc');
@@ -70,6 +75,11 @@ const OTLP_ENDPOINTS = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACE
 export function envSpanProcessors(): SpanProcessor[] | undefined {
   const env = process.env;
   if (env['OTEL_TRACES_EXPORTER'] === undefined && !OTLP_ENDPOINTS.some((k) => env[k] !== undefined && env[k] !== '')) return undefined;
+  // OTLP alone over http/protobuf: sdk-node's batch processor over our exporter (otlpExporter), else sdk-node's own choice.
+  const named = [...new Set(core().getStringListFromEnv('OTEL_TRACES_EXPORTER') ?? [])].filter((s) => s !== 'null');
+  if ((named.length === 0 || (named.length === 1 && named[0] === 'otlp')) && sdkNode().getOtlpProtocolFromEnv() === 'http/protobuf') {
+    return [sdkNodeEnv().createBatchSpanProcessorFromEnv(otlpProtoExporter({}), undefined)];
+  }
   return sdkNode().getSpanProcessorsFromEnv(undefined);
 }
 
