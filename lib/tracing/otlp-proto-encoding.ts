@@ -1,5 +1,6 @@
-import type { Attributes, AttributeValue, HrTime, Link, SpanContext } from '@opentelemetry/api';
+import type { Attributes, HrTime, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { encoded, writeAttributes } from './otlp-proto-attributes.js';
 import { ProtoWriter } from './otlp-proto-writer.js';
 
 // OTLP http/protobuf export requests (opentelemetry-proto, collector/trace/v1 ExportTraceServiceRequest),
@@ -15,8 +16,6 @@ type Resource = ReadableSpan['resource'];
 
 const MAX_CACHED = 10_000;
 const names = new Map<string, Uint8Array>();
-const stringAttributes = new Map<string, Map<string, Uint8Array>>();
-let cachedStringAttributes = 0;
 const resources = new WeakMap<Resource, Uint8Array>();
 const scopes = new WeakMap<Scope, Uint8Array>();
 
@@ -169,100 +168,6 @@ function writeLink(w: ProtoWriter, link: Link & { droppedAttributesCount?: numbe
   w.byte(0x35);
   w.fixed32(flags(sc, sc.isRemote));
   w.end(l);
-}
-
-/** Each own attribute as a KeyValue after `tag`; a string value from the cache of key and value. */
-function writeAttributes(w: ProtoWriter, attributes: Attributes, tag: number): void {
-  for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    const value = attributes[key];
-    w.byte(tag);
-    if (typeof value === 'string') {
-      w.raw(stringAttribute(key, value));
-      continue;
-    }
-    const kv = w.begin();
-    writeKeyValue(w, key, value);
-    w.end(kv);
-  }
-}
-
-function writeKeyValue(w: ProtoWriter, key: string, value: unknown): void {
-  w.byte(0x0a);
-  w.string(key);
-  w.byte(0x12);
-  const v = w.begin();
-  writeAnyValue(w, value);
-  w.end(v);
-}
-
-function writeAnyValue(w: ProtoWriter, value: unknown): void {
-  if (typeof value === 'string') {
-    w.byte(0x0a);
-    w.string(value);
-  } else if (typeof value === 'boolean') {
-    w.byte(0x10);
-    w.byte(value ? 1 : 0);
-  } else if (typeof value === 'number') {
-    // int64 when the number is an integer int64 holds, else double.
-    if (Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63) {
-      w.byte(0x18);
-      w.varint(value);
-    } else {
-      w.byte(0x21);
-      w.double(value);
-    }
-  } else if (value instanceof Uint8Array) {
-    w.byte(0x3a);
-    w.bytes(value);
-  } else if (Array.isArray(value)) {
-    w.byte(0x2a);
-    const array = w.begin();
-    for (const item of value as AttributeValue[]) {
-      w.byte(0x0a);
-      const v = w.begin();
-      writeAnyValue(w, item);
-      w.end(v);
-    }
-    w.end(array);
-  } else if (typeof value === 'object' && value !== null) {
-    w.byte(0x32);
-    const list = w.begin();
-    const object = value as Record<string, unknown>;
-    for (const k in object) {
-      if (!Object.prototype.hasOwnProperty.call(object, k)) continue;
-      w.byte(0x0a);
-      const kv = w.begin();
-      writeKeyValue(w, k, object[k]);
-      w.end(kv);
-    }
-    w.end(list);
-  }
-  // Any other value (undefined, null, a bigint...) writes an empty AnyValue, as the SDK does.
-}
-
-/** Bytes `write` puts in a writer of their own. */
-function encoded(write: (w: ProtoWriter) => void): Uint8Array {
-  const w = new ProtoWriter(256);
-  write(w);
-  return w.finish();
-}
-
-function stringAttribute(key: string, value: string): Uint8Array {
-  let byValue = stringAttributes.get(key);
-  let bytes = byValue?.get(value);
-  if (bytes !== undefined) return bytes;
-  bytes = encoded((w) => {
-    const kv = w.begin();
-    writeKeyValue(w, key, value);
-    w.end(kv);
-  });
-  if (cachedStringAttributes < MAX_CACHED) {
-    if (byValue === undefined) stringAttributes.set(key, (byValue = new Map()));
-    byValue.set(value, bytes);
-    cachedStringAttributes++;
-  }
-  return bytes;
 }
 
 function nameBytes(name: string): Uint8Array {
