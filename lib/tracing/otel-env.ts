@@ -3,7 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
-import { otlpProtoExporter } from './otlp-proto-exporter.js';
+import { otlpProtoExporter } from './otel-otlp-exporter.js';
 
 // The OTel SDK environment, read with the SDK's own parsers. Everything here loads on first use:
 // an app with tracing off pays nothing, and sdk-node's helpers (which pull every exporter sdk-node

@@ -5,7 +5,7 @@ import { lazyRequire } from '../internal/index.js';
 import { appResource, checkOtelEnv, envPropagator, envSpanProcessors, otlpExporter, samplerFromEnv } from './otel-env.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { installOtelGlobals, NO_PROPAGATION, ownGlobalPropagator, w3cPropagator } from './otel-globals.js';
-import { serverSpanStarter, type ServerSpanStarter } from './server-span.js';
+import { serverSpanStarter, type ServerSpanStarter } from './otel-server-span.js';
 
 // The SDK loads with the first tracing an app builds, not with the framework (about 60 ms).
 const otelSdk = lazyRequire<typeof import('./otel-sdk.js')>('./otel-sdk.js', import.meta.url);

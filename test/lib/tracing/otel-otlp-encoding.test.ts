@@ -6,7 +6,7 @@ import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { encodeSpans } from '../../../lib/tracing/otlp-proto-encoding.js';
+import { encodeSpans } from '../../../lib/tracing/otel-otlp-encoding.js';
 import { repoPath } from '../../helpers/echo-service.js';
 import { protocAvailable } from '../../helpers/protoc.js';
 

@@ -1,14 +1,14 @@
 import type { Attributes, HrTime, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { encoded, writeAttributes } from './otlp-proto-attributes.js';
-import { ProtoWriter } from './otlp-proto-writer.js';
+import { encoded, writeAttributes } from './otel-otlp-attributes.js';
+import { ProtoWriter } from './otel-otlp-writer.js';
 
 // OTLP http/protobuf export requests (opentelemetry-proto, collector/trace/v1 ExportTraceServiceRequest),
 // written with what repeats from span to span encoded once: the resource and the instrumentation scope
 // per object, a span name per name, and a string attribute per key and value (an operation's span name
 // and attributes are the same strings call after call). Per span only its ids, times, status, counts
 // and other attributes are written. The bytes are the OTel SDK serializer's (field order, which empty
-// fields are skipped, how numbers are written): test/lib/tracing/otlp-proto-encoding.test.ts compares
+// fields are skipped, how numbers are written): test/lib/tracing/otel-otlp-encoding.test.ts compares
 // them for every kind of span and value, and decodes them with protoc.
 
 type Scope = ReadableSpan['instrumentationScope'];

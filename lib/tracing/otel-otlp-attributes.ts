@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { ProtoWriter } from './otlp-proto-writer.js';
+import { ProtoWriter } from './otel-otlp-writer.js';
 
 // OTLP KeyValue / AnyValue (opentelemetry-proto common/v1), written as the OTel SDK's serializer writes
 // them; a string attribute is encoded once per key and value and copied after that.

@@ -1,6 +1,6 @@
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { lazyRequire } from '../internal/index.js';
-import { encodeSpans } from './otlp-proto-encoding.js';
+import { encodeSpans } from './otel-otlp-encoding.js';
 
 // The OTLP packages load with the first exporter built, as the SDK's own exporters do.
 const base = lazyRequire<typeof import('@opentelemetry/otlp-exporter-base')>('@opentelemetry/otlp-exporter-base');
