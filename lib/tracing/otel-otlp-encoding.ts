@@ -20,7 +20,7 @@ const resources = new WeakMap<Resource, Uint8Array>();
 const scopes = new WeakMap<Scope, Uint8Array>();
 
 // One writer for the requests, reused; the parts kept in the caches are written apart, when first seen.
-const out = new ProtoWriter(64 * 1024);
+let out: ProtoWriter | undefined;
 
 /** Whether {@link encodeSpans} writes `span` (ids of 32 and 16 characters, whole non-negative times); else the SDK's serializer must. */
 function encodable(span: ReadableSpan): boolean {
@@ -45,7 +45,7 @@ export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array | undefi
     if (list === undefined) byScope.set(span.instrumentationScope, [span]);
     else list.push(span);
   }
-  const w = out;
+  const w = (out ??= new ProtoWriter(64 * 1024));
   w.reset();
   for (const [resource, byScope] of groups) {
     w.byte(0x0a); // resource_spans = 1

@@ -55,7 +55,6 @@ export function serverSpanStarter(ratio: number, tracer: Tracer): ServerSpanStar
   const { instrumentationScope: scope, _resource: resource, _spanLimits: spanLimits, _spanProcessor: spanProcessor } = tracer as unknown as TracerInternals;
   // Another SDK version, holding them elsewhere: its tracer starts every span.
   if (scope === undefined || resource === undefined || spanLimits === undefined || spanProcessor === undefined) return undefined;
-  const SpanImpl = sdkSpanClass();
   const isTracingSuppressed = otelSdk().core.isTracingSuppressed;
   const rootsRecorded = ratio >= 1;
   return (name, attributes, parent) => {
@@ -66,7 +65,8 @@ export function serverSpanStarter(ratio: number, tracer: Tracer): ServerSpanStar
     const spanId = newSpanId();
     const traceId = valid ? caller.traceId : newTraceId();
     const spanContext = { traceId, spanId, traceFlags: TraceFlags.SAMPLED, traceState: valid ? caller.traceState : undefined } as SpanContext;
-    return new SpanImpl({
+    // The class is looked up with the first recorded call: an app whose calls are never sampled never builds the probe.
+    return new (spanClass ?? sdkSpanClass())({
       resource, scope, context: parent, spanContext, name, kind: SpanKind.SERVER, links: [], parentSpanContext: valid ? caller : undefined,
       attributes, startTime: undefined, spanProcessor, spanLimits, recordEndMetrics: undefined,
     });
