@@ -6,7 +6,11 @@ import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { encodeSpans } from '../../../lib/tracing/otel-otlp-encoding.js';
+import { otlpProtoExporter } from '../../../lib/tracing/otel-otlp-exporter.js';
+import { startOtlpReceiver } from '../../helpers/otlp-receiver.js';
 import { repoPath } from '../../helpers/echo-service.js';
 import { protocAvailable } from '../../helpers/protoc.js';
 
@@ -113,6 +117,26 @@ describe('encodeSpans (OTLP http/protobuf export requests)', () => {
     assert.match(text, /start_time_unix_nano: 1000000000005\n\s+end_time_unix_nano: 1000000000006/);
     assert.match(text, /time_unix_nano: 1700000000123456789/);
     assert.match(text, /flags: 769/); // sampled, has is_remote, is remote: the child of the remote parent
+  });
+
+  it('should send a collector what @opentelemetry/exporter-trace-otlp-proto sends for the same spans', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const all = spans();
+      const send = (exporter: SpanExporter) => new Promise<void>((resolve, reject) => exporter.export(all, (r) => (r.code === 0 ? resolve() : reject(r.error))));
+      const url = `${receiver.url}/v1/traces`;
+      for (const exporter of [otlpProtoExporter({ url }), new OTLPTraceExporter({ url })]) {
+        await send(exporter);
+        await exporter.shutdown();
+      }
+      assert.equal(receiver.bodies.length, 2);
+      assert.deepEqual(receiver.bodies[0], receiver.bodies[1]);
+      const seen = receiver.exports.map((e) => [e.path, e.contentType, e.headers['user-agent']]);
+      assert.deepEqual(seen[0], seen[1]);
+      assert.equal(receiver.spans.length, 2 * all.length);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('should leave a batch holding a span with ids it cannot write to the SDK serializer', () => {
