@@ -19,6 +19,8 @@ const TICK_US = 1e6 / 100; // USER_HZ
 
 const builds = [['after', process.env.KRATOS_AFTER], ...(BEFORE === undefined ? [] : [['before', BEFORE]])];
 const toggles = [['nothing on', ''], ['+ access log', 'log'], ['+ metrics', 'metrics'], ['+ tracing (sampler off)', 'tracing'], ['all defaults', 'log,metrics,tracing']];
+// With BENCH_COLLECTOR (an OTLP/HTTP collector URL, e.g. bench/lib/collector.mjs): the defaults with 100 % sampled tracing.
+if (process.env.BENCH_COLLECTOR !== undefined) toggles.push(['all defaults, 100 % sampled', 'log,metrics,sampled']);
 const cases = [];
 for (const group of ['http', 'grpc']) {
   for (const [build, root] of builds) for (const [label, on] of toggles) cases.push({ id: `${group} ${build} ${on || 'none'}`, group, build, root, label, on });

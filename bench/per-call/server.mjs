@@ -1,5 +1,5 @@
 // The helloworld proto route (HTTP or gRPC) with each default switched on or off by argv[3]:
-// a comma list of log, metrics, tracing ('' is the proto route with all three off; recovery and
+// a comma list of log, metrics, tracing, sampled ('' is the proto route with all three off; recovery and
 // metadata stay on, as in every variant). argv[2] is http or grpc. KRATOS_ROOT points at another
 // build of kratos-ts (a checkout of an older commit) to compare before and after.
 import { join } from 'node:path';
@@ -33,7 +33,8 @@ const app = await createApp(Root, {
   grpc: grpc ? { addr: ADDR } : false,
   ...(on.has('log') ? {} : { logger: new NoopLogger(), accessLog: false }),
   ...(on.has('metrics') ? {} : { metrics: false }),
-  ...(on.has('tracing') ? {} : { tracing: false }),
+  // 'sampled': tracing 100 % sampled, OTLP http/protobuf batch export to BENCH_COLLECTOR (bench/lib/collector.mjs).
+  ...(on.has('sampled') ? { tracing: { sampleRatio: 1, exporter: 'otlp', endpoint: `${process.env.BENCH_COLLECTOR}/v1/traces` } } : on.has('tracing') ? {} : { tracing: false }),
 });
 await app.start();
 process.on('SIGTERM', () => app.stop().finally(() => process.exit(0)));

@@ -3,6 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
+import { otlpProtoExporter } from './otel-otlp-exporter.js';
 
 // The OTel SDK environment, read with the SDK's own parsers. Everything here loads on first use:
 // an app with tracing off pays nothing, and sdk-node's helpers (which pull every exporter sdk-node
@@ -18,9 +19,13 @@ interface SdkNodeEnv {
   getOtlpProtocolFromEnv(): string;
 }
 const sdkNode = lazyRequire<SdkNodeEnv>('@opentelemetry/sdk-node/build/src/utils.js');
+/** sdk-node's batch span processor from OTEL_BSP_* (the one getSpanProcessorsFromEnv builds). */
+interface SdkNodeCreate {
+  createBatchSpanProcessorFromEnv(exporter: SpanExporter, selfObservabilityMeterProvider: undefined): SpanProcessor;
+}
+const sdkNodeEnv = lazyRequire<SdkNodeCreate>('@opentelemetry/sdk-node/build/src/create-from-env.js');
 
 const otlpHttp = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-http')>('@opentelemetry/exporter-trace-otlp-http');
-const otlpProto = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-proto')>('@opentelemetry/exporter-trace-otlp-proto');
 const otlpGrpc = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-grpc')>('@opentelemetry/exporter-trace-otlp-grpc');
 
 // The values the pinned SDK implements. It would log an unknown one to a silent diag logger and fall
@@ -70,6 +75,11 @@ const OTLP_ENDPOINTS = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACE
 export function envSpanProcessors(): SpanProcessor[] | undefined {
   const env = process.env;
   if (env['OTEL_TRACES_EXPORTER'] === undefined && !OTLP_ENDPOINTS.some((k) => env[k] !== undefined && env[k] !== '')) return undefined;
+  // OTLP alone over http/protobuf: sdk-node's batch processor over our exporter (otlpExporter), else sdk-node's own choice.
+  const named = [...new Set(core().getStringListFromEnv('OTEL_TRACES_EXPORTER') ?? [])].filter((s) => s !== 'null');
+  if ((named.length === 0 || (named.length === 1 && named[0] === 'otlp')) && sdkNode().getOtlpProtocolFromEnv() === 'http/protobuf') {
+    return [sdkNodeEnv().createBatchSpanProcessorFromEnv(otlpProtoExporter({}), undefined)];
+  }
   return sdkNode().getSpanProcessorsFromEnv(undefined);
 }
 
@@ -87,7 +97,7 @@ export function otlpExporter(protocol: 'env' | 'http/json' | 'grpc', endpoint: s
   const p = protocol === 'env' ? (core().getStringFromEnv('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? core().getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf') : protocol;
   if (p === 'grpc') return new (otlpGrpc().OTLPTraceExporter)(url);
   if (p === 'http/json') return new (otlpHttp().OTLPTraceExporter)(url);
-  return new (otlpProto().OTLPTraceExporter)(url);
+  return otlpProtoExporter(url);
 }
 
 /**

@@ -59,7 +59,8 @@ export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
     const unsampled = unlessSampled(parent);
     if (unsampled !== undefined) return unsampled;
   }
-  const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes: callAttributes(ctx) }, parent);
+  const attributes = callAttributes(ctx);
+  const span = tracing.startRecordedServerSpan?.(ctx.operation, attributes, parent) ?? tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes }, parent);
   return handle(span, new CallSpanContext(span, parent));
 }
 

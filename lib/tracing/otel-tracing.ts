@@ -5,6 +5,7 @@ import { lazyRequire } from '../internal/index.js';
 import { appResource, checkOtelEnv, envPropagator, envSpanProcessors, otlpExporter, samplerFromEnv } from './otel-env.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { installOtelGlobals, NO_PROPAGATION, ownGlobalPropagator, w3cPropagator } from './otel-globals.js';
+import { serverSpanStarter, type ServerSpanStarter } from './otel-server-span.js';
 
 // The SDK loads with the first tracing an app builds, not with the framework (about 60 ms).
 const otelSdk = lazyRequire<typeof import('./otel-sdk.js')>('./otel-sdk.js', import.meta.url);
@@ -68,6 +69,8 @@ export interface Tracing {
    * their span context.
    */
   readonly recordsOnlySampledParents?: boolean;
+  /** Set for the app's own provider and sampler: starts a call's SERVER span without the tracer when the sampler's decision is known. */
+  readonly startRecordedServerSpan?: ServerSpanStarter | undefined;
   /** The in-memory exporter when `exporter` is 'memory'. Read it before {@link Tracing.shutdown}, which empties it. */
   readonly memoryExporter?: InMemorySpanExporter | undefined;
   /** Exports every span ended so far. */
@@ -156,10 +159,12 @@ export function createTracing(options: TracingOptions): Tracing {
   const idGenerator = { generateTraceId: newTraceId, generateSpanId: newSpanId };
   const provider = new s.BasicTracerProvider({ resource: appResource(options.serviceName, fixed), spanProcessors: processors, idGenerator, ...sampler });
   let stopping: Promise<void> | undefined;
+  const tracer = provider.getTracer('kratos');
   return {
-    tracer: provider.getTracer('kratos'),
+    tracer,
     propagator,
     recordsOnlySampledParents: !fromEnv && (ratio ?? 0) === 0,
+    startRecordedServerSpan: fromEnv ? undefined : serverSpanStarter(ratio ?? 0, tracer),
     memoryExporter: exporter instanceof s.InMemorySpanExporter ? exporter : undefined,
     forceFlush: () => provider.forceFlush(),
     shutdown: () => (stopping ??= provider.shutdown()),

@@ -75,6 +75,27 @@ describe('createTracing', () => {
     });
   });
 
+  it('should give SDK spans ids from the pooled generator, not Math.random', () => withTracing({ sampleRatio: 1 }, (t) => {
+    // The SDK's default generator draws Math.random per 32-bit word; the app's provider takes the
+    // pooled crypto ids unsampled calls use (lib/tracing/ids.ts).
+    const random = Math.random;
+    Math.random = () => assert.fail('Math.random drawn for an id');
+    const ids = new Set<string>();
+    try {
+      for (let i = 0; i < 300; i++) {
+        const span = t.tracer.startSpan('user work', { root: true });
+        const sc = span.spanContext();
+        span.end();
+        assert.match(sc.traceId, /^[0-9a-f]{32}$/);
+        assert.match(sc.spanId, /^[0-9a-f]{16}$/);
+        ids.add(sc.traceId).add(sc.spanId);
+      }
+    } finally {
+      Math.random = random;
+    }
+    assert.equal(ids.size, 600);
+  }));
+
   it('should reject a ratio outside 0..1', () => {
     assert.throws(() => createTracing({ serviceName: 'svc', sampleRatio: 2 }), FrameworkError);
     assert.throws(() => createTracing({ serviceName: 'svc', sampleRatio: Number.NaN }), FrameworkError);

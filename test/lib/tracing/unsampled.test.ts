@@ -84,13 +84,16 @@ describe('startServerSpan with the sampler off', () => {
     await t.shutdown();
   });
 
-  it('should record a call whose caller sampled it, through the tracer', async () => {
+  it('should record a call whose caller sampled it, as a child of the caller', async () => {
     const t = createTracing({ serviceName: 'svc', exporter: 'memory' });
     const { tracing, started } = counted(t);
     const seen = observe(tracing, { traceparent: SAMPLED });
-    assert.equal(started(), 2);
+    // The server span's sampling decision is known (a sampled caller), so only the client span asks the tracer.
+    assert.equal(started(), 1);
     const spans = t.memoryExporter?.getFinishedSpans() ?? [];
     assert.deepEqual(spans.map((s) => s.name).sort(), ['/a.B/C', '/b.C/D']);
+    const server = spans.find((s) => s.name === '/a.B/C');
+    assert.deepEqual([server?.parentSpanContext?.spanId, server?.parentSpanContext?.isRemote, server?.spanContext().traceFlags], ['00f067aa0ba902b7', true, 1]);
     assert.equal(seen.traceId, CALLER);
     await t.shutdown();
   });

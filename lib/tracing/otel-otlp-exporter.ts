@@ -1,0 +1,28 @@
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { lazyRequire } from '../internal/index.js';
+import { encodeSpans } from './otel-otlp-encoding.js';
+
+// The OTLP packages load with the first exporter built, as the SDK's own exporters do.
+const base = lazyRequire<typeof import('@opentelemetry/otlp-exporter-base')>('@opentelemetry/otlp-exporter-base');
+const nodeHttp = lazyRequire<typeof import('@opentelemetry/otlp-exporter-base/node-http')>('@opentelemetry/otlp-exporter-base/node-http');
+const transformer = lazyRequire<typeof import('@opentelemetry/otlp-transformer')>('@opentelemetry/otlp-transformer');
+
+/**
+ * The OTLP http/protobuf span exporter, assembled as @opentelemetry/exporter-trace-otlp-proto
+ * assembles its own (the same HTTP transport, retries, headers, compression, timeouts and
+ * self-observability metrics, all read from the same OTEL_EXPORTER_OTLP_* variables), with
+ * requests written by {@link encodeSpans}: the same bytes, with an operation's constant parts
+ * encoded once. A batch it does not write goes through the SDK's serializer.
+ */
+export function otlpProtoExporter(config: { url?: string }): SpanExporter {
+  const t = transformer();
+  const sdkSerializer = t.ProtobufTraceSerializer;
+  const serializer = {
+    serializeRequest: (spans: ReadableSpan[]) => encodeSpans(spans) ?? sdkSerializer.serializeRequest(spans),
+    deserializeResponse: (data: Uint8Array) => sdkSerializer.deserializeResponse(data),
+  };
+  const http = nodeHttp();
+  const options = http.convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
+  const delegate = http.createOtlpHttpExportDelegate(options, serializer, 'otlp_http_span_exporter', t.TraceExporterMetricsHelper, undefined);
+  return new (base().OTLPExporterBase)<ReadableSpan[]>(delegate);
+}
