@@ -205,9 +205,9 @@ describe('onCallEnd', () => {
       const out = (await onCallEnd(async () => source([1, 2]), {}, context(), r.onEnd, 0, scope)) as CallStream;
       const got: unknown[] = [];
       let startedInScope = false;
-      await out.drive(async (items) => {
+      await out.drive(async (it) => {
         startedInScope = inScope;
-        for await (const x of items) got.push(x);
+        for (let step = await it.next(); step.done !== true; step = await it.next()) got.push(step.value);
       });
       assert.equal(startedInScope, true);
       assert.deepEqual(got, [1, 2]);
