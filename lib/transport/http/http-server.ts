@@ -219,7 +219,8 @@ export class HttpServer implements Server {
       this.#fail(ctx, route, err);
       return undefined;
     }
-    if (route.stream === true) return this.#stream(ctx, route, reply);
+    // The stream is pulled inside the call's context too, so the handler's later steps still see it.
+    if (route.stream === true) return this.#run(ctx, () => this.#stream(ctx, route, reply));
     if (!isThenable(reply)) return this.#reply(ctx, route, reply);
     return Promise.resolve(reply).then((r: unknown) => this.#reply(ctx, route, r), (err: unknown) => this.#fail(ctx, route, err));
   }
