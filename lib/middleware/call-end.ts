@@ -1,6 +1,6 @@
 import { KratosError } from '../errors/index.js';
 import type { Context } from '../transport/index.js';
-import { isSyncIterator, SyncReplies } from './sync-replies.js';
+import { isSyncIterator, SyncReplies } from './reply-stream.js';
 import type { Handler } from './types.js';
 
 /** How a call ended, as logging, metrics, tracing and the resilience middleware see it. */

@@ -13,7 +13,7 @@ import type { Logger } from '../../log/index.js';
 import type { CallRunner } from '../context.js';
 import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import { RefusedRequest } from '../refused.js';
-import { writeReplies, type ReplySink } from '../reply-stream.js';
+import { writeReplies, type ReplySink } from '../../middleware/index.js';
 import type { GrpcMethod } from './method.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.

@@ -3,7 +3,7 @@ import { findKratosError, KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '
 import { NoopLogger, type Logger } from '../../log/index.js';
 import { callRunner, type CallRunner } from '../context.js';
 import { RefusedRequest } from '../refused.js';
-import { writeReplies } from '../reply-stream.js';
+import { writeReplies } from '../../middleware/index.js';
 import { methodDefinition, type GrpcMethod } from '../grpc/index.js';
 import { readBody, type HttpProtocol } from '../http/index.js';
 import { corsPreflight, corsReply, isPreflight, type GrpcWebCors } from './cors.js';

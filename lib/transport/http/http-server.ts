@@ -219,7 +219,7 @@ export class HttpServer implements Server {
       this.#fail(ctx, route, err);
       return undefined;
     }
-    // The stream is pulled inside the call's context too, so the handler's later steps still see it.
+    // Pulled in the call's context too, so a handler's later steps still see it.
     if (route.stream === true) return this.#run(ctx, () => this.#stream(ctx, route, reply));
     if (!isThenable(reply)) return this.#reply(ctx, route, reply);
     return Promise.resolve(reply).then((r: unknown) => this.#reply(ctx, route, r), (err: unknown) => this.#fail(ctx, route, err));
@@ -235,13 +235,9 @@ export class HttpServer implements Server {
     return this.#done(ctx);
   }
 
-  async #stream(ctx: HttpContext, route: MountedRoute, reply: unknown): Promise<void> {
-    try {
-      await writeStream(ctx, route, await reply, this.#jsonReply, this.#logger);
-    } catch (err) {
-      return this.#fail(ctx, route, err);
-    }
-    return this.#done(ctx);
+  #stream(ctx: HttpContext, route: MountedRoute, reply: unknown): Promise<void> {
+    const written = Promise.resolve(reply).then((out) => writeStream(ctx, route, out, this.#jsonReply, this.#logger));
+    return written.then(() => this.#done(ctx), (err: unknown) => this.#fail(ctx, route, err));
   }
 
   #fail(ctx: HttpContext, route: MountedRoute, err: unknown): undefined {

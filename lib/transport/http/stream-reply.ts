@@ -1,7 +1,7 @@
 import type { Negotiated } from '../../encoding/index.js';
 import { findKratosError, toKratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
-import { writeReplies, type ReplySink } from '../reply-stream.js';
+import { writeReplies, type ReplySink } from '../../middleware/index.js';
 import type { HttpContext } from './http-context.js';
 import type { MountedRoute } from './route-table.js';
 
