@@ -119,9 +119,11 @@ function pump(it: AsyncIterator<unknown>, sink: ReplySink): Promise<void> {
   return sync === undefined ? pumpAsync(it, sink) : pumpSync(sync, sink);
 }
 
+// The call can end only while the writer waits (its events need a turn): looked at before the first
+// message and after each wait, not per message.
 async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
+  if (sink.ended()) return void it.return?.();
   for (;;) {
-    if (sink.ended()) return void it.return?.();
     const step = it.next();
     if (step.done === true) return;
     let more: boolean;
@@ -134,13 +136,15 @@ async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
     if (!more) {
       if (sink.ended()) return void it.return?.();
       await sink.drained();
+      if (sink.ended()) return void it.return?.();
     }
   }
 }
 
+// Here the call may end during any pull: looked at after each, and after each wait.
 async function pumpAsync(it: AsyncIterator<unknown>, sink: ReplySink): Promise<void> {
+  if (sink.ended()) return void (await it.return?.());
   for (;;) {
-    if (sink.ended()) return void (await it.return?.());
     const step = await it.next();
     if (step.done === true) return;
     if (sink.ended()) return void (await it.return?.());
@@ -156,6 +160,7 @@ async function pumpAsync(it: AsyncIterator<unknown>, sink: ReplySink): Promise<v
     if (!more) {
       if (sink.ended()) return void (await it.return?.());
       await sink.drained();
+      if (sink.ended()) return void (await it.return?.());
     }
   }
 }
