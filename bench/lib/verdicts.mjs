@@ -15,7 +15,7 @@ const TOGGLES = [
   ['metadata (x-md-* headers)', 'kratos-proto', 'kratos-no-metadata', '`callMetadata: false`'],
   ['validate (one buf.validate rule)', 'kratos-validated', 'kratos-proto', 'no public switch: on when the request message declares rules; measured with and without one rule'],
   ['proto binding (proto route vs plain @Get)', 'kratos-proto', 'kratos-plain-defaults', 'no switch: a user writes a plain `@Get` route instead of binding the proto rpc; both with the defaults'],
-  ['all defaults together', 'kratos-proto', 'kratos-proto-bare', 'every option above off'],
+  ['all defaults together', 'kratos-proto', 'kratos-proto-bare', 'every option above off, and the ambient context (`ambientContext: false`)'],
 ];
 // Case ids per transport: gRPC's defaults case is `grpc-kratos`, its bare one `grpc-kratos-bare`.
 const caseId = (transport, key) => (transport === 'grpc' ? `grpc-${key.replace('kratos-proto-bare', 'kratos-bare').replace('kratos-proto', 'kratos')}` : `http-${key}`);
