@@ -167,6 +167,22 @@ function readAll(c: Client, req: Partial<TicksRequest>): Promise<{ ticks: number
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
+/**
+ * Waits (up to `within` ms) until the handler has produced nothing for 300 ms, and returns how much it
+ * had produced then; undefined when it kept producing: the writer did not wait for the reader. The
+ * reader's buffers (its HTTP/2 window, grpc core's own reads) take a while to fill on a busy machine.
+ */
+async function settledProduction(within: number): Promise<number | undefined> {
+  const until = Date.now() + within;
+  let last = state.produced;
+  while (Date.now() < until) {
+    await sleep(300);
+    if (state.produced === last) return last;
+    last = state.produced;
+  }
+  return undefined;
+}
+
 describe('a synchronous reply stream', () => {
   for (const [what, root] of [['a * generator', GeneratorModule], ['an array', ArrayModule]] as const) {
     it(`should write every message of ${what} in order on gRPC, reported once as a success`, async () => {
@@ -268,10 +284,8 @@ describe('a synchronous reply stream', () => {
         }
       });
     });
-    await sleep(300);
-    const paused = state.produced;
-    await sleep(300);
-    assert.equal(state.produced, paused, 'the generator is not pulled while the reader is paused');
+    const paused = await settledProduction(3000);
+    assert.ok(paused !== undefined, 'the generator is not pulled while the reader is paused');
     assert.ok(paused < 20_000, `${paused} ticks of 1 KB buffered for a paused reader`);
     call.resume();
     while (ticks.length < paused + 100) await sleep(10);
@@ -285,7 +299,7 @@ describe('a synchronous reply stream', () => {
   it('should wait for a slow python3-grpcio reader, then stop when it cancels', async () => {
     await start(GeneratorModule);
     const port = test!.grpcAddress.split(':')[1] as string;
-    const py = spawn('/usr/bin/python3', [repoPath('test/interop/slow_stream_client.py'), port, '0.8', '50'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const py = spawn('/usr/bin/python3', [repoPath('test/interop/slow_stream_client.py'), port, '3.5', '50'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const out = createInterface({ input: py.stdout });
     const lines: string[] = [];
     let first!: () => void;
@@ -295,10 +309,8 @@ describe('a synchronous reply stream', () => {
     const timer = setTimeout(() => py.kill(), 20_000);
     try {
       await firstRead;
-      await sleep(300);
-      const paused = state.produced;
-      await sleep(300);
-      assert.equal(state.produced, paused, 'nothing produced while python reads nothing');
+      const paused = await settledProduction(3000);
+      assert.ok(paused !== undefined, 'nothing produced while python reads nothing');
       assert.ok(paused < 20_000, `${paused} ticks of 1 KB buffered for a sleeping reader`);
       assert.equal(await exited, 0);
     } finally {
