@@ -1,8 +1,10 @@
-// Server streaming only (issue 19, streams): raw grpc-js against kratos-ts with its default middleware
-// (access log, metrics, tracing with the sampler off, recovery, metadata), interleaved round by round,
-// server pinned to core 1 and the client to core 0, as bench/run.mjs does. Prints msg/s per round and
-// the server's CPU time per message (from /proc, so it holds when other processes share the machine),
-// the medians and the ratios. Needs `npm run build` and `npm --prefix bench ci` first.
+// Server streaming only (issue 19, streams): raw grpc-js (its handler iterates a sync generator)
+// against kratos-ts with its default middleware (access log, metrics, tracing with the sampler off,
+// recovery, metadata), once with an `async *` handler over that generator and once with a handler
+// returning it (like for like), and both with every built-in and the ambient context off;
+// interleaved round by round, server pinned to core 1 and the client to core 0, as bench/run.mjs does.
+// Prints msg/s per round and the server's CPU time per message (from /proc, so it holds when other
+// processes share the machine), the medians and the ratios. Needs `npm run build` and `npm --prefix bench ci` first.
 //   node bench/stream-quick.mjs            (BENCH_SECONDS=5 BENCH_ROUNDS=3 by default)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
