@@ -1,8 +1,10 @@
-// Server streaming only (issue 19, streams): raw grpc-js against kratos-ts with its default middleware
-// (access log, metrics, tracing with the sampler off, recovery, metadata), interleaved round by round,
-// server pinned to core 1 and the client to core 0, as bench/run.mjs does. Prints msg/s per round and
-// the server's CPU time per message (from /proc, so it holds when other processes share the machine),
-// the medians and the ratios. Needs `npm run build` and `npm --prefix bench ci` first.
+// Server streaming only (issue 19, streams): raw grpc-js (its handler iterates a sync generator)
+// against kratos-ts with its default middleware (access log, metrics, tracing with the sampler off,
+// recovery, metadata), once with an `async *` handler over that generator and once with a handler
+// returning it (like for like), and both with every built-in and the ambient context off;
+// interleaved round by round, server pinned to core 1 and the client to core 0, as bench/run.mjs does.
+// Prints msg/s per round and the server's CPU time per message (from /proc, so it holds when other
+// processes share the machine), the medians and the ratios. Needs `npm run build` and `npm --prefix bench ci` first.
 //   node bench/stream-quick.mjs            (BENCH_SECONDS=5 BENCH_ROUNDS=3 by default)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,11 +15,15 @@ import { median } from './lib/report.mjs';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const server = (...args) => ['node', join(HERE, 'servers', args[0]), ...args.slice(1)];
+// Raw grpc-js' handler iterates a sync generator. kratos-ts' `async *` handler delegates to that
+// generator (as most users write it); its sync handler returns it (as raw's does: like for like).
 const CASES = [
   { id: 'stream-raw', cmd: server('grpc-raw.mjs') },
   { id: 'stream-kratos', cmd: server('kratos.mjs', 'grpc') },
-  // The floor: the same handler with the built-in middleware off.
+  { id: 'stream-kratos-sync', cmd: server('kratos.mjs', 'grpc-sync') },
+  // The floors: the same handlers with the built-in middleware and the ambient context off.
   { id: 'stream-kratos-bare', cmd: server('kratos.mjs', 'grpc-bare') },
+  { id: 'stream-kratos-sync-bare', cmd: server('kratos.mjs', 'grpc-sync-bare') },
 ];
 
 // utime + stime of a process, in clock ticks (100 per second on Linux).
@@ -45,10 +51,17 @@ for (let round = 1; round <= ROUNDS; round++) {
     }
   }
 }
-const raw = median(rates.get('stream-raw'));
-const kratos = median(rates.get('stream-kratos'));
+const rawRate = median(rates.get('stream-raw'));
 const rawCpu = median(cpu.get('stream-raw'));
-const kratosCpu = median(cpu.get('stream-kratos'));
-console.log(`median raw grpc-js ${Math.round(raw)} msg/s, kratos-ts defaults ${Math.round(kratos)} msg/s: ${(kratos / raw).toFixed(2)}x (goal >= 0.9x)`);
-const bareCpu = median(cpu.get('stream-kratos-bare'));
-console.log(`server CPU per message: raw ${rawCpu.toFixed(2)} µs, kratos-ts ${kratosCpu.toFixed(2)} µs: ${(rawCpu / kratosCpu).toFixed(2)}x; built-ins off ${bareCpu.toFixed(2)} µs: ${(rawCpu / bareCpu).toFixed(2)}x`);
+const LABELS = {
+  'stream-kratos-sync': 'defaults, handler returns the sync generator (like for like: the goal row)',
+  'stream-kratos': 'defaults, `async *` handler over the sync generator',
+  'stream-kratos-sync-bare': 'built-ins and ambient context off, sync handler',
+  'stream-kratos-bare': 'built-ins and ambient context off, `async *` handler',
+};
+console.log(`raw grpc-js (handler iterates a sync generator): ${Math.round(rawRate)} msg/s, ${rawCpu.toFixed(2)} µs server CPU/msg`);
+for (const [id, label] of Object.entries(LABELS)) {
+  const c = median(cpu.get(id));
+  const r = median(rates.get(id));
+  console.log(`kratos-ts ${label}: ${Math.round(r)} msg/s (${(r / rawRate).toFixed(2)}x), ${c.toFixed(2)} µs/msg: ${(rawCpu / c).toFixed(2)}x raw by CPU${id === 'stream-kratos-sync' ? ' (goal >= 0.9x)' : ''}`);
+}

@@ -21,9 +21,10 @@ export const CASES = [
   http('http-nest-obs', 'NestJS + fastify + pino + prom-client + OTel, sampler off', server('nest-obs.mjs')),
   http('http-nest-obs-sampled', 'NestJS + fastify + pino + prom-client + OTel, 100 % sampled', server('nest-obs.mjs', 'sampled')),
   // kratos-ts, and its defaults toggled one at a time.
-  http('http-kratos-plain', 'kratos-ts plain @Get, built-ins off', server('kratos.mjs', 'http-plain')),
+  http('http-kratos-plain', 'kratos-ts plain @Get, built-ins off (ambient context too)', server('kratos.mjs', 'http-plain')),
+  http('http-kratos-plain-ambient', 'kratos-ts plain @Get, built-ins off, ambient context on', server('kratos.mjs', 'http-plain-ambient')),
   http('http-kratos-plain-defaults', 'kratos-ts plain @Get, default middleware', server('kratos.mjs', 'http-plain-defaults')),
-  http('http-kratos-proto-bare', 'kratos-ts proto route, built-ins off', server('kratos.mjs', 'http-proto-bare')),
+  http('http-kratos-proto-bare', 'kratos-ts proto route, built-ins off (ambient context too)', server('kratos.mjs', 'http-proto-bare')),
   http('http-kratos-proto', 'kratos-ts proto route, default middleware', server('kratos.mjs', 'http-proto')),
   http('http-kratos-no-accesslog', 'kratos-ts proto route, defaults less access log', server('kratos.mjs', 'http-proto-no-accesslog')),
   http('http-kratos-no-metrics', 'kratos-ts proto route, defaults less metrics', server('kratos.mjs', 'http-proto-no-metrics')),
@@ -35,7 +36,8 @@ export const CASES = [
   http('http-kratos-2w', 'kratos-ts proto route, 2 workers (cluster)', server('kratos.mjs', 'http-proto', '2'), { cores: '0,1', note: 'both cores serve; load shares them' }),
   // gRPC unary.
   { id: 'grpc-raw', label: 'raw @grpc/grpc-js', group: 'grpc', cmd: server('grpc-raw.mjs'), baseline: true },
-  { id: 'grpc-kratos-bare', label: 'kratos-ts @Rpc, built-ins off', group: 'grpc', cmd: server('kratos.mjs', 'grpc-bare') },
+  { id: 'grpc-kratos-bare', label: 'kratos-ts @Rpc, built-ins off (ambient context too)', group: 'grpc', cmd: server('kratos.mjs', 'grpc-bare') },
+  { id: 'grpc-kratos-bare-ambient', label: 'kratos-ts @Rpc, built-ins off, ambient context on', group: 'grpc', cmd: server('kratos.mjs', 'grpc-bare-ambient') },
   { id: 'grpc-kratos', label: 'kratos-ts @Rpc, default middleware', group: 'grpc', cmd: server('kratos.mjs', 'grpc') },
   { id: 'grpc-kratos-full', label: 'kratos-ts @Rpc, defaults + tracing 100 % sampled, OTLP batch export', group: 'grpc', cmd: server('kratos.mjs', 'grpc-full') },
   ...['accesslog', 'metrics', 'tracing', 'recovery', 'metadata'].map((x) => ({
@@ -46,6 +48,10 @@ export const CASES = [
   })),
   { id: 'grpc-nest', label: 'NestJS 12 microservices gRPC', group: 'grpc', cmd: server('nest.mjs', 'grpc') },
   // gRPC server streaming.
-  { id: 'stream-raw', label: 'raw grpc-js, server stream', group: 'stream', cmd: server('grpc-raw.mjs'), baseline: true },
-  { id: 'stream-kratos', label: 'kratos-ts, server stream (default middleware)', group: 'stream', cmd: server('kratos.mjs', 'grpc') },
+  // Raw grpc-js' handler iterates a sync generator; kratos-ts' once as most users write it (`async *`
+  // delegating to the sync generator: promises per message), once as raw's (returns the generator).
+  { id: 'stream-raw', label: 'raw grpc-js, server stream (handler iterates a sync generator)', group: 'stream', cmd: server('grpc-raw.mjs'), baseline: true },
+  { id: 'stream-kratos', label: 'kratos-ts, server stream, defaults, `async *` handler over the sync generator', group: 'stream', cmd: server('kratos.mjs', 'grpc') },
+  { id: 'stream-kratos-sync', label: 'kratos-ts, server stream, defaults, handler returns the sync generator (as raw\'s)', group: 'stream', cmd: server('kratos.mjs', 'grpc-sync') },
+  { id: 'stream-kratos-sync-bare', label: 'kratos-ts, server stream, built-ins off (ambient context too), handler returns the sync generator', group: 'stream', cmd: server('kratos.mjs', 'grpc-sync-bare') },
 ];

@@ -18,9 +18,10 @@ const cases = [
   ['fastify 5', [join(SERVERS, 'http-fastify.mjs')]],
   ['koa 3 + @koa/router', [join(SERVERS, 'http-koa.mjs')]],
 ];
-for (const [label, variant] of [['plain @Get, built-ins off', 'http-plain'], ['proto route, built-ins off', 'http-proto-bare'], ['proto route, defaults', 'http-proto']]) {
+// Built-ins off includes the ambient context (issue 19); the plain route with it on is measured beside.
+for (const [label, variant, compared] of [['plain @Get, built-ins off', 'http-plain', true], ['plain @Get, built-ins off, ambient context on', 'http-plain-ambient', false], ['proto route, built-ins off', 'http-proto-bare', true], ['proto route, defaults', 'http-proto', true]]) {
   cases.push([`kratos-ts ${label}`, [join(SERVERS, 'kratos.mjs'), variant]]);
-  if (BEFORE !== undefined) cases.push([`kratos-ts ${label} (before)`, [join(BEFORE, 'bench', 'servers', 'kratos.mjs'), variant]]);
+  if (BEFORE !== undefined && compared) cases.push([`kratos-ts ${label} (before)`, [join(BEFORE, 'bench', 'servers', 'kratos.mjs'), variant]]);
 }
 
 const results = new Map(cases.map(([label]) => [label, []]));

@@ -1,6 +1,7 @@
 // kratos-ts servers, one per variant (argv[2]):
 //   http-plain            a plain @Get route, every built-in off (access log, metrics, tracing,
-//                         recovery, metadata): the framework's floor
+//                         recovery, metadata, and the ambient context): the framework's floor
+//   http-plain-ambient    the same with the ambient context (AsyncLocalStorage) on
 //   http-plain-defaults   the plain @Get route with createApp's defaults (proto binding's toggle)
 //   http-proto            the proto route GET /helloworld/{name} with the defaults of createApp (access
 //                         log, metrics, tracing with the sampler off, recovery, metadata)
@@ -9,7 +10,10 @@
 //   http-proto-validated  the defaults, and a buf.validate rule on the request (greeter-validated.proto)
 //   http-full             http-proto with every span sampled and batch-exported as OTLP http/protobuf
 //                         to the bench's collector stub (BENCH_COLLECTOR)
-//   grpc, grpc-full, grpc-bare, grpc-no-<x>   the same on gRPC (bare: every built-in off)
+//   grpc, grpc-full, grpc-bare, grpc-no-<x>   the same on gRPC (bare: every built-in off);
+//                         their StreamHello is `async *` delegating to a sync generator
+//   grpc-bare-ambient     grpc-bare with the ambient context on
+//   grpc-sync, grpc-sync-bare   StreamHello written as raw grpc-js' is: it returns the sync generator
 // argv[3]: a number of workers runs the app in cluster mode (app.run({ workers })).
 // Access log lines go to stdout, which the runner points at /dev/null.
 import { join } from 'node:path';
@@ -22,6 +26,7 @@ const { Get, Module, Rpc, Service } = await import(DECORATORS);
 const variant = process.argv[2] ?? 'http-proto';
 const grpc = variant.startsWith('grpc');
 const plain = variant.startsWith('http-plain');
+const syncStream = variant.startsWith('grpc-sync');
 
 class PlainApi {
   hello(req) {
@@ -44,14 +49,28 @@ Rpc()(Greeter.prototype, 'streamHello');
 const proto = variant === 'http-proto-validated' ? join(HERE, '..', 'proto', 'greeter-validated.proto') : PROTO;
 Service({ proto, name: 'helloworld.v1.Greeter' })(Greeter);
 
-class Root {}
-Module({ services: [plain ? PlainApi : Greeter] })(Root);
+// The same rpcs, the stream handed over as raw grpc-js' handler iterates it: a sync generator.
+class SyncGreeter {
+  sayHello(req) {
+    return greet(req.name);
+  }
+  streamHello(req) {
+    return greetings(req.name, req.count);
+  }
+}
+Rpc()(SyncGreeter.prototype, 'sayHello');
+Rpc()(SyncGreeter.prototype, 'streamHello');
+Service({ proto: PROTO, name: 'helloworld.v1.Greeter' })(SyncGreeter);
 
-// Every built-in a user can switch off through createApp's options.
-const allOff = { logger: new NoopLogger(), accessLog: false, metrics: false, tracing: false, recovery: false, callMetadata: false };
+class Root {}
+Module({ services: [plain ? PlainApi : syncStream ? SyncGreeter : Greeter] })(Root);
+
+// Every built-in a user can switch off through createApp's options, the ambient context included.
+const allOff = { logger: new NoopLogger(), accessLog: false, metrics: false, tracing: false, recovery: false, callMetadata: false, ambientContext: false };
 const sampled = { tracing: { sampleRatio: 1, exporter: 'otlp', endpoint: `${process.env.BENCH_COLLECTOR ?? 'http://127.0.0.1:4318'}/v1/traces` } };
 const VARIANTS = {
   'http-plain': allOff,
+  'http-plain-ambient': { ...allOff, ambientContext: true },
   'http-plain-defaults': {},
   'http-proto': {},
   'http-proto-bare': allOff,
@@ -65,6 +84,9 @@ const VARIANTS = {
   grpc: {},
   'grpc-full': sampled,
   'grpc-bare': allOff,
+  'grpc-bare-ambient': { ...allOff, ambientContext: true },
+  'grpc-sync': {},
+  'grpc-sync-bare': allOff,
   'grpc-no-accesslog': { accessLog: false },
   'grpc-no-metrics': { metrics: false },
   'grpc-no-tracing': { tracing: false },

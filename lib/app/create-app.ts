@@ -34,9 +34,9 @@ function builtinMiddleware(options: AppOptions, logger: Logger, obs: Observabili
 }
 
 // With `metrics.addr`, /metrics moves to a server of its own (an admin port scrapers reach).
-function adminServer(obs: Observability, logger: Logger): HttpServer | undefined {
+function adminServer(obs: Observability, logger: Logger, ambientContext: boolean): HttpServer | undefined {
   if (obs.adminAddr === undefined) return undefined;
-  const s = new HttpServer({ addr: obs.adminAddr, timeout: 0, logger });
+  const s = new HttpServer({ addr: obs.adminAddr, timeout: 0, logger, ambientContext });
   for (const r of obs.adminRoutes) s.route(r);
   return s;
 }
@@ -97,7 +97,7 @@ export async function createApp(root: Class, options: AppOptions = {}): Promise<
   const appMiddleware = [...builtinMiddleware(options, logger, obs), ...resolver.resolveAll(options.middleware ?? [], 'the app options')];
   const servers = await buildServers(container, resolver, appMiddleware, settings, logger, obs.routes, frontDoors(options.limiter, options.middleware ?? [], obs.meter, obs.routes, logger));
   for (const indicator of indicatorsOf(container.singletons())) obs.health?.add(indicator);
-  const admin = adminServer(obs, logger);
+  const admin = adminServer(obs, logger, settings.ambientContext);
   const registration = registrationFrom(options.registrar, settings.registry, logger);
   if (registration.registrar !== undefined) {
     const r = registration.registrar as { checkHealth?: () => unknown };

@@ -1,6 +1,6 @@
 import type { ModuleNode } from '../container/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { chain, chainFor, type Handler, type Middleware } from '../middleware/index.js';
+import { asReplyStream, chain, chainFor, type Handler, type Middleware } from '../middleware/index.js';
 import { fromStandardSchema, validate, type StandardSchemaV1 } from '../middleware/validate/index.js';
 import type { RequestSchema, RouteDescriptor, RpcDescriptor, ServiceDescriptor } from '../annotations/index.js';
 import { RefusedRequest } from '../transport/index.js';
@@ -19,6 +19,8 @@ export interface OperationDescriptor {
   method: RouteDescriptor | RpcDescriptor;
   /** Checks of the request beyond the method's schema (a proto's validate rules), innermost. */
   checks?: readonly Middleware[];
+  /** The operation streams its replies: a synchronous iterable the method returns becomes a SyncReplies. */
+  streams?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class OperationBuilder {
       ...this.#resolver.resolveAll(d.service.middleware, owner),
       ...this.#resolver.resolveAll(d.method.middleware, where),
     ];
-    const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(methodHandler(d.instance, d.method.propertyKey, owner));
+    const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(methodHandler(d.instance, d.method.propertyKey, owner, d.streams === true));
     return chainFor(d.name, middleware)(refusing(own));
   }
 
@@ -67,16 +69,34 @@ function refusing(next: Handler): Handler {
 }
 
 /** A method of a service instance as a handler; built once per operation at boot. */
-function methodHandler(instance: object, key: string | symbol, owner: string): Handler {
+function methodHandler(instance: object, key: string | symbol, owner: string, streams: boolean): Handler {
   const fn = (instance as Record<string | symbol, unknown>)[key];
   if (typeof fn !== 'function') {
     throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `${owner}.${String(key)} is decorated as a handler but is not a method`);
   }
+  if (streams) return streamingHandler(instance, fn as (...args: unknown[]) => unknown);
   // Not an async function: an async method's own promise is handed on, not wrapped in another one.
   return (req, ctx) => {
     try {
       const out: unknown = fn.call(instance, req, ctx);
       return out instanceof Promise ? out : Promise.resolve(out);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+}
+
+/**
+ * A streaming method as a handler: its reply as a reply stream, so that an array or a `*` generator
+ * is watched by middleware like an `async *` one and written by transports without a promise per
+ * message (SyncReplies). Anything else is handed on for the transport to refuse.
+ */
+function streamingHandler(instance: object, fn: (...args: unknown[]) => unknown): Handler {
+  const replies = (out: unknown): unknown => asReplyStream(out) ?? out;
+  return (req, ctx) => {
+    try {
+      const out = fn.call(instance, req, ctx);
+      return out instanceof Promise ? out.then(replies) : Promise.resolve(replies(out));
     } catch (err) {
       return Promise.reject(err);
     }

@@ -36,7 +36,7 @@ export interface AppInfo {
  * Settings with a config key (`server.http.*`) default to config, then to the config reference's
  * default (docs/config-and-logging.md).
  */
-export type HttpServerConfig = Omit<HttpServerOptions, 'timeout' | 'logger' | 'exposeErrorDetail' | 'protocol'> & {
+export type HttpServerConfig = Omit<HttpServerOptions, 'timeout' | 'logger' | 'exposeErrorDetail' | 'protocol' | 'ambientContext'> & {
   /** Per-request timeout, ms or a duration string. Default: config `server.http.timeout`, else 1 s. 0 disables. */
   timeout?: number | string;
   /**
@@ -51,7 +51,7 @@ export type HttpServerConfig = Omit<HttpServerOptions, 'timeout' | 'logger' | 'e
  * Options of the app's gRPC server: the {@link GrpcServerOptions} of the transport (the app supplies
  * its logger and error detail), the timeout also as a duration string, and the built-in services.
  */
-export type GrpcServerConfig = Omit<GrpcServerOptions, 'timeout' | 'logger' | 'exposeErrorDetail'> & {
+export type GrpcServerConfig = Omit<GrpcServerOptions, 'timeout' | 'logger' | 'exposeErrorDetail' | 'ambientContext'> & {
   /** Timeout of unary and client-streaming calls, ms or a duration string. Default: config `server.grpc.timeout`, else 1 s. */
   timeout?: number | string;
   /** Serve grpc.health.v1.Health. Default true. */
@@ -120,6 +120,14 @@ export interface AppOptions {
    * with the generic text of the code (development only; the log always has them).
    */
   recovery?: false | { exposeMessages?: boolean };
+  /**
+   * Make each call's context ambient through an AsyncLocalStorage (on by default; config
+   * `server.ambientContext`): `currentContext()`, `currentClaims()`, the trace context, and the served
+   * call's deadline and `x-md-global-*` metadata carried into outgoing calls. `false` runs handlers as
+   * plain calls, which saves Node 20's async-hook cost on every promise; it needs `tracing: false`
+   * (docs/architecture.md#the-ambient-context).
+   */
+  ambientContext?: boolean;
   /** The built-in metadata middleware (on by default, docs/errors-and-metadata.md#metadata): `x-md-*` request headers become ctx.metadata. */
   callMetadata?: false | MetadataServerOptions;
   /** What an unhandled promise rejection does while the app runs: logged (default) or exit the process. */

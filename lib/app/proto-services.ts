@@ -76,8 +76,15 @@ function rpcName(r: RpcDescriptor): string {
   return k.charAt(0).toUpperCase() + k.slice(1);
 }
 
-function isGeneratorFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && fn.constructor.name === 'AsyncGeneratorFunction';
+/**
+ * Whether a method can serve an rpc of this kind: a streaming rpc an `async *` or `*` generator, or a
+ * plain method returning an iterable (an array); a unary rpc anything but a generator. An `async`
+ * method promises one reply, so it serves only unary rpcs.
+ */
+function fitsRpc(fn: unknown, responseStream: boolean): boolean {
+  const kind = typeof fn === 'function' ? fn.constructor.name : '';
+  const generator = kind === 'AsyncGeneratorFunction' || kind === 'GeneratorFunction';
+  return responseStream ? kind !== 'AsyncFunction' : !generator;
 }
 
 function bindingError(msg: string, hint: string): FrameworkError {
@@ -95,8 +102,8 @@ function matchRpcs(svc: ServiceDescriptor, schema: ServiceSchema, instance: obje
       throw bindingError(`${cls} has no handler for rpc ${m.operation} (${schema.file})`, `Add \`@Rpc() ${m.name.charAt(0).toLowerCase()}${m.name.slice(1)}(req, ctx)\` or \`@Rpc('${m.name}')\` to ${cls}.`);
     }
     const fn = (instance as Record<string | symbol, unknown>)[r.propertyKey];
-    if (m.responseStream !== isGeneratorFunction(fn)) {
-      const want = m.responseStream ? 'an `async *` generator (the rpc streams its replies)' : 'a plain async method (the rpc returns one reply)';
+    if (!fitsRpc(fn, m.responseStream)) {
+      const want = m.responseStream ? 'an `async *` or `*` generator, or a method returning an iterable (the rpc streams its replies)' : 'a plain async method (the rpc returns one reply)';
       throw bindingError(`${cls}.${String(r.propertyKey)} does not match ${m.operation}: it should be ${want}`, 'Make the handler kind match the rpc in the .proto.');
     }
     out.set(m, r);
@@ -120,7 +127,7 @@ export async function bindProtoServices(container: AppContainer, operations: Ope
       const instance = container.get<object>(cls);
       const methods: BoundMethod[] = [];
       for (const [m, method] of matchRpcs(service, schema, instance)) {
-        const handler = operations.build({ name: m.operation, module: node, service, instance, method, checks: protoValidation(m) });
+        const handler = operations.build({ name: m.operation, module: node, service, instance, method, checks: protoValidation(m), streams: m.responseStream });
         methods.push({ schema: m, handler, acceptsRefused: true });
       }
       out.push({ schema, methods });

@@ -28,7 +28,7 @@ export async function buildServers(
   container: AppContainer,
   resolver: MiddlewareResolver,
   middleware: Middleware[],
-  settings: Pick<AppSettings, 'http' | 'grpcWeb' | 'grpc' | 'protoPaths' | 'exposeErrorDetail'>,
+  settings: Pick<AppSettings, 'http' | 'grpcWeb' | 'grpc' | 'protoPaths' | 'exposeErrorDetail' | 'ambientContext'>,
   logger: Logger,
   extraRoutes: HttpRoute[] = [],
   admission: { http?: Admission; grpc?: Admission } = {},
@@ -36,11 +36,11 @@ export async function buildServers(
   const loader = new ProtoLoader({ protoPaths: [...settings.protoPaths] });
   const operations = new OperationBuilder(resolver, middleware);
   const bound = await bindProtoServices(container, operations, loader, defaultProtoRoots(resolveProtoPaths([...settings.protoPaths])));
-  const exposeErrorDetail = settings.exposeErrorDetail;
+  const { exposeErrorDetail, ambientContext } = settings;
   let http: HttpServer | undefined;
   if (settings.http !== false) {
-    const grpcWeb = grpcWebFor(bound, settings.grpcWeb, settings.http, logger);
-    http = new HttpServer({ ...settings.http, logger, exposeErrorDetail, protocol: grpcWeb, admission: admission.http ?? settings.http.admission });
+    const grpcWeb = grpcWebFor(bound, settings.grpcWeb, settings.http, logger, ambientContext);
+    http = new HttpServer({ ...settings.http, logger, exposeErrorDetail, ambientContext, protocol: grpcWeb, admission: admission.http ?? settings.http.admission });
     // Health and /metrics run through the app's middleware under their paths (`/healthz`, `/metrics`),
     // so the rules that cover the API (a selector, JWT, rate limits) cover them too.
     for (const route of extraRoutes) http.route({ ...route, handler: chainFor(route.operation, middleware)(route.handler) });
@@ -50,7 +50,7 @@ export async function buildServers(
   // A gRPC server only serves proto services; with none there is nothing to listen for.
   if (settings.grpc === false || bound.length === 0) return { http, grpc: undefined, health: undefined };
   const { health: withHealth, reflection: withReflection, ...options } = settings.grpc;
-  const grpc = new GrpcServer({ ...options, logger, exposeErrorDetail, admission: admission.grpc ?? options.admission });
+  const grpc = new GrpcServer({ ...options, logger, exposeErrorDetail, ambientContext, admission: admission.grpc ?? options.admission });
   for (const svc of bound) grpc.addService(svc.schema.fullName, svc.methods);
   // Health and reflection too, under their method paths (`/grpc.reflection.v1.ServerReflection/ServerReflectionInfo`).
   const guard = (operation: string): Middleware => chainFor(operation, middleware);

@@ -79,6 +79,10 @@ export const FRAMEWORK_ERRORS = {
     description: 'A validation rule (protoc-gen-validate or buf.validate) cannot be honoured: it does not fit the field\'s type, contradicts itself, its pattern is not valid RE2, or it is a CEL expression.',
     hint: 'Fix the rule on the file, message and field named; RE2 has no backreferences or lookarounds, and kratos-ts evaluates no CEL.',
   },
+  KRATOS_ERR_AMBIENT_CONTEXT_REQUIRED: {
+    description: 'The ambient call context is switched off (ambientContext: false) while a setting that needs it is on: tracing, whose OpenTelemetry context lives in it.',
+    hint: 'Switch tracing off as well (tracing: false or config trace.enabled: false), or keep the ambient context on.',
+  },
 } as const satisfies Record<string, { description: string; hint: string }>;
 
 export type FrameworkErrorCode = keyof typeof FRAMEWORK_ERRORS;

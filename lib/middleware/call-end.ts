@@ -1,5 +1,6 @@
 import { KratosError } from '../errors/index.js';
 import type { Context } from '../transport/index.js';
+import { isSyncIterator, SyncReplies } from './reply-stream.js';
 import type { Handler } from './types.js';
 
 /** How a call ended, as logging, metrics, tracing and the resilience middleware see it. */
@@ -30,7 +31,8 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
  * Runs `next(req, ctx)` and tells `onEnd` exactly once how the call ended: success, an error
  * (thrown or rejected), or its cancellation. A streamed reply has not ended when the handler returns:
  * it is returned as a {@link CallStream} that reports when the stream finishes or fails, when its
- * consumer stops early (return/throw), or when the call's signal aborts while nobody pulls it. A call
+ * consumer stops early (return/throw), or when the call's signal aborts while nobody pulls it. A
+ * synchronous iterator (a `*` generator's) is such a stream too, handed on as a {@link SyncReplies}. A call
  * whose signal aborted before it ended is reported as cancelled whatever the handler did after.
  *
  * A unary call costs one `.then`; a stream costs nothing per message beyond one `.then` per pull,
@@ -47,6 +49,7 @@ export function onCallEnd(next: Handler, req: unknown, ctx: Context, onEnd: OnCa
   return Promise.resolve(reply).then(
     (value) => {
       if (isAsyncIterable(value)) return CallStream.watch(value, ctx, onEnd, start, scope);
+      if (isSyncIterator(value)) return CallStream.watch(new SyncReplies(value), ctx, onEnd, start, scope);
       onEnd(outcomeOf(ctx, undefined, start));
       return value;
     },
@@ -174,17 +177,18 @@ export class CallStream implements AsyncIterableIterator<unknown> {
 
   /**
    * For transports, the stream without a wrapper per message: runs `loop` over the handler's own
-   * stream inside the watching middleware's scope (the span of the call), so every await in the loop
-   * keeps that context, and reports the end when the loop settles: a loop that resolves has written
-   * everything or stopped because the call ended (it closes the source then, as for-await does), one
-   * that rejects failed with that error. Nothing else may pull this stream.
+   * iterator (a synchronous reply's is a SyncIteratorAdapter, which the loop may pull synchronously)
+   * inside the watching middleware's scope (the span of the call), so every await in the loop keeps
+   * that context, and reports the end when the loop settles: a loop that resolves has written
+   * everything or stopped because the call ended (it closes the iterator then, as for-await does),
+   * one that rejects failed with that error. Nothing else may pull this stream.
    */
-  drive(loop: (source: AsyncIterable<unknown>) => Promise<void>): Promise<void> {
+  drive(loop: (it: AsyncIterator<unknown>) => Promise<void>): Promise<void> {
     const scope = this.#scope;
-    const source: AsyncIterable<unknown> = { [Symbol.asyncIterator]: () => this.#iterator() };
     let looped: Promise<void>;
     try {
-      looped = scope === undefined ? loop(source) : scope(() => loop(source));
+      const it = this.#iterator();
+      looped = scope === undefined ? loop(it) : scope(() => loop(it));
     } catch (err) {
       looped = Promise.reject(err);
     }

@@ -4,5 +4,7 @@ export type { Handler, Middleware } from './types.js';
 export { chain } from './chain.js';
 export { onCallEnd, isAsyncIterable, cancellation, CallStream } from './call-end.js';
 export type { CallOutcome, OnCallEnd, CallScope } from './call-end.js';
+export { SyncReplies, SyncIteratorAdapter, asReplyStream, syncIteratorOf, writeReplies } from './reply-stream.js';
+export type { ReplySink } from './reply-stream.js';
 export { selective, isSelective, compileMatchers, chainFor, APPLIES_TO } from './operations.js';
 export type { OperationMatcher, SelectiveMiddleware } from './operations.js';

@@ -75,6 +75,23 @@ export function runWithContext<T>(ctx: Context, fn: () => T): T {
   return storage.run({ call: ctx, trace: storage.getStore()?.trace }, fn);
 }
 
+/** How a transport runs a call's handler: `fn()`, with `ctx` made ambient or not. */
+export type CallRunner = <T>(ctx: Context, fn: () => T) => T;
+
+function runPlainly<T>(_ctx: Context, fn: () => T): T {
+  return fn();
+}
+
+/**
+ * The transports' way to run calls: {@link runWithContext}, or, for an app that switched the ambient
+ * context off (`ambientContext: false`), a plain call. Then no AsyncLocalStorage is ever entered, so
+ * Node 20 never enables its async hooks (whose init hook otherwise runs for every promise, tick and
+ * write of the process); handlers still get `ctx` as their argument, and {@link currentContext} is undefined.
+ */
+export function callRunner(ambient: boolean): CallRunner {
+  return ambient ? runWithContext : runPlainly;
+}
+
 /** The ambient trace context; undefined when none was set. For the tracing adapter. */
 export function currentTraceContext(): unknown {
   return storage.getStore()?.trace;

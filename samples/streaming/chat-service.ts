@@ -1,9 +1,8 @@
-import type { Context } from 'kratos-ts';
 import { Module, Rpc, Service } from 'kratos-ts/decorators';
 
 type Message = { room: string; text: string };
 
-/** chat.v1.Chat: `async *` for rpcs that stream replies, `for await` over rpcs that stream requests. */
+/** chat.v1.Chat: `async *` (or, for replies at hand, an iterable) for rpcs that stream replies, `for await` over rpcs that stream requests. */
 @Service({ proto: 'api/chat/v1/chat.proto', name: 'chat.v1.Chat' })
 export class ChatService {
   readonly #rooms = new Map<string, Message[]>();
@@ -16,12 +15,13 @@ export class ChatService {
     return { count: room.length };
   }
 
+  /**
+   * The messages are already in memory: a plain method returns them (a `*` generator would do too), and
+   * each transport writes them without a promise per message, stopping if the client goes.
+   */
   @Rpc()
-  async *history(req: { room: string; last: number }, ctx: Context): AsyncIterable<Message> {
-    for (const m of (this.#rooms.get(req.room) ?? []).slice(-req.last)) {
-      if (ctx.signal.aborted) return;
-      yield m;
-    }
+  history(req: { room: string; last: number }): Message[] {
+    return (this.#rooms.get(req.room) ?? []).slice(-req.last);
   }
 
   @Rpc()

@@ -3,10 +3,11 @@ import { cacheSettings, MEMORY_CACHE_SETTINGS, REDIS_SETTINGS, type CacheSetting
 import { configReference, resolveSection, type ConfigReader, type Resolved, type Section } from '../../settings/index.js';
 import type { AppInfo, AppOptions, GrpcServerConfig, HttpServerConfig } from '../options.js';
 import { HEALTH_SETTINGS, LOG_SETTINGS, METRICS_SETTINGS, REGISTRY_SETTINGS, TRACE_SETTINGS } from './observability-settings.js';
-import { GRPC_SETTINGS, GRPC_WEB_SETTINGS, HTTP_SETTINGS, LIFECYCLE_SETTINGS } from './server-settings.js';
+import { CALL_SETTINGS, GRPC_SETTINGS, GRPC_WEB_SETTINGS, HTTP_SETTINGS, LIFECYCLE_SETTINGS } from './server-settings.js';
+import { FrameworkError } from '../../errors/index.js';
 
 export { HEALTH_SETTINGS, LOG_SETTINGS, METRICS_SETTINGS, REGISTRY_SETTINGS, TRACE_SETTINGS } from './observability-settings.js';
-export { GRPC_SETTINGS, GRPC_WEB_SETTINGS, HTTP_SETTINGS, LIFECYCLE_SETTINGS } from './server-settings.js';
+export { CALL_SETTINGS, GRPC_SETTINGS, GRPC_WEB_SETTINGS, HTTP_SETTINGS, LIFECYCLE_SETTINGS } from './server-settings.js';
 
 type Without<T, K extends PropertyKey> = Omit<T, K | 'grpcWeb' | 'health' | 'reflection'>;
 
@@ -34,6 +35,8 @@ export interface AppSettings {
   /** The gRPC server, or false for none. */
   readonly grpc: false | Readonly<GrpcSettings>;
   readonly protoPaths: readonly string[];
+  /** Make each call's context ambient through an AsyncLocalStorage (`ambientContext`). */
+  readonly ambientContext: boolean;
   /** Send the internal detail of errors to clients (recovery.exposeMessages, development only). */
   readonly exposeErrorDetail: boolean;
   readonly log: LogSettings;
@@ -46,7 +49,7 @@ export interface AppSettings {
 
 /** Every section with config keys, in the order of the config reference. */
 export const CONFIG_SECTIONS: readonly Section[] = [
-  HTTP_SETTINGS, GRPC_WEB_SETTINGS, GRPC_SETTINGS, LIFECYCLE_SETTINGS, LOG_SETTINGS, METRICS_SETTINGS, TRACE_SETTINGS, HEALTH_SETTINGS,
+  HTTP_SETTINGS, GRPC_WEB_SETTINGS, GRPC_SETTINGS, CALL_SETTINGS, LIFECYCLE_SETTINGS, LOG_SETTINGS, METRICS_SETTINGS, TRACE_SETTINGS, HEALTH_SETTINGS,
   REGISTRY_SETTINGS, REDIS_SETTINGS, MEMORY_CACHE_SETTINGS,
 ];
 
@@ -70,7 +73,7 @@ function unlessOff<T extends { enabled: boolean }>(resolved: T): false | Omit<T,
 export function resolveSettings(options: AppOptions, config: ConfigReader, defaultName: string): AppSettings {
   const { grpcWeb: _w, ...httpOptions } = options.http || {};
   const { health: _h, reflection: _r, ...grpcOptions } = options.grpc || {};
-  return Object.freeze({
+  return withAmbientChecked({
     info: Object.freeze({
       id: options.id ?? `${hostname()}-${process.pid}`,
       name: options.name ?? defaultName,
@@ -89,5 +92,21 @@ export function resolveSettings(options: AppOptions, config: ConfigReader, defau
     health: resolveSection(HEALTH_SETTINGS, options, config).enabled,
     registry: resolveSection(REGISTRY_SETTINGS, options, config),
     cache: cacheSettings(config),
+    ambientContext: resolveSection(CALL_SETTINGS, options, config).ambientContext,
   });
+}
+
+/**
+ * Refuses settings that need the ambient context when it is off: tracing carries OpenTelemetry's
+ * context (the active span of the handler, of outgoing calls and of log lines) in it.
+ */
+function withAmbientChecked(settings: AppSettings): AppSettings {
+  if (!settings.ambientContext && settings.tracing !== false) {
+    throw new FrameworkError(
+      'KRATOS_ERR_AMBIENT_CONTEXT_REQUIRED',
+      'ambientContext: false (config server.ambientContext) with tracing on: OpenTelemetry keeps the active span in the ambient context',
+      { hint: 'Switch tracing off too (tracing: false, or config trace.enabled: false), or keep the ambient context.' },
+    );
+  }
+  return Object.freeze(settings);
 }

@@ -62,6 +62,17 @@ export const GRPC_SETTINGS = {
   reflection: setting({ option: 'grpc.reflection', kind: boolean, default: true, doc: 'serve server reflection' }),
 };
 
+/** How calls are served: whether each call's context is ambient (an AsyncLocalStorage). */
+export const CALL_SETTINGS = {
+  ambientContext: setting({
+    key: 'server.ambientContext',
+    option: 'ambientContext',
+    kind: boolean,
+    default: true,
+    doc: 'make each call ambient (`currentContext()`, trace context, deadline and metadata propagation to outgoing calls) through an AsyncLocalStorage; `false` saves its cost on every promise and needs tracing off (docs/architecture.md#the-ambient-context)',
+  }),
+};
+
 /** How the app starts, stops and runs. */
 export const LIFECYCLE_SETTINGS = {
   workers: setting({ key: 'server.workers', kind: workers, defaultDoc: 'none (one process)', doc: 'worker processes `run()` forks to share the ports (`auto`: one per core); `run({ workers })` wins' }),

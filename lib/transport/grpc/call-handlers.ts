@@ -10,10 +10,10 @@ import {
 import { findKratosError, KratosError, publicError, STATUS_DETAILS_KEY, toGrpcStatus, toKratosError } from '../../errors/index.js';
 import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
-import { CallStream } from '../../middleware/index.js';
-import { runWithContext } from '../context.js';
+import type { CallRunner } from '../context.js';
 import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import { RefusedRequest } from '../refused.js';
+import { writeReplies, type ReplySink } from '../../middleware/index.js';
 import type { GrpcMethod } from './method.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.
@@ -32,6 +32,8 @@ export interface CallEnv {
   deadlines: DeadlineQueue;
   /** Send the internal detail of errors to clients (see publicError). */
   exposeErrorDetail: boolean;
+  /** Runs a call's handler, its context ambient or not (`ambientContext`). */
+  run: CallRunner;
 }
 
 /** The client's deadline (grpc-timeout), epoch ms, or undefined when it set none. */
@@ -109,20 +111,32 @@ function drained(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext)
   });
 }
 
-async function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, out: unknown): Promise<void> {
-  if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out || Symbol.iterator in out)) {
-    throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an iterable`);
+/** The reply stream of one call as the writer sees it: grpc-js' call, headers sent before the first message. */
+class CallSink implements ReplySink {
+  readonly #call: ServerWritableStream<unknown, unknown>;
+  readonly #ctx: GrpcContext;
+
+  constructor(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext) {
+    this.#call = call;
+    this.#ctx = ctx;
   }
-  const loop = async (items: AsyncIterable<unknown>): Promise<void> => {
-    for await (const item of items) {
-      if (ctx.aborted) return;
-      if (!ctx.headersSent) sendHeaders(call, ctx);
-      if (!call.write(item) && !ctx.aborted) await drained(call, ctx);
-    }
-  };
-  // A reply the middleware watch is driven without its wrapper: their scope entered once for the
-  // whole stream and its end reported once, nothing per message.
-  return out instanceof CallStream ? out.drive(loop) : loop(out as AsyncIterable<unknown>);
+
+  write(item: unknown): boolean {
+    if (!this.#ctx.headersSent) sendHeaders(this.#call, this.#ctx);
+    return this.#call.write(item);
+  }
+
+  drained(): Promise<void> {
+    return drained(this.#call, this.#ctx);
+  }
+
+  ended(): boolean {
+    return this.#ctx.aborted;
+  }
+}
+
+function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, out: unknown): Promise<void> {
+  return writeReplies(out, ctx.operation, new CallSink(call, ctx));
 }
 
 /**
@@ -148,7 +162,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       const ctx = contextFor(call, operation, env, env.timeout, finish);
       const req = schema.requestStream ? incoming(call as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerUnaryCall<unknown, unknown>).request;
       if (!chainRefusals && req instanceof RefusedRequest) return finish(req.error);
-      runWithContext(ctx, () => handler(req, ctx)).then(
+      env.run(ctx, () => handler(req, ctx)).then(
         (reply) => finish(undefined, reply),
         (err: unknown) => finish(err ?? new Error('rejected')),
       );
@@ -168,7 +182,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
     ctx.listen();
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;
     if (!chainRefusals && req instanceof RefusedRequest) return fail(req.error);
-    runWithContext(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx))).then(
+    env.run(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx))).then(
       () => {
         if (done) return;
         done = true;

@@ -3,6 +3,7 @@ import { FrameworkError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
 import type { Admission } from '../admission.js';
+import { callRunner } from '../context.js';
 import type { Server } from '../server.js';
 import { frontDoor } from './front-door.js';
 import { guardService, type GuardFor } from './guarded-service.js';
@@ -34,6 +35,11 @@ export interface GrpcServerOptions {
   exposeErrorDetail?: boolean;
   /** Asked first for every call, as its stream opens, before grpc-js and the middleware; a refusal is answered at once (docs/resilience-and-security.md#shedding-at-the-front-door). */
   admission?: Admission | undefined;
+  /**
+   * Make each call's context ambient (currentContext(), the OpenTelemetry context) through an
+   * AsyncLocalStorage. Default true; false runs handlers as plain calls (docs/architecture.md#the-ambient-context).
+   */
+  ambientContext?: boolean;
 }
 
 /** A service registered by something other than the app's own services (health, reflection). */
@@ -62,7 +68,7 @@ export class GrpcServer implements Server {
     this.#addr = parseAddress(options.addr ?? '0.0.0.0:0');
     this.#tls = options.tls;
     this.#admission = options.admission;
-    this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger(), deadlines: new DeadlineQueue(), exposeErrorDetail: options.exposeErrorDetail === true };
+    this.#env = { endpoint: '', timeout: options.timeout ?? 1000, logger: options.logger ?? new NoopLogger(), deadlines: new DeadlineQueue(), exposeErrorDetail: options.exposeErrorDetail === true, run: callRunner(options.ambientContext !== false) };
     // Nothing here serves channelz, so grpc-js need not keep its per-call statistics (a tracker object,
     // its closures and timestamps on every call).
     const channelOptions: Record<string, number> = { 'grpc.enable_channelz': 0 };

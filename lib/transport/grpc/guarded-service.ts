@@ -1,7 +1,6 @@
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedHandleCall } from '@grpc/grpc-js';
 import { fromGrpcStatus, type GrpcStatusLike } from '../../errors/index.js';
 import type { Handler } from '../../middleware/index.js';
-import { runWithContext } from '../context.js';
 import { statusOf, type CallEnv } from './call-handlers.js';
 import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import type { RawService } from './grpc-server.js';
@@ -51,7 +50,7 @@ function guardUnary(shape: MethodShape, raw: (...args: unknown[]) => void, wrap:
   );
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     const ctx = Object.assign(contextOf(call, shape.path, env), { call });
-    runWithContext(ctx, () => handler(call.request, ctx)).then(
+    env.run(ctx, () => handler(call.request, ctx)).then(
       (value) => {
         ctx.settle();
         callback(null, value);
@@ -81,7 +80,7 @@ function guardStream(shape: MethodShape, raw: (...args: unknown[]) => void, wrap
     const ctx = Object.assign(contextOf(call, shape.path, env), { call, started: false });
     call.once('cancelled', () => ctx.abort(new Error('call cancelled by the client')));
     const req = shape.requestStream ? undefined : (call as unknown as { request: unknown }).request;
-    runWithContext(ctx, () => handler(req, ctx)).catch((err: unknown) => {
+    env.run(ctx, () => handler(req, ctx)).catch((err: unknown) => {
       // Refused before the raw implementation ran (401, 429...): the call ends with that status.
       if (!ctx.started) call.emit('error', statusOf(err, ctx, env));
     });

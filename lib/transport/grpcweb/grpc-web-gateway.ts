@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findKratosError, KratosError, STATUS_DETAILS_KEY, toGrpcStatus } from '../../errors/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
-import { runWithContext } from '../context.js';
-import { CallStream } from '../../middleware/index.js';
+import { callRunner, type CallRunner } from '../context.js';
 import { RefusedRequest } from '../refused.js';
+import { writeReplies } from '../../middleware/index.js';
 import { methodDefinition, type GrpcMethod } from '../grpc/index.js';
 import { readBody, type HttpProtocol } from '../http/index.js';
 import { corsPreflight, corsReply, isPreflight, type GrpcWebCors } from './cors.js';
@@ -22,6 +22,8 @@ export interface GrpcWebOptions {
   origins?: GrpcWebCors['origins'];
   /** Reply headers (metadata) scripts may read besides grpc-status, grpc-message and grpc-status-details-bin. */
   exposeHeaders?: string[];
+  /** Make each call's context ambient (currentContext()). Default true (docs/architecture.md#the-ambient-context). */
+  ambientContext?: boolean;
 }
 
 /** The content-type prefix every gRPC-Web request carries; the only per-request test plain HTTP pays. */
@@ -60,12 +62,14 @@ export class GrpcWebGateway implements HttpProtocol {
   readonly #bodyLimit: number;
   readonly #logger: Logger;
   readonly #cors: GrpcWebCors;
+  readonly #run: CallRunner;
 
   constructor(options: GrpcWebOptions = {}) {
     this.#timeout = options.timeout ?? 1000;
     this.#bodyLimit = options.bodyLimit ?? 4 << 20;
     this.#logger = options.logger ?? new NoopLogger();
     this.#cors = { origins: options.origins ?? '*', exposeHeaders: options.exposeHeaders ?? [] };
+    this.#run = callRunner(options.ambientContext !== false);
   }
 
   /** Serves these rpcs (handlers already carry their middleware); before the server starts. */
@@ -119,7 +123,7 @@ export class GrpcWebGateway implements HttpProtocol {
       });
       const { schema, handler } = p.method;
       if (!schema.responseStream) {
-        const reply = await runWithContext(ctx, () => handler(request, ctx));
+        const reply = await this.#run(ctx, () => handler(request, ctx));
         if (ctx.settled) return;
         const msg = frame(0, p.encode(reply));
         ctx.settled = true;
@@ -127,7 +131,7 @@ export class GrpcWebGateway implements HttpProtocol {
         res.end(text ? Buffer.from(msg.toString('base64') + ok.toString('base64')) : Buffer.concat([msg, ok]));
         return;
       }
-      await runWithContext(ctx, async () => this.#stream(ctx, p, text, await handler(request, ctx)));
+      await this.#run(ctx, async () => this.#stream(ctx, p, text, await handler(request, ctx)));
       if (ctx.settled) return;
       ctx.settled = true;
       this.#finish(res, text, [['grpc-status', '0'], ['grpc-message', '']]);
@@ -163,21 +167,16 @@ export class GrpcWebGateway implements HttpProtocol {
     return decoded[0];
   }
 
-  async #stream(ctx: GrpcWebContext, p: Prepared, text: boolean, out: unknown): Promise<void> {
-    if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out || Symbol.iterator in out)) {
-      throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an iterable`);
-    }
+  #stream(ctx: GrpcWebContext, p: Prepared, text: boolean, out: unknown): Promise<void> {
     const res = ctx.res;
-    const loop = async (items: AsyncIterable<unknown>): Promise<void> => {
-      for await (const item of items) {
-        if (ctx.settled) return;
+    return writeReplies(out, ctx.operation, {
+      write(item) {
         const f = frame(0, p.encode(item));
-        if (!res.write(text ? f.toString('base64') : f)) await drained(ctx);
-      }
-    };
-    // A reply the middleware watch is driven without its wrapper: their scope entered once for the
-    // whole stream and its end reported once, nothing per message.
-    return out instanceof CallStream ? out.drive(loop) : loop(out as AsyncIterable<unknown>);
+        return res.write(text ? f.toString('base64') : f);
+      },
+      drained: () => drained(ctx),
+      ended: () => ctx.settled,
+    });
   }
 
   #fail(res: ServerResponse, text: boolean, err: unknown, operation: string): void {

@@ -5,7 +5,7 @@ import { defaultCodecs, type Codec, type CodecRegistry, type Negotiated } from '
 import { FrameworkError, KratosError, publicError, toKratosError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
-import { runWithContext } from '../context.js';
+import { callRunner, type CallRunner } from '../context.js';
 import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
@@ -33,6 +33,7 @@ export class HttpServer implements Server {
   readonly #timeout: number;
   readonly #bodyLimit: number;
   readonly #logger: Logger;
+  readonly #run: CallRunner;
   readonly #tls: HttpServerOptions['tls'];
   readonly #deadlines = new DeadlineQueue();
   readonly #codecs: CodecRegistry;
@@ -61,6 +62,7 @@ export class HttpServer implements Server {
     this.#exposeErrorDetail = options.exposeErrorDetail === true;
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_HTTP_OPTIONS.bodyLimit;
     this.#logger = options.logger ?? new NoopLogger();
+    this.#run = callRunner(options.ambientContext !== false);
     this.#tls = options.tls;
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#json = this.#codecs.get('json') as Codec;
@@ -212,12 +214,13 @@ export class HttpServer implements Server {
   #call(ctx: HttpContext, route: MountedRoute, request: unknown): Promise<void> | undefined {
     let reply: unknown;
     try {
-      reply = runWithContext(ctx, () => route.handler(request, ctx));
+      reply = this.#run(ctx, () => route.handler(request, ctx));
     } catch (err) {
       this.#fail(ctx, route, err);
       return undefined;
     }
-    if (route.stream === true) return this.#stream(ctx, route, reply);
+    // Pulled in the call's context too, so a handler's later steps still see it.
+    if (route.stream === true) return this.#run(ctx, () => this.#stream(ctx, route, reply));
     if (!isThenable(reply)) return this.#reply(ctx, route, reply);
     return Promise.resolve(reply).then((r: unknown) => this.#reply(ctx, route, r), (err: unknown) => this.#fail(ctx, route, err));
   }
@@ -232,13 +235,9 @@ export class HttpServer implements Server {
     return this.#done(ctx);
   }
 
-  async #stream(ctx: HttpContext, route: MountedRoute, reply: unknown): Promise<void> {
-    try {
-      await writeStream(ctx, route, await reply, this.#jsonReply, this.#logger);
-    } catch (err) {
-      return this.#fail(ctx, route, err);
-    }
-    return this.#done(ctx);
+  #stream(ctx: HttpContext, route: MountedRoute, reply: unknown): Promise<void> {
+    const written = Promise.resolve(reply).then((out) => writeStream(ctx, route, out, this.#jsonReply, this.#logger));
+    return written.then(() => this.#done(ctx), (err: unknown) => this.#fail(ctx, route, err));
   }
 
   #fail(ctx: HttpContext, route: MountedRoute, err: unknown): undefined {

@@ -39,6 +39,11 @@ export interface HttpServerOptions extends HttpCodecOptions {
   protocol?: HttpProtocol | undefined;
   /** Asked first for every request, before routing and middleware; a refusal is answered at once (docs/resilience-and-security.md#shedding-at-the-front-door). */
   admission?: Admission | undefined;
+  /**
+   * Make each call's context ambient (currentContext(), the OpenTelemetry context) through an
+   * AsyncLocalStorage. Default true; false runs handlers as plain calls (docs/architecture.md#the-ambient-context).
+   */
+  ambientContext?: boolean;
 }
 
 /** A filter around the whole router (Kratos `http.Filter`): Koa middleware; call next() to go on. */

@@ -1,7 +1,7 @@
 import type { Negotiated } from '../../encoding/index.js';
-import { findKratosError, KratosError, toKratosError } from '../../errors/index.js';
+import { findKratosError, toKratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
-import { CallStream } from '../../middleware/index.js';
+import { writeReplies, type ReplySink } from '../../middleware/index.js';
 import type { HttpContext } from './http-context.js';
 import type { MountedRoute } from './route-table.js';
 
@@ -39,54 +39,68 @@ function drained(ctx: HttpContext): Promise<void> {
  * grpc-gateway shape) or, when the client accepts text/event-stream, one SSE `data:` event per
  * message and a final `event: end`. A failure before the first message is an ordinary Kratos
  * error reply (thrown to the caller); after it, a last `{"error": <error body>}` line or an
- * `event: error`. The client leaving aborts ctx.signal and stops the handler's iterator. A reply the
- * middleware watch is driven without its wrapper (CallStream.drive): their scope entered once for
- * the whole stream and its end reported once, nothing per message.
+ * `event: error`. The client leaving aborts ctx.signal and stops the handler's iterator. Written by
+ * writeReplies: a synchronous reply without a promise per message, a watched one inside the
+ * middleware's scope with its end reported once.
  */
 export async function writeStream(ctx: HttpContext, route: MountedRoute, out: unknown, json: Negotiated, logger: Logger): Promise<void> {
-  if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out)) {
-    throw new KratosError(500, 'UNKNOWN', `${ctx.operation}: a streaming handler must return an async iterable`);
-  }
-  const state = { answered: false };
-  const write = (items: AsyncIterable<unknown>): Promise<void> => writeItems(ctx, route, json, logger, items, state);
+  const sink = new LineSink(ctx, route, json);
   try {
-    await (out instanceof CallStream ? out.drive(write) : write(out as AsyncIterable<unknown>));
-  } catch (err) {
-    // Already answered on the stream; rethrown only so that the watching middleware see the failure.
-    if (!state.answered) throw err;
-  }
-}
-
-async function writeItems(ctx: HttpContext, route: MountedRoute, json: Negotiated, logger: Logger, items: AsyncIterable<unknown>, state: { answered: boolean }): Promise<void> {
-  const it = items[Symbol.asyncIterator]();
-  const sse = wantsEvents(ctx.req.headers.accept);
-  const res = ctx.res;
-  // The first message decides between a normal error reply and a stream: pull it before any header.
-  let next = await it.next();
-  if (ctx.abandoned !== undefined) return void (await it.return?.());
-  res.statusCode = 200;
-  res.setHeader('content-type', sse ? EVENT_STREAM : NDJSON);
-  res.setHeader('cache-control', 'no-cache');
-  // Proxies such as nginx buffer responses unless told not to; a stream must flow.
-  res.setHeader('x-accel-buffering', 'no');
-  res.flushHeaders();
-  try {
-    while (next.done !== true) {
-      const text = jsonOf(route, json, ctx, next.value);
-      if (!res.write(sse ? `data: ${text}\n\n` : `{"result":${text}}\n`)) await drained(ctx);
-      if (ctx.abandoned !== undefined) return void (await it.return?.());
-      next = await it.next();
-      if (ctx.abandoned !== undefined) return void (await it.return?.());
-    }
-    res.end(sse ? SSE_END : undefined);
+    await writeReplies(out, ctx.operation, sink);
   } catch (err) {
     if (ctx.abandoned !== undefined) return;
-    // A failure of ours (encoding a message) leaves the handler's stream open: close it.
-    await Promise.resolve(it.return?.()).catch(() => undefined);
+    // Before the first message the caller answers with an ordinary error reply.
+    if (!sink.started) throw err;
     if (findKratosError(err) === undefined) logger.log('error', 'msg', 'stream failed', 'operation', ctx.operation, 'error', err);
     const body = route.encodeError(toKratosError(err), json, ctx).bytes.toString('utf8');
-    res.end(sse ? `event: error\ndata: ${body}\n\n` : `{"error":${body}}\n`);
-    state.answered = true;
-    throw err;
+    ctx.res.end(sink.sse ? `event: error\ndata: ${body}\n\n` : `{"error":${body}}\n`);
+    // Already answered on the stream; rethrown only so that the watching middleware see the failure.
+    return;
+  }
+  if (ctx.abandoned !== undefined) return;
+  sink.start();
+  ctx.res.end(sink.sse ? SSE_END : undefined);
+}
+
+/** NDJSON lines or SSE events on the response; headers go out with the first message (or at the end). */
+class LineSink implements ReplySink {
+  readonly #ctx: HttpContext;
+  readonly #route: MountedRoute;
+  readonly #json: Negotiated;
+  readonly sse: boolean;
+  started = false;
+
+  constructor(ctx: HttpContext, route: MountedRoute, json: Negotiated) {
+    this.#ctx = ctx;
+    this.#route = route;
+    this.#json = json;
+    this.sse = wantsEvents(ctx.req.headers.accept);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const res = this.#ctx.res;
+    res.statusCode = 200;
+    res.setHeader('content-type', this.sse ? EVENT_STREAM : NDJSON);
+    res.setHeader('cache-control', 'no-cache');
+    // Proxies such as nginx buffer responses unless told not to; a stream must flow.
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+  }
+
+  write(item: unknown): boolean {
+    // Encoded first: a message that cannot be encoded before the first is an ordinary error reply.
+    const text = jsonOf(this.#route, this.#json, this.#ctx, item);
+    if (!this.started) this.start();
+    return this.#ctx.res.write(this.sse ? `data: ${text}\n\n` : `{"result":${text}}\n`);
+  }
+
+  drained(): Promise<void> {
+    return drained(this.#ctx);
+  }
+
+  ended(): boolean {
+    return this.#ctx.abandoned !== undefined;
   }
 }

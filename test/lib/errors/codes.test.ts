@@ -25,6 +25,7 @@ describe('FRAMEWORK_ERRORS', () => {
       'KRATOS_ERR_PROTO_BINDING',
       'KRATOS_ERR_REGISTRY',
       'KRATOS_ERR_PROTO_RULE',
+      'KRATOS_ERR_AMBIENT_CONTEXT_REQUIRED',
     ]);
   });
 

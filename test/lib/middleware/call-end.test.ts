@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
 import { KratosError } from '../../../lib/errors/index.js';
 import { Metadata } from '../../../lib/metadata/index.js';
-import { CallStream, cancellation, isAsyncIterable, onCallEnd, type CallOutcome, type Handler } from '../../../lib/middleware/index.js';
+import { asReplyStream, CallStream, cancellation, isAsyncIterable, onCallEnd, SyncReplies, syncIteratorOf, type CallOutcome, type Handler } from '../../../lib/middleware/index.js';
 import type { Context } from '../../../lib/transport/index.js';
 
 function context(signal = new AbortController().signal): Context {
@@ -205,9 +205,9 @@ describe('onCallEnd', () => {
       const out = (await onCallEnd(async () => source([1, 2]), {}, context(), r.onEnd, 0, scope)) as CallStream;
       const got: unknown[] = [];
       let startedInScope = false;
-      await out.drive(async (items) => {
+      await out.drive(async (it) => {
         startedInScope = inScope;
-        for await (const x of items) got.push(x);
+        for (let step = await it.next(); step.done !== true; step = await it.next()) got.push(step.value);
       });
       assert.equal(startedInScope, true);
       assert.deepEqual(got, [1, 2]);
@@ -234,6 +234,81 @@ describe('onCallEnd', () => {
       for await (const _ of out) void _;
       assert.deepEqual(seen, [true, true, true]);
     });
+  });
+});
+
+describe('a synchronous reply stream', () => {
+  /** A `*` generator over `items` that counts how often its cleanup ran, failing after them with `fail`. */
+  function generator(items: unknown[], fail?: Error): Generator<unknown> & { state: { finished: number } } {
+    const state = { finished: 0 };
+    const g = (function* () {
+      try {
+        yield* items;
+        if (fail !== undefined) throw fail;
+      } finally {
+        state.finished++;
+      }
+    })();
+    return Object.assign(g, { state });
+  }
+
+  it('should be watched like an async one: the end told once, when a transport has driven it synchronously', async () => {
+    const r = recorder();
+    const g = generator([1, 2, 3]);
+    const out = (await onCallEnd(async () => g, {}, context(), r.onEnd)) as CallStream;
+    assert.ok(out instanceof CallStream);
+    assert.equal(r.ends.length, 0);
+    const got: unknown[] = [];
+    await out.drive(async (it) => {
+      const sync = syncIteratorOf(it);
+      assert.equal(sync, g, 'the loop gets the generator itself');
+      for (let step = sync!.next(); step.done !== true; step = sync!.next()) got.push(step.value);
+    });
+    assert.deepEqual(got, [1, 2, 3]);
+    assert.deepEqual(r.ends.map((o) => [o.error, o.cancelled]), [[undefined, false]]);
+  });
+
+  it('should tell a throw mid-stream once, as for-await consumers see it too', async () => {
+    const r = recorder();
+    const e = new KratosError(503, 'DOWN', 'down');
+    const out = (await onCallEnd(async () => generator([1], e), {}, context(), r.onEnd)) as AsyncIterable<unknown>;
+    const got: unknown[] = [];
+    await assert.rejects(async () => { for await (const x of out) got.push(x); }, (x) => x === e);
+    assert.deepEqual(got, [1]);
+    assert.deepEqual(r.ends.map((o) => o.error), [e]);
+  });
+
+  it('should close the generator on an early stop and tell it once as a success', async () => {
+    const r = recorder();
+    const g = generator([1, 2, 3]);
+    const out = (await onCallEnd(async () => g, {}, context(), r.onEnd)) as AsyncIterator<unknown>;
+    assert.deepEqual(await out.next(), { done: false, value: 1 });
+    await out.return!();
+    assert.equal(g.state.finished, 1);
+    assert.deepEqual(r.ends.map((o) => [o.error, o.cancelled]), [[undefined, false]]);
+  });
+
+  it('should tell the cancellation as soon as the signal aborts while the transport waits to write', async () => {
+    const r = recorder();
+    const abort = new AbortController();
+    const out = (await onCallEnd(async () => generator([1, 2]), {}, context(abort.signal), r.onEnd)) as CallStream;
+    const driven = out.drive(async () => new Promise<void>(() => undefined));
+    abort.abort(CANCELLED);
+    await tick();
+    assert.deepEqual(r.ends.map((o) => [o.error, o.cancelled]), [[CANCELLED, true]]);
+    void driven;
+  });
+
+  it('should make reply streams of arrays and generators, keep async ones, and refuse messages', () => {
+    const arr = [1, 2];
+    assert.ok(asReplyStream(arr) instanceof SyncReplies);
+    const g = generator([]);
+    assert.ok(asReplyStream(g) instanceof SyncReplies);
+    const a = source([]);
+    assert.equal(asReplyStream(a), a);
+    assert.equal(asReplyStream({ message: 'hi' }), undefined);
+    assert.equal(asReplyStream('text'), undefined);
+    assert.equal(asReplyStream(undefined), undefined);
   });
 });
 

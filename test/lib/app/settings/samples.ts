@@ -21,6 +21,7 @@ export const CONFIG_SAMPLES: { key: string; raw: unknown; want: unknown; read: R
   { key: 'server.grpc.addr', raw: '[::1]:9090', want: '[::1]:9090', read: (s) => grpc(s)['addr'] },
   { key: 'server.grpc.timeout', raw: '1m30s', want: 90_000, read: (s) => grpc(s)['timeout'] },
   { key: 'server.workers', raw: 'auto', want: 'auto', read: (s) => s.lifecycle.workers },
+  { key: 'server.ambientContext', raw: 'true', want: true, read: (s) => s.ambientContext },
   { key: 'server.workers', raw: '4', want: 4, read: (s) => s.lifecycle.workers },
   { key: 'log.level', raw: 'DEBUG', want: 'debug', read: (s) => s.log.level },
   { key: 'log.format', raw: 'text', want: 'text', read: (s) => s.log.format },
@@ -68,6 +69,7 @@ export const OPTION_SAMPLES: { option: string; value: AppOptions; key: string; c
   { option: 'tracing.sampleRatio', value: { tracing: { sampleRatio: 0 } }, key: 'trace.sampleRatio', configValue: 1, want: 0, read: (s) => tracing(s)['sampleRatio'] },
   { option: 'tracing.serviceName', value: { tracing: { serviceName: 'o' } }, key: 'trace.serviceName', configValue: 'c', want: 'o', read: (s) => tracing(s)['serviceName'] },
   { option: 'health', value: { health: false }, key: 'health.enabled', configValue: true, want: false, read: (s) => s.health },
+  { option: 'ambientContext', value: { ambientContext: true }, key: 'server.ambientContext', configValue: false, want: true, read: (s) => s.ambientContext },
 ];
 
 /** A bad config value per key and what the error says was expected. */
@@ -81,6 +83,7 @@ export const BAD_VALUES: [key: string, raw: unknown, expected: string][] = [
   ['server.grpc.addr', 'x:99999', 'a host:port address'],
   ['server.grpc.timeout', -5, 'a duration (milliseconds, or "1s", "500ms", "1m30s")'],
   ['server.workers', '-1', "a whole number >= 0 or 'auto'"],
+  ['server.ambientContext', 'off', 'true or false'],
   ['log.level', 'verbose', 'one of debug, info, warn, error, fatal'],
   ['log.format', 'xml', 'one of json, text'],
   ['log.mask', { a: 1 }, 'a list of strings or one comma-separated string'],

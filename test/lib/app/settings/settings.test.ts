@@ -45,6 +45,7 @@ describe('app settings', () => {
       grpcWeb: { origins: '*' },
       grpc: { addr: '0.0.0.0:9000', timeout: 1000, health: true, reflection: true },
       protoPaths: [],
+      ambientContext: true,
       exposeErrorDetail: false,
       log: { level: 'info', format: 'json', mask: ['password'], caller: false },
       metrics: { path: '/metrics', runtime: true },
@@ -64,6 +65,18 @@ describe('app settings', () => {
     } finally {
       delete process.env['OTEL_SDK_DISABLED'];
     }
+  });
+
+  it('should switch the ambient context off only with tracing off, refusing the pair with KRATOS_ERR_AMBIENT_CONTEXT_REQUIRED', async () => {
+    assert.equal(resolveSettings({ ambientContext: false, tracing: false }, await configOf({}), 'Root').ambientContext, false);
+    assert.equal(resolveSettings({ tracing: false }, await configOf({ server: { ambientContext: false } }), 'Root').ambientContext, false);
+    const refused = (e: unknown): boolean => FrameworkError.isFrameworkError(e) && e.code === 'KRATOS_ERR_AMBIENT_CONTEXT_REQUIRED' && /ambientContext: false .*tracing on/.test(e.message) && /tracing: false/.test(e.hint);
+    const empty = await configOf({});
+    assert.throws(() => resolveSettings({ ambientContext: false }, empty, 'Root'), refused);
+    const fromConfig = await configOf({ server: { ambientContext: false }, trace: { enabled: true } });
+    assert.throws(() => resolveSettings({}, fromConfig, 'Root'), refused);
+    @Module({}) class Root {}
+    await assert.rejects(createApp(Root, { configDir: false, http: false, ambientContext: false }), refused);
   });
 
   it('should freeze the settings and their sections', async () => {
