@@ -93,6 +93,8 @@ export interface BbrStat {
   saturated: boolean;
   /** Event-loop utilisation over the last `eluWindow` ms, read at the last call, 0..1 (0 without `loopTurns`). */
   loopElu: number;
+  /** CPU a turn of the event loop took per call it admitted, ms, smoothed (0 without `loopTurns`): the queue rule's target when above `queueTarget`. */
+  perCall: number;
   inFlight: number;
   maxInFlight: number;
   /** Smallest per-bucket average response time, ms. */
@@ -133,7 +135,7 @@ export class BbrLimiter implements Limiter {
   #shedInFlight = 0;
   #shedQueued = 0;
   #dropStartedAt: number | undefined;
-  #cache: { at: number; maxPass: number; minRt: number } | undefined;
+  #cache: { at: number; maxPass: number; minRt: number; measured: boolean } | undefined;
 
   constructor(options: BbrOptions = {}) {
     const d = DEFAULT_BBR_OPTIONS;
@@ -202,7 +204,7 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#turns?.perCall ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -251,10 +253,19 @@ export class BbrLimiter implements Limiter {
     }
     if (!byQueue) return false;
     const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now));
-    // Queueing up to the best response time doubles latency at most: the target follows the service.
-    if (queued <= this.#queueTarget || queued <= this.#stats(now).minRt) return false;
+    if (queued <= this.#queueLimit(now)) return false;
     this.#shedQueued++;
     return true;
+  }
+
+  // How long a call may have queued: about one best response time, so an admitted call waits at most
+  // about as long as it runs (for a CPU-bound handler that is one call ahead); at most queueTarget, as
+  // an async handler's response time is mostly waiting, which delays no one; and at least what one
+  // call ahead costs the loop (its CPU per admitted call), so a handler heavier than the target still
+  // runs with one call waiting, not one at a time. Before any response time is known, queueTarget.
+  #queueLimit(now: number): number {
+    const { minRt, measured } = this.#stats(now);
+    return Math.max(measured ? Math.min(this.#queueTarget, minRt) : this.#queueTarget, this.#turns?.perCall ?? 0);
   }
 
   #maxInFlight(now: number): number {
@@ -263,13 +274,13 @@ export class BbrLimiter implements Limiter {
   }
 
   // Recomputed at most once per bucket: the inputs only change when a bucket completes.
-  #stats(now: number): { maxPass: number; minRt: number } {
+  #stats(now: number): { maxPass: number; minRt: number; measured: boolean } {
     if (this.#cache !== undefined && now - this.#cache.at < this.#pass.bucketMs && now >= this.#cache.at) return this.#cache;
     const skipCurrent = { skipCurrent: true };
     const maxPass = this.#pass.reduce((max, b) => Math.max(max, b.sum), 1, skipCurrent);
     const minAvg = this.#rt.reduce((min, b) => (b.count > 0 ? Math.min(min, b.sum / b.count) : min), Infinity, skipCurrent);
     const minRt = Number.isFinite(minAvg) ? Math.max(1, Math.ceil(minAvg)) : 1;
-    this.#cache = { at: now, maxPass, minRt };
+    this.#cache = { at: now, maxPass, minRt, measured: Number.isFinite(minAvg) };
     return this.#cache;
   }
 }
