@@ -135,7 +135,7 @@ export class BbrLimiter implements Limiter {
   #shedInFlight = 0;
   #shedQueued = 0;
   #dropStartedAt: number | undefined;
-  #cache: { at: number; maxPass: number; minRt: number; measured: boolean } | undefined;
+  #cache: { at: number; maxPass: number; minRt: number } | undefined;
 
   constructor(options: BbrOptions = {}) {
     const d = DEFAULT_BBR_OPTIONS;
@@ -258,14 +258,12 @@ export class BbrLimiter implements Limiter {
     return true;
   }
 
-  // How long a call may have queued: about one best response time, so an admitted call waits at most
-  // about as long as it runs (for a CPU-bound handler that is one call ahead); at most queueTarget, as
-  // an async handler's response time is mostly waiting, which delays no one; and at least what one
-  // call ahead costs the loop (its CPU per admitted call), so a handler heavier than the target still
-  // runs with one call waiting, not one at a time. Before any response time is known, queueTarget.
+  // How long a call may have queued: queueTarget, or what one call ahead costs the loop if that is more
+  // (a turn's CPU per admitted call), so a handler heavier than the target still has a call waiting
+  // behind it rather than running one at a time. CPU, not response time: an async handler's response
+  // time is mostly waiting, which delays no other call. Without loop turns, the best response time.
   #queueLimit(now: number): number {
-    const { minRt, measured } = this.#stats(now);
-    return Math.max(measured ? Math.min(this.#queueTarget, minRt) : this.#queueTarget, this.#turns?.perCall ?? 0);
+    return Math.max(this.#queueTarget, this.#turns === undefined ? this.#stats(now).minRt : this.#turns.perCall);
   }
 
   #maxInFlight(now: number): number {
@@ -274,13 +272,13 @@ export class BbrLimiter implements Limiter {
   }
 
   // Recomputed at most once per bucket: the inputs only change when a bucket completes.
-  #stats(now: number): { maxPass: number; minRt: number; measured: boolean } {
+  #stats(now: number): { maxPass: number; minRt: number } {
     if (this.#cache !== undefined && now - this.#cache.at < this.#pass.bucketMs && now >= this.#cache.at) return this.#cache;
     const skipCurrent = { skipCurrent: true };
     const maxPass = this.#pass.reduce((max, b) => Math.max(max, b.sum), 1, skipCurrent);
     const minAvg = this.#rt.reduce((min, b) => (b.count > 0 ? Math.min(min, b.sum / b.count) : min), Infinity, skipCurrent);
     const minRt = Number.isFinite(minAvg) ? Math.max(1, Math.ceil(minAvg)) : 1;
-    this.#cache = { at: now, maxPass, minRt, measured: Number.isFinite(minAvg) };
+    this.#cache = { at: now, maxPass, minRt };
     return this.#cache;
   }
 }
