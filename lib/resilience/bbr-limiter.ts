@@ -36,7 +36,8 @@ export interface BbrOptions {
   /**
    * Longest a call may have queued (since the transport received it, or since the event-loop turn
    * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
-   * (minRT) if that is longer. Default 10.
+   * (minRT) if that is longer, up to two calls' CPU in the event loop (with `loopTurns`: an async
+   * handler's response time is mostly waiting). Default 10.
    */
   queueTarget?: number;
   /**
@@ -93,7 +94,7 @@ export interface BbrStat {
   saturated: boolean;
   /** Event-loop utilisation over the last `eluWindow` ms, read at the last call, 0..1 (0 without `loopTurns`). */
   loopElu: number;
-  /** CPU a turn of the event loop took per call it admitted, ms, smoothed (0 without `loopTurns`): the queue rule's target when above `queueTarget`. */
+  /** CPU a turn of the event loop took per call it admitted, ms, smoothed (0 without `loopTurns`): twice it caps how far minRT raises the queue rule's target. */
   perCall: number;
   inFlight: number;
   maxInFlight: number;
@@ -258,12 +259,15 @@ export class BbrLimiter implements Limiter {
     return true;
   }
 
-  // How long a call may have queued: queueTarget, or what one call ahead costs the loop if that is more
-  // (a turn's CPU per admitted call), so a handler heavier than the target still has a call waiting
-  // behind it rather than running one at a time. CPU, not response time: an async handler's response
-  // time is mostly waiting, which delays no other call. Without loop turns, the best response time.
+  // How long a call may have queued: queueTarget, or the best response time if that is more (a call
+  // waits at most about as long as it runs), but not for more than two calls' CPU in the loop: an
+  // async handler's response time is mostly waiting, which delays no other call, and a limit set by
+  // it lets a busy turn run long, every timer and reply late, and in flight pile up (rule 1's hold).
+  // Without loop turns, the best response time.
   #queueLimit(now: number): number {
-    return Math.max(this.#queueTarget, this.#turns === undefined ? this.#stats(now).minRt : this.#turns.perCall);
+    const { minRt } = this.#stats(now);
+    const perCall = this.#turns?.perCall ?? 0;
+    return Math.max(this.#queueTarget, perCall === 0 ? minRt : Math.min(minRt, 2 * perCall));
   }
 
   #maxInFlight(now: number): number {

@@ -7,7 +7,7 @@ type StreamListener = (this: unknown, stream: RefusableStream, headers: Record<s
 
 interface RefusableStream {
   respond(headers: Record<string, unknown>, options: { endStream: boolean }): void;
-  once(event: 'close' | 'error' | 'finish', fn: (...args: unknown[]) => void): unknown;
+  once(event: 'close' | 'error', fn: (...args: unknown[]) => void): unknown;
 }
 
 const ignore = (): void => undefined;
@@ -28,7 +28,7 @@ export function refusalTrailers(admission: Admission, exposeErrorDetail: boolean
  * Puts `admission` in front of grpc-js on one of its HTTP/2 servers (docs/resilience-and-security.md#shedding-at-the-front-door):
  * every gRPC stream is decided on as it opens, before grpc-js builds a call, reads the message or runs
  * any middleware. A refused one gets the prebuilt RESOURCE_EXHAUSTED (trailers only) and grpc-js never
- * sees it; an admitted one reports its end to the admission when grpc-js has handed over its reply (or the stream closed). Streams that are
+ * sees it; an admitted one reports its end to the admission when the stream closes. Streams that are
  * not gRPC (no `application/grpc` content type) pass untouched, for grpc-js to answer.
  */
 export function frontDoor(http2Servers: Iterable<EventEmitter> | undefined, admission: Admission, exposeErrorDetail: boolean): void {
@@ -58,19 +58,7 @@ function guard(http2Server: EventEmitter, admission: Admission, exposeErrorDetai
         }
         return;
       }
-      // The call is over for the service once grpc-js has handed its last message and status to
-      // HTTP/2 ('finish': the status goes out as trailers when nghttp2 next writes). Waiting for 'close'
-      // would count that write too, which a busy loop delays by several of its turns (tens of ms): in
-      // flight and the response times would measure the transport's backlog, not the service.
-      // 'close' covers streams that end otherwise (a reset, a trailers-only reply).
-      let ended = false;
-      const end = (): void => {
-        if (ended) return;
-        ended = true;
-        done();
-      };
-      stream.once('finish', end);
-      stream.once('close', end);
+      stream.once('close', done);
     }
     for (const listener of listeners) listener.call(this, stream, headers, ...rest);
   });
