@@ -40,6 +40,8 @@ const LIMITS: Record<string, Limit[]> = { front: ['front'], bbr: ['bbr'], both: 
 export async function runResilience(seconds = Number(process.env['SOAK_SECONDS'] ?? 60)): Promise<boolean> {
   const phase = Math.max(3, Math.min(10, Math.round(seconds / 6)));
   const loadBefore = loadavg()[0] ?? 0;
+  // Read before pinning: pinned to one core, this process sees only that one.
+  const cores = availableParallelism();
   pinLoad(process.env['SOAK_PIN'] !== '0');
   const limits = LIMITS[process.env['SOAK_LIMIT'] ?? 'front'] ?? ['front'];
   const costs: RefusalCost[] = [];
@@ -66,7 +68,7 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
   }
 
   // Latencies and capacity measure the host as much as the service when other work shares its cores.
-  console.log(`\nHost load average (1 min): ${loadBefore.toFixed(1)} before the runs, ${(loadavg()[0] ?? 0).toFixed(1)} after (${availableParallelism()} cores)`);
+  console.log(`\nHost load average (1 min): ${loadBefore.toFixed(1)} before the runs, ${(loadavg()[0] ?? 0).toFixed(1)} after (${cores} cores)`);
   if (overloads.length > 0) printOverloads(overloads, phase);
   if (breakers.length > 0) printBreakers(breakers, phase);
   if (redis !== undefined) printRedis(redis, phase);
