@@ -36,7 +36,8 @@ export interface BbrOptions {
   /**
    * Longest a call may have queued (since the transport received it, or since the event-loop turn
    * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
-   * (minRT) if that is longer. Default 10.
+   * (minRT) if that is longer, up to two calls' CPU in the event loop (with `loopTurns`: an async
+   * handler's response time is mostly waiting). Default 10.
    */
   queueTarget?: number;
   /**
@@ -93,6 +94,8 @@ export interface BbrStat {
   saturated: boolean;
   /** Event-loop utilisation over the last `eluWindow` ms, read at the last call, 0..1 (0 without `loopTurns`). */
   loopElu: number;
+  /** CPU a turn of the event loop took per call it admitted, ms, smoothed (0 without `loopTurns`): twice it caps how far minRT raises the queue rule's target. */
+  perCall: number;
   inFlight: number;
   maxInFlight: number;
   /** Smallest per-bucket average response time, ms. */
@@ -202,7 +205,7 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#turns?.perCall ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -251,10 +254,20 @@ export class BbrLimiter implements Limiter {
     }
     if (!byQueue) return false;
     const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now));
-    // Queueing up to the best response time doubles latency at most: the target follows the service.
-    if (queued <= this.#queueTarget || queued <= this.#stats(now).minRt) return false;
+    if (queued <= this.#queueLimit(now)) return false;
     this.#shedQueued++;
     return true;
+  }
+
+  // How long a call may have queued: queueTarget, or the best response time if that is more (a call
+  // waits at most about as long as it runs), but not for more than two calls' CPU in the loop: an
+  // async handler's response time is mostly waiting, which delays no other call, and a limit set by
+  // it lets a busy turn run long, every timer and reply late, and in flight pile up (rule 1's hold).
+  // Without loop turns, the best response time.
+  #queueLimit(now: number): number {
+    const { minRt } = this.#stats(now);
+    const perCall = this.#turns?.perCall ?? 0;
+    return Math.max(this.#queueTarget, perCall === 0 ? minRt : Math.min(minRt, 2 * perCall));
   }
 
   #maxInFlight(now: number): number {

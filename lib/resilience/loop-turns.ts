@@ -104,6 +104,11 @@ export class LoopTurns {
     return work - this.#workStart + this.#pending * this.#perCall + this.#carried;
   }
 
+  /** CPU time a turn takes per call it admitted (refusals' share included), ms, smoothed over turns: 0 before the first. */
+  get perCall(): number {
+    return this.#perCall;
+  }
+
   /** The loop's utilisation up to `now`, 0..1 (1: it never waited for I/O). */
   utilisation(now: number): number {
     const idle = this.#clocks.idleClock();

@@ -18,9 +18,17 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 // work a pinned instance cannot move off a crowded core.
 let pinned = false;
 
-/** Pins instances and load generators from now on, where the host has two cores and taskset. */
+/**
+ * Pins instances and load generators from now on, where the host has two cores and taskset; and this
+ * process (the runner, whose probe times the admitted calls) to the load generators' core. Left to
+ * the scheduler, the runner shares the saturated instance's core now and then, and the probe's own
+ * scheduling delay counts as the service's latency, loaded or not: the client side of a call belongs
+ * with the other clients, as on a separate machine. `taskset -a`: every thread of the process (libuv's
+ * pool, V8's helpers), not only the main one.
+ */
 export function pinLoad(on: boolean): void {
   pinned = on && availableParallelism() >= 2 && hasTaskset();
+  if (pinned) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 }
 
 function hasTaskset(): boolean {
@@ -44,6 +52,8 @@ export interface Counters {
   /** Of the shed calls, those refused at the front door. */
   atFront: number;
   failed: number;
+  /** p99 of the admitted calls' times inside the instance since the previous read, ms (front door only). */
+  servedP99?: number;
   rssMiB: number;
   limiter?: Record<string, number | boolean>;
 }

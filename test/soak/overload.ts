@@ -16,7 +16,7 @@ export interface OverloadResult {
   capacity: number;
   /** p99 of the probe's calls with no other load, ms. */
   unloadedP99: number;
-  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; failed: number; rules: ShedRules; shed: number; atFront: number }[];
+  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; servedP99: number; failed: number; rules: ShedRules; shed: number; atFront: number }[];
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
   rssPeakMiB: number;
@@ -87,6 +87,7 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
         goodputPct: (100 * goodput) / capacity,
         shedPct: (100 * d.shed) / Math.max(1, d.ok + d.shed + d.failed),
         p99: percentile(probed.okMs, 0.99),
+        servedP99: after.servedP99 ?? NaN,
         failed: d.failed + probed.failed,
         shed: d.shed,
         atFront: d.atFront,

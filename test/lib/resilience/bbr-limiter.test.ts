@@ -100,7 +100,7 @@ describe('BbrLimiter', () => {
         const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
-        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopElu: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
+        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopElu: 0, perCall: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
       });
     });
   });
@@ -255,6 +255,60 @@ describe('BbrLimiter', () => {
       bbr.allow()(); // carried 50 ms, but the first of its turn
       assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'));
       assert.equal(bbr.stat().shedQueued, 2);
+    });
+  });
+
+  describe('having learnt how long its calls take', () => {
+    const busy = (): LoadSample => ({ cpu: 1000, elu: 1, delay: 0 });
+    const nextTurn = (): Promise<unknown> => new Promise((r) => setImmediate(r));
+    // One call per turn, `work` ms of CPU, answered after `rt` ms, every 20 ms for 200 ms: minRT and a
+    // turn's CPU per admitted call are known, and the loop went idle between turns (nothing carried).
+    async function learn(bbr: BbrLimiter, clock: FakeClock, work: number, rt: number): Promise<void> {
+      for (let t = 0; t < 200; t += 20) {
+        const done = bbr.allow();
+        clock.advance(work);
+        await nextTurn();
+        clock.advance(rt - work);
+        done();
+        clock.advance(20);
+      }
+    }
+
+    it('should let a CPU-bound call wait for one call ahead at most with a queueTarget below its best response time (minRT 5 ms, queueTarget 3)', async () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: busy, clock: clock.read, workClock: clock.read, queueTarget: 3 });
+      await learn(bbr, clock, 5, 5);
+      assert.equal(bbr.stat().minRt, 5);
+      bbr.allow()();
+      clock.advance(5);
+      bbr.allow()(); // 5 ms ahead: one call
+      clock.advance(1);
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'), '6 ms ahead');
+      assert.equal(bbr.stat().shedQueued, 1);
+    });
+
+    it('should hold the wait to queueTarget when the response time is mostly waiting, not raise it to minRT (an async handler: 1 ms of CPU, minRT 13 ms)', async () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: busy, clock: clock.read, workClock: clock.read, queueTarget: 10 });
+      await learn(bbr, clock, 1, 13);
+      assert.deepEqual([bbr.stat().minRt, bbr.stat().perCall], [13, 1]);
+      const dones = [bbr.allow()];
+      clock.advance(9.5);
+      dones.push(bbr.allow()); // 9.5 ms ahead
+      clock.advance(1);
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'), '10.5 ms ahead, though under minRT');
+      for (const done of dones) done();
+    });
+
+    it('should still let one call wait behind a handler slower than queueTarget (minRT 30 ms, queueTarget 10)', async () => {
+      const clock = new FakeClock();
+      const bbr = new BbrLimiter({ signals: busy, clock: clock.read, workClock: clock.read, queueTarget: 10 });
+      await learn(bbr, clock, 30, 30);
+      bbr.allow()();
+      clock.advance(29);
+      bbr.allow()(); // 29 ms ahead: one call
+      clock.advance(30);
+      assert.throws(() => bbr.allow(), isKratos(429, 'RATELIMIT'), 'two calls ahead');
     });
   });
 
