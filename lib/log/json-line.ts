@@ -71,7 +71,7 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   // valuer that writes this very shape while the line is rendered gets an array of its own.
   let spare: unknown[] | undefined = new Array<unknown>(n);
   // The last string of each valuer and its JSON: a value repeated from line to line (the timestamp,
-  // the same for every line of a millisecond) is escaped once. Slots keep nothing (args can be long).
+  // the same for every line of a millisecond) is escaped once. Only valuers' strings are kept, not args.
   const lastValues = new Array<unknown>(n).fill(undefined);
   const lastTexts = new Array<string>(n).fill('');
   return (level, values) => {
@@ -83,7 +83,7 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
       const v = (got[i] = typeof src === 'number' ? values[src] : src());
       if (!simple(v)) {
         const kv = slowRecord(template, positions, sources, values, got, i);
-        spare = got;
+        spare = got.fill(undefined);
         return kv;
       }
       let text: string | undefined;
@@ -96,7 +96,8 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
       }
       line += text === undefined ? (fixed[i] as string) : (joints[i] as string) + text;
     }
-    spare = got;
+    // Cleared so that a writer kept per operation holds no caller's args or error until its next line.
+    spare = got.fill(undefined);
     return line + tail;
   };
 }

@@ -82,6 +82,15 @@ export function asReplyStream(value: unknown): AsyncIterable<unknown> | undefine
   return undefined;
 }
 
+/**
+ * Messages written between two visits to the event loop at most. A write may take the socket's
+ * buffer without ever asking to wait (an HTTP/1 socket drains into the kernel on the next tick, so
+ * `drain` comes from a tick too): without these visits a fast reader and an endless stream would keep
+ * every timer, connection and other request of the process waiting.
+ */
+const MESSAGES_PER_TURN = 1024;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Where a transport writes the messages of a reply stream (a gRPC call, a gRPC-Web or NDJSON/SSE response). */
 export interface ReplySink {
@@ -120,10 +129,10 @@ function pump(it: AsyncIterator<unknown>, sink: ReplySink): Promise<void> {
 }
 
 // The call can end only while the writer waits (its events need a turn): looked at before the first
-// message and after each wait, not per message.
+// message and after each wait or visit to the event loop, not per message.
 async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
-  if (sink.ended()) return void it.return?.();
-  for (;;) {
+  if (sink.ended()) return closeQuietly(() => it.return?.());
+  for (let written = 1; ; written++) {
     const step = it.next();
     if (step.done === true) return;
     let more: boolean;
@@ -133,10 +142,10 @@ async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
       closeQuietly(() => it.return?.());
       throw err;
     }
-    if (!more) {
-      if (sink.ended()) return void it.return?.();
-      await sink.drained();
-      if (sink.ended()) return void it.return?.();
+    if (!more || written % MESSAGES_PER_TURN === 0) {
+      if (sink.ended()) return closeQuietly(() => it.return?.());
+      await (more ? nextTurn() : sink.drained());
+      if (sink.ended()) return closeQuietly(() => it.return?.());
     }
   }
 }
@@ -144,7 +153,7 @@ async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
 // Here the call may end during any pull: looked at after each, and after each wait.
 async function pumpAsync(it: AsyncIterator<unknown>, sink: ReplySink): Promise<void> {
   if (sink.ended()) return void (await it.return?.());
-  for (;;) {
+  for (let written = 1; ; written++) {
     const step = await it.next();
     if (step.done === true) return;
     if (sink.ended()) return void (await it.return?.());
@@ -157,9 +166,9 @@ async function pumpAsync(it: AsyncIterator<unknown>, sink: ReplySink): Promise<v
         .catch(() => undefined);
       throw err;
     }
-    if (!more) {
+    if (!more || written % MESSAGES_PER_TURN === 0) {
       if (sink.ended()) return void (await it.return?.());
-      await sink.drained();
+      await (more ? nextTurn() : sink.drained());
       if (sink.ended()) return void (await it.return?.());
     }
   }

@@ -5,6 +5,7 @@ import { ProtoWriter } from './otel-otlp-writer.js';
 // them; a string attribute is encoded once per key and value and copied after that.
 
 const MAX_CACHED = 10_000;
+const MAX_CACHED_LENGTH = 256;
 const stringAttributes = new Map<string, Map<string, Uint8Array>>();
 let cachedStringAttributes = 0;
 
@@ -94,7 +95,8 @@ function stringAttribute(key: string, value: string): Uint8Array {
     writeKeyValue(w, key, value);
     w.end(kv);
   });
-  if (cachedStringAttributes < MAX_CACHED) {
+  // Only short values are kept: the framework's constant attributes, not a user's long one-off values.
+  if (cachedStringAttributes < MAX_CACHED && key.length + value.length <= MAX_CACHED_LENGTH) {
     if (byValue === undefined) stringAttributes.set(key, (byValue = new Map()));
     byValue.set(value, bytes);
     cachedStringAttributes++;

@@ -15,6 +15,7 @@ type Scope = ReadableSpan['instrumentationScope'];
 type Resource = ReadableSpan['resource'];
 
 const MAX_CACHED = 10_000;
+const MAX_CACHED_NAME = 256;
 const names = new Map<string, Uint8Array>();
 const resources = new WeakMap<Resource, Uint8Array>();
 const scopes = new WeakMap<Scope, Uint8Array>();
@@ -174,7 +175,7 @@ function nameBytes(name: string): Uint8Array {
   let bytes = names.get(name);
   if (bytes !== undefined) return bytes;
   bytes = encoded((w) => w.string(name));
-  if (names.size < MAX_CACHED) names.set(name, bytes);
+  if (names.size < MAX_CACHED && name.length <= MAX_CACHED_NAME) names.set(name, bytes);
   return bytes;
 }
 

@@ -129,9 +129,10 @@ export class ProtoWriter {
    */
   hexId(hex: string): void {
     const n = hex.length >>> 1;
-    this.ensure(n + 1);
+    // The length as a varint: a link's context is not validated by the SDK, so an id can be long.
+    this.varint(n);
+    this.ensure(n);
     const buf = this.buf;
-    buf[this.pos++] = n;
     for (let i = 0; i < n; i++) {
       const hi = hex.charCodeAt(2 * i);
       const lo = hex.charCodeAt(2 * i + 1);

@@ -35,11 +35,21 @@ interface TracerInternals {
   _spanProcessor?: SpanProcessor;
 }
 
-let spanClass: SpanConstructor | undefined;
+let spanClass: SpanConstructor | null | undefined;
 
-/** The SDK's span class (not exported by the package), taken from a span of a provider that has no processor. */
-function sdkSpanClass(): SpanConstructor {
-  return (spanClass ??= (Object.getPrototypeOf(new (otelSdk().sdk.BasicTracerProvider)().getTracer('probe').startSpan('probe')) as { constructor: SpanConstructor }).constructor);
+/**
+ * The SDK's span class (not exported by the package), taken from a span of a provider that has no
+ * processor. Its sampler is given, not read from OTEL_TRACES_SAMPLER, and the probe has no parent, so
+ * the span is a recording one; null (the tracer starts every span) if it is not all the same.
+ */
+function sdkSpanClass(): SpanConstructor | null {
+  if (spanClass !== undefined) return spanClass;
+  const { BasicTracerProvider, AlwaysOnSampler } = otelSdk().sdk;
+  const probe = new BasicTracerProvider({ sampler: new AlwaysOnSampler() }).getTracer('probe').startSpan('probe', {}, ROOT_CONTEXT);
+  const recording = probe.isRecording();
+  probe.end();
+  spanClass = recording ? (Object.getPrototypeOf(probe) as { constructor: SpanConstructor }).constructor : null;
+  return spanClass;
 }
 
 /**
@@ -66,7 +76,9 @@ export function serverSpanStarter(ratio: number, tracer: Tracer): ServerSpanStar
     const traceId = valid ? caller.traceId : newTraceId();
     const spanContext = { traceId, spanId, traceFlags: TraceFlags.SAMPLED, traceState: valid ? caller.traceState : undefined } as SpanContext;
     // The class is looked up with the first recorded call: an app whose calls are never sampled never builds the probe.
-    return new (spanClass ?? sdkSpanClass())({
+    const SpanClass = spanClass ?? sdkSpanClass();
+    if (SpanClass === null) return undefined;
+    return new SpanClass({
       resource, scope, context: parent, spanContext, name, kind: SpanKind.SERVER, links: [], parentSpanContext: valid ? caller : undefined,
       attributes, startTime: undefined, spanProcessor, spanLimits, recordEndMetrics: undefined,
     });

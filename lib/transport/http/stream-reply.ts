@@ -54,7 +54,7 @@ export async function writeStream(ctx: HttpContext, route: MountedRoute, out: un
     if (findKratosError(err) === undefined) logger.log('error', 'msg', 'stream failed', 'operation', ctx.operation, 'error', err);
     const body = route.encodeError(toKratosError(err), json, ctx).bytes.toString('utf8');
     ctx.res.end(sink.sse ? `event: error\ndata: ${body}\n\n` : `{"error":${body}}\n`);
-    // Already answered on the stream; rethrown only so that the watching middleware see the failure.
+    // Already answered on the stream, and the watching middleware saw the failure in writeReplies: nothing to rethrow.
     return;
   }
   if (ctx.abandoned !== undefined) return;

@@ -89,6 +89,24 @@ describe('encodeSpans (OTLP http/protobuf export requests)', () => {
     for (const s of odd) assert.deepEqual(ourBytes([s]), sdkBytes([s]));
   });
 
+  it('should write a link whose ids are longer than a one-byte length as the SDK does (links are not validated)', () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('kratos');
+    const long = { traceId: 'a'.repeat(256), spanId: 'b'.repeat(300), traceFlags: TraceFlags.SAMPLED };
+    tracer.startSpan('linked', { links: [{ context: long }] }).end();
+    const batch = exporter.getFinishedSpans();
+    assert.deepEqual(ourBytes(batch), sdkBytes(batch));
+  });
+
+  it('should write long and one-off attribute values and names the same each time (not kept after the first)', () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('kratos');
+    for (let i = 0; i < 3; i++) tracer.startSpan(`n${'x'.repeat(300)}`, { attributes: { 'db.statement': `SELECT ${'y'.repeat(5_000)} /* ${i % 2} */` } }).end();
+    const batch = exporter.getFinishedSpans();
+    assert.deepEqual(ourBytes(batch), sdkBytes(batch));
+    assert.deepEqual(ourBytes(batch), sdkBytes(batch));
+  });
+
   it('should write a batch of 512 server spans as the SDK does', () => {
     const exporter = new InMemorySpanExporter();
     const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('kratos');
