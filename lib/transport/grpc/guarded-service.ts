@@ -78,11 +78,17 @@ function guardStream(shape: MethodShape, raw: (...args: unknown[]) => void, wrap
   );
   return (call: AnyStreamCall) => {
     const ctx = Object.assign(contextOf(call, shape.path, env), { call, started: false });
-    call.once('cancelled', () => ctx.abort(new Error('call cancelled by the client')));
+    // The client's cancellation aborts the call as on the app's own streams (499 CANCELLED), until it
+    // settles: grpc-js reports every ended call as cancelled afterwards, a finished one too.
+    ctx.listen();
     const req = shape.requestStream ? undefined : (call as unknown as { request: unknown }).request;
-    env.run(ctx, () => handler(req, ctx)).catch((err: unknown) => {
-      // Refused before the raw implementation ran (401, 429...): the call ends with that status.
-      if (!ctx.started) call.emit('error', statusOf(err, ctx, env));
-    });
+    env.run(ctx, () => handler(req, ctx)).then(
+      () => ctx.settle(),
+      (err: unknown) => {
+        ctx.settle();
+        // Refused before the raw implementation ran (401, 429...): the call ends with that status.
+        if (!ctx.started) call.emit('error', statusOf(err, ctx, env));
+      },
+    );
   };
 }

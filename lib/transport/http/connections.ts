@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 const ACTIVE = Symbol('kratos-ts/http/active');
 const TRACKER = Symbol('kratos-ts/http/tracker');
@@ -22,23 +23,55 @@ function onResponseClose(this: TrackedResponse): void {
   if (s !== undefined) s[TRACKER]?.done(s);
 }
 
-/** Knows which connections are busy, so a graceful stop can close idle ones and wait for the rest. */
+/** A TCP connection's peer, the same on its TLS socket: the one public link from one to the other. */
+function peerKey(s: Socket): string {
+  return `${s.remoteAddress ?? ''}|${s.remotePort ?? ''}`;
+}
+
+/**
+ * Knows which connections are busy, so a graceful stop can close idle ones and wait for the rest.
+ * Requests arrive on the socket node:http parses: the TCP socket of an HTTP server, the TLS socket
+ * ('secureConnection') of an HTTPS one. TCP sockets are kept too (still in their handshake, or its
+ * carrier), so that a stop can end those with no request yet and the deadline can destroy them all.
+ */
 export class ConnectionTracker {
   readonly #sockets = new Set<TrackedSocket>();
+  /** HTTPS: TCP sockets whose TLS handshake has not completed (no request can be on them yet). */
+  readonly #handshaking = new Map<string, Socket>();
+  readonly #carriers = new Set<Socket>();
   readonly #server: Server;
   #closing = false;
 
-  /** `maxConnections`: beyond it node closes new connections at once (undefined: no cap). */
+  /** `maxConnections`: beyond it node closes new TCP connections at once, TLS or not (undefined: no cap). */
   constructor(server: Server, maxConnections?: number) {
     this.#server = server;
     if (maxConnections !== undefined) server.maxConnections = maxConnections;
-    server.on('connection', (s: TrackedSocket) => {
+    const track = (s: TrackedSocket): void => {
       s[ACTIVE] = 0;
       s[TRACKER] = this;
       this.#sockets.add(s);
       s.once('close', () => this.#sockets.delete(s));
-    });
+    };
+    if (server instanceof TlsServer) {
+      server.on('connection', (s: Socket) => this.#carry(s));
+      server.on('secureConnection', (s: TrackedSocket) => {
+        this.#handshaking.delete(peerKey(s));
+        track(s);
+      });
+    } else {
+      server.on('connection', track);
+    }
     server.on('request', onRequest);
+  }
+
+  #carry(s: Socket): void {
+    const key = peerKey(s);
+    this.#carriers.add(s);
+    this.#handshaking.set(key, s);
+    s.once('close', () => {
+      this.#carriers.delete(s);
+      if (this.#handshaking.get(key) === s) this.#handshaking.delete(key);
+    });
   }
 
   /** Closes every connection with no request in flight, now and as each one goes idle. */
@@ -46,11 +79,13 @@ export class ConnectionTracker {
     this.#closing = true;
     this.#server.closeIdleConnections();
     for (const s of this.#sockets) if (s[ACTIVE] === 0) s.end();
+    for (const s of this.#handshaking.values()) s.destroy();
   }
 
   /** Destroys every connection left (the drain deadline passed). */
   destroyAll(): void {
     for (const s of this.#sockets) s.destroy();
+    for (const s of this.#carriers) s.destroy();
   }
 
   /** @internal A response on `s` closed. */

@@ -1,7 +1,9 @@
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { HttpServer, type HttpRoute } from '../../../../lib/transport/http/index.js';
+import { makePki, type TestPki } from '../../../helpers/tls.js';
 
 async function started(options: ConstructorParameters<typeof HttpServer>[0]): Promise<HttpServer> {
   const s = new HttpServer({ addr: '127.0.0.1:0', ...options });
@@ -15,18 +17,26 @@ async function started(options: ConstructorParameters<typeof HttpServer>[0]): Pr
   return s;
 }
 
-/** A raw socket recording what it read and when it was closed by the server. */
-function rawClient(port: number): Promise<{ socket: Socket; read: () => string; closed: Promise<number> }> {
+/** A raw socket (over TLS when given the CA) recording what it read and when it was closed by the server. */
+function rawClient(port: number, ca?: Buffer): Promise<{ socket: Socket; read: () => string; closed: Promise<number> }> {
   return new Promise((resolve, reject) => {
     let data = '';
-    const socket = connect(port, '127.0.0.1');
+    const socket = ca === undefined ? connect(port, '127.0.0.1') : connectTls({ host: '127.0.0.1', port, ca });
     const t0 = performance.now();
     const closed = new Promise<number>((r) => socket.once('close', () => r(performance.now() - t0)));
     socket.on('data', (d: Buffer) => (data += d.toString()));
     socket.on('error', () => undefined);
-    socket.once('connect', () => resolve({ socket, read: () => data, closed }));
+    socket.once(ca === undefined ? 'connect' : 'secureConnect', () => resolve({ socket, read: () => data, closed }));
     socket.once('error', reject);
   });
+}
+
+async function until(what: string, done: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +91,78 @@ describe('HttpServer connections', () => {
         assert.equal(extra.read(), '');
         a.socket.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
         await sleep(200);
+        assert.match(a.read(), /^HTTP\/1\.1 200 /);
+        a.socket.destroy();
+        b.socket.destroy();
+      } finally {
+        await s.stop();
+      }
+    });
+  });
+
+  describe('having a graceful stop', () => {
+    let pki: TestPki;
+    before(() => {
+      pki = makePki();
+    });
+
+    for (const scheme of ['http', 'https'] as const) {
+      it(`should close an idle keep-alive connection at once and answer the request in flight on ${scheme}`, async () => {
+        let release = (): void => undefined;
+        let entered = 0;
+        const s = new HttpServer({ addr: '127.0.0.1:0', timeout: 0, ...(scheme === 'https' ? { tls: { key: pki.serverKey, cert: pki.serverCert } } : {}) });
+        s.route({ method: 'GET', path: '/ok', operation: '/ok', handler: async () => ({ ok: true }) });
+        s.route({ method: 'GET', path: '/held', operation: '/held', handler: () => (entered++, new Promise((r) => (release = () => r({ held: true })))) });
+        await s.start();
+        const ca = scheme === 'https' ? pki.ca : undefined;
+        const idle = await rawClient(s.port, ca);
+        const busy = await rawClient(s.port, ca);
+        let stopped: Promise<void> | undefined;
+        try {
+          idle.socket.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+          await until('the first reply', () => idle.read().includes('"ok":true'));
+          busy.socket.write('GET /held HTTP/1.1\r\nHost: x\r\n\r\n');
+          await until('the held request', () => entered === 1);
+          stopped = s.stop();
+          // The idle connection goes while the held request is still being served.
+          await Promise.race([idle.closed, sleep(3000).then(() => assert.fail('the idle keep-alive connection stayed open'))]);
+          assert.equal(busy.socket.destroyed, false, 'the busy connection was closed under its request');
+          release();
+          await Promise.race([busy.closed, sleep(3000).then(() => assert.fail('the busy connection stayed open after its reply'))]);
+          assert.match(busy.read(), /^HTTP\/1\.1 200 [\s\S]*connection: close[\s\S]*"held":true/i);
+          await stopped;
+        } finally {
+          release();
+          idle.socket.destroy();
+          busy.socket.destroy();
+          await (stopped ?? s.stop());
+        }
+      });
+    }
+
+    it('should close a connection still in its TLS handshake at once rather than wait for it', async () => {
+      const s = await started({ tls: { key: pki.serverKey, cert: pki.serverCert } });
+      const silent = await rawClient(s.port); // TCP only: it never sends its ClientHello
+      await sleep(50);
+      const stopped = s.stop().then(() => 'stopped');
+      try {
+        assert.equal(await Promise.race([stopped, sleep(3000).then(() => 'still waiting')]), 'stopped');
+        assert.ok(await Promise.race([silent.closed, sleep(1000).then(() => Infinity)]) < Infinity, 'the handshaking connection stayed open');
+      } finally {
+        silent.socket.destroy();
+        await stopped;
+      }
+    });
+
+    it('should count TLS connections against maxConnections', async () => {
+      const s = await started({ maxConnections: 2, tls: { key: pki.serverKey, cert: pki.serverCert } });
+      try {
+        const a = await rawClient(s.port, pki.ca);
+        const b = await rawClient(s.port, pki.ca);
+        const extra = await rawClient(s.port, pki.ca).then((c) => c.closed, () => 0);
+        assert.ok(await Promise.race([extra, sleep(2000).then(() => Infinity)]) < Infinity, 'the third TLS connection stayed open');
+        a.socket.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+        await until('the reply', () => a.read().includes('"ok":true'));
         assert.match(a.read(), /^HTTP\/1\.1 200 /);
         a.socket.destroy();
         b.socket.destroy();
