@@ -34,16 +34,24 @@ function packagesOf(ns: protobuf.Namespace, out: protobuf.Namespace[] = []): pro
 }
 
 /**
- * Whether a copy of `root`'s objects can mean the same as parsing the file again: no imports, no
- * extensions (they would reach into other files), no file options on the root. The copy itself
- * refuses functions (see {@link copy}).
+ * Whether a copy of `root`'s objects means the same as parsing the file again: no imports, no
+ * extensions (they would reach into other files), no file options on the root, and plain data only
+ * (a function or accessor could close over the template).
  */
 function copyable(root: protobuf.Root, parsed: protobuf.IParserResult): boolean {
-  return (parsed.imports?.length ?? 0) === 0 && (parsed.weakImports?.length ?? 0) === 0 && root.deferred.length === 0 && root.options == null && root.parsedOptions == null;
+  if ((parsed.imports?.length ?? 0) > 0 || (parsed.weakImports?.length ?? 0) > 0) return false;
+  if (root.deferred.length > 0 || root.options != null || root.parsedOptions != null) return false;
+  const seen = new Set<object>([root]);
+  const plain = (v: unknown): boolean => {
+    if (typeof v === 'function') return false;
+    if (v === null || typeof v !== 'object' || seen.has(v)) return true;
+    seen.add(v);
+    if (v instanceof protobuf.Field && v.extend !== undefined) return false;
+    for (const d of Object.values(Object.getOwnPropertyDescriptors(v))) if (d.get !== undefined || d.set !== undefined || !plain(d.value)) return false;
+    return true;
+  };
+  return root.nestedArray.every(plain);
 }
-
-/** Thrown by {@link copy} for what a copy cannot reproduce. */
-class NotCopyable extends Error {}
 
 function templateOf(path: string): Template | null {
   let t = templates.get(path);
@@ -68,27 +76,16 @@ function templateOf(path: string): Template | null {
   return t;
 }
 
-/**
- * A copy of `v` whose objects are new (shared ones stay shared within it), with `known` already
- * mapped. Plain assignment, in the original's key order: objects keep fast properties. protobufjs
- * makes its reflection objects of own data properties (accessors live on the prototypes); a function
- * or an extension field would tie the copy to the template or to other files: NotCopyable.
- */
+/** A copy of `v` whose objects are new (shared ones stay shared within it), with `known` already mapped. */
 function copy<T>(v: T, known: Map<object, object>): T {
-  if (typeof v === 'function') throw new NotCopyable();
   if (v === null || typeof v !== 'object') return v;
   const done = known.get(v);
   if (done !== undefined) return done as T;
-  if (Array.isArray(v)) {
-    const out: unknown[] = [];
-    known.set(v, out);
-    for (const item of v) out.push(copy(item, known));
-    return out as T;
-  }
-  if (v instanceof protobuf.Field && v.extend !== undefined) throw new NotCopyable();
-  const out = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
+  const out = Array.isArray(v) ? [] : Object.create(Object.getPrototypeOf(v) as object | null);
   known.set(v, out);
-  for (const key of Object.keys(v)) out[key] = copy((v as Record<string, unknown>)[key], known);
+  for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(v))) {
+    Object.defineProperty(out, key, { ...d, value: copy(d.value, known) });
+  }
   // A namespace's lookup cache is filled on use: start the copy's empty.
   if (out instanceof protobuf.Namespace) (out as unknown as { _lookupCache: object })._lookupCache = Object.create(null);
   return out as T;
@@ -106,29 +103,20 @@ export function addSharedFile(root: protobuf.Root, path: string): boolean {
   // File options merge into a package another file already gave options: leave that to the parser.
   const targets = t.packages.map((p) => root.lookup(p.fullName));
   if (targets.some((n, i) => n !== null && (!(n instanceof protobuf.Namespace) || (t.packages[i]?.parsedOptions != null && n.parsedOptions != null)))) return false;
-  // Packages first (as the parser defines them), then every copy, then the adds: a copy refused
-  // leaves no declaration behind.
   const known = new Map<object, object>([[t.root, root]]);
-  for (const p of t.packages) known.set(p, root.define(p.fullName.slice(1)));
-  const copies: [protobuf.Namespace, protobuf.ReflectionObject][] = [];
-  let options: [protobuf.Namespace, Record<string, unknown>, Record<string, unknown>[]][];
-  try {
-    options = t.packages.map((p) => [known.get(p) as protobuf.Namespace, copy(p.options ?? {}, known), copy(p.parsedOptions ?? [], known)]);
-    for (const p of [t.root, ...t.packages]) {
-      for (const child of p.nestedArray) if (child.constructor !== protobuf.Namespace) copies.push([known.get(p) as protobuf.Namespace, copy(child, known)]);
+  for (const p of t.packages) {
+    const into = root.define(p.fullName.slice(1));
+    known.set(p, into);
+    for (const [k, v] of Object.entries(p.options ?? {})) into.setOption(k, copy(v, known));
+    for (const o of p.parsedOptions ?? []) (into.parsedOptions ??= []).push(copy(o, known));
+  }
+  for (const p of [t.root, ...t.packages]) {
+    for (const child of p.nestedArray) {
+      if (child.constructor === protobuf.Namespace) continue;
+      const c = copy(child, known);
+      c.parent = null;
+      (known.get(p) as protobuf.Namespace).add(c);
     }
-  } catch (err) {
-    if (!(err instanceof NotCopyable)) throw err;
-    templates.set(path, null);
-    return false;
-  }
-  for (const [ns, opts, parsed] of options) {
-    for (const [k, v] of Object.entries(opts)) ns.setOption(k, v);
-    for (const o of parsed) (ns.parsedOptions ??= []).push(o);
-  }
-  for (const [ns, c] of copies) {
-    c.parent = null;
-    ns.add(c);
   }
   root.files.push(path);
   return true;
