@@ -5,7 +5,6 @@ import { FrameworkError } from '../errors/index.js';
 import { entryImportName, recordImportName } from './import-names.js';
 import { projectRoot, resolveProtoPaths, searchPath } from './include-dirs.js';
 import { buildServiceSchema, type ServiceSchema } from './schema.js';
-import { addSharedFile } from './shared-files.js';
 
 /** The import paths option every proto consumer takes (app, test app, loader, clients, generated clients). */
 export interface ProtoPathsOption {
@@ -140,8 +139,6 @@ export class ProtoLoader {
         const p = join(d, target);
         if (existsSync(p)) {
           recordImportName(root, p, target, origin);
-          // A built-in file (descriptor.proto...) is parsed once per process and copied into each root.
-          addSharedFile(root, p);
           return p;
         }
       }
