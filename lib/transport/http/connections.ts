@@ -67,7 +67,9 @@ export class ConnectionTracker {
   #carry(s: Socket): void {
     const key = peerKey(s);
     this.#carriers.add(s);
-    this.#handshaking.set(key, s);
+    // A socket with no peer (already torn down, or a local socket) has no key of its own: it is only
+    // a carrier, destroyed with the others at the deadline.
+    if (s.remoteAddress !== undefined) this.#handshaking.set(key, s);
     s.once('close', () => {
       this.#carriers.delete(s);
       if (this.#handshaking.get(key) === s) this.#handshaking.delete(key);
