@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Module, Rpc, Service } from '../../decorators/index.js';
 import { METER, TRACING } from '../../lib/app/index.js';
 import { KratosError } from '../../lib/errors/index.js';
-import { Logger, type Level } from '../../lib/log/index.js';
 import type { PrometheusMeter } from '../../lib/metrics/index.js';
 import { createTestApp, type TestApp } from '../../lib/testing/index.js';
 import type { Context } from '../../lib/transport/index.js';
 import { repoPath } from './grpc-web-peer.js';
+import { CaptureLogger as Capture } from './capture-logger.js';
 
 /**
  * How the streaming handler treats the call's cancellation: `watches` returns once its signal has
@@ -54,15 +54,6 @@ export function ticksRequest(intervalMs: number): Buffer {
   return Buffer.from([0x18, intervalMs]);
 }
 
-/** Keeps the access log's records as objects. */
-class Capture extends Logger {
-  readonly records: Record<string, unknown>[] = [];
-  log(level: Level, ...kv: unknown[]): void {
-    const r: Record<string, unknown> = { level };
-    for (let i = 0; i < kv.length; i += 2) r[String(kv[i])] = kv[i + 1];
-    this.records.push(r);
-  }
-}
 
 /** What the default middleware reported about the calls of one operation. */
 export interface Reports {

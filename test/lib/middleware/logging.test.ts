@@ -2,20 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Metadata } from '../../../lib/metadata/index.js';
 import { notFound } from '../../../lib/errors/index.js';
-import { Logger, NoopLogger, type Level } from '../../../lib/log/index.js';
+import { NoopLogger } from '../../../lib/log/index.js';
 import { loggingServer } from '../../../lib/middleware/logging/index.js';
 import { recovery } from '../../../lib/middleware/recovery/index.js';
 import { type Handler } from '../../../lib/middleware/index.js';
 import { type Context } from '../../../lib/transport/index.js';
+import { CaptureLogger as Capture } from '../../helpers/capture-logger.js';
 
-class Capture extends Logger {
-  readonly records: Record<string, unknown>[] = [];
-  log(level: Level, ...kv: unknown[]): void {
-    const r: Record<string, unknown> = { level };
-    for (let i = 0; i < kv.length; i += 2) r[String(kv[i])] = kv[i + 1];
-    this.records.push(r);
-  }
-}
 
 const ctx: Context = {
   kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(),

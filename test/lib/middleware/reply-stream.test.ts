@@ -12,10 +12,10 @@ import { Client, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
 import { METER, TRACING } from '../../../lib/app/index.js';
 import { KratosError } from '../../../lib/errors/index.js';
-import { Logger, type Level } from '../../../lib/log/index.js';
 import type { PrometheusMeter } from '../../../lib/metrics/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
 import { repoPath } from '../../helpers/grpc-web-peer.js';
+import { CaptureLogger as Capture } from '../../helpers/capture-logger.js';
 
 const TICKS = '/ticker.v1.Ticker/Ticks';
 const PROTO = { proto: 'test/fixtures/grpcweb/ticker.proto', name: 'ticker.v1.Ticker' };
@@ -74,14 +74,6 @@ class GeneratorModule {}
 @Module({ services: [ArrayTicker] })
 class ArrayModule {}
 
-class Capture extends Logger {
-  readonly records: Record<string, unknown>[] = [];
-  log(level: Level, ...kv: unknown[]): void {
-    const r: Record<string, unknown> = { level };
-    for (let i = 0; i < kv.length; i += 2) r[String(kv[i])] = kv[i + 1];
-    this.records.push(r);
-  }
-}
 
 function varint(n: number): number[] {
   const out: number[] = [];

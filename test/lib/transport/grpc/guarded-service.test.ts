@@ -5,13 +5,13 @@ import { credentials, Client, Metadata, status, type ServiceError } from '@grpc/
 import { Module, Rpc, Service } from '../../../../decorators/index.js';
 import { METER } from '../../../../lib/app/index.js';
 import { KratosError } from '../../../../lib/errors/index.js';
-import { Logger, type Level } from '../../../../lib/log/index.js';
 import type { PrometheusMeter } from '../../../../lib/metrics/index.js';
 import type { Handler } from '../../../../lib/middleware/index.js';
 import { createTestApp, type TestApp } from '../../../../lib/testing/index.js';
 import { healthRoot, reflectionRoots } from '../../../../lib/transport/grpc/index.js';
 import type { Context } from '../../../../lib/transport/index.js';
 import { repoPath } from '../../../helpers/echo-service.js';
+import { CaptureLogger as Capture } from '../../../helpers/capture-logger.js';
 
 @Service({ proto: repoPath('test/fixtures/grpc/echo.proto') })
 class Echo {
@@ -29,15 +29,6 @@ const HRes = healthRoot.lookupType('grpc.health.v1.HealthCheckResponse');
 const RReq = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionRequest');
 const RRes = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionResponse');
 
-/** Keeps the access log's records as objects. */
-class Capture extends Logger {
-  readonly records: Record<string, unknown>[] = [];
-  log(level: Level, ...kv: unknown[]): void {
-    const r: Record<string, unknown> = { level };
-    for (let i = 0; i < kv.length; i += 2) r[String(kv[i])] = kv[i + 1];
-    this.records.push(r);
-  }
-}
 
 /** What a middleware in front of the guarded services saw of each call: its context and, once it ended, its signal's reason. */
 interface Seen { ctx: Context & { call: NodeJS.EventEmitter }; reason?: unknown; ended: boolean }
