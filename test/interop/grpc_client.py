@@ -79,15 +79,20 @@ def status_details(e, Status, ErrorInfo):
     return None, None, None
 
 
-def main():
-    port = sys.argv[1]
+def greeter(port):
+    """A ready channel to 127.0.0.1:port, its SayHello callable, and the message classes both clients use."""
     pool = local_pool()
     Req, Rep = cls(pool, "helloworld.v1.HelloRequest"), cls(pool, "helloworld.v1.HelloReply")
     Status, ErrorInfo = cls(pool, "google.rpc.Status"), cls(pool, "google.rpc.ErrorInfo")
-    out = {}
     ch = grpc.insecure_channel(f"127.0.0.1:{port}")
     grpc.channel_ready_future(ch).result(timeout=5)
     say = ch.unary_unary("/helloworld.v1.Greeter/SayHello", request_serializer=Req.SerializeToString, response_deserializer=Rep.FromString)
+    return pool, ch, say, Req, Status, ErrorInfo
+
+
+def main():
+    pool, ch, say, Req, Status, ErrorInfo = greeter(sys.argv[1])
+    out = {}
     reply, call = say.with_call(Req(name="py"), metadata=[("x-md-global-caller", "python")], timeout=5)
     out["message"] = reply.message
     try:

@@ -10,18 +10,12 @@ import sys
 
 import grpc
 
-from grpc_client import cls, local_pool, status_details
+from grpc_client import cls, greeter, status_details
 
 
 def main():
-    port = sys.argv[1]
-    pool = local_pool()
-    Req, Rep = cls(pool, "helloworld.v1.HelloRequest"), cls(pool, "helloworld.v1.HelloReply")
-    Status, ErrorInfo = cls(pool, "google.rpc.Status"), cls(pool, "google.rpc.ErrorInfo")
+    pool, ch, say, Req, Status, ErrorInfo = greeter(sys.argv[1])
     out = {}
-    ch = grpc.insecure_channel(f"127.0.0.1:{port}")
-    grpc.channel_ready_future(ch).result(timeout=5)
-    say = ch.unary_unary("/helloworld.v1.Greeter/SayHello", request_serializer=Req.SerializeToString, response_deserializer=Rep.FromString)
     try:
         out["message"] = say(Req(name="py"), timeout=5).message
     except grpc.RpcError as e:
