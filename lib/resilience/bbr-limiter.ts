@@ -267,7 +267,9 @@ export class BbrLimiter implements Limiter {
   #queueLimit(now: number): number {
     const { minRt } = this.#stats(now);
     const perCall = this.#turns?.perCall ?? 0;
-    return Math.max(this.#queueTarget, perCall === 0 ? minRt : Math.min(minRt, 2 * perCall));
+    const limit = Math.max(this.#queueTarget, perCall === 0 ? minRt : Math.min(minRt, 2 * perCall));
+    // Up to twice that while the loop waits for I/O between bursts it refused part of (LoopTurns.slack).
+    return limit + Math.min(limit, this.#turns?.slack ?? 0);
   }
 
   #maxInFlight(now: number): number {

@@ -1,5 +1,7 @@
 /** Weight of the latest turn in the smoothed cost per admitted call. */
 const PER_CALL_WEIGHT = 0.2;
+/** Share of the slack given back at every turn that starts with calls already waiting. */
+const SLACK_DECAY = 0.05;
 
 /** Clocks a {@link LoopTurns} reads, all in ms. */
 export interface LoopClocks {
@@ -32,6 +34,8 @@ export class LoopTurns {
     this.#open = false;
     this.#end = this.#clocks.clock();
     this.#work = this.#clocks.workClock() - this.#workStart;
+    this.#refused = this.#calls > this.#admitted;
+    this.#idleAtEnd = this.#clocks.idleClock();
     // What the turn cost per admitted call, refusals' share included: smoothed over turns, as a burst
     // of cheap or dear calls says little about the next turn.
     if (this.#admitted > 0) {
@@ -59,6 +63,10 @@ export class LoopTurns {
   #work = 0;
   /** How long the calls of this turn had already waited when it began (see #begin). */
   #carried = 0;
+  /** Whether the last turn refused a call, the loop's idle clock when it ended, and the slack (see #begin). */
+  #refused = false;
+  #idleAtEnd = 0;
+  #slack = 0;
   #utilisation = 0;
   #sensedAt = NaN;
   #idle = 0;
@@ -109,6 +117,19 @@ export class LoopTurns {
     return this.#perCall;
   }
 
+  /**
+   * How much longer than its target a call may queue, ms: the time the loop waited for I/O right after
+   * turns that refused calls, added up, less a tenth at every turn that starts with calls waiting.
+   * Calls that arrive in bursts (clients whose timers tick together, a batch from a proxy) meet a loop
+   * that served a few of the last burst, refused the rest and then waited for the next one: the core
+   * idled while the work it refused would have fitted. The slack lets more of each burst in until
+   * the loop stops waiting between bursts (CoDel, likewise, does not drop while its queue empties
+   * now and then).
+   */
+  get slack(): number {
+    return this.#slack;
+  }
+
   /** The loop's utilisation up to `now`, 0..1 (1: it never waited for I/O). */
   utilisation(now: number): number {
     const idle = this.#clocks.idleClock();
@@ -131,7 +152,11 @@ export class LoopTurns {
   #begin(now: number): void {
     // A turn that starts as the previous one ends found its calls waiting in the socket: they arrived
     // while that turn ran, on average half its length ago. After an idle loop they arrived just now.
-    this.#carried = now - this.#end < 1 ? this.#work / 2 : 0;
+    const gap = now - this.#end;
+    this.#carried = gap < 1 ? this.#work / 2 : 0;
+    if (gap < 1) this.#slack *= 1 - SLACK_DECAY;
+    // Only time the loop did wait (not other work between the turns) counts, and only after refusals.
+    else if (this.#refused) this.#slack += Math.min(gap, Math.max(0, this.#clocks.idleClock() - this.#idleAtEnd));
     this.#open = true;
     this.#workStart = this.#clocks.workClock();
     this.#calls = 0;
