@@ -96,6 +96,8 @@ export interface BbrStat {
   loopElu: number;
   /** CPU a turn of the event loop took per call it admitted, ms, smoothed (0 without `loopTurns`): twice it caps how far minRT raises the queue rule's target. */
   perCall: number;
+  /** How much the queue rule's target is raised now, ms (up to the target again): the time the loop waited for I/O right after turns that refused calls, a twentieth given back at each turn that finds calls waiting (0 without `loopTurns`). */
+  slack: number;
   inFlight: number;
   maxInFlight: number;
   /** Smallest per-bucket average response time, ms. */
@@ -205,7 +207,7 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#turns?.perCall ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#turns?.perCall ?? 0, slack: this.#turns?.slack ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -269,7 +271,7 @@ export class BbrLimiter implements Limiter {
     const perCall = this.#turns?.perCall ?? 0;
     const limit = Math.max(this.#queueTarget, perCall === 0 ? minRt : Math.min(minRt, 2 * perCall));
     // Up to twice that while the loop waits for I/O between bursts it refused part of (LoopTurns.slack).
-    return limit + Math.min(limit, this.#turns?.slack ?? 0);
+    return limit + (this.#turns?.capSlack(limit) ?? 0);
   }
 
   #maxInFlight(now: number): number {

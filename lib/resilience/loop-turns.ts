@@ -119,7 +119,7 @@ export class LoopTurns {
 
   /**
    * How much longer than its target a call may queue, ms: the time the loop waited for I/O right after
-   * turns that refused calls, added up, less a tenth at every turn that starts with calls waiting.
+   * turns that refused calls, added up, less a twentieth at every turn that starts with calls waiting.
    * Calls that arrive in bursts (clients whose timers tick together, a batch from a proxy) meet a loop
    * that served a few of the last burst, refused the rest and then waited for the next one: the core
    * idled while the work it refused would have fitted. The slack lets more of each burst in until
@@ -127,6 +127,12 @@ export class LoopTurns {
    * now and then).
    */
   get slack(): number {
+    return this.#slack;
+  }
+
+  /** Keeps the slack within `max` ms (the limiter's target: the slack at most doubles it). */
+  capSlack(max: number): number {
+    if (this.#slack > max) this.#slack = max;
     return this.#slack;
   }
 

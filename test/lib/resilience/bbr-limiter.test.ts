@@ -100,7 +100,7 @@ describe('BbrLimiter', () => {
         const bbr = new BbrLimiter({ loopTurns: false, tolerance: 1, cpu: () => 0, clock: clock.read });
         feed(bbr, clock, 0, Array<number>(10).fill(30));
         clock.now = 10_100;
-        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopElu: 0, perCall: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
+        assert.deepEqual(bbr.stat(), { cpu: 0, elu: 0, delay: 0, saturated: false, loopElu: 0, perCall: 0, slack: 0, inFlight: 0, maxInFlight: 0, minRt: 1, maxPass: 1, shedInFlight: 0, shedQueued: 0 });
       });
     });
   });
@@ -243,6 +243,91 @@ describe('BbrLimiter', () => {
       assert.notEqual(bbr.tryAllow(), undefined, '8 ms of work ahead');
       clock.advance(3);
       assert.equal(bbr.tryAllow(), undefined, '11 ms of work ahead');
+    });
+
+    it('should let more of a burst in while the loop waits for I/O between bursts it refused part of, up to twice the target', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 1000, elu: 1, delay: 0 }), clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      const nextTurn = (): Promise<unknown> => new Promise((r) => setImmediate(r));
+      // Bursts of eight 5 ms calls (clients whose timers tick together), decided on before any handler
+      // runs; the handlers then run, the turn ends and the loop waits `wait` ms for the next burst.
+      // (Each call is reported done at once: only the queue rule is under test, not in flight.)
+      const burst = async (wait: number): Promise<boolean[]> => {
+        const decided = Array.from({ length: 8 }, () => {
+          const done = bbr.tryAllow();
+          done?.();
+          return done;
+        });
+        clock.advance(5 * decided.filter((d) => d !== undefined).length);
+        await nextTurn();
+        clock.advance(wait);
+        idle.ms += wait;
+        return decided.map((d) => d !== undefined);
+      };
+      assert.deepEqual(await burst(10), [true, true, true, true, true, true, true, true], 'an idle process: the first burst teaches 5 ms of CPU per call');
+      assert.equal(bbr.stat().perCall, 5);
+      assert.deepEqual(await burst(10), [true, true, true, false, false, false, false, false], '0, 5, 10 ms ahead: within the 10 ms target');
+      assert.equal(bbr.stat().slack, 0);
+      // The next turn finds that the loop waited 10 ms after refusing five calls.
+      assert.deepEqual(await burst(30), [true, true, true, true, true, false, false, false], 'up to 20 ms ahead');
+      assert.equal(bbr.stat().slack, 10);
+      assert.deepEqual(await burst(0), [true, true, true, true, true, false, false, false], 'never more than twice the target');
+      assert.equal(bbr.stat().slack, 10, 'the slack is kept within the target');
+      // A burst that finds the loop busy (half the last turn carried in) gives a twentieth of it back.
+      assert.deepEqual(await burst(0), [true, true, false, false, false, false, false, false], '12.5 ms carried, 5 ahead');
+      assert.equal(bbr.stat().slack, 10 * 0.95);
+    });
+
+    it('should keep a real loop busy with bursts a third above what it can serve (eight 5 ms calls every 30 ms, for 2 s)', async () => {
+      // Real clocks and a real loop; only the sampled signals are fixed, so the queue rule decides. Every
+      // 30 ms a timer delivers eight calls, run one after the other as a socket read's: six fit between
+      // bursts. Held to the 10 ms target (three a burst: 0, 5 and 10 ms of work ahead), the core idled
+      // half the time; with the slack (up to 10 ms more), four a burst.
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 1000, elu: 1, delay: 0 }) });
+      const spin = (ms: number): void => {
+        const until = performance.now() + ms;
+        while (performance.now() < until);
+      };
+      let admitted = 0;
+      let refused = 0;
+      let bursts = 0;
+      const started = performance.now();
+      const timer = setInterval(() => {
+        bursts++;
+        for (let i = 0; i < 8; i++) {
+          const done = bbr.tryAllow();
+          if (done === undefined) {
+            refused++;
+            continue;
+          }
+          admitted++;
+          spin(5);
+          done();
+        }
+      }, 30);
+      await new Promise((r) => setTimeout(r, 2000));
+      clearInterval(timer);
+      const busy = (admitted * 5) / (performance.now() - started);
+      assert.ok(refused > 0, 'the excess was refused');
+      const detail = `${admitted} admitted, ${refused} refused in ${bursts} bursts, slack ${bbr.stat().slack.toFixed(1)} ms`;
+      assert.ok(admitted / bursts >= 3.5, detail);
+      assert.ok(busy >= 0.58, `the handlers ran ${(100 * busy).toFixed(0)} % of the time (${detail})`);
+      bbr.close();
+    });
+
+    it('should raise nothing after an idle loop when the turn before refused no call', async () => {
+      const clock = new FakeClock();
+      const idle = { ms: 0 };
+      const bbr = new BbrLimiter({ signals: () => ({ cpu: 1000, elu: 1, delay: 0 }), clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+      for (let i = 0; i < 5; i++) {
+        bbr.allow()();
+        clock.advance(5);
+        await new Promise((r) => setImmediate(r));
+        clock.advance(20);
+        idle.ms += 20;
+      }
+      assert.equal(bbr.stat().slack, 0);
     });
 
     it('should still run the first call of every turn, so a loop slowed by other processes makes progress', async () => {
