@@ -37,7 +37,8 @@ export interface BbrOptions {
    * Longest a call may have queued (since the transport received it, or since the event-loop turn
    * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
    * (minRT) if that is longer, up to two calls' CPU in the event loop (with `loopTurns`: an async
-   * handler's response time is mostly waiting). Default 10.
+   * handler's response time is mostly waiting); up to twice that while the loop waits for I/O
+   * between bursts it refused part of (see `BbrStat.slack`). Default 10.
    */
   queueTarget?: number;
   /**
@@ -270,8 +271,10 @@ export class BbrLimiter implements Limiter {
     const { minRt } = this.#stats(now);
     const perCall = this.#turns?.perCall ?? 0;
     const limit = Math.max(this.#queueTarget, perCall === 0 ? minRt : Math.min(minRt, 2 * perCall));
-    // Up to twice that while the loop waits for I/O between bursts it refused part of (LoopTurns.slack).
-    return limit + (this.#turns?.capSlack(limit) ?? 0);
+    // More while the loop waits for I/O between bursts it refused part of (LoopTurns.slack): up to the
+    // limit again, and two calls' CPU, so an async handler's calls (mostly waiting) are not let in by
+    // the dozen to pile up in flight.
+    return limit + (this.#turns?.capSlack(Math.min(limit, 2 * perCall)) ?? 0);
   }
 
   #maxInFlight(now: number): number {
