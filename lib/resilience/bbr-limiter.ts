@@ -208,7 +208,10 @@ export class BbrLimiter implements Limiter {
     const now = this.#clock();
     const { maxPass, minRt } = this.#stats(now);
     const s = this.#signals();
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#turns?.perCall ?? 0, slack: this.#turns?.slack ?? 0, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    // Reading the queue limit caps the slack: shown as the queue rule would use it, not as it last grew.
+    this.#queueLimit(now);
+    const slack = this.#turns?.slack ?? 0;
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#turns?.perCall ?? 0, slack, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
