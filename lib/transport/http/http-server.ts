@@ -9,13 +9,13 @@ import { callRunner, type CallRunner } from '../context.js';
 import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
-import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
+import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, replyText, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
 import type { Admission } from '../admission.js';
 import { frontDoor } from './front-door.js';
 import { HttpContext } from './http-context.js';
-import { closeAfterReply, ConnectionTracker } from './connections.js';
+import { closeAfterReply, ConnectionTracker, trackRequest } from './connections.js';
 import { throughFilters } from './filters.js';
-import { httpStatus, isThenable, writeReply, writeStream } from './reply.js';
+import { httpStatus, isThenable, writeReply, writeStream, writeTextReply } from './reply.js';
 import { absolutePath, onClientError, timeoutError } from './request-errors.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
 import { RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
@@ -112,7 +112,11 @@ export class HttpServer implements Server {
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
-    const server = this.#tls === undefined ? createHttpServer(limits, callback) : createHttpsServer({ ...this.#tls, ...limits }, callback);
+    const tracked = (req: IncomingMessage, res: ServerResponse): void => {
+      trackRequest(req, res);
+      callback(req, res);
+    };
+    const server = this.#tls === undefined ? createHttpServer(limits, tracked) : createHttpsServer({ ...this.#tls, ...limits }, tracked);
     server.on('clientError', onClientError);
     this.#connections = new ConnectionTracker(server, this.#caps.maxConnections);
     await new Promise<void>((resolve, reject) => {
@@ -228,7 +232,13 @@ export class HttpServer implements Server {
   #reply(ctx: HttpContext, route: MountedRoute, reply: unknown): undefined {
     try {
       const { req } = ctx;
-      if (ctx.abandoned === undefined) writeReply(ctx.res, 200, route.encode(reply, this.#codecs.negotiate(req.headers.accept), ctx), this.#draining, req.method === 'HEAD');
+      if (ctx.abandoned === undefined) {
+        const negotiated = this.#codecs.negotiate(req.headers.accept);
+        // The default encoder's JSON goes out as text, not as bytes turned back into text.
+        const text = route.encode === codecResponseEncoder ? replyText(reply, negotiated) : undefined;
+        if (text !== undefined) writeTextReply(ctx.res, 200, negotiated.contentType, text, this.#draining, req.method === 'HEAD');
+        else writeReply(ctx.res, 200, route.encode(reply, negotiated, ctx), this.#draining, req.method === 'HEAD');
+      }
     } catch (err) {
       return this.#fail(ctx, route, err);
     }

@@ -29,6 +29,21 @@ export function writeReply(res: ServerResponse, status: number, body: { contentT
 }
 
 /**
+ * Writes a complete response whose body is text (the JSON of a reply), as {@link writeReply} writes
+ * its UTF-8 bytes: node joins the text to the head and encodes both in one write, with no Buffer of
+ * the body in between.
+ */
+export function writeTextReply(res: ServerResponse, status: number, contentType: string, text: string, closing: boolean, head: boolean): void {
+  if (res.headersSent || res.writableEnded) return;
+  const size = Buffer.byteLength(text, 'utf8');
+  const length = String(size);
+  res.writeHead(status, closing ? ['connection', 'close', 'content-type', contentType, 'content-length', length] : ['content-type', contentType, 'content-length', length]);
+  if (head) res.end();
+  else if (size <= JOINED_BODY_LIMIT) res.end(text, 'utf8');
+  else res.end(Buffer.from(text, 'utf8'));
+}
+
+/**
  * A google.api.HttpBody reply as grpc-gateway writes it: its bytes (`data`, a Buffer/Uint8Array or
  * base64 as protobufjs reads bytes) under its own `contentType` (default application/octet-stream).
  */
