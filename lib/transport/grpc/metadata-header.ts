@@ -28,7 +28,13 @@ export class MetadataHeader implements Header {
   }
 
   keys(): string[] {
-    return Object.keys(this.metadata.getMap());
+    // grpc-js' getMap() copies the first value of every key (Buffers too) for a list of names: read
+    // the keys of its map instead (per call: the metadata middleware looks for x-md-*).
+    const repr = (this.metadata as unknown as { internalRepr?: unknown }).internalRepr;
+    if (!(repr instanceof Map)) return Object.keys(this.metadata.getMap());
+    const keys: string[] = [];
+    for (const [key, values] of repr as Map<string, unknown[]>) if (Array.isArray(values) && values.length > 0) keys.push(key);
+    return keys;
   }
 
   values(key: string): string[] {

@@ -17,6 +17,8 @@ export class HttpContext extends HttpExchange implements Context, Expirable, Clo
   readonly kind = 'http' as const;
   /** Set when the deadline passed or the client went away; the reply is then not written. */
   abandoned: 'timeout' | 'closed' | undefined;
+  /** @internal True when the route sends one reply (not a stream), set by the server. */
+  unaryReply = false;
   /** @internal How the route writes failures, for a timeout the server's deadline queue answers. */
   errorEncoder: ErrorEncoder | undefined;
   /** Called on expiry by the server's deadline queue. */

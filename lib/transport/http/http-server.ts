@@ -190,6 +190,7 @@ export class HttpServer implements Server {
     const { route } = match;
     const deadline = this.#timeout > 0 && route.stream !== true ? Date.now() + this.#timeout : undefined;
     const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
+    ctx.unaryReply = route.stream !== true;
     this.#inFlight++;
     ctx.watchClose();
     if (deadline !== undefined) {
