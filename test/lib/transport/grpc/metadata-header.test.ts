@@ -19,6 +19,18 @@ describe('MetadataHeader.keys', () => {
     assert.equal(h.get('trace-bin'), 'AQID');
   });
 
+  it('should read the first value of a key in any case, undefined for an absent one, and see later changes', () => {
+    const md = new Metadata();
+    const h = new MetadataHeader(md);
+    assert.equal(h.get('traceparent'), undefined);
+    md.add('traceparent', '00-a-b-01');
+    md.add('traceparent', 'second');
+    assert.equal(h.get('TraceParent'), '00-a-b-01');
+    md.remove('traceparent');
+    assert.equal(h.get('traceparent'), undefined);
+    assert.deepEqual(h.keys(), []);
+  });
+
   it('should be empty for new metadata, and name what is set on it', () => {
     const h = new MetadataHeader();
     assert.equal(h.empty, true);
