@@ -28,6 +28,14 @@ export function trackRequest(req: IncomingMessage, res: TrackedResponse): void {
   res.on('close', onResponseClose);
 }
 
+/** `listener` with {@link trackRequest} first: the one request listener a tracked server has. */
+export function trackingRequests(listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    trackRequest(req, res);
+    listener(req, res);
+  };
+}
+
 /** Has the one 'close' listener of a tracked response tell `watcher` too (no second listener per request). */
 export function watchClose(res: ServerResponse, watcher: CloseWatcher): void {
   (res as TrackedResponse)[WATCHER] = watcher;
@@ -46,7 +54,8 @@ function peerKey(s: Socket): string {
 }
 
 /**
- * Knows which connections are busy (the server calls {@link trackRequest} for every request), so a graceful stop can close idle ones and wait for the rest.
+ * Knows which connections are busy (the server's request listener calls {@link trackRequest}), so a
+ * graceful stop can close idle ones and wait for the rest.
  * Requests arrive on the socket node:http parses: the TCP socket of an HTTP server, the TLS socket
  * ('secureConnection') of an HTTPS one. TCP sockets are kept too (still in their handshake, or its
  * carrier), so that a stop can end those with no request yet and the deadline can destroy them all.

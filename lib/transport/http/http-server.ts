@@ -9,13 +9,13 @@ import { callRunner, type CallRunner } from '../context.js';
 import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
-import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, replyText, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
+import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
 import type { Admission } from '../admission.js';
 import { frontDoor } from './front-door.js';
 import { HttpContext } from './http-context.js';
-import { closeAfterReply, ConnectionTracker, trackRequest } from './connections.js';
+import { closeAfterReply, ConnectionTracker, trackingRequests } from './connections.js';
 import { throughFilters } from './filters.js';
-import { httpStatus, isThenable, writeReply, writeStream, writeTextReply } from './reply.js';
+import { httpStatus, isThenable, sendReply, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError, timeoutError } from './request-errors.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
 import { RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
@@ -112,10 +112,7 @@ export class HttpServer implements Server {
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
-    const tracked = (req: IncomingMessage, res: ServerResponse): void => {
-      trackRequest(req, res);
-      callback(req, res);
-    };
+    const tracked = trackingRequests(callback);
     const server = this.#tls === undefined ? createHttpServer(limits, tracked) : createHttpsServer({ ...this.#tls, ...limits }, tracked);
     server.on('clientError', onClientError);
     this.#connections = new ConnectionTracker(server, this.#caps.maxConnections);
@@ -232,14 +229,7 @@ export class HttpServer implements Server {
 
   #reply(ctx: HttpContext, route: MountedRoute, reply: unknown): undefined {
     try {
-      const { req } = ctx;
-      if (ctx.abandoned === undefined) {
-        const negotiated = this.#codecs.negotiate(req.headers.accept);
-        // The default encoder's JSON goes out as text, not as bytes turned back into text.
-        const text = route.encode === codecResponseEncoder ? replyText(reply, negotiated) : undefined;
-        if (text !== undefined) writeTextReply(ctx.res, 200, negotiated.contentType, text, this.#draining, req.method === 'HEAD');
-        else writeReply(ctx.res, 200, route.encode(reply, negotiated, ctx), this.#draining, req.method === 'HEAD');
-      }
+      if (ctx.abandoned === undefined) sendReply(ctx, route.encode, reply, this.#codecs.negotiate(ctx.req.headers.accept), this.#draining);
     } catch (err) {
       return this.#fail(ctx, route, err);
     }
