@@ -6,7 +6,7 @@ export { DEFAULT_DECODE_LIMITS, REPLY_DECODE_LIMITS, decodeLimits } from './limi
 export { checkProtoBudget } from './proto-budget.js';
 export type { DecodeLimits } from './limits.js';
 export { defaultCodecs } from './default-codecs.js';
-export { JsonCodec } from './json-codec.js';
+export { JsonCodec, jsonTextOf } from './json-codec.js';
 export { ProtoCodec } from './proto-codec.js';
 export { FormCodec } from './form-codec.js';
 export { YamlCodec } from './yaml-codec.js';

@@ -39,14 +39,22 @@ export class JsonCodec implements Codec {
   }
 
   marshal(value: unknown, type?: protobuf.Type): Buffer {
+    return Buffer.from(this.marshalText(value, type), 'utf8');
+  }
+
+  /**
+   * The JSON text {@link marshal} encodes as UTF-8. The HTTP server writes it as it is when `marshal`
+   * is this class' own, skipping the bytes (see {@link jsonTextOf}).
+   */
+  marshalText(value: unknown, type?: protobuf.Type): string {
     if (type !== undefined) {
       const text = compiledJsonWriter(type)?.(value);
-      if (text !== undefined) return Buffer.from(text, 'utf8');
+      if (text !== undefined) return text;
       const writer = new ProtoJsonWriter(type.root);
-      return Buffer.from(stringifyProtoJson(writer, writer.write(type, value)), 'utf8');
+      return stringifyProtoJson(writer, writer.write(type, value));
     }
     // JSON.stringify(undefined) is undefined; an absent reply is sent as JSON null.
-    return Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
+    return JSON.stringify(value) ?? 'null';
   }
 
   unmarshal(data: Buffer, type?: protobuf.Type): unknown {
@@ -54,4 +62,14 @@ export class JsonCodec implements Codec {
     if (type === undefined) return parseJson(text, this.#limits);
     return fromProtoJson(type, readJson(text, this.#limits));
   }
+}
+
+const OWN_MARSHAL = JsonCodec.prototype.marshal;
+
+/**
+ * `value` as the JSON text `codec.marshal` would encode, when `codec` is a {@link JsonCodec} whose
+ * `marshal` is its own (so its bytes are exactly this text's UTF-8); undefined for any other codec.
+ */
+export function jsonTextOf(codec: Codec, value: unknown, type?: protobuf.Type): string | undefined {
+  return codec.marshal === OWN_MARSHAL ? (codec as JsonCodec).marshalText(value, type) : undefined;
 }

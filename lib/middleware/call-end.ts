@@ -60,6 +60,15 @@ export function onCallEnd(next: Handler, req: unknown, ctx: Context, onEnd: OnCa
   );
 }
 
+/**
+ * True when the transport says the call has one reply message and no reply stream (its context's
+ * `unaryReply`): a middleware that only needs the handler to run in its scope, and nothing at the
+ * end, need not watch the reply. False when the context does not say.
+ */
+export function repliesOnce(ctx: Context): boolean {
+  return (ctx as { readonly unaryReply?: boolean }).unaryReply === true;
+}
+
 /** True once the call's signal aborted, without making the signal where the context makes it lazily. */
 function isAborted(ctx: Context): boolean {
   return ctx.aborted ?? ctx.signal.aborted;

@@ -17,6 +17,8 @@ export interface SpanHandle {
   runInContext<T>(fn: () => T): T;
   /** Ends the span: OK, or ERROR with the exception recorded and `rpc.status_code`. Later calls do nothing. */
   end(err?: unknown): void;
+  /** False for a call the sampler does not record: {@link end} does nothing, only the scope matters. */
+  readonly recording?: boolean;
 }
 
 function handle(span: Span, active: OtelContext, owned = true): SpanHandle {
@@ -96,7 +98,7 @@ function unlessSampled(parent: OtelContext): SpanHandle | undefined {
   const spanId = newSpanId();
   const sc = valid && caller.traceState !== undefined ? { traceId, spanId, traceFlags: TraceFlags.NONE, traceState: caller.traceState } : { traceId, spanId, traceFlags: TraceFlags.NONE };
   const active = CallSpanContext.unsampled(sc, parent);
-  return { traceId, spanId, runInContext: (fn) => context.with(active, fn), end: () => undefined };
+  return { traceId, spanId, runInContext: (fn) => context.with(active, fn), end: () => undefined, recording: false };
 }
 
 /**

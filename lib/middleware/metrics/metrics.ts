@@ -17,17 +17,23 @@ const MAX_BOUND_OPERATIONS = 10_000;
 
 /** An operation's series, bound once: its latency, its successes, and each code and reason as first seen. */
 class OperationSeries {
-  readonly seconds: BoundHistogram;
+  /** Records a call's end in these series: made once per operation, not a closure per call. */
+  readonly record = (outcome: CallOutcome): void => record(this, outcome);
+  #seconds: BoundHistogram | undefined;
   #ok: BoundCounter | undefined;
   readonly #failed = new Map<string, BoundCounter>();
 
   constructor(
     readonly requests: Counter,
-    seconds: Histogram,
+    readonly histogram: Histogram,
     readonly kind: string,
     readonly operation: string,
-  ) {
-    this.seconds = bindHistogram(seconds, { kind, operation });
+  ) {}
+
+  // Bound when the first call ends (the series are looked up as a call starts): a scrape that is
+  // itself the operation's first call does not see its own series yet.
+  get seconds(): BoundHistogram {
+    return (this.#seconds ??= bindHistogram(this.histogram, { kind: this.kind, operation: this.operation }));
   }
 
   // Bound on first use: a series exists (and is exposed) once it has counted something.
@@ -64,19 +70,19 @@ function instrument(side: 'server' | 'client', meter: Meter): Middleware {
     }
     return series;
   };
-  return (next) => (req, ctx) => onCallEnd(next, req, ctx, (outcome) => record(seriesOf(ctx), outcome));
+  return (next) => (req, ctx) => onCallEnd(next, req, ctx, seriesOf(ctx).record);
+}
 
-  function record(series: OperationSeries, { start, error: err }: CallOutcome): void {
-    const elapsed = (performance.now() - start) / 1000;
-    // Kratos counts the HTTP code (200 on success); anything that is not a Kratos error is what the
-    // server would send for it, 500 UNKNOWN.
-    if (err === undefined) series.ok.inc();
-    else {
-      const e = toKratosError(err);
-      series.failed(e.code, e.reason).inc();
-    }
-    series.seconds.observe(elapsed);
+function record(series: OperationSeries, { start, error: err }: CallOutcome): void {
+  const elapsed = (performance.now() - start) / 1000;
+  // Kratos counts the HTTP code (200 on success); anything that is not a Kratos error is what the
+  // server would send for it, 500 UNKNOWN.
+  if (err === undefined) series.ok.inc();
+  else {
+    const e = toKratosError(err);
+    series.failed(e.code, e.reason).inc();
   }
+  series.seconds.observe(elapsed);
 }
 
 /**

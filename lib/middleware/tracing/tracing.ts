@@ -1,11 +1,25 @@
 import { startClientSpan, startServerSpan, type SpanHandle, type Tracing } from '../../tracing/index.js';
 import type { Context } from '../../transport/index.js';
-import { onCallEnd } from '../call-end.js';
-import type { Middleware } from '../types.js';
+import { onCallEnd, repliesOnce } from '../call-end.js';
+import type { Handler, Middleware } from '../types.js';
+
+/**
+ * A call the sampler does not record, with one reply: its span has nothing to end, so the handler
+ * only runs in its scope, with no watch on the reply (no `.then`, no outcome).
+ */
+function inScope(span: SpanHandle, next: Handler, req: unknown, ctx: Context): Promise<unknown> {
+  try {
+    const reply: unknown = span.runInContext(() => next(req, ctx));
+    return reply instanceof Promise ? reply : Promise.resolve(reply);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => SpanHandle): Middleware {
   return (next) => (req, ctx) => {
     const span = start(tracing, ctx);
+    if (span.recording === false && repliesOnce(ctx)) return inScope(span, next, req, ctx);
     // The handler and every pull of a reply stream run with the span active, so calls made inside
     // become its children; the span ends when the call (or its stream) does.
     // Latency is not read, so no start time is taken (0).

@@ -160,6 +160,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
         callback(null, reply);
       };
       const ctx = contextFor(call, operation, env, env.timeout, finish);
+      ctx.unaryReply = true;
       const req = schema.requestStream ? incoming(call as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerUnaryCall<unknown, unknown>).request;
       if (!chainRefusals && req instanceof RefusedRequest) return finish(req.error);
       env.run(ctx, () => handler(req, ctx)).then(

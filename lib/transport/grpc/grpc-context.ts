@@ -40,6 +40,8 @@ export class GrpcContext implements Context, Expirable {
   #onCancelled: (() => void) | undefined;
   /** Set when the call ended: grpc-js reports every ended call as cancelled afterwards. */
   #settled = false;
+  /** @internal True when the rpc has one reply message (no reply stream), set by the call handler. */
+  unaryReply = false;
   /** Set once reply headers went out, so later changes are not sent twice. */
   headersSent = false;
   /** Told the deadline's error when the deadline passes (after the signal is aborted). */

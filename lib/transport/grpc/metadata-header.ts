@@ -1,17 +1,32 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { Header } from '../context.js';
 
+type MetadataValue = string | Buffer;
+
+/**
+ * grpc-js' own map of a Metadata (key -> values, keys lower-cased), when it has one: reading it
+ * directly spares the copies its public getters make (getMap() copies every first value, get() makes
+ * an empty array for an absent key). undefined: use the public API.
+ */
+function entriesOf(metadata: Metadata): Map<string, MetadataValue[]> | undefined {
+  const repr = (metadata as unknown as { internalRepr?: unknown }).internalRepr;
+  return repr instanceof Map ? (repr as Map<string, MetadataValue[]>) : undefined;
+}
+
 /** gRPC metadata as a {@link Header}; binary (`-bin`) entries are read as base64 strings. */
 export class MetadataHeader implements Header {
   readonly metadata: Metadata;
+  readonly #entries: Map<string, MetadataValue[]> | undefined;
 
   constructor(metadata: Metadata = new Metadata()) {
     this.metadata = metadata;
+    this.#entries = entriesOf(metadata);
   }
 
   get(key: string): string | undefined {
-    // Read per call (traceparent, x-md-*): the first value only, no array of converted copies.
-    const first = this.metadata.get(key.toLowerCase())[0];
+    // Read per call (traceparent, tracestate, baggage, x-md-*): the first value only, no array.
+    const k = key.toLowerCase();
+    const first = this.#entries === undefined ? this.metadata.get(k)[0] : this.#entries.get(k)?.[0];
     return first === undefined || typeof first === 'string' ? first : first.toString('base64');
   }
 
@@ -28,7 +43,11 @@ export class MetadataHeader implements Header {
   }
 
   keys(): string[] {
-    return Object.keys(this.metadata.getMap());
+    // Per call the metadata middleware looks for x-md-*: the names, without getMap()'s copies.
+    if (this.#entries === undefined) return Object.keys(this.metadata.getMap());
+    const keys: string[] = [];
+    for (const [key, values] of this.#entries) if (values.length > 0) keys.push(key);
+    return keys;
   }
 
   values(key: string): string[] {

@@ -1,5 +1,5 @@
 import type { Codec, MessageType, Negotiated } from '../../encoding/index.js';
-import { STATUS_TYPE } from '../../encoding/index.js';
+import { jsonTextOf, STATUS_TYPE } from '../../encoding/index.js';
 import type { KratosError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import { bindParams, bindQuery, decodePlainBody } from './body.js';
@@ -76,6 +76,15 @@ export const codecResponseEncoder: ResponseEncoder = (reply, negotiated, _ctx, t
   if ((reply === undefined || reply === null) && type === undefined) return undefined;
   return { contentType: negotiated.contentType, bytes: negotiated.codec.marshal(reply ?? {}, type) };
 };
+
+/**
+ * The text {@link codecResponseEncoder} would send for `reply`, when the negotiated codec is the
+ * built-in JSON one: the server then writes the text itself. undefined: use the encoder.
+ */
+export function replyText(reply: unknown, negotiated: Negotiated): string | undefined {
+  if (reply === undefined || reply === null) return undefined;
+  return jsonTextOf(negotiated.codec, reply);
+}
 
 /** A reply `{ contentType, body }` sent as it is (the Prometheus text format, files). */
 export const rawResponseEncoder: ResponseEncoder = (reply) => {

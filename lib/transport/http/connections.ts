@@ -5,11 +5,21 @@ import { Server as TlsServer } from 'node:tls';
 const ACTIVE = Symbol('kratos-ts/http/active');
 const TRACKER = Symbol('kratos-ts/http/tracker');
 const SOCKET = Symbol('kratos-ts/http/socket');
+const WATCHER = Symbol('kratos-ts/http/close-watcher');
 type TrackedSocket = Socket & { [ACTIVE]?: number; [TRACKER]?: ConnectionTracker };
-type TrackedResponse = ServerResponse & { [SOCKET]?: TrackedSocket };
+type TrackedResponse = ServerResponse & { [SOCKET]?: TrackedSocket; [WATCHER]?: CloseWatcher };
 
-// Shared listeners (no closure per request): a request makes its socket busy until its response closes.
-function onRequest(req: IncomingMessage, res: TrackedResponse): void {
+/** Told when a tracked response closes, finished or not (the request's context: did the client leave?). */
+export interface CloseWatcher {
+  responseClosed(res: ServerResponse): void;
+}
+
+/**
+ * Marks `req`'s connection busy until `res` closes. The server's request listener calls it first
+ * thing, rather than the tracker listening for 'request' too: one listener per event is what node
+ * emits fastest.
+ */
+export function trackRequest(req: IncomingMessage, res: TrackedResponse): void {
   const s = req.socket as TrackedSocket;
   s[ACTIVE] = (s[ACTIVE] ?? 0) + 1;
   res[SOCKET] = s;
@@ -18,7 +28,22 @@ function onRequest(req: IncomingMessage, res: TrackedResponse): void {
   res.on('close', onResponseClose);
 }
 
+/** `listener` with {@link trackRequest} first: the one request listener a tracked server has. */
+export function trackingRequests(listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    trackRequest(req, res);
+    listener(req, res);
+  };
+}
+
+/** Has the one 'close' listener of a tracked response tell `watcher` too (no second listener per request). */
+export function watchClose(res: ServerResponse, watcher: CloseWatcher): void {
+  (res as TrackedResponse)[WATCHER] = watcher;
+}
+
+// Shared listener (no closure per request): the watcher first, then the connection is one request less busy.
 function onResponseClose(this: TrackedResponse): void {
+  this[WATCHER]?.responseClosed(this);
   const s = this[SOCKET];
   if (s !== undefined) s[TRACKER]?.done(s);
 }
@@ -29,7 +54,8 @@ function peerKey(s: Socket): string {
 }
 
 /**
- * Knows which connections are busy, so a graceful stop can close idle ones and wait for the rest.
+ * Knows which connections are busy (the server's request listener calls {@link trackRequest}), so a
+ * graceful stop can close idle ones and wait for the rest.
  * Requests arrive on the socket node:http parses: the TCP socket of an HTTP server, the TLS socket
  * ('secureConnection') of an HTTPS one. TCP sockets are kept too (still in their handshake, or its
  * carrier), so that a stop can end those with no request yet and the deadline can destroy them all.
@@ -61,7 +87,6 @@ export class ConnectionTracker {
     } else {
       server.on('connection', track);
     }
-    server.on('request', onRequest);
   }
 
   #carry(s: Socket): void {

@@ -2,28 +2,23 @@ import type { ServerResponse } from 'node:http';
 import type { Expirable } from '../../internal/index.js';
 import type { Context } from '../context.js';
 import type { ErrorEncoder } from './codecs.js';
+import { watchClose, type CloseWatcher } from './connections.js';
 import { HttpExchange } from './exchange.js';
 
 /** Reason given to the signal when a request's deadline passes. */
 export const TIMEOUT_REASON = 'request timeout';
 
-const CONTEXT = Symbol('kratos-ts/http/context');
-type ResponseWithContext = ServerResponse & { [CONTEXT]?: HttpContext };
-
-// Shared listener (no closure per request): a response closed before it finished means the client left.
-function onResponseClose(this: ResponseWithContext): void {
-  const ctx = this[CONTEXT];
-  if (ctx !== undefined && !this.writableFinished) ctx.abandon('closed');
-}
 
 /**
  * The context of one HTTP request. A class, not a literal, so every request has the same shape, and
  * headers and the AbortController are made only when something asks for them.
  */
-export class HttpContext extends HttpExchange implements Context, Expirable {
+export class HttpContext extends HttpExchange implements Context, Expirable, CloseWatcher {
   readonly kind = 'http' as const;
   /** Set when the deadline passed or the client went away; the reply is then not written. */
   abandoned: 'timeout' | 'closed' | undefined;
+  /** @internal True when the route sends one reply (not a stream), set by the server. */
+  unaryReply = false;
   /** @internal How the route writes failures, for a timeout the server's deadline queue answers. */
   errorEncoder: ErrorEncoder | undefined;
   /** Called on expiry by the server's deadline queue. */
@@ -50,10 +45,17 @@ export class HttpContext extends HttpExchange implements Context, Expirable {
     this.#abort?.abort(this.#reason());
   }
 
-  /** @internal Abandons the request when its response closes before it finished (the client left). */
+  /**
+   * @internal Abandons the request when its response closes before it finished (the client left),
+   * told by the connection tracker's one 'close' listener of the response.
+   */
   watchClose(): void {
-    (this.res as ResponseWithContext)[CONTEXT] = this;
-    this.res.on('close', onResponseClose);
+    watchClose(this.res, this);
+  }
+
+  /** @internal A response closed before it finished means the client left. */
+  responseClosed(res: ServerResponse): void {
+    if (!res.writableFinished) this.abandon('closed');
   }
 
   expire(): void {

@@ -13,9 +13,9 @@ import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResp
 import type { Admission } from '../admission.js';
 import { frontDoor } from './front-door.js';
 import { HttpContext } from './http-context.js';
-import { closeAfterReply, ConnectionTracker } from './connections.js';
+import { closeAfterReply, ConnectionTracker, trackingRequests } from './connections.js';
 import { throughFilters } from './filters.js';
-import { httpStatus, isThenable, writeReply, writeStream } from './reply.js';
+import { httpStatus, isThenable, sendReply, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError, timeoutError } from './request-errors.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
 import { RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
@@ -112,7 +112,8 @@ export class HttpServer implements Server {
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
-    const server = this.#tls === undefined ? createHttpServer(limits, callback) : createHttpsServer({ ...this.#tls, ...limits }, callback);
+    const tracked = trackingRequests(callback);
+    const server = this.#tls === undefined ? createHttpServer(limits, tracked) : createHttpsServer({ ...this.#tls, ...limits }, tracked);
     server.on('clientError', onClientError);
     this.#connections = new ConnectionTracker(server, this.#caps.maxConnections);
     await new Promise<void>((resolve, reject) => {
@@ -186,6 +187,7 @@ export class HttpServer implements Server {
     const { route } = match;
     const deadline = this.#timeout > 0 && route.stream !== true ? Date.now() + this.#timeout : undefined;
     const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
+    ctx.unaryReply = route.stream !== true;
     this.#inFlight++;
     ctx.watchClose();
     if (deadline !== undefined) {
@@ -227,8 +229,7 @@ export class HttpServer implements Server {
 
   #reply(ctx: HttpContext, route: MountedRoute, reply: unknown): undefined {
     try {
-      const { req } = ctx;
-      if (ctx.abandoned === undefined) writeReply(ctx.res, 200, route.encode(reply, this.#codecs.negotiate(req.headers.accept), ctx), this.#draining, req.method === 'HEAD');
+      if (ctx.abandoned === undefined) sendReply(ctx, route.encode, reply, this.#codecs.negotiate(ctx.req.headers.accept), this.#draining);
     } catch (err) {
       return this.#fail(ctx, route, err);
     }

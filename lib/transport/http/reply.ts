@@ -1,5 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import type { Negotiated } from '../../encoding/index.js';
 import type { Status } from '../../errors/index.js';
+import { codecResponseEncoder, replyText, type ResponseEncoder } from './codecs.js';
+import type { HttpContext } from './http-context.js';
 
 export { writeStream, NDJSON, EVENT_STREAM } from './stream-reply.js';
 
@@ -26,6 +29,32 @@ export function writeReply(res: ServerResponse, status: number, body: { contentT
   if (head) res.end();
   else if (bytes.length <= JOINED_BODY_LIMIT) res.end(bytes.toString('latin1'), 'latin1');
   else res.end(bytes);
+}
+
+/**
+ * Writes a route's reply (200): the default encoder's JSON as text, not as bytes turned back into
+ * text; any other encoder's body as its bytes.
+ */
+export function sendReply(ctx: HttpContext, encode: ResponseEncoder, reply: unknown, negotiated: Negotiated, closing: boolean): void {
+  const head = ctx.req.method === 'HEAD';
+  const text = encode === codecResponseEncoder ? replyText(reply, negotiated) : undefined;
+  if (text !== undefined) writeTextReply(ctx.res, 200, negotiated.contentType, text, closing, head);
+  else writeReply(ctx.res, 200, encode(reply, negotiated, ctx), closing, head);
+}
+
+/**
+ * Writes a complete response whose body is text (the JSON of a reply), as {@link writeReply} writes
+ * its UTF-8 bytes: node joins the text to the head and encodes both in one write, with no Buffer of
+ * the body in between.
+ */
+export function writeTextReply(res: ServerResponse, status: number, contentType: string, text: string, closing: boolean, head: boolean): void {
+  if (res.headersSent || res.writableEnded) return;
+  const size = Buffer.byteLength(text, 'utf8');
+  const length = String(size);
+  res.writeHead(status, closing ? ['connection', 'close', 'content-type', contentType, 'content-length', length] : ['content-type', contentType, 'content-length', length]);
+  if (head) res.end();
+  else if (size <= JOINED_BODY_LIMIT) res.end(text, 'utf8');
+  else res.end(Buffer.from(text, 'utf8'));
 }
 
 /**
