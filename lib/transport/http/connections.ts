@@ -38,14 +38,21 @@ export function trackingRequests(listener: (req: IncomingMessage, res: ServerRes
 
 /** Has the one 'close' listener of a tracked response tell `watcher` too (no second listener per request). */
 export function watchClose(res: ServerResponse, watcher: CloseWatcher): void {
-  (res as TrackedResponse)[WATCHER] = watcher;
+  const tracked = res as TrackedResponse;
+  tracked[WATCHER] = watcher;
+  // A response served without trackRequest (another server's listener, a test) has no shared
+  // listener to tell the watcher, so it gets its own rather than losing the client's leaving.
+  if (tracked[SOCKET] === undefined) res.once('close', onResponseClose);
 }
 
 // Shared listener (no closure per request): the watcher first, then the connection is one request less busy.
 function onResponseClose(this: TrackedResponse): void {
-  this[WATCHER]?.responseClosed(this);
-  const s = this[SOCKET];
-  if (s !== undefined) s[TRACKER]?.done(s);
+  try {
+    this[WATCHER]?.responseClosed(this);
+  } finally {
+    const s = this[SOCKET];
+    if (s !== undefined) s[TRACKER]?.done(s);
+  }
 }
 
 /** A TCP connection's peer, the same on its TLS socket: the one public link from one to the other. */
