@@ -41,10 +41,14 @@ export class LineBatch {
     this.#end += this.#chunk.write(line, this.#end);
   }
 
-  /** Moves the turn's bytes so far to a new chunk with room for `more`; the old chunk is not written again. */
+  /**
+   * Moves the turn's bytes so far to a new chunk with room for `more`; the old chunk is not written
+   * again. A turn outgrowing its chunk gets twice what it needs, so a turn of many lines is copied a
+   * few times, not once per line.
+   */
   #grow(more: number): void {
     const pending = this.#end - this.#start;
-    const next = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, pending + more));
+    const next = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, pending === 0 ? more : 2 * (pending + more)));
     this.#chunk.copy(next, 0, this.#start, this.#end);
     this.#chunk = next;
     this.#start = 0;
