@@ -45,15 +45,17 @@ async function wrk(port, seconds) {
 console.log(`load average ${loadAverage()} at the start`);
 const results = new Map(cases.map((c) => [c.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  const procs = cases.map((c) => spawn('taskset', ['-c', '1', process.execPath, join(HERE, 'server.mjs'), 'http', c.on], { env: { ...process.env, PORT: String(c.port), KRATOS_ROOT: c.root }, stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit'] }));
+  // Started and loaded in a rotated order each round, so that no case is always first.
+  const order = cases.map((_, i) => cases[(i + round) % cases.length]);
+  const procs = order.map((c) => spawn('taskset', ['-c', '1', process.execPath, join(HERE, 'server.mjs'), 'http', c.on], { env: { ...process.env, PORT: String(c.port), KRATOS_ROOT: c.root }, stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit'] }));
   try {
-    for (const c of cases) await listening(c.port);
-    await Promise.all(cases.map((c) => wrk(c.port, 2)));
+    for (const c of order) await listening(c.port);
+    await Promise.all(order.map((c) => wrk(c.port, 2)));
     const before = procs.map((p) => cpuMicros(p.pid));
-    const served = await Promise.all(cases.map((c) => wrk(c.port, SECONDS)));
+    const served = await Promise.all(order.map((c) => wrk(c.port, SECONDS)));
     const us = procs.map((p, i) => (cpuMicros(p.pid) - before[i]) / served[i]);
-    cases.forEach((c, i) => results.get(c.name).push(us[i]));
-    process.stderr.write(`round ${round + 1}: ${cases.map((c, i) => `${c.name} ${(served[i] / SECONDS).toFixed(0)}/s ${us[i].toFixed(1)} µs`).join(', ')}\n`);
+    order.forEach((c, i) => results.get(c.name).push(us[i]));
+    process.stderr.write(`round ${round + 1}: ${order.map((c, i) => `${c.name} ${(served[i] / SECONDS).toFixed(0)}/s ${us[i].toFixed(1)} µs`).join(', ')}\n`);
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));
