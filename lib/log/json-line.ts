@@ -15,6 +15,15 @@ const HEADS: Readonly<Record<Level, string>> = {
   error: '{"level":"error"',
   fatal: '{"level":"fatal"',
 };
+// The two levels of access lines compared first, before a keyed lookup.
+const head = (level: Level): string => (level === 'info' ? HEADS.info : level === 'error' ? HEADS.error : HEADS[level]);
+
+// A string of Latin-1 characters that V8 happens to hold in two bytes a character (an operation name
+// read from a proto file is one) makes every line joined with it two-byte, which costs twice the
+// memory to flatten and the slow path to encode as UTF-8: the constant parts are copied one-byte.
+function oneByte(s: string): string {
+  return /[^\0-\xff]/.test(s) ? s : Buffer.from(s, 'latin1').toString('latin1');
+}
 
 /** `,"key":value`, or '' for a value JSON leaves out of an object (undefined, functions, symbols). */
 function member(name: string, value: unknown): string {
@@ -65,8 +74,9 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   // Each member's `,"key":` joined to the constant text before it, so a member is one concatenation
   // of its value (fewer string pieces to flatten when the line is written); the constant text alone
   // stands in when the value is one JSON leaves out.
-  const joints = names.map((name, i) => (fixed[i] as string) + name);
-  const tail = `${fixed[n] as string}}\n`;
+  const joints = names.map((name, i) => oneByte((fixed[i] as string) + name));
+  const tail = oneByte(`${fixed[n] as string}}\n`);
+  for (let i = 0; i <= n; i++) fixed[i] = oneByte(fixed[i] as string);
   // The values read so far, kept for the full serialiser's path; reused from line to line, and a
   // valuer that writes this very shape while the line is rendered gets an array of its own.
   let spare: unknown[] | undefined = new Array<unknown>(n);
@@ -77,13 +87,13 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   return (level, values) => {
     const got = spare ?? new Array<unknown>(n);
     spare = undefined;
-    let line = HEADS[level];
+    let line = head(level);
     for (let i = 0; i < n; i++) {
       const src = sources[i] as Valuer | number;
       const v = (got[i] = typeof src === 'number' ? values[src] : src());
       if (!simple(v)) {
         const kv = slowRecord(template, positions, sources, values, got, i);
-        spare = got.fill(undefined);
+        spare = clear(got);
         return kv;
       }
       let text: string | undefined;
@@ -97,9 +107,15 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
       line += text === undefined ? (fixed[i] as string) : (joints[i] as string) + text;
     }
     // Cleared so that a writer kept per operation holds no caller's args or error until its next line.
-    spare = got.fill(undefined);
+    spare = clear(got);
     return line + tail;
   };
+}
+
+// A loop, not Array.prototype.fill: a handful of slots, cleared without a call into the runtime.
+function clear(values: unknown[]): unknown[] {
+  for (let i = 0; i < values.length; i++) values[i] = undefined;
+  return values;
 }
 
 // The record's key-values once the value at `at` turned out not to be simple: those read so far are

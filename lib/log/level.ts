@@ -4,9 +4,22 @@ export type Level = (typeof LEVELS)[number];
 
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 };
 
-/** Numeric rank of a level, for comparisons. */
+/** Numeric rank of a level, for comparisons (a switch: callers on every request pass a literal, compared inline). */
 export function levelRank(level: Level): number {
-  return ORDER[level];
+  switch (level) {
+    case 'debug':
+      return 0;
+    case 'info':
+      return 1;
+    case 'warn':
+      return 2;
+    case 'error':
+      return 3;
+    case 'fatal':
+      return 4;
+    default:
+      return ORDER[level];
+  }
 }
 
 /** Parses a level name case-insensitively; unknown names give `info`, as in Kratos. */

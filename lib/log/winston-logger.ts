@@ -3,6 +3,7 @@ import winston from 'winston';
 import TransportStream from 'winston-transport';
 import type { Level } from './level.js';
 import { compileJsonLine } from './json-line.js';
+import { LineBatch } from './line-batch.js';
 import { Logger } from './logger.js';
 import type { RecordWriter } from './prepared.js';
 
@@ -39,24 +40,17 @@ const fastJson = winston.format((info) => {
 /**
  * Writes each formatted line to a stream, synchronously: winston's own Stream transport defers an
  * event per record to the next turn, which costs more than the write itself. On process.stdout and
- * stderr the lines of one turn of the event loop are joined and written once (one syscall for many
- * requests), and what is pending is written before the process exits.
+ * stderr the lines of one turn of the event loop are encoded into one Buffer and written once (one
+ * syscall for many requests, {@link LineBatch}), and what is pending is written before the process exits.
  */
 class LineTransport extends TransportStream {
   readonly #stream: Writable;
-  readonly #batched: boolean;
-  #pending = '';
-  readonly #flush = (): void => {
-    const text = this.#pending;
-    this.#pending = '';
-    if (text !== '') this.#stream.write(text);
-  };
+  readonly #batch: LineBatch | undefined;
 
   constructor(stream: Writable) {
     super();
     this.#stream = stream;
-    this.#batched = stream === process.stdout || stream === process.stderr;
-    if (this.#batched) process.once('exit', this.#flush);
+    this.#batch = stream === process.stdout || stream === process.stderr ? new LineBatch(stream) : undefined;
   }
 
   override log(info: Record<symbol, unknown>, done: () => void): void {
@@ -71,11 +65,8 @@ class LineTransport extends TransportStream {
 
   /** Writes text ending in a newline (a prepared record's line). */
   writeText(line: string): void {
-    if (!this.#batched) this.#stream.write(line);
-    else if (this.#pending === '') {
-      this.#pending = line;
-      setImmediate(this.#flush);
-    } else this.#pending += line;
+    if (this.#batch === undefined) this.#stream.write(line);
+    else this.#batch.add(line);
   }
 }
 

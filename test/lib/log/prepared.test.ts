@@ -54,6 +54,16 @@ describe('Logger.prepare', () => {
     }
   });
 
+  it('should write constants V8 holds two bytes a character (a name sliced from a non-Latin-1 text) as log() does', () => {
+    // Slices of a string with a character above U+00FF stay two-byte in V8 whatever they hold.
+    const twoByte = (s: string): string => `\u0100${s}`.slice(1);
+    const template = ['operation', twoByte('/helloworld.v1.Greeter/SayHello'), 'latin1', twoByte('wörld ÿ'), 'wide', twoByte('€ 中文 \u{1F600}'), twoByte('kéy'), SLOT, 'args', SLOT];
+    for (const values of [['v', '{"name":"kratos"}'], [twoByte('é'), twoByte('\u2028')], [undefined, 1.5]]) {
+      const [slow, fast] = both((stream) => createLogger({ stream, fields: ['ts', fixedTime, 'w', valuer(() => twoByte('ü'))] }), template, 'info', values);
+      assert.equal(fast, slow);
+    }
+  });
+
   it('should keep log() for shapes a JSON object would reorder (repeated keys, level, message, an unpaired key)', () => {
     for (const template of [['k', 1, 'k', SLOT], ['level', SLOT], ['message', SLOT, 'x', 1], ['k', SLOT, 'odd']]) {
       const [slow, fast] = both((stream) => new WinstonLogger({ stream }), template, 'info', ['v']);

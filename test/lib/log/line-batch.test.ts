@@ -1,0 +1,144 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { CHUNK_BYTES, LineBatch } from '../../../lib/log/line-batch.js';
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A stream that keeps every Buffer it is given without consuming it, as a pipe with a full buffer would. */
+function holdingStream(): { stream: Writable; held: Buffer[]; copies: Buffer[] } {
+  const held: Buffer[] = [];
+  const copies: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      held.push(chunk);
+      copies.push(Buffer.from(chunk));
+      cb();
+    },
+  });
+  return { stream, held, copies };
+}
+
+// Lines whose text has every kind of character the UTF-8 encoder treats apart.
+const ODD = ['plain ascii\n', 'wörld é ß\n', '\u2028\u2029 € 中文\n', 'emoji \u{1F600}\n', 'lone \ud800 high\n', 'x\udfffy lone low\n', 'pair split? \ud83d\ude00\n', '\u0000\u007f\u0080\u00ff\n'];
+
+describe('LineBatch', () => {
+  it('should hand the stream one Buffer per turn holding the UTF-8 of the turn\'s lines, lone surrogates as Buffer.from writes them', async () => {
+    const { stream, held } = holdingStream();
+    const batch = new LineBatch(stream);
+    for (const line of ODD) batch.add(line);
+    assert.equal(held.length, 0, 'nothing is written before the turn ends');
+    await turn();
+    assert.equal(held.length, 1);
+    assert.deepEqual(held[0], Buffer.from(ODD.join(''), 'utf8'));
+    await turn();
+    assert.equal(held.length, 1, 'a turn without lines writes nothing');
+  });
+
+  it('should never change the bytes of a turn already handed to the stream', async () => {
+    const { stream, held, copies } = holdingStream();
+    const batch = new LineBatch(stream);
+    const expected: string[] = [];
+    // Enough turns to fill several chunks, each with a few lines of various lengths.
+    for (let t = 0; t < 200; t++) {
+      let text = '';
+      for (let i = 0; i < 20; i++) {
+        const line = `${t}:${i}:${'é'.repeat((t * 7 + i) % 50)}${ODD[(t + i) % ODD.length] as string}`;
+        batch.add(line);
+        text += line;
+      }
+      expected.push(text);
+      await turn();
+    }
+    assert.equal(held.length, 200);
+    for (let t = 0; t < 200; t++) {
+      assert.deepEqual(held[t], copies[t], `turn ${t} changed after it was written`);
+      assert.deepEqual(held[t], Buffer.from(expected[t] as string, 'utf8'), `turn ${t}`);
+    }
+  });
+
+  it('should write many lines of one turn, far beyond a chunk, in order and in one Buffer', async () => {
+    const { stream, held } = holdingStream();
+    const batch = new LineBatch(stream);
+    const lines = Array.from({ length: 20_000 }, (_, i) => `{"seq":${i},"text":"${'ü'.repeat(i % 13)}"}\n`);
+    for (const line of lines) batch.add(line);
+    await turn();
+    assert.equal(held.length, 1);
+    assert.ok((held[0] as Buffer).length > 4 * CHUNK_BYTES);
+    assert.deepEqual(held[0], Buffer.from(lines.join(''), 'utf8'));
+  });
+
+  it('should write a line longer than a chunk whole, between the lines around it', async () => {
+    const { stream, held } = holdingStream();
+    const batch = new LineBatch(stream);
+    const long = `${'\u{1F600}x€'.repeat(CHUNK_BYTES)}\n`;
+    batch.add('before\n');
+    batch.add(long);
+    batch.add('after\n');
+    await turn();
+    batch.add(long);
+    await turn();
+    assert.deepEqual(held, [Buffer.from(`before\n${long}after\n`, 'utf8'), Buffer.from(long, 'utf8')]);
+  });
+});
+
+// The logger on the real process.stdout (a pipe, then a file): user lines, access lines with odd
+// characters in args and in valuer values, a very long line and more than a chunk in one turn; the
+// bytes must be those of the same records written to a plain stream. On a pipe, node itself drops
+// what the pipe cannot take at once when process.exit is called (as it did before batches of bytes),
+// so the pipe case ends by itself; the file case ends by process.exit and by an uncaught error.
+const SCRIPT = `import { Writable } from 'node:stream';
+  import { createLogger, SLOT, valuer } from ${JSON.stringify(new URL('../../../lib/log/index.js', import.meta.url).href)};
+  const odd = ${JSON.stringify(ODD)};
+  const run = (stream) => {
+    let n = 0;
+    const log = createLogger({ ...(stream === undefined ? {} : { stream }), fields: ['ts', valuer(() => odd[n++ % odd.length]), 'service.name', 'wörld'] });
+    const access = log.prepare(['kind', 'server', 'operation', ('\\u0100/svc.v1.Greeter/SayHello').slice(1), 'args', SLOT, 'latency', SLOT]);
+    for (let i = 0; i < 3000; i++) {
+      if (i % 7 === 0) log.info('user line ' + i, 'seq', i, 'who', odd[i % odd.length]);
+      access('info', [JSON.stringify({ name: odd[i % odd.length] + i }), i / 1000]);
+    }
+    log.info('long', 'text', '\u{1F600}é'.repeat(100000));
+    if (process.argv[1] === 'exit') process.exit(0);
+    if (process.argv[1] === 'throw') throw new Error('fatal after logging');
+  };
+  if (process.argv[1] === 'expected') {
+    const chunks = [];
+    run(new Writable({ write(c, _e, cb) { chunks.push(Buffer.from(c)); cb(); } }));
+    process.stdout.write(Buffer.concat(chunks).toString('base64'));
+  } else run(undefined);`;
+
+function expectedBytes(): Buffer {
+  return Buffer.from(execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT, 'expected'], { encoding: 'utf8', maxBuffer: 64 << 20 }), 'base64');
+}
+
+describe('WinstonLogger on stdout, written in batches of bytes', () => {
+  it('should write the same bytes as to any other stream, in order (stdout a pipe)', () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT, 'end'], { maxBuffer: 64 << 20 });
+    const expected = expectedBytes();
+    assert.ok(expected.length > 4 * CHUNK_BYTES);
+    assert.ok(out.equals(expected), 'stdout bytes differ from the plain stream\'s');
+  });
+
+  it('should write the same bytes when stdout is a file, all of them before process.exit or an uncaught error ends the process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kratos-line-batch-'));
+    try {
+      const expected = expectedBytes();
+      for (const how of ['exit', 'throw']) {
+        const file = join(dir, `${how}.log`);
+        const fd = openSync(file, 'w');
+        const r = spawnSync(process.execPath, ['--input-type=module', '-e', SCRIPT, how], { stdio: ['ignore', fd, 'pipe'] });
+        closeSync(fd);
+        if (how === 'throw') assert.match(r.stderr.toString(), /fatal after logging/);
+        else assert.equal(r.status, 0, r.stderr.toString());
+        assert.ok(readFileSync(file).equals(expected), `${how}: file bytes differ from the plain stream's`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
