@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 
-/** Bytes of a chunk the lines of several turns are encoded into; a longer turn gets a chunk of its own size. */
+/** Bytes of a chunk the lines of several turns are encoded into; a longer line gets a chunk of its own size. */
 export const CHUNK_BYTES = 64 * 1024;
 
 /**
@@ -12,7 +12,8 @@ export const CHUNK_BYTES = 64 * 1024;
  *
  * A chunk is only ever written forwards: the bytes of a turn handed to the stream are never touched
  * again (a pipe or a TTY may still hold them after `write` returns), the next turn starts after them,
- * and a full chunk is left to whoever still holds its bytes while the batch moves to a new one.
+ * and a full chunk is left to whoever still holds its bytes while the batch moves to a new one. A
+ * turn that fills a chunk is written in more than one piece.
  */
 export class LineBatch {
   readonly #stream: Writable;
@@ -21,11 +22,12 @@ export class LineBatch {
   /** Where the current turn's bytes start and end in the chunk. */
   #start = 0;
   #end = 0;
+  #scheduled = false;
   readonly #flush = (): void => {
-    if (this.#end === this.#start) return;
-    const bytes = this.#chunk.subarray(this.#start, this.#end);
-    this.#start = this.#end;
-    this.#stream.write(bytes);
+    this.#scheduled = false;
+    this.#write();
+    // A chunk made for one long line is not kept at its size once that line is written.
+    if (this.#chunk.length > CHUNK_BYTES) this.#fresh(0);
   };
 
   constructor(stream: Writable) {
@@ -37,21 +39,35 @@ export class LineBatch {
   add(line: string): void {
     // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4; a lone one 3).
     if (line.length * 3 > this.#chunk.length - this.#end) this.#grow(line.length * 3);
-    if (this.#end === this.#start) setImmediate(this.#flush);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
     this.#end += this.#chunk.write(line, this.#end);
   }
 
+  /** Hands the bytes since the last write to the stream; they are not touched again. */
+  #write(): void {
+    if (this.#end === this.#start) return;
+    const bytes = this.#chunk.subarray(this.#start, this.#end);
+    this.#start = this.#end;
+    this.#stream.write(bytes);
+  }
+
   /**
-   * Moves the turn's bytes so far to a new chunk with room for `more`; the old chunk is not written
-   * again. A turn outgrowing its chunk gets twice what it needs, so a turn of many lines is copied a
-   * few times, not once per line.
+   * Makes room for `more` bytes: what the turn holds so far is written first (every line of this
+   * destination goes through the batch, so the order is kept), then a new chunk is taken, of its
+   * usual size or of the line's. Memory stays within a chunk or three times the longest line, and
+   * no byte is copied twice.
    */
   #grow(more: number): void {
-    const pending = this.#end - this.#start;
-    const next = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, pending === 0 ? more : 2 * (pending + more)));
-    this.#chunk.copy(next, 0, this.#start, this.#end);
-    this.#chunk = next;
+    this.#write();
+    this.#fresh(more);
+  }
+
+  #fresh(more: number): void {
+    this.#chunk = more === 0 ? Buffer.alloc(0) : Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, more));
     this.#start = 0;
-    this.#end = pending;
+    this.#end = 0;
   }
 }
