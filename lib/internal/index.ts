@@ -7,3 +7,4 @@ export type { StandardSchemaV1, StandardIssue, StandardResult } from './standard
 export { lazyRequire } from './lazy-require.js';
 export { etcdClient } from './etcd-client.js';
 export { parseYaml, stringifyYaml, YAMLParseError } from './yaml.js';
+export { oneByte } from './one-byte.js';

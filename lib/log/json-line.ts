@@ -1,5 +1,6 @@
 import type { Level } from './level.js';
 import { SLOT } from './prepared.js';
+import { oneByte } from '../internal/index.js';
 import { isValuer, type Valuer } from './valuer.js';
 
 /**
@@ -17,13 +18,6 @@ const HEADS: Readonly<Record<Level, string>> = {
 };
 // The two levels of access lines compared first, before a keyed lookup.
 const head = (level: Level): string => (level === 'info' ? HEADS.info : level === 'error' ? HEADS.error : HEADS[level]);
-
-// A string of Latin-1 characters that V8 happens to hold in two bytes a character (an operation name
-// read from a proto file is one) makes every line joined with it two-byte, which costs twice the
-// memory to flatten and the slow path to encode as UTF-8: the constant parts are copied one-byte.
-function oneByte(s: string): string {
-  return /[^\0-\xff]/.test(s) ? s : Buffer.from(s, 'latin1').toString('latin1');
-}
 
 /** `,"key":value`, or '' for a value JSON leaves out of an object (undefined, functions, symbols). */
 function member(name: string, value: unknown): string {

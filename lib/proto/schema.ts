@@ -1,5 +1,6 @@
 import type protobuf from 'protobufjs';
 import { FrameworkError } from '../errors/index.js';
+import { oneByte } from '../internal/index.js';
 import { readHttpRules, type HttpRule } from './http-rule.js';
 
 /** One rpc: its types, streaming kinds and google.api.http rules. */
@@ -48,13 +49,15 @@ export function buildServiceSchema(root: protobuf.Root, file: string, fullName: 
     const names = serviceNames(root);
     throw new FrameworkError('KRATOS_ERR_PROTO_INVALID', `${file} has no service ${fullName} (it has: ${names.join(', ') || 'none'})`);
   }
-  const name = service.fullName.slice(1);
+  // One-byte, as everything per call that is built from them (log lines, span names, metric labels) should be.
+  const name = oneByte(service.fullName.slice(1));
   const methods = service.methodsArray.map((m): MethodSchema => {
     m.resolve();
-    const operation = `/${name}/${m.name}`;
+    const method = oneByte(m.name);
+    const operation = `/${name}/${method}`;
     const requestType = m.resolvedRequestType as protobuf.Type;
     return {
-      name: m.name,
+      name: method,
       operation,
       requestType,
       responseType: m.resolvedResponseType as protobuf.Type,
