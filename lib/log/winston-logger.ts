@@ -37,6 +37,15 @@ const fastJson = winston.format((info) => {
   }
 });
 
+// One batch per standard stream, whatever the number of loggers writing to it: lines of two loggers
+// keep the order they were logged in, and the process holds one chunk and one exit listener per stream.
+const batches = new Map<Writable, LineBatch>();
+function batchOf(stream: Writable): LineBatch {
+  let batch = batches.get(stream);
+  if (batch === undefined) batches.set(stream, (batch = new LineBatch(stream)));
+  return batch;
+}
+
 /**
  * Writes each formatted line to a stream, synchronously: winston's own Stream transport defers an
  * event per record to the next turn, which costs more than the write itself. On process.stdout and
@@ -50,7 +59,7 @@ class LineTransport extends TransportStream {
   constructor(stream: Writable) {
     super();
     this.#stream = stream;
-    this.#batch = stream === process.stdout || stream === process.stderr ? new LineBatch(stream) : undefined;
+    this.#batch = stream === process.stdout || stream === process.stderr ? batchOf(stream) : undefined;
   }
 
   override log(info: Record<symbol, unknown>, done: () => void): void {

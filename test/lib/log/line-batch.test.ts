@@ -157,3 +157,18 @@ describe('WinstonLogger on stdout, written in batches of bytes', () => {
     }
   });
 });
+
+describe('WinstonLogger: several loggers on stdout', () => {
+  it('should write their lines in the order they were logged, through one batch and one exit listener', () => {
+    const script = `import { createLogger } from ${JSON.stringify(new URL('../../../lib/log/index.js', import.meta.url).href)};
+      const before = process.listenerCount('exit');
+      const loggers = Array.from({ length: 5 }, (_, i) => createLogger({ fields: ['logger', String(i)] }));
+      process.stderr.write(String(process.listenerCount('exit') - before));
+      for (let seq = 0; seq < 50; seq++) loggers[seq % 5].info('line', 'seq', seq);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '1', 'one exit listener for the five loggers');
+    const seqs = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+    assert.deepEqual(seqs, Array.from({ length: 50 }, (_, i) => i));
+  });
+});
