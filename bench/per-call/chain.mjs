@@ -43,12 +43,11 @@ if (process.argv[2] === '--child') {
   if (enabled.has('metadata')) chain.push(metadataServer());
   const handler = chain.reduceRight((next, m) => m(next), async (req) => ({ message: `Hello ${req.name}` }));
   const signal = new AbortController().signal;
-  // The operation name as a server gets it: built from protobufjs' names, which V8 holds two bytes a
-  // character (a literal here would be one-byte, and the access line's cost with it).
-  const protobuf = (await import('protobufjs')).default;
-  const { readFileSync } = await import('node:fs');
-  const PROTO = join(ROOT, 'bench', 'proto', 'greeter.proto');
-  const operation = `/${protobuf.parse(readFileSync(PROTO, 'utf8')).root.lookupService('helloworld.v1.Greeter').fullName.slice(1)}/SayHello`;
+  // The operation name as a server of this build gets it: from its proto loader's service schema
+  // (a literal would be one-byte where a build's names may not be, and the access line's cost with them).
+  const { ProtoLoader } = await import(join(root, 'dist', 'lib', 'proto', 'index.js'));
+  const schema = await new ProtoLoader().service(join(ROOT, 'bench', 'proto', 'greeter.proto'), 'helloworld.v1.Greeter');
+  const operation = schema.methods.find((m) => m.name === 'SayHello').operation;
   const one = () => {
     // unaryReply: as the transports mark a call with one reply (builds before issue 19's fourth round ignore it).
     const ctx = { kind: 'http', side: 'server', operation, endpoint: 'http://127.0.0.1:8000', requestHeader: new lib.Metadata({ 'user-agent': 'wrk' }), replyHeader: new lib.Metadata(), signal, deadline: undefined, metadata: new lib.Metadata(), unaryReply: true };

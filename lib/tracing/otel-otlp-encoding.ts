@@ -171,49 +171,55 @@ function writeLink(w: ProtoWriter, link: Link & { droppedAttributesCount?: numbe
   w.end(l);
 }
 
-function nameBytes(name: string): Uint8Array {
-  let bytes = names.get(name);
-  if (bytes !== undefined) return bytes;
-  bytes = encoded((w) => w.string(name));
-  if (names.size < MAX_CACHED && name.length <= MAX_CACHED_NAME) names.set(name, bytes);
+/**
+ * `key` as `write` encodes it, kept in `cache` when `keep`: each part encoded once, when first seen.
+ * `write` is a function of the module, given the key, so a lookup makes no closure.
+ */
+function memo<K>(cache: { get(key: K): Uint8Array | undefined; set(key: K, bytes: Uint8Array): unknown }, key: K, keep: boolean, write: (w: ProtoWriter, key: K) => void): Uint8Array {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const bytes = encoded((w) => write(w, key));
+  if (keep) cache.set(key, bytes);
   return bytes;
+}
+
+const writeName = (w: ProtoWriter, name: string): void => w.string(name);
+
+function nameBytes(name: string): Uint8Array {
+  return memo(names, name, names.size < MAX_CACHED && name.length <= MAX_CACHED_NAME, writeName);
 }
 
 /** The Resource message, length prefix included; kept per resource once its attributes are settled. */
 function resourceBytes(resource: Resource): Uint8Array {
-  let bytes = resources.get(resource);
-  if (bytes !== undefined) return bytes;
-  bytes = encoded((w) => {
-    const r = w.begin();
-    if (resource.attributes) writeAttributes(w, resource.attributes, 0x0a);
-    w.byte(0x10);
-    w.byte(0);
-    w.end(r);
-  });
-  if (resource.asyncAttributesPending !== true) resources.set(resource, bytes);
-  return bytes;
+  return memo(resources, resource, resource.asyncAttributesPending !== true, writeResource);
+}
+
+function writeResource(w: ProtoWriter, resource: Resource): void {
+  const r = w.begin();
+  if (resource.attributes) writeAttributes(w, resource.attributes, 0x0a);
+  w.byte(0x10);
+  w.byte(0);
+  w.end(r);
 }
 
 function scopeBytes(scope: Scope): Uint8Array {
-  let bytes = scopes.get(scope);
-  if (bytes !== undefined) return bytes;
-  bytes = encoded((w) => {
-    const s = w.begin();
-    w.byte(0x0a);
-    w.string(scope.name);
-    if (scope.version) {
-      w.byte(0x12);
-      w.string(scope.version);
-    }
-    const attributes = (scope as { attributes?: Attributes }).attributes;
-    if (attributes) writeAttributes(w, attributes, 0x1a);
-    const dropped = (scope as { droppedAttributesCount?: number }).droppedAttributesCount;
-    if (dropped) {
-      w.byte(0x20);
-      w.varint(dropped);
-    }
-    w.end(s);
-  });
-  scopes.set(scope, bytes);
-  return bytes;
+  return memo(scopes, scope, true, writeScope);
+}
+
+function writeScope(w: ProtoWriter, scope: Scope): void {
+  const s = w.begin();
+  w.byte(0x0a);
+  w.string(scope.name);
+  if (scope.version) {
+    w.byte(0x12);
+    w.string(scope.version);
+  }
+  const attributes = (scope as { attributes?: Attributes }).attributes;
+  if (attributes) writeAttributes(w, attributes, 0x1a);
+  const dropped = (scope as { droppedAttributesCount?: number }).droppedAttributesCount;
+  if (dropped) {
+    w.byte(0x20);
+    w.varint(dropped);
+  }
+  w.end(s);
 }

@@ -24,11 +24,16 @@ export function writeReply(res: ServerResponse, status: number, body: { contentT
     return;
   }
   const { bytes } = body;
-  const length = String(bytes.length);
-  res.writeHead(status, closing ? ['connection', 'close', 'content-type', body.contentType, 'content-length', length] : ['content-type', body.contentType, 'content-length', length]);
+  writeBodyHead(res, status, body.contentType, bytes.length, closing);
   if (head) res.end();
   else if (bytes.length <= JOINED_BODY_LIMIT) res.end(bytes.toString('latin1'), 'latin1');
   else res.end(bytes);
+}
+
+// The head of a response with a body, as one flat list (see writeReply).
+function writeBodyHead(res: ServerResponse, status: number, contentType: string, size: number, closing: boolean): void {
+  const length = String(size);
+  res.writeHead(status, closing ? ['connection', 'close', 'content-type', contentType, 'content-length', length] : ['content-type', contentType, 'content-length', length]);
 }
 
 /**
@@ -50,8 +55,7 @@ export function sendReply(ctx: HttpContext, encode: ResponseEncoder, reply: unkn
 export function writeTextReply(res: ServerResponse, status: number, contentType: string, text: string, closing: boolean, head: boolean): void {
   if (res.headersSent || res.writableEnded) return;
   const size = Buffer.byteLength(text, 'utf8');
-  const length = String(size);
-  res.writeHead(status, closing ? ['connection', 'close', 'content-type', contentType, 'content-length', length] : ['content-type', contentType, 'content-length', length]);
+  writeBodyHead(res, status, contentType, size, closing);
   if (head) res.end();
   else if (size <= JOINED_BODY_LIMIT) res.end(text, 'utf8');
   else res.end(Buffer.from(text, 'utf8'));
