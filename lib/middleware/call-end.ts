@@ -74,7 +74,8 @@ function isAborted(ctx: Context): boolean {
   return ctx.aborted ?? ctx.signal.aborted;
 }
 
-function outcomeOf(ctx: Context, err: unknown, start: number): CallOutcome {
+/** The outcome an observer is told: a call whose signal aborted before it ended is its cancellation. */
+export function outcomeOf(ctx: Context, err: unknown, start: number): CallOutcome {
   if (isAborted(ctx)) return { error: cancellation(ctx.signal.reason), cancelled: true, start };
   return { error: err, cancelled: false, start };
 }

@@ -1,7 +1,8 @@
 import { findKratosError, toKratosError } from '../../errors/index.js';
 import { SLOT, type Logger, type RecordWriter } from '../../log/index.js';
 import type { Context } from '../../transport/index.js';
-import { isAsyncIterable, onCallEnd } from '../call-end.js';
+import { isAsyncIterable, onCallEnd, type CallOutcome } from '../call-end.js';
+import { staged, UNWATCHED } from '../stage.js';
 import type { Handler, Middleware } from '../types.js';
 
 /** Options of the logging middleware. */
@@ -102,14 +103,20 @@ class AccessLines {
 function logging(kind: 'server' | 'client', logger: Logger, options: LoggingOptions): Middleware {
   const max = options.maxArgs ?? 512;
   const lines = new AccessLines(logger, kind);
-  return (next: Handler): Handler => (req, ctx) => {
-    // Off the hot path when nothing would be written.
-    if (!logger.enabled('error')) return next(req, ctx);
-    const start = performance.now();
-    const args = logger.enabled('info') ? argsOf(req, max) : '';
-    // One line per call, a streamed one included, written when it ends (a cancelled one as its cancellation).
-    return onCallEnd(next, req, ctx, ({ error }) => (error !== undefined || logger.enabled('info') ? lines.write(ctx, args, start, error) : undefined), start);
+  // What a call logs: its args, taken as it starts; UNWATCHED (no line) when nothing would be written.
+  const begin = (req: unknown): string | typeof UNWATCHED => (!logger.enabled('error') ? UNWATCHED : logger.enabled('info') ? argsOf(req, max) : '');
+  // One line per call, a streamed one included, written when it ends (a cancelled one as its cancellation).
+  const end = (args: string, { error, start }: CallOutcome, ctx: Context): void => {
+    if (error !== undefined || logger.enabled('info')) lines.write(ctx, args, start, error);
   };
+  const middleware = (next: Handler): Handler => (req, ctx) => {
+    const start = performance.now();
+    const args = begin(req);
+    // Off the hot path when nothing would be written.
+    if (args === UNWATCHED) return next(req, ctx);
+    return onCallEnd(next, req, ctx, (outcome) => end(args, outcome, ctx), start);
+  };
+  return staged(middleware, { begin, end });
 }
 
 /** Server middleware (docs/config-and-logging.md#the-access-log): one line per call with kind, component, operation, args, code, reason, stack, latency. */

@@ -1,3 +1,5 @@
+import type { Context } from '../../transport/index.js';
+import { staged } from '../stage.js';
 import type { Middleware } from '../types.js';
 import { currentContext } from '../../transport/index.js';
 
@@ -26,16 +28,21 @@ function hasPrefix(key: string, prefixes: readonly string[]): boolean {
 export function metadataServer(options: MetadataServerOptions = {}): Middleware {
   const prefixes = (options.prefixes ?? ['x-md-']).map((p) => p.toLowerCase());
   const constants = Object.entries(options.constants ?? {});
-  return (next) => (req, ctx) => {
-    // ctx.metadata is made on first use, so a call without metadata headers never builds one.
+  // ctx.metadata is made on first use, so a call without metadata headers never builds one.
+  const begin = (_req: unknown, ctx: Context): undefined => {
     if (constants.length > 0) {
       const md = ctx.metadata;
       for (const [k, v] of constants) md.set(k, v);
     }
     const h = ctx.requestHeader;
     for (const key of h.keys()) if (hasPrefix(key, prefixes)) for (const v of h.values(key)) ctx.metadata.add(key, v);
+    return undefined;
+  };
+  const middleware: Middleware = (next) => (req, ctx) => {
+    begin(req, ctx);
     return next(req, ctx);
   };
+  return staged(middleware, { begin });
 }
 
 /**

@@ -3,6 +3,7 @@ import { bindCounter, bindHistogram, DEFAULT_SECONDS_BUCKETS, type BoundCounter,
 import type { Context } from '../../transport/index.js';
 import type { Middleware } from '../types.js';
 import { onCallEnd, type CallOutcome } from '../call-end.js';
+import { staged } from '../stage.js';
 
 /** Options of {@link metricsServer} and {@link metricsClient}. */
 export interface MetricsOptions {
@@ -70,7 +71,9 @@ function instrument(side: 'server' | 'client', meter: Meter): Middleware {
     }
     return series;
   };
-  return (next) => (req, ctx) => onCallEnd(next, req, ctx, seriesOf(ctx).record);
+  const middleware: Middleware = (next) => (req, ctx) => onCallEnd(next, req, ctx, seriesOf(ctx).record);
+  // Fused with its neighbours: the series are looked up as the call starts, the end recorded in them.
+  return staged(middleware, { begin: (_req: unknown, ctx: Context) => seriesOf(ctx), end: record });
 }
 
 function record(series: OperationSeries, { start, error: err }: CallOutcome): void {

@@ -1,6 +1,7 @@
 import { startClientSpan, startServerSpan, type SpanHandle, type Tracing } from '../../tracing/index.js';
 import type { Context } from '../../transport/index.js';
-import { onCallEnd, repliesOnce } from '../call-end.js';
+import { onCallEnd, repliesOnce, type CallOutcome } from '../call-end.js';
+import { staged } from '../stage.js';
 import type { Handler, Middleware } from '../types.js';
 
 /**
@@ -16,8 +17,16 @@ function inScope(span: SpanHandle, next: Handler, req: unknown, ctx: Context): P
   }
 }
 
+/** Tracing's end, fused: as alone, an unsampled call with one reply has nothing to end. */
+function endSpan(span: SpanHandle, outcome: CallOutcome, ctx: Context): void {
+  if (span.recording === false && repliesOnce(ctx)) return;
+  span.end(outcome.error);
+}
+
+const scopeOf = (span: SpanHandle): SpanHandle['runInContext'] => span.runInContext;
+
 function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => SpanHandle): Middleware {
-  return (next) => (req, ctx) => {
+  const middleware: Middleware = (next) => (req, ctx) => {
     const span = start(tracing, ctx);
     if (span.recording === false && repliesOnce(ctx)) return inScope(span, next, req, ctx);
     // The handler and every pull of a reply stream run with the span active, so calls made inside
@@ -25,6 +34,7 @@ function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => Spa
     // Latency is not read, so no start time is taken (0).
     return onCallEnd(next, req, ctx, (outcome) => span.end(outcome.error), 0, span.runInContext);
   };
+  return staged(middleware, { begin: (_req: unknown, ctx: Context) => start(tracing, ctx), scope: scopeOf, end: endSpan });
 }
 
 /**

@@ -1,0 +1,192 @@
+import type { Context } from '../transport/index.js';
+import { CallStream, isAsyncIterable, outcomeOf, type CallOutcome, type CallScope } from './call-end.js';
+import { isSyncIterator, SyncReplies } from './reply-stream.js';
+import type { Handler, Middleware } from './types.js';
+
+/** Set on middleware that can share one frame per call with its neighbours in a chain (see {@link Stage}). */
+export const STAGE = Symbol.for('kratos-ts/middleware/stage');
+
+/** What a stage's `begin` returns for a call it does not watch: its `end` is not called for that call. */
+export const UNWATCHED: unique symbol = Symbol.for('kratos-ts/middleware/unwatched');
+
+/**
+ * What an observing middleware does around a call, in parts: {@link chain} runs a run of adjacent
+ * staged middleware as one frame per call, with one watch on the reply (one `.then`, one shared
+ * CallStream) instead of one each, and calls the parts in exactly the order nesting would: `begin`
+ * outer first (each inside the scopes of those outside it), then the handler, then on the way out,
+ * inner first, `recover` and `end`, each seeing the error as it would nested (an outer stage sees
+ * what an inner `recover` made of the failure, an inner one the raw error). Used alone, or with
+ * other middleware between, a staged middleware runs as its own function.
+ */
+export interface Stage<S = unknown> {
+  /** Runs as the call starts; its result is this call's state for `scope` and `end` ({@link UNWATCHED}: no `end`). */
+  readonly begin?: (req: unknown, ctx: Context) => S | typeof UNWATCHED;
+  /** The scope the rest of the call runs in: inner stages, the handler, and each pull of a reply stream. */
+  readonly scope?: (state: S) => CallScope | undefined;
+  /** Told once how the call ended, as {@link onCallEnd} would tell it; a stream when it ends. */
+  readonly end?: (state: S, outcome: CallOutcome, ctx: Context) => void;
+  /** Replaces the error the handler threw or rejected with (not a failing stream's) before outer stages see it. */
+  readonly recover?: (err: unknown, req: unknown, ctx: Context) => unknown;
+}
+
+/** A middleware that also describes itself as a {@link Stage}. */
+export type StagedMiddleware = Middleware & { readonly [STAGE]: Stage };
+
+/** Marks `middleware` (which must do what `stage` describes) as fusable with its staged neighbours. */
+export function staged<S>(middleware: Middleware, stage: Stage<S>): StagedMiddleware {
+  return Object.assign(middleware, { [STAGE]: stage as Stage });
+}
+
+/** The stage of a staged middleware, else undefined. */
+export function stageOf(m: Middleware): Stage | undefined {
+  return (m as Partial<StagedMiddleware>)[STAGE];
+}
+
+/**
+ * `m` with each run of two or more adjacent staged middleware replaced by one fused middleware;
+ * others, and a staged one between unstaged ones, are kept as they are.
+ */
+export function fuseRuns(m: readonly Middleware[]): Middleware[] {
+  const out: Middleware[] = [];
+  for (let i = 0; i < m.length; ) {
+    let j = i;
+    while (j < m.length && stageOf(m[j]!) !== undefined) j++;
+    if (j - i >= 2) {
+      out.push(fused(m.slice(i, j).map((x) => stageOf(x)!)));
+      i = j;
+    } else {
+      out.push(m[i]!);
+      i++;
+    }
+  }
+  return out;
+}
+
+function fused(stages: readonly Stage[]): Middleware {
+  return (next: Handler): Handler =>
+    (req, ctx) => new Frame(stages, next, req, ctx).run();
+}
+
+/** One call through a run of stages. */
+class Frame {
+  readonly #stages: readonly Stage[];
+  readonly #next: Handler;
+  readonly #req: unknown;
+  readonly #ctx: Context;
+  readonly #states: unknown[];
+  readonly #start = performance.now();
+  /** How many stages have begun: only those are told the end. */
+  #begun = 0;
+
+  constructor(stages: readonly Stage[], next: Handler, req: unknown, ctx: Context) {
+    this.#stages = stages;
+    this.#next = next;
+    this.#req = req;
+    this.#ctx = ctx;
+    this.#states = new Array<unknown>(stages.length);
+  }
+
+  run(): Promise<unknown> {
+    let reply: unknown;
+    try {
+      reply = this.#enter(0);
+    } catch (err) {
+      // As nested: each stage that began sees a synchronous failure of the rest as the call's failure.
+      try {
+        return Promise.resolve(this.#settle(false, err));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return Promise.resolve(reply).then(
+      (value) => this.#ok(value),
+      (err: unknown) => this.#settle(false, err),
+    );
+  }
+
+  #enter(from: number): unknown {
+    const stages = this.#stages;
+    for (let i = from; i < stages.length; i++) {
+      const s = stages[i]!;
+      const state = s.begin === undefined ? undefined : s.begin(this.#req, this.#ctx);
+      this.#states[i] = state;
+      this.#begun = i + 1;
+      const scope = s.scope?.(state);
+      if (scope !== undefined) return scope(() => this.#enter(i + 1));
+    }
+    return this.#next(this.#req, this.#ctx);
+  }
+
+  #ok(value: unknown): unknown {
+    if (isAsyncIterable(value)) return this.#watch(value);
+    if (isSyncIterator(value)) return this.#watch(new SyncReplies(value));
+    return this.#settle(true, value);
+  }
+
+  /** Tells the stages that began, inner first, how the call ended; returns the value or throws the error the outermost saw. */
+  #settle(ok: boolean, result: unknown): unknown {
+    const stages = this.#stages;
+    const ctx = this.#ctx;
+    let failed = !ok;
+    let err = ok ? undefined : result;
+    let outcome: CallOutcome | undefined;
+    let outcomeOfErr: unknown;
+    for (let i = this.#begun - 1; i >= 0; i--) {
+      const s = stages[i]!;
+      if (failed && s.recover !== undefined) {
+        try {
+          err = s.recover(err, this.#req, ctx);
+        } catch (e) {
+          err = e;
+        }
+      }
+      const state = this.#states[i];
+      if (s.end === undefined || state === UNWATCHED) continue;
+      const seen = failed ? err : undefined;
+      if (outcome === undefined || outcomeOfErr !== seen) {
+        outcome = outcomeOf(ctx, seen, this.#start);
+        outcomeOfErr = seen;
+      }
+      try {
+        s.end(state, outcome, ctx);
+      } catch (e) {
+        // Nested, an observer that throws fails the call for the stages outside it.
+        failed = true;
+        err = e;
+        outcome = undefined;
+      }
+    }
+    if (failed) throw err;
+    return result;
+  }
+
+  /** A reply stream: one watch for every stage that watches, inner first, in their scopes (outer wrapping inner). */
+  #watch(source: AsyncIterable<unknown>): CallStream {
+    let scope: CallScope | undefined;
+    for (let i = 0; i < this.#begun; i++) {
+      const s = this.#stages[i]!;
+      const state = this.#states[i];
+      if (s.end === undefined || state === UNWATCHED) continue;
+      const own = s.scope?.(state);
+      if (own === undefined) continue;
+      const outer = scope;
+      scope = outer === undefined ? own : <T>(fn: () => T): T => outer(() => own(fn));
+    }
+    return CallStream.watch(source, this.#ctx, (outcome) => this.#streamEnded(outcome), this.#start, scope);
+  }
+
+  #streamEnded(outcome: CallOutcome): void {
+    let failed: { err: unknown } | undefined;
+    for (let i = this.#begun - 1; i >= 0; i--) {
+      const s = this.#stages[i]!;
+      const state = this.#states[i];
+      if (s.end === undefined || state === UNWATCHED) continue;
+      try {
+        s.end(state, outcome, this.#ctx);
+      } catch (e) {
+        failed ??= { err: e };
+      }
+    }
+    if (failed !== undefined) throw failed.err;
+  }
+}
