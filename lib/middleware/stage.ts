@@ -44,13 +44,18 @@ export function stageOf(m: Middleware): Stage | undefined {
 
 /**
  * `m` with each run of two or more adjacent staged middleware replaced by one fused middleware;
- * others, and a staged one between unstaged ones, are kept as they are.
+ * others, and a staged one between unstaged ones, are kept as they are. A stage with a scope ends its
+ * run: the stages inside it (and their ends) run in its scope, as nested, and those outside it do
+ * not, so its ends and theirs are told outside the scope as nested ones would be.
  */
 export function fuseRuns(m: readonly Middleware[]): Middleware[] {
   const out: Middleware[] = [];
   for (let i = 0; i < m.length; ) {
     let j = i;
-    while (j < m.length && stageOf(m[j]!) !== undefined) j++;
+    while (j < m.length && stageOf(m[j]!) !== undefined) {
+      j++;
+      if (stageOf(m[j - 1]!)!.scope !== undefined) break;
+    }
     if (j - i >= 2) {
       out.push(fused(m.slice(i, j).map((x) => stageOf(x)!)));
       i = j;
@@ -89,7 +94,7 @@ class Frame {
   run(): Promise<unknown> {
     let reply: unknown;
     try {
-      reply = this.#enter(0);
+      reply = this.#enter();
     } catch (err) {
       // As nested: each stage that began sees a synchronous failure of the rest as the call's failure.
       try {
@@ -104,15 +109,16 @@ class Frame {
     );
   }
 
-  #enter(from: number): unknown {
+  #enter(): unknown {
     const stages = this.#stages;
-    for (let i = from; i < stages.length; i++) {
+    for (let i = 0; i < stages.length; i++) {
       const s = stages[i]!;
       const state = s.begin === undefined ? undefined : s.begin(this.#req, this.#ctx);
       this.#states[i] = state;
       this.#begun = i + 1;
+      // Only the last stage of a run has a scope (fuseRuns ends a run there).
       const scope = s.scope?.(state);
-      if (scope !== undefined) return scope(() => this.#enter(i + 1));
+      if (scope !== undefined) return scope(() => this.#next(this.#req, this.#ctx));
     }
     return this.#next(this.#req, this.#ctx);
   }
@@ -160,18 +166,12 @@ class Frame {
     return result;
   }
 
-  /** A reply stream: one watch for every stage that watches, inner first, in their scopes (outer wrapping inner). */
+  /** A reply stream: one watch for every stage that watches, told inner first; pulled in the last stage's scope if it watches. */
   #watch(source: AsyncIterable<unknown>): CallStream {
-    let scope: CallScope | undefined;
-    for (let i = 0; i < this.#begun; i++) {
-      const s = this.#stages[i]!;
-      const state = this.#states[i];
-      if (s.end === undefined || state === UNWATCHED) continue;
-      const own = s.scope?.(state);
-      if (own === undefined) continue;
-      const outer = scope;
-      scope = outer === undefined ? own : <T>(fn: () => T): T => outer(() => own(fn));
-    }
+    const last = this.#begun - 1;
+    const s = this.#stages[last]!;
+    const state = this.#states[last];
+    const scope = s.end === undefined || state === UNWATCHED ? undefined : s.scope?.(state);
     return CallStream.watch(source, this.#ctx, (outcome) => this.#streamEnded(outcome), this.#start, scope);
   }
 
