@@ -4,6 +4,8 @@ export type { Handler, Middleware } from './types.js';
 export { chain } from './chain.js';
 export { onCallEnd, isAsyncIterable, cancellation, CallStream } from './call-end.js';
 export type { CallOutcome, OnCallEnd, CallScope } from './call-end.js';
+export { staged, stageOf, fuseRuns, STAGE, UNWATCHED } from './stage.js';
+export type { Stage, StagedMiddleware } from './stage.js';
 export { SyncReplies, SyncIteratorAdapter, asReplyStream, syncIteratorOf, writeReplies } from './reply-stream.js';
 export type { ReplySink } from './reply-stream.js';
 export { selective, isSelective, compileMatchers, chainFor, APPLIES_TO } from './operations.js';
