@@ -41,7 +41,8 @@ if (process.argv[2] === '--child') {
   if (enabled.has('recovery')) chain.push(recovery({ logger, log: !enabled.has('log') }));
   if (enabled.has('metrics')) chain.push(metricsServer({ meter: new lib.PrometheusMeter() }));
   if (enabled.has('metadata')) chain.push(metadataServer());
-  const handler = chain.reduceRight((next, m) => m(next), async (req) => ({ message: `Hello ${req.name}` }));
+  // Composed by the build's own chain(), as the app composes an operation's middleware.
+  const handler = lib.chain(...chain)(async (req) => ({ message: `Hello ${req.name}` }));
   const signal = new AbortController().signal;
   // The operation name as a server of this build gets it: from its proto loader's service schema
   // (a literal would be one-byte where a build's names may not be, and the access line's cost with them).

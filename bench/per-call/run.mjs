@@ -4,6 +4,8 @@
 // round by round, median of the rounds. With KRATOS_BEFORE=<root of another build> every case also
 // runs against that build, in the same rounds, for a before/after table (KRATOS_AFTER: the build
 // measured as "after", default this checkout).
+// Peers in the same rounds: `http koa` (koa 3 + @koa/router) and `grpc raw` (raw grpc-js); case ids are
+// `<http|grpc> <after|before> <toggles|none>`, e.g. PER_CALL_ONLY='^grpc (after|before) (none|log,metrics,tracing)$|^grpc raw'.
 //   node bench/per-call/run.mjs            (PER_CALL_SECONDS=6, PER_CALL_ROUNDS=3, PER_CALL_ONLY=regex)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +26,11 @@ if (process.env.BENCH_COLLECTOR !== undefined) toggles.push(['all defaults, 100 
 const cases = [];
 for (const group of ['http', 'grpc']) {
   for (const [build, root] of builds) for (const [label, on] of toggles) cases.push({ id: `${group} ${build} ${on || 'none'}`, group, build, root, label, on });
-  cases.push(...(group === 'http' ? [{ id: 'http koa', group, build: 'peer', label: 'koa 3 + @koa/router', cmd: ['node', join(HERE, '..', 'servers', 'http-koa.mjs')] }] : []));
+  cases.push(
+    group === 'http'
+      ? { id: 'http koa', group, build: 'peer', label: 'koa 3 + @koa/router', cmd: ['node', join(HERE, '..', 'servers', 'http-koa.mjs')] }
+      : { id: 'grpc raw', group, build: 'peer', label: 'raw grpc-js', cmd: ['node', join(HERE, '..', 'servers', 'grpc-raw.mjs')] },
+  );
 }
 const selected = cases.filter((c) => ONLY === undefined || ONLY.test(c.id));
 
@@ -72,7 +78,7 @@ for (const group of ['http', 'grpc']) {
   if (rows.length === 0) continue;
   const koa = rows.find((s) => s.build === 'peer');
   console.log(`\n${group === 'http' ? 'HTTP GET /helloworld/{name} (wrk -t1 -c50)' : 'gRPC unary SayHello (h2load -c1 -m100)'}, ${ROUNDS} rounds of ${SECONDS} s, medians\n`);
-  console.log(`| build | case | calls/s | µs server CPU per call | vs nothing on |${koa === undefined ? '' : ' req/s x koa+router |'}`);
+  console.log(`| build | case | calls/s | µs server CPU per call | vs nothing on |${koa === undefined ? '' : ` calls/s x ${koa.label} |`}`);
   console.log(`|---|---|---|---|---|${koa === undefined ? '' : '---|'}`);
   for (const s of rows) {
     const base = rows.find((b) => b.build === s.build && b.on === '');
