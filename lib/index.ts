@@ -32,8 +32,8 @@ export type { ModuleOptions, ServiceOptions, MiddlewareOptions, MiddlewareEntry 
 export { currentContext, ClientContext } from './transport/index.js';
 export type { Context, Header, Kind, Server, CallOptions, Endpoint, Admission } from './transport/index.js';
 export { Metadata } from './metadata/index.js';
-export { chain, onCallEnd, isAsyncIterable } from './middleware/index.js';
-export type { Handler, Middleware, OperationMatcher, CallOutcome, OnCallEnd } from './middleware/index.js';
+export { chain, onCallEnd, isAsyncIterable, staged, UNWATCHED } from './middleware/index.js';
+export type { Handler, Middleware, OperationMatcher, CallOutcome, OnCallEnd, Stage } from './middleware/index.js';
 export { selector } from './middleware/selector/index.js';
 export { recovery } from './middleware/recovery/index.js';
 export { loggingServer, loggingClient } from './middleware/logging/index.js';

@@ -1,6 +1,6 @@
 // `kratos-ts/middleware`: the middleware core and every built-in middleware.
-export { chain, onCallEnd, isAsyncIterable } from '../middleware/index.js';
-export type { Handler, Middleware, OperationMatcher, CallOutcome, OnCallEnd } from '../middleware/index.js';
+export { chain, onCallEnd, isAsyncIterable, staged, UNWATCHED } from '../middleware/index.js';
+export type { Handler, Middleware, OperationMatcher, CallOutcome, OnCallEnd, Stage } from '../middleware/index.js';
 export { selector } from '../middleware/selector/index.js';
 export { recovery } from '../middleware/recovery/index.js';
 export type { RecoveryOptions } from '../middleware/recovery/index.js';
