@@ -21,7 +21,7 @@ export const UNWATCHED: unique symbol = Symbol.for('kratos-ts/middleware/unwatch
 export interface Stage<S = unknown> {
   /** Runs as the call starts; its result is this call's state for `scope` and `end` ({@link UNWATCHED}: no `end`). */
   readonly begin?: (req: unknown, ctx: Context) => S | typeof UNWATCHED;
-  /** The scope the rest of the call runs in: inner stages, the handler, and each pull of a reply stream. */
+  /** The scope the rest of the call runs in: inner stages, the handler, and each pull of a reply stream (none for an UNWATCHED call). */
   readonly scope?: (state: S) => CallScope | undefined;
   /** Told once how the call ended, as {@link onCallEnd} would tell it; a stream when it ends. */
   readonly end?: (state: S, outcome: CallOutcome, ctx: Context) => void;
@@ -117,7 +117,7 @@ class Frame {
       this.#states[i] = state;
       this.#begun = i + 1;
       // Only the last stage of a run has a scope (fuseRuns ends a run there).
-      const scope = s.scope?.(state);
+      const scope = state === UNWATCHED ? undefined : s.scope?.(state);
       if (scope !== undefined) return scope(() => this.#next(this.#req, this.#ctx));
     }
     return this.#next(this.#req, this.#ctx);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
@@ -113,5 +114,30 @@ describe('staged middleware in a chain', () => {
       logged: [[503, 'RECOVERED']],
       counted: ['server_requests_code_total{kind="grpc",operation="/a.B/C",code="500",reason="UNKNOWN"} 1'],
     });
+  });
+
+  it('should run the stages inside a scoped stage, their ends and each pull of a stream in its scope, and those outside it not', async () => {
+    const als = new AsyncLocalStorage<string>();
+    const where = (): string => als.getStore() ?? 'outside';
+    const scoped = (e: string[]): Middleware => {
+      const begin = (): string => 'scoped';
+      const scope = () => <T>(fn: () => T): T => als.run('in scope', fn);
+      const end = (_s: string, o: CallOutcome): void => void e.push(`scoped end ${nameOf(o.error)} ${where()}`);
+      const own: Middleware = (next) => (req, ctx) => onCallEnd(next, req, ctx, (o) => end('scoped', o), performance.now(), scope());
+      return staged(own, { begin, scope, end });
+    };
+    const watching = (name: string, e: string[]): Middleware => {
+      const begin = (): string => (e.push(`${name} begin ${where()}`), name);
+      const end = (_s: string, o: CallOutcome): void => void e.push(`${name} end ${nameOf(o.error)} ${where()}`);
+      return staged((next) => (req, ctx) => (begin(), onCallEnd(next, req, ctx, (o) => end(name, o))), { begin, end });
+    };
+    const pulls: string[] = [];
+    const streamed: Handler = async () => (async function* () { pulls.push(where()); yield 1; pulls.push(where()); })();
+    const { events, result } = await both((e) => [watching('outer', e), scoped(e), watching('inner', e)], async () => where());
+    assert.equal(result, 'in scope');
+    assert.deepEqual(events, ['outer begin outside', 'inner begin in scope', 'inner end ok in scope', 'scoped end ok outside', 'outer end ok outside']);
+    const h = chain(watching('outer', []), scoped([]), watching('inner', []))(streamed);
+    for await (const _ of (await h({}, context())) as AsyncIterable<unknown>);
+    assert.deepEqual(pulls, ['in scope', 'in scope']);
   });
 });
