@@ -55,11 +55,18 @@ async function promisesPerCall(h: Handler, calls = 400): Promise<number> {
   return promises / calls;
 }
 
+/** The fewest promises per call over three counts: anything else the process runs meanwhile (the test runner's reporting) only adds. */
+async function fewest(h: Handler): Promise<number> {
+  let least = Infinity;
+  for (let i = 0; i < 3; i++) least = Math.min(least, await promisesPerCall(h));
+  return least;
+}
+
 describe('the observing defaults, fused', () => {
   it('should add one promise per call to the handler\'s, where nested they add one per watching middleware', async () => {
-    const bare = await promisesPerCall(handler);
-    const fused = await promisesPerCall(chain(...defaults())(handler));
-    const nested = await promisesPerCall(defaults().reduceRight<Handler>((next, m) => m(next), handler));
+    const bare = await fewest(handler);
+    const fused = await fewest(chain(...defaults())(handler));
+    const nested = await fewest(defaults().reduceRight<Handler>((next, m) => m(next), handler));
     assert.equal(fused - bare, 1);
     // Access log, recovery and metrics one each (tracing with the sampler off watches nothing here).
     assert.equal(nested - bare, 3);
