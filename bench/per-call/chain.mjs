@@ -7,7 +7,7 @@
 //   node bench/per-call/chain.mjs [rounds]     KRATOS_BEFORE=<root of another build> adds a before column,
 //   KRATOS_BUILDS='main=/path,h17a=/path,now=/path' compares several
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -73,9 +73,10 @@ if (process.argv[2] === '--child') {
 
 const rounds = Number(process.argv[2] ?? 5);
 // KRATOS_BUILDS='name=root,name=root' compares any number of builds.
-const builds = process.env.KRATOS_BUILDS !== undefined
+// Roots made absolute: the child imports <root>/dist/..., which a relative root would make a package name.
+const builds = (process.env.KRATOS_BUILDS !== undefined
   ? process.env.KRATOS_BUILDS.split(',').map((b) => b.split('='))
-  : [['after', process.env.KRATOS_AFTER ?? ROOT], ...(process.env.KRATOS_BEFORE === undefined ? [] : [['before', process.env.KRATOS_BEFORE]])];
+  : [['after', process.env.KRATOS_AFTER ?? ROOT], ...(process.env.KRATOS_BEFORE === undefined ? [] : [['before', process.env.KRATOS_BEFORE]])]).map(([name, root]) => [name, resolve(root)]);
 const results = new Map();
 for (let r = 0; r < rounds; r++) {
   for (const [build, root] of builds) {

@@ -2,10 +2,11 @@
 // a comma list of log, metrics, tracing, sampled ('' is the proto route with all three off; recovery and
 // metadata stay on, as in every variant). argv[2] is http or grpc. KRATOS_ROOT points at another
 // build of kratos-ts (a checkout of an older commit) to compare before and after.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ADDR, greet, greetings, PROTO, ROOT } from '../servers/common.mjs';
 
-const root = process.env.KRATOS_ROOT ?? ROOT;
+// Absolute, so a relative KRATOS_ROOT (e.g. KRATOS_AFTER=.) is a path, not a package name, to import().
+const root = resolve(process.env.KRATOS_ROOT ?? ROOT);
 const { createApp } = await import(join(root, 'dist', 'lib', 'index.js'));
 const { NoopLogger } = await import(join(root, 'dist', 'lib', 'entries', 'log.js'));
 const { Module, Rpc, Service } = await import(join(root, 'dist', 'decorators', 'index.js'));

@@ -14,6 +14,14 @@ export function w3cPropagator(): TextMapPropagator {
   return (w3c ??= new c.CompositePropagator({ propagators: [new c.W3CTraceContextPropagator(), new c.W3CBaggagePropagator()] }));
 }
 
+/**
+ * True for a propagator known to read no header but those its fields() name (the W3C one above, and
+ * no propagation): a request carrying none of them has nothing to extract.
+ */
+export function readsOnlyItsFields(propagator: TextMapPropagator): boolean {
+  return propagator === w3c || propagator === NO_PROPAGATION;
+}
+
 /** `OTEL_PROPAGATORS=none`: calls neither read nor write trace context, so every server span is a root. */
 export const NO_PROPAGATION: TextMapPropagator = {
   inject: () => undefined,

@@ -4,7 +4,7 @@ import type { Context } from '../transport/index.js';
 import { ATTR_RPC_STATUS_CODE, callAttributes } from './attributes.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { CallSpanContext } from './otel-call-context.js';
-import { HEADER_GETTER, HEADER_SETTER } from './otel-globals.js';
+import { HEADER_GETTER, HEADER_SETTER, readsOnlyItsFields } from './otel-globals.js';
 import type { Tracing } from './otel-tracing.js';
 
 /** A started call span, as much of it as middleware needs without touching OTel. */
@@ -62,7 +62,10 @@ export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
     if (unsampled !== undefined) return unsampled;
   }
   const attributes = callAttributes(ctx);
-  const span = tracing.startRecordedServerSpan?.(ctx.operation, attributes, parent) ?? tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes }, parent);
+  const recorded = tracing.startRecordedServerSpan?.(ctx.operation, attributes, parent);
+  // Its ids are new or its caller's, checked before: log valuers need not check them again per line.
+  if (recorded !== undefined) return handle(recorded, new CallSpanContext(recorded, parent, recorded.spanContext()));
+  const span = tracing.tracer.startSpan(ctx.operation, { kind: SpanKind.SERVER, attributes }, parent);
   return handle(span, new CallSpanContext(span, parent));
 }
 
@@ -70,13 +73,14 @@ export function startServerSpan(tracing: Tracing, ctx: Context): SpanHandle {
 const FIELDS = new WeakMap<object, readonly string[]>();
 
 /**
- * The trace context the request carries. When only sampled parents are recorded, a call with none of the
- * propagator's fields is the root without extracting; otherwise every call is extracted, since a
- * propagator's fields() need not name all it reads (Jaeger's baggage travels in `uberctx-*` headers).
+ * The trace context the request carries. When only sampled parents are recorded, or the propagator is
+ * kratos-ts' own W3C one (which reads nothing but its fields), a call with none of the propagator's
+ * fields is the root without extracting; otherwise every call is extracted, since a propagator's
+ * fields() need not name all it reads (Jaeger's baggage travels in `uberctx-*` headers).
  */
 function incomingContext(tracing: Tracing, ctx: Context): OtelContext {
   const propagator = tracing.propagator;
-  if (tracing.recordsOnlySampledParents !== true) return propagator.extract(ROOT_CONTEXT, ctx.requestHeader, HEADER_GETTER);
+  if (tracing.recordsOnlySampledParents !== true && !readsOnlyItsFields(propagator)) return propagator.extract(ROOT_CONTEXT, ctx.requestHeader, HEADER_GETTER);
   let fields = FIELDS.get(propagator);
   if (fields === undefined) FIELDS.set(propagator, (fields = propagator.fields()));
   const header = ctx.requestHeader;
