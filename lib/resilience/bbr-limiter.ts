@@ -188,7 +188,7 @@ export class BbrLimiter implements Limiter {
   tryAllow(call?: CallArrival): LimiterDone | undefined {
     const start = this.#clock();
     this.#turns?.enter(start);
-    if (this.#shouldDrop(start, call?.arrivedAt)) return undefined;
+    if (this.#shouldDrop(start, call?.arrivedAt, call?.ahead)) return undefined;
     this.#turns?.admitted();
     this.#inFlight++;
     let finished = false;
@@ -244,7 +244,7 @@ export class BbrLimiter implements Limiter {
     return this.#sampledBusy() || this.#loopBusy(now) || this.#holding(now);
   }
 
-  #shouldDrop(now: number, arrivedAt: number | undefined): boolean {
+  #shouldDrop(now: number, arrivedAt: number | undefined, ahead: number | undefined): boolean {
     const sampled = this.#sampledBusy();
     // The in-flight rule follows the sampled signals and the hold; the queue rule follows either reading
     // but never the hold, so a burst met by an idle loop is served, not cut down to the target. The
@@ -259,7 +259,7 @@ export class BbrLimiter implements Limiter {
       return true;
     }
     if (!byQueue) return false;
-    const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now));
+    const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now) + (ahead ?? 0));
     if (queued <= this.#queueLimit(now)) return false;
     this.#shedQueued++;
     return true;

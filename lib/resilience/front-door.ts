@@ -1,6 +1,7 @@
 import { findKratosError, FrameworkError } from '../errors/index.js';
 import type { Admission } from '../transport/index.js';
-import { rateLimited, type Limiter, type LimiterDone } from './limiter.js';
+import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
+import type { Pacer } from './pacer.js';
 
 /**
  * Options of {@link limiterAdmission}.
@@ -16,6 +17,12 @@ export interface LimiterAdmissionOptions {
   onRefuse?: () => void;
   /** Called when the limiter throws something other than its 429: the call is admitted. */
   onError?: (err: unknown) => void;
+  /**
+   * Paces the admitted calls (docs/resilience-and-security.md#paced-admission): one pacer for every
+   * admission of the process, as they share its event loop. The limiter is told the work held ahead of
+   * each call (`CallArrival.ahead`). Default: none, admitted calls run at once.
+   */
+  pacer?: Pacer;
 }
 
 /**
@@ -37,7 +44,11 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
     else exact.add(e);
   }
   const onRefuse = options.onRefuse;
+  const pacer = options.pacer;
+  if (pacer !== undefined && (pacer === null || typeof pacer.hold !== 'function')) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'limiterAdmission: option `pacer` must be a Pacer');
   const decide = tryAllowOf(limiter, options.onError);
+  // One object per admission, rewritten at each call: the limiter reads it synchronously.
+  const arrival: { arrivedAt: undefined; ahead: number } = { arrivedAt: undefined, ahead: 0 };
   const exempt = (target: string): boolean => {
     if (exact.size > 0) {
       const q = target.indexOf('?');
@@ -46,15 +57,19 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
     for (const p of prefixes) if (target.startsWith(p)) return true;
     return false;
   };
-  return {
+  const admission: Admission = {
     refusal: rateLimited(),
     admit(target) {
       if (exempt(target)) return NOTHING_TO_DO;
-      const done = decide();
+      if (pacer !== undefined) arrival.ahead = pacer.ahead();
+      const done = decide(arrival);
       if (done === undefined) onRefuse?.();
       return done;
     },
   };
+  // Exempt calls (health, metrics) are never held: they run at once, ahead of the queue.
+  if (pacer !== undefined) admission.hold = (admitted, start, hops) => (admitted === NOTHING_TO_DO ? void start() : pacer.hold(start, hops));
+  return admission;
 }
 
 const NOTHING_TO_DO = (): void => undefined;
@@ -62,11 +77,11 @@ const NOTHING_TO_DO = (): void => undefined;
 // A limiter without tryAllow() (a custom one) is asked through allow(), its 429 caught. Anything else
 // it throws is its own failure, not a verdict: the call goes on (a front door runs outside every
 // error handler, where a throw would take the process down), and onError hears of it.
-function tryAllowOf(limiter: Limiter, onError: ((err: unknown) => void) | undefined): () => LimiterDone | undefined {
-  const ask = typeof limiter.tryAllow === 'function' ? (limiter.tryAllow.bind(limiter) as () => LimiterDone | undefined) : () => limiter.allow();
-  return () => {
+function tryAllowOf(limiter: Limiter, onError: ((err: unknown) => void) | undefined): (call: CallArrival) => LimiterDone | undefined {
+  const ask = typeof limiter.tryAllow === 'function' ? (limiter.tryAllow.bind(limiter) as (call: CallArrival) => LimiterDone | undefined) : (call: CallArrival) => limiter.allow(call);
+  return (call) => {
     try {
-      return ask();
+      return ask(call);
     } catch (err) {
       if (findKratosError(err)?.code === 429) return undefined;
       onError?.(err);

@@ -1,4 +1,5 @@
 import { KratosError } from '../errors/index.js';
+import type { Pacer } from './pacer.js';
 
 /**
  * Called when an admitted call ends, with its error if it failed.
@@ -13,6 +14,11 @@ export type LimiterDone = (err?: unknown) => void;
  */
 export interface CallArrival {
   readonly arrivedAt?: number | undefined;
+  /**
+   * Work held ahead of the call before it runs, ms (a {@link Pacer} at the front door): queueing it has
+   * not done yet but will, counted as done.
+   */
+  readonly ahead?: number | undefined;
 }
 
 /**

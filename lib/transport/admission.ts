@@ -15,4 +15,13 @@ export interface Admission {
    * It runs outside every error handler of the transport, so it must not throw.
    */
   admit(target: string): (() => void) | undefined;
+  /**
+   * When present, runs every admitted call (paced admission, docs/resilience-and-security.md#paced-admission):
+   * at once, or held and started on a later event-loop iteration, so the loop reads its sockets between
+   * handlers. `admitted` is what {@link Admission.admit} returned for the call; `start` starts the call
+   * and returns false when it dropped it instead (its client gone, its deadline past); `hops` is how
+   * many loop iterations its reply needs to leave before the next held call starts. Without it,
+   * admitted calls run at once.
+   */
+  hold?(admitted: () => void, start: () => boolean, hops: number): void;
 }
