@@ -48,7 +48,7 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
   if (pacer !== undefined && (pacer === null || typeof pacer.hold !== 'function')) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'limiterAdmission: option `pacer` must be a Pacer');
   const decide = tryAllowOf(limiter, options.onError);
   // One object per admission, rewritten at each call: the limiter reads it synchronously.
-  const arrival: { arrivedAt: undefined; ahead: number } = { arrivedAt: undefined, ahead: 0 };
+  const arrival: { arrivedAt: undefined; ahead: number; cost: number | undefined } = { arrivedAt: undefined, ahead: 0, cost: undefined };
   const exempt = (target: string): boolean => {
     if (exact.size > 0) {
       const q = target.indexOf('?');
@@ -61,18 +61,33 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
     refusal: rateLimited(),
     admit(target) {
       if (exempt(target)) return NOTHING_TO_DO;
-      if (pacer !== undefined) arrival.ahead = pacer.ahead();
+      if (pacer !== undefined) (arrival.ahead = pacer.ahead()), (arrival.cost = pacer.perCall);
       const done = decide(arrival);
       if (done === undefined) onRefuse?.();
       return done;
     },
   };
-  // Exempt calls (health, metrics) are never held: they run at once, ahead of the queue.
-  if (pacer !== undefined) admission.hold = (admitted, start, hops) => (admitted === NOTHING_TO_DO ? void start() : pacer.hold(start, hops));
+  if (pacer !== undefined) admission.hold = holder(pacer, limiter, admission.refusal, onRefuse);
   return admission;
 }
 
 const NOTHING_TO_DO = (): void => undefined;
+
+// Exempt calls (health, metrics) are never held: they run at once, ahead of the queue. A held call the
+// limiter finds stale when its turn comes is refused then (its done told so), not run.
+function holder(pacer: Pacer, limiter: Limiter, refusal: unknown, onRefuse: (() => void) | undefined): NonNullable<Admission['hold']> {
+  const stale = typeof limiter.stale === 'function' ? limiter.stale.bind(limiter) : undefined;
+  return (admitted, start, hops) => {
+    if (admitted === NOTHING_TO_DO) return void start(false);
+    if (stale === undefined) return pacer.hold(() => start(false), hops);
+    pacer.hold((heldMs) => {
+      if (heldMs === 0 || !stale(heldMs)) return start(false);
+      admitted(refusal);
+      onRefuse?.();
+      return start(true);
+    }, hops);
+  };
+}
 
 // A limiter without tryAllow() (a custom one) is asked through allow(), its 429 caught. Anything else
 // it throws is its own failure, not a verdict: the call goes on (a front door runs outside every

@@ -19,6 +19,8 @@ export interface CallArrival {
    * not done yet but will, counted as done.
    */
   readonly ahead?: number | undefined;
+  /** CPU a call costs the event loop, ms, as that pacer measures it between hand-overs. */
+  readonly cost?: number | undefined;
 }
 
 /**
@@ -33,6 +35,11 @@ export interface Limiter {
    * (docs/resilience-and-security.md#shedding-at-the-front-door), where a thrown error would be made only to be dropped.
    */
   tryAllow?(call?: CallArrival): LimiterDone | undefined;
+  /**
+   * Whether a call it admitted `heldMs` ago, held since by a {@link Pacer}, is to be refused now instead
+   * of run; its done is then called with the 429. Without it, held calls always run.
+   */
+  stale?(heldMs: number): boolean;
 }
 
 /**

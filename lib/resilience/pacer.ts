@@ -38,7 +38,7 @@ export interface PacerStat {
   run: number;
   /** Of those, calls that were held first. */
   handedOver: number;
-  /** Held calls dropped without running (their client went away or their deadline passed). */
+  /** Held calls not run: their client went away, their deadline passed, or the limiter refused them when their turn came. */
   dropped: number;
   /** Loop CPU one call costs, ms, smoothed: from its hand-over to the next (I/O, refusals and replies of that span included). */
   perCall: number;
@@ -47,11 +47,12 @@ export interface PacerStat {
 }
 
 /**
- * What a transport hands a {@link Pacer}: starts the call and says whether it ran (false: it was dropped,
- * its client gone or its deadline past).
+ * What a transport hands a {@link Pacer}: starts the call, given how long it was held (wall ms, 0 when
+ * it runs at once), and says whether it ran (false: dropped, its client gone or its deadline past, or
+ * refused).
  * @public
  */
-export type HeldCall = () => boolean;
+export type HeldCall = (heldMs: number) => boolean;
 
 interface Held {
   start: HeldCall;
@@ -97,6 +98,11 @@ export class Pacer {
     return this.#queue.length - this.#head;
   }
 
+  /** Loop CPU one call costs, ms, smoothed (0 before the first hand-over). */
+  get perCall(): number {
+    return this.#perCall;
+  }
+
   /** How long a call held now would wait for the calls ahead of it, ms of CPU: what the limiter counts as its queueing. */
   ahead(): number {
     return this.held * this.#perCall;
@@ -110,7 +116,7 @@ export class Pacer {
   hold(start: HeldCall, hops = 1): void {
     if (!this.#active && this.held === 0) {
       this.#ranAt = this.#clock();
-      if (!start()) return;
+      if (!start(0)) return;
       this.#stat.run++;
       this.#ranCount = 1;
       // Run in the I/O phase: this iteration's check phase comes before any new poll, so one more.
@@ -150,7 +156,7 @@ export class Pacer {
         const heldMs = this.#wall() - call.at;
         if (heldMs > this.#stat.maxHeldMs) this.#stat.maxHeldMs = heldMs;
         if (call.hops > hops) hops = call.hops;
-        if (!call.start()) {
+        if (!call.start(heldMs)) {
           this.#stat.dropped++;
           continue;
         }

@@ -79,11 +79,12 @@ function guard(http2Server: EventEmitter, admission: Admission, exposeErrorDetai
       stream.once('close', done);
       if (hold !== undefined) {
         // A held stream whose client reset it is dropped; one whose deadline passed while held is
-        // answered as grpc-js would, without running. Two loop iterations let a reply's status out
+        // answered as grpc-js would, one the admission refuses now with the refusal, without running. Two loop iterations let a reply's status out
         // (node writes it an iteration after the handler, from a setImmediate) before the next call runs.
         const deadline = deadlineOf(headers['grpc-timeout'], performance.now());
-        return hold(done, () => {
+        return hold(done, (refused) => {
           if (stream.destroyed || stream.closed) return false;
+          if (refused) return answer(stream, trailers), false;
           if (performance.now() >= deadline) return answer(stream, DEADLINE_TRAILERS), false;
           for (const listener of listeners) listener.call(this, stream, headers, ...rest);
           return true;

@@ -64,7 +64,12 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
     res.once('close', done);
     if (hold === undefined) return listener(req, res);
     // A held request whose client went away is dropped: its response closed, and the limiter heard of it.
-    hold(done, () => !req.socket.destroyed && (listener(req, res), true), 1);
+    hold(done, (refused) => {
+      if (req.socket.destroyed) return false;
+      if (refused) return refuse(req, res), false;
+      listener(req, res);
+      return true;
+    }, 1);
   };
 }
 
