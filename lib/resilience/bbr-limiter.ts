@@ -14,6 +14,9 @@ function cpuMillis(): number {
 
 const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
+/** How many times its queue limit a held call may have waited before it is refused at its turn (stale). */
+const STALE_FACTOR = 2;
+
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
 
@@ -118,13 +121,14 @@ export class BbrLimiter implements Limiter {
   }
 
   /**
-   * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: the
-   * queue rule at the head of the queue (CoDel drops there), for the calls let in before the
-   * limiter saw the loop saturated. Counted in shedQueued.
+   * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: held
+   * more than twice the queue limit while saturated, CoDel's drop at the head of the queue, for the calls
+   * let in before the limiter saw the loop saturated (at the limit itself it would refuse the calls the
+   * estimate of the work ahead put just under it, goodput lost). Counted in shedQueued.
    */
   stale(heldMs: number): boolean {
     const now = this.#clock();
-    if (heldMs <= this.#queueLimit(now) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
+    if (heldMs <= STALE_FACTOR * this.#queueLimit(now) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
     this.#shedQueued++;
     return true;
   }

@@ -64,8 +64,9 @@ const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: nu
 /**
  * Capacity and unloaded p99 on an instance without the limiter; then, on one with it, `factors` times
  * that capacity for `seconds` each, followed by `recoveryLoad` of the capacity while shedding is watched stop.
+ * `env` goes to the limited instance (e.g. `PACE: '0'`, no pacing at the front door).
  */
-export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front'): Promise<OverloadResult> {
+export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front', env: Record<string, string> = {}): Promise<OverloadResult> {
   const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}${limit === 'bbr' ? ', in the middleware' : ''}`;
   let capacity: number;
   let unloadedP99: number;
@@ -82,7 +83,7 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
   } finally {
     await plain.stop();
   }
-  const child = await Child.start('overload-instance', { LIMIT: limit });
+  const child = await Child.start('overload-instance', { ...env, LIMIT: limit });
   try {
     await drive(child, transport, handler, 1, capacity / 2);
     const runs: OverloadResult['runs'] = [];

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BbrLimiter, limiterAdmission, Pacer, type CallArrival, type Limiter } from '../../../lib/resilience/index.js';
+import { BbrLimiter, limiterAdmission, Pacer, rateLimited, type CallArrival, type Limiter } from '../../../lib/resilience/index.js';
 
 /** A loop by hand: `iterate()` runs one check phase (what was scheduled before it), `cpu` is the CPU clock. */
 function fakeLoop(): { cpu: { now: number }; schedule: (fn: () => void) => void; iterate: () => number } {
@@ -151,6 +151,20 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(limiter.stat().shedQueued, 1);
     const short = limiterAdmission(limiter, { pacer: { ahead: () => 8, hold: () => undefined } as unknown as Pacer });
     assert.equal(typeof short.admit('/x'), 'function');
+  });
+
+  it('should find a held call stale past twice the queue limit while saturated, count it, and not count its end as a pass', () => {
+    let cpu = 900;
+    const limiter = new BbrLimiter({ cpu: () => cpu, loopTurns: false, queueTarget: 10, clock: () => 0 });
+    assert.equal(limiter.stale(15), false);
+    assert.equal(limiter.stale(25), true);
+    assert.equal(limiter.stat().shedQueued, 1);
+    cpu = 100;
+    assert.equal(limiter.stale(500), false, 'not saturated: a held call runs however long it waited');
+    const done = limiter.tryAllow()!;
+    assert.equal(limiter.stat().inFlight, 1);
+    done(rateLimited());
+    assert.deepEqual([limiter.stat().inFlight, limiter.stat().maxPass], [0, 1]);
   });
 
   it('should reject a pacer that is not one, with KRATOS_ERR_OPTIONS_INVALID', () => {
