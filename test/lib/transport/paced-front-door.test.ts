@@ -32,11 +32,16 @@ const admitting = (): Limiter & { ended: number } => {
   return l;
 };
 
-/** Opens `n` connections to the HTTP server (ready before any request is written). */
+/**
+ * Opens `n` connections to the HTTP server, each having served one request: the server has accepted
+ * them and reads them in the same I/O phase (a connection it has not accepted yet would be read an
+ * iteration later).
+ */
 async function sockets(url: string, n: number): Promise<Socket[]> {
   const { hostname, port } = new URL(url);
   return Promise.all(Array.from({ length: n }, () => new Promise<Socket>((resolve, reject) => {
-    const s = connect(Number(port), hostname, () => resolve(s));
+    const s = connect(Number(port), hostname, () => s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
+    s.once('data', () => resolve(s));
     s.once('error', reject);
   })));
 }
@@ -121,5 +126,23 @@ describe('createApp({ limiter }): paced admission at the front door', () => {
     } finally {
       session.close();
     }
+  });
+
+  it('should run the held calls when the app stops while they wait (shutdown drains them)', async () => {
+    ran = [];
+    t = await createTestApp(M, { limiter: admitting() });
+    const app = t;
+    const [slow, a, b] = await sockets(t.httpUrl, 3);
+    const replies = [reply(slow!), reply(a!), reply(b!)];
+    let stopped: Promise<void> | undefined;
+    // Once `a` and `b` are read and held (the check phase after the I/O phase that read them all).
+    onSlow = () => void setImmediate(() => (stopped = app.close()));
+    slow!.write(get('slow'));
+    a!.write(get('a'));
+    b!.write(get('b'));
+    for (const r of await Promise.all(replies)) assert.match(r, /^HTTP\/1\.1 200 /);
+    await stopped;
+    t = undefined;
+    assert.deepEqual(ran, ['slow', 'a', 'b']);
   });
 });
