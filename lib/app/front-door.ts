@@ -1,7 +1,7 @@
 import type { Logger } from '../log/index.js';
 import { bindCounter, type Meter } from '../metrics/index.js';
 import { FrameworkError } from '../errors/index.js';
-import { limiterAdmission, limiterOfMiddleware, type Limiter } from '../resilience/index.js';
+import { limiterAdmission, limiterOfMiddleware, Pacer, type Limiter } from '../resilience/index.js';
 import type { Admission } from '../transport/index.js';
 import type { HttpRoute } from '../transport/http/index.js';
 
@@ -11,7 +11,8 @@ const GRPC_EXEMPT = ['/grpc.health.v1.Health/', '/grpc.reflection.v1.ServerRefle
 /**
  * The front doors of the app's servers for `createApp({ limiter })` (docs/resilience-and-security.md#shedding-at-the-front-door): one
  * limiter for both transports, the admin surfaces (health, `/metrics`, reflection) exempt, refusals
- * counted in `server_admission_refused_total{kind}`, a failing limiter logged (and its call admitted).
+ * counted in `server_admission_refused_total{kind}`, a failing limiter logged (and its call admitted),
+ * admitted calls paced (docs/resilience-and-security.md#paced-admission).
  */
 export function frontDoors(limiter: Limiter | undefined, middleware: readonly unknown[], meter: Meter, adminRoutes: HttpRoute[], logger: Logger): { http?: Admission; grpc?: Admission } {
   if (limiter === undefined) return {};
@@ -24,8 +25,10 @@ export function frontDoors(limiter: Limiter | undefined, middleware: readonly un
   const http = bindCounter(refused, { kind: 'http' });
   const grpc = bindCounter(refused, { kind: 'grpc' });
   const onError = (err: unknown): void => logger.log('error', 'msg', 'limiter failed; call admitted', 'error', err);
+  // One pacer for both servers: they share the event loop it paces.
+  const pacer = new Pacer();
   return {
-    http: limiterAdmission(limiter, { exempt: adminRoutes.map((r) => r.path), onRefuse: () => http.inc(), onError }),
-    grpc: limiterAdmission(limiter, { exempt: GRPC_EXEMPT, onRefuse: () => grpc.inc(), onError }),
+    http: limiterAdmission(limiter, { exempt: adminRoutes.map((r) => r.path), onRefuse: () => http.inc(), onError, pacer }),
+    grpc: limiterAdmission(limiter, { exempt: GRPC_EXEMPT, onRefuse: () => grpc.inc(), onError, pacer }),
   };
 }

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { LoadSignals, type LoadSample } from './load-signals.js';
+import { findKratosError } from '../errors/index.js';
 import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
 import { LoopTurns } from './loop-turns.js';
+import { DEFAULT_BBR_OPTIONS, type BbrOptions, type BbrStat } from './bbr-options.js';
 import { functionOption, numberOption } from './options.js';
 import { RollingWindow } from './rolling-window.js';
 
@@ -12,104 +14,11 @@ function cpuMillis(): number {
 
 const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
-/**
- * Options of {@link BbrLimiter}. The window is Kratos' (docs/resilience-and-security.md#rate-limiting-server); the saturation signals are Node's.
- * @public
- */
-export interface BbrOptions {
-  /** Length of the statistics window, ms. Default 10 000. */
-  window?: number;
-  /** Buckets in the window. Default 100 (100 ms buckets). */
-  bucket?: number;
-  /** CPU of this process against one core from which it counts as saturated, per mille. Default 800. */
-  cpuThreshold?: number;
-  /** Event-loop utilisation (0..1) from which it counts as saturated. Default 0.9. */
-  eluThreshold?: number;
-  /** Mean event-loop delay, ms, from which it counts as saturated. Default 100. */
-  delayThreshold?: number;
-  /**
-   * Time constant, ms, of the event-loop utilisation the limiter reads itself at every call (not
-   * sampled), compared with `eluThreshold`: a burst shorter than it does not count, a standing backlog
-   * is seen within about 1.6 times it, well before the sampled signals. Needs `loopTurns`. Default 50.
-   */
-  eluWindow?: number;
-  /**
-   * Longest a call may have queued (since the transport received it, or since the event-loop turn
-   * that runs it began) before a saturated limiter rejects it, ms, or the best average response time
-   * (minRT) if that is longer, up to two calls' CPU in the event loop (with `loopTurns`: an async
-   * handler's response time is mostly waiting); up to twice that while the loop waits for I/O
-   * between bursts it refused part of (see `BbrStat.slack`). Default 10.
-   */
-  queueTarget?: number;
-  /**
-   * The signals to compare with the thresholds. Default: a {@link LoadSignals} sampling every 100 ms.
-   */
-  signals?: () => LoadSample;
-  /**
-   * How many times the estimate (maxPass · minRT) may be in flight before calls are rejected, as
-   * Netflix Gradient2's RTT tolerance: latency above the best one seen is not all queueing (GC, a
-   * busy host). 1 is aegis' rule. Default 2.
-   */
-  tolerance?: number;
-  /** Only a CPU reading, per mille (event-loop signals then read as idle). For tests and custom meters. */
-  cpu?: () => number;
-  /**
-   * Count the time since the current event-loop turn began as queueing: a call run late in a turn
-   * waited in the socket while the turn's earlier calls ran, even if the transport saw it only now
-   * (a synchronous handler never has two calls in flight). Default true.
-   */
-  loopTurns?: boolean;
-  /** Current time in ms, monotonic. Default `performance.now`. */
-  clock?: () => number;
-  /** Time the event loop spent waiting for I/O, ms, cumulative. Default `performance.eventLoopUtilization().idle`. */
-  idleClock?: () => number;
-  /**
-   * CPU time this process used, ms: what a turn's earlier calls cost is measured with it, so time the
-   * host gave to other processes is not taken for queueing this process could shed. Default
-   * `process.cpuUsage()`, read once per turn and, while saturated, once per call.
-   */
-  workClock?: () => number;
-}
-
-/**
- * Defaults of {@link BbrLimiter}.
- * @public
- */
-export const DEFAULT_BBR_OPTIONS = { window: 10_000, bucket: 100, cpuThreshold: 800, eluThreshold: 0.9, delayThreshold: 100, eluWindow: 50, queueTarget: 10, tolerance: 2 } as const;
+/** How many times its queue limit a held call may have waited before it is refused at its turn (stale). */
+const STALE_FACTOR = 2;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
-
-/**
- * A snapshot of a {@link BbrLimiter}.
- * @public
- */
-export interface BbrStat {
-  /** CPU usage of this process against one core, per mille. */
-  cpu: number;
-  /** Event-loop utilisation, 0..1. */
-  elu: number;
-  /** Mean event-loop delay, ms. */
-  delay: number;
-  /** Whether the sampled signals or the loop reading say the process is saturated (or it shed in flight less than a second ago). */
-  saturated: boolean;
-  /** Event-loop utilisation over the last `eluWindow` ms, read at the last call, 0..1 (0 without `loopTurns`). */
-  loopElu: number;
-  /** CPU a turn of the event loop took per call it admitted, ms, smoothed (0 without `loopTurns`): twice it caps how far minRT raises the queue rule's target. */
-  perCall: number;
-  /** How much the queue rule's target is raised now, ms (up to the target again): the time the loop waited for I/O right after turns that refused calls, a twentieth given back at each turn that finds calls waiting (0 without `loopTurns`). */
-  slack: number;
-  inFlight: number;
-  maxInFlight: number;
-  /** Smallest per-bucket average response time, ms. */
-  minRt: number;
-  /** Most calls completed in one bucket. */
-  maxPass: number;
-  /** Calls rejected so far because more than maxInFlight were in flight. */
-  shedInFlight: number;
-  /** Calls rejected so far because they had queued longer than queueTarget. */
-  shedQueued: number;
-}
 
 /**
  * Adaptive load shedding after BBR congestion control (aegis' bbr, docs/resilience-and-security.md#rate-limiting-server), measuring saturation the
@@ -139,6 +48,10 @@ export class BbrLimiter implements Limiter {
   #shedInFlight = 0;
   #shedQueued = 0;
   #dropStartedAt: number | undefined;
+  /** A pacer's cost per call (CallArrival.cost), and since when every call found work held ahead of it. */
+  #cost = 0;
+  #aheadSince: number | undefined;
+  readonly #standing: number;
   #cache: { at: number; maxPass: number; minRt: number } | undefined;
 
   constructor(options: BbrOptions = {}) {
@@ -151,6 +64,7 @@ export class BbrLimiter implements Limiter {
       delay: numberOption('BbrLimiter', 'delayThreshold', options.delayThreshold, d.delayThreshold, { min: 0, exclusiveMin: true }),
     };
     const eluWindow = numberOption('BbrLimiter', 'eluWindow', options.eluWindow, d.eluWindow, { min: 0, exclusiveMin: true });
+    this.#standing = eluWindow;
     this.#queueTarget = numberOption('BbrLimiter', 'queueTarget', options.queueTarget, d.queueTarget, { min: 0, exclusiveMin: true });
     this.#tolerance = numberOption('BbrLimiter', 'tolerance', options.tolerance, d.tolerance, { min: 1 });
     this.#clock = functionOption('BbrLimiter', 'clock', options.clock, () => performance.now());
@@ -188,19 +102,35 @@ export class BbrLimiter implements Limiter {
   tryAllow(call?: CallArrival): LimiterDone | undefined {
     const start = this.#clock();
     this.#turns?.enter(start);
-    if (this.#shouldDrop(start, call?.arrivedAt)) return undefined;
+    if (call?.cost !== undefined && call.cost > 0) this.#cost = call.cost;
+    if (this.#shouldDrop(start, call?.arrivedAt, call?.ahead ?? 0)) return undefined;
     this.#turns?.admitted();
     this.#inFlight++;
     let finished = false;
-    return () => {
+    return (err?: unknown) => {
       if (finished) return;
       finished = true;
+      this.#inFlight--;
+      // Refused after all (held too long, see stale): neither a pass nor a response time.
+      if (err !== undefined && findKratosError(err)?.code === 429) return;
       const rt = Math.ceil(this.#clock() - start);
       // Sub-millisecond calls say nothing about latency; recording 0 would make minRT meaningless.
       if (rt > 0) this.#rt.add(rt);
-      this.#inFlight--;
       this.#pass.add(1);
     };
+  }
+
+  /**
+   * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: held
+   * more than twice the queue limit while saturated, CoDel's drop at the head of the queue, for the calls
+   * let in before the limiter saw the loop saturated (at the limit itself it would refuse the calls the
+   * estimate of the work ahead put just under it, goodput lost). Counted in shedQueued.
+   */
+  stale(heldMs: number): boolean {
+    const now = this.#clock();
+    if (heldMs <= STALE_FACTOR * this.#queueLimit(now) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
+    this.#shedQueued++;
+    return true;
   }
 
   /** A snapshot for dashboards and tests. */
@@ -211,7 +141,7 @@ export class BbrLimiter implements Limiter {
     // Reading the queue limit caps the slack: shown as the queue rule would use it, not as it last grew.
     this.#queueLimit(now);
     const slack = this.#turns?.slack ?? 0;
-    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#turns?.perCall ?? 0, slack, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
+    return { cpu: s.cpu, elu: s.elu, delay: s.delay, saturated: this.#saturated(now), loopElu: this.#turns?.utilisation(now) ?? 0, perCall: this.#perCall(), slack, inFlight: this.#inFlight, maxInFlight: this.#maxInFlight(now), minRt, maxPass, shedInFlight: this.#shedInFlight, shedQueued: this.#shedQueued };
   }
 
   /** Stops the default signal sampler (a no-op with injected signals). */
@@ -244,13 +174,16 @@ export class BbrLimiter implements Limiter {
     return this.#sampledBusy() || this.#loopBusy(now) || this.#holding(now);
   }
 
-  #shouldDrop(now: number, arrivedAt: number | undefined): boolean {
+  #shouldDrop(now: number, arrivedAt: number | undefined, ahead: number): boolean {
     const sampled = this.#sampledBusy();
     // The in-flight rule follows the sampled signals and the hold; the queue rule follows either reading
     // but never the hold, so a burst met by an idle loop is served, not cut down to the target. The
     // fast loop reading is kept from the in-flight rule: a call is shed on it only if it did queue.
+    // Work held ahead of every call for `eluWindow` ms (a pacer's standing queue, CoDel's) is saturation
+    // whatever the signals say, and seen sooner; a burst the pacer drains in less is not.
+    this.#aheadSince = ahead > 0 ? (this.#aheadSince ?? now) : undefined;
     const byFlight = sampled || this.#holding(now);
-    const byQueue = sampled || this.#loopBusy(now);
+    const byQueue = sampled || now - (this.#aheadSince ?? now) >= this.#standing || this.#loopBusy(now);
     if (!byFlight && !byQueue) return false;
     if (byFlight && this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) {
       this.#shedInFlight++;
@@ -259,7 +192,7 @@ export class BbrLimiter implements Limiter {
       return true;
     }
     if (!byQueue) return false;
-    const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now));
+    const queued = Math.max(this.#turns?.queued() ?? 0, now - (arrivedAt ?? now) + ahead);
     if (queued <= this.#queueLimit(now)) return false;
     this.#shedQueued++;
     return true;
@@ -272,12 +205,17 @@ export class BbrLimiter implements Limiter {
   // Without loop turns, the best response time.
   #queueLimit(now: number): number {
     const { minRt } = this.#stats(now);
-    const perCall = this.#turns?.perCall ?? 0;
+    const perCall = this.#perCall();
     const limit = Math.max(this.#queueTarget, perCall === 0 ? minRt : Math.min(minRt, 2 * perCall));
     // More while the loop waits for I/O between bursts it refused part of (LoopTurns.slack): up to the
     // limit again, and two calls' CPU, so an async handler's calls (mostly waiting) are not let in by
     // the dozen to pile up in flight.
     return limit + (this.#turns?.capSlack(Math.min(limit, 2 * perCall)) ?? 0);
+  }
+
+  // A pacer measures what a call costs the loop; without one, the loop's turns tell it.
+  #perCall(): number {
+    return this.#cost > 0 ? this.#cost : (this.#turns?.perCall ?? 0);
   }
 
   #maxInFlight(now: number): number {

@@ -1,6 +1,7 @@
 import { findKratosError, FrameworkError } from '../errors/index.js';
 import type { Admission } from '../transport/index.js';
-import { rateLimited, type Limiter, type LimiterDone } from './limiter.js';
+import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
+import type { Pacer } from './pacer.js';
 
 /**
  * Options of {@link limiterAdmission}.
@@ -16,6 +17,12 @@ export interface LimiterAdmissionOptions {
   onRefuse?: () => void;
   /** Called when the limiter throws something other than its 429: the call is admitted. */
   onError?: (err: unknown) => void;
+  /**
+   * Paces the admitted calls (docs/resilience-and-security.md#paced-admission): one pacer for every
+   * admission of the process, as they share its event loop. The limiter is told the work held ahead of
+   * each call (`CallArrival.ahead`). Default: none, admitted calls run at once.
+   */
+  pacer?: Pacer;
 }
 
 /**
@@ -37,7 +44,11 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
     else exact.add(e);
   }
   const onRefuse = options.onRefuse;
+  const pacer = options.pacer;
+  if (pacer !== undefined && (pacer === null || typeof pacer.hold !== 'function')) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'limiterAdmission: option `pacer` must be a Pacer');
   const decide = tryAllowOf(limiter, options.onError);
+  // One object per admission, rewritten at each call: the limiter reads it synchronously.
+  const arrival: { arrivedAt: undefined; ahead: number; cost: number | undefined } = { arrivedAt: undefined, ahead: 0, cost: undefined };
   const exempt = (target: string): boolean => {
     if (exact.size > 0) {
       const q = target.indexOf('?');
@@ -46,27 +57,46 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
     for (const p of prefixes) if (target.startsWith(p)) return true;
     return false;
   };
-  return {
+  const admission: Admission = {
     refusal: rateLimited(),
     admit(target) {
       if (exempt(target)) return NOTHING_TO_DO;
-      const done = decide();
+      if (pacer !== undefined) (arrival.ahead = pacer.ahead()), (arrival.cost = pacer.perCall);
+      const done = decide(arrival);
       if (done === undefined) onRefuse?.();
       return done;
     },
   };
+  if (pacer !== undefined) admission.hold = holder(pacer, limiter, admission.refusal, onRefuse);
+  return admission;
 }
 
 const NOTHING_TO_DO = (): void => undefined;
 
+// Exempt calls (health, metrics) are never held: they run at once, ahead of the queue. A held call the
+// limiter finds stale when its turn comes is refused then (its done told so), not run.
+function holder(pacer: Pacer, limiter: Limiter, refusal: unknown, onRefuse: (() => void) | undefined): NonNullable<Admission['hold']> {
+  const stale = typeof limiter.stale === 'function' ? limiter.stale.bind(limiter) : undefined;
+  return (admitted, start, hops) => {
+    if (admitted === NOTHING_TO_DO) return void start(false);
+    if (stale === undefined) return pacer.hold(() => start(false), hops);
+    pacer.hold((heldMs) => {
+      if (heldMs === 0 || !stale(heldMs)) return start(false);
+      admitted(refusal);
+      onRefuse?.();
+      return start(true);
+    }, hops);
+  };
+}
+
 // A limiter without tryAllow() (a custom one) is asked through allow(), its 429 caught. Anything else
 // it throws is its own failure, not a verdict: the call goes on (a front door runs outside every
 // error handler, where a throw would take the process down), and onError hears of it.
-function tryAllowOf(limiter: Limiter, onError: ((err: unknown) => void) | undefined): () => LimiterDone | undefined {
-  const ask = typeof limiter.tryAllow === 'function' ? (limiter.tryAllow.bind(limiter) as () => LimiterDone | undefined) : () => limiter.allow();
-  return () => {
+function tryAllowOf(limiter: Limiter, onError: ((err: unknown) => void) | undefined): (call: CallArrival) => LimiterDone | undefined {
+  const ask = typeof limiter.tryAllow === 'function' ? (limiter.tryAllow.bind(limiter) as (call: CallArrival) => LimiterDone | undefined) : (call: CallArrival) => limiter.allow(call);
+  return (call) => {
     try {
-      return ask();
+      return ask(call);
     } catch (err) {
       if (findKratosError(err)?.code === 429) return undefined;
       onError?.(err);

@@ -1,4 +1,5 @@
 import { KratosError } from '../errors/index.js';
+import type { Pacer } from './pacer.js';
 
 /**
  * Called when an admitted call ends, with its error if it failed.
@@ -13,6 +14,13 @@ export type LimiterDone = (err?: unknown) => void;
  */
 export interface CallArrival {
   readonly arrivedAt?: number | undefined;
+  /**
+   * Work held ahead of the call before it runs, ms (a {@link Pacer} at the front door): queueing it has
+   * not done yet but will, counted as done.
+   */
+  readonly ahead?: number | undefined;
+  /** CPU a call costs the event loop, ms, as that pacer measures it between hand-overs. */
+  readonly cost?: number | undefined;
 }
 
 /**
@@ -27,6 +35,11 @@ export interface Limiter {
    * (docs/resilience-and-security.md#shedding-at-the-front-door), where a thrown error would be made only to be dropped.
    */
   tryAllow?(call?: CallArrival): LimiterDone | undefined;
+  /**
+   * Whether a call it admitted `heldMs` ago, held since by a {@link Pacer}, is to be refused now instead
+   * of run; its done is then called with the 429. Without it, held calls always run.
+   */
+  stale?(heldMs: number): boolean;
 }
 
 /**

@@ -14,5 +14,14 @@ export interface Admission {
    * path `/pkg.Service/Method`): returns what to call once the call has ended, or undefined to refuse it.
    * It runs outside every error handler of the transport, so it must not throw.
    */
-  admit(target: string): (() => void) | undefined;
+  admit(target: string): ((err?: unknown) => void) | undefined;
+  /**
+   * When present, runs every admitted call (paced admission, docs/resilience-and-security.md#paced-admission):
+   * at once, or held and started on a later event-loop iteration, so the loop reads its sockets between
+   * handlers. `admitted` is what {@link Admission.admit} returned for the call; `start` starts the call
+   * and returns true, or with `refuse` answers it with the refusal instead, and returns false as when
+   * it dropped it (its client gone, its deadline past); `hops` is how many loop iterations its reply
+   * needs to leave before the next held call starts. Without `hold`, admitted calls run at once.
+   */
+  hold?(admitted: (err?: unknown) => void, start: (refuse: boolean) => boolean, hops: number): void;
 }

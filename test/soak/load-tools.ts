@@ -54,8 +54,12 @@ export interface Counters {
   failed: number;
   /** p99 of the admitted calls' times inside the instance since the previous read, ms (front door only). */
   servedP99?: number;
+  /** p99 of the time admitted calls were held by the front door's pacer since the previous read, ms (NaN without one). */
+  heldP99?: number;
   rssMiB: number;
   limiter?: Record<string, number | boolean>;
+  /** The front door's Pacer.stat(), when it paces. */
+  pacer?: Record<string, number>;
 }
 
 /** A fixture app (test/fixtures/apps/<name>.js) in a child process, answering `{}` IPC messages with its counters. */

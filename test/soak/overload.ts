@@ -16,7 +16,7 @@ export interface OverloadResult {
   capacity: number;
   /** p99 of the probe's calls with no other load, ms. */
   unloadedP99: number;
-  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; servedP99: number; failed: number; rules: ShedRules; shed: number; atFront: number }[];
+  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; servedP99: number; failed: number; rules: ShedRules; shed: number; atFront: number; paced: Paced | undefined; limiter: Counters['limiter'] }[];
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
   rssPeakMiB: number;
@@ -28,7 +28,19 @@ export interface ShedRules {
   queued: number;
 }
 
+/** What the front door's pacer did in a run: p99 of the time calls were held, most held at once so far, held calls dropped. */
+export interface Paced {
+  heldP99: number;
+  maxHeld: number;
+  dropped: number;
+}
+
 const PROBE_RATE = 40;
+
+function pacedIn(before: Counters, after: Counters): Paced | undefined {
+  if (after.pacer === undefined) return undefined;
+  return { heldP99: after.heldP99 ?? NaN, maxHeld: after.pacer['maxHeld'] ?? 0, dropped: (after.pacer['dropped'] ?? 0) - (before.pacer?.['dropped'] ?? 0) };
+}
 
 const shedBy = (c: Counters): ShedRules => ({ inFlight: Number(c.limiter?.['shedInFlight'] ?? 0), queued: Number(c.limiter?.['shedQueued'] ?? 0) });
 
@@ -52,8 +64,9 @@ const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: nu
 /**
  * Capacity and unloaded p99 on an instance without the limiter; then, on one with it, `factors` times
  * that capacity for `seconds` each, followed by `recoveryLoad` of the capacity while shedding is watched stop.
+ * `env` goes to the limited instance (e.g. `PACE: '0'`, no pacing at the front door).
  */
-export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front'): Promise<OverloadResult> {
+export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front', env: Record<string, string> = {}): Promise<OverloadResult> {
   const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}${limit === 'bbr' ? ', in the middleware' : ''}`;
   let capacity: number;
   let unloadedP99: number;
@@ -70,7 +83,7 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
   } finally {
     await plain.stop();
   }
-  const child = await Child.start('overload-instance', { LIMIT: limit });
+  const child = await Child.start('overload-instance', { ...env, LIMIT: limit });
   try {
     await drive(child, transport, handler, 1, capacity / 2);
     const runs: OverloadResult['runs'] = [];
@@ -92,6 +105,8 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
         shed: d.shed,
         atFront: d.atFront,
         rules: { inFlight: shedBy(after).inFlight - shedBy(before).inFlight, queued: shedBy(after).queued - shedBy(before).queued },
+        paced: pacedIn(before, after),
+        limiter: after.limiter,
       });
     }
     const recoveryS = await recovery(child, transport, handler, capacity * recoveryLoad);

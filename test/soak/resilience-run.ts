@@ -77,13 +77,17 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
 
 function printOverloads(overloads: OverloadResult[], phase: number): void {
   console.log(`\n### Overload (${phase} s per run; capacity measured without the limiter in the same run; BbrLimiter ${process.env['BBR_OPTIONS'] ?? 'defaults'})\n`);
-  console.log('| scenario | capacity/s | unloaded p99 ms | load | offered/s | goodput/s | goodput % | shed % | shed at the front door % | shed in flight / queued | admitted p99 ms (probe; all calls in the instance) | recovery s | RSS peak MiB | result |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| scenario | capacity/s | unloaded p99 ms | load | offered/s | goodput/s | goodput % | shed % | shed at the front door % | shed in flight / queued | admitted p99 ms (probe; all calls in the instance) | recovery s | RSS peak MiB | result | held by the pacer: p99 ms, most at once, dropped |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of overloads) {
     for (const x of r.runs) {
-      console.log(`| ${r.scenario} | ${r.capacity} | ${f(r.unloadedP99, 1)} | ${x.factor}x | ${x.offered} | ${x.goodput} | ${f(x.goodputPct)} | ${f(x.shedPct)} | ${f((100 * x.atFront) / Math.max(1, x.shed))} | ${x.rules.inFlight} / ${x.rules.queued} | ${f(x.p99, 1)} (${f(x.servedP99, 1)}) | ${f(r.recoveryS, 2)} | ${f(r.rssPeakMiB)} | ${overloadMisses(r, x).length === 0 ? 'pass' : `FAIL (${overloadMisses(r, x).join(', ')})`} |`);
+      console.log(`| ${r.scenario} | ${r.capacity} | ${f(r.unloadedP99, 1)} | ${x.factor}x | ${x.offered} | ${x.goodput} | ${f(x.goodputPct)} | ${f(x.shedPct)} | ${f((100 * x.atFront) / Math.max(1, x.shed))} | ${x.rules.inFlight} / ${x.rules.queued} | ${f(x.p99, 1)} (${f(x.servedP99, 1)}) | ${f(r.recoveryS, 2)} | ${f(r.rssPeakMiB)} | ${overloadMisses(r, x).length === 0 ? 'pass' : `FAIL (${overloadMisses(r, x).join(', ')})`} | ${x.paced === undefined ? '-' : `${f(x.paced.heldP99, 1)}, ${x.paced.maxHeld}, ${x.paced.dropped}`} |`);
     }
   }
+  // The limiter's state at the end of each run: what its queue rule's limit was made of.
+  const state = (l: Record<string, number | boolean> | undefined): string => (l === undefined ? '-' : ['minRt', 'perCall', 'slack', 'maxInFlight'].map((k) => `${k} ${f(Number(l[k]), 1)}`).join(', '));
+  console.log('');
+  for (const r of overloads) for (const x of r.runs) console.log(`- ${r.scenario} ${x.factor}x, limiter after the run: ${state(x.limiter)}`);
 }
 
 function printBreakers(breakers: BreakerResult[], phase: number): void {

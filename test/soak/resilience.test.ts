@@ -31,6 +31,19 @@ describe('resilience under real load (short)', () => {
     assert.ok(r.recoveryS <= 2, `shedding went on ${r.recoveryS} s after the overload`);
   });
 
+  it('should see a request at the front door within about one handler of its arrival when admission is paced, and only a turn of handlers later without (HTTP, CPU-bound, 2x)', async () => {
+    // How much longer the probe's p99 is than the p99 inside the instance (from the front door's decision
+    // to the reply): the time a call waited in the socket before the front door saw it. Paced, the loop
+    // polls between handlers (a 5 ms one here); unpaced, a call waits for the turn of handlers under way.
+    const unseen = (r: Awaited<ReturnType<typeof overload>>): number => r.runs[0]!.p99 - r.runs[0]!.servedP99;
+    const paced = await overload('http', 'cpu', 3, [2], 1 / 3);
+    const unpaced = await overload('http', 'cpu', 3, [2], 1 / 3, 'front', { PACE: '0' });
+    const figures = `paced: probe p99 ${paced.runs[0]!.p99.toFixed(1)} ms, instance ${paced.runs[0]!.servedP99.toFixed(1)} ms; unpaced: ${unpaced.runs[0]!.p99.toFixed(1)} ms, ${unpaced.runs[0]!.servedP99.toFixed(1)} ms`;
+    assert.ok(unseen(paced) < 8, figures);
+    assert.ok(unseen(unpaced) > 8, figures);
+    assert.ok(paced.runs[0]!.goodputPct >= 15 && paced.runs[0]!.failed === 0, figures);
+  });
+
   it('should refuse a gRPC call at the front door for less CPU than the rateLimit middleware takes (3 000 refusals/s, alternating)', async () => {
     const runs: RefusalCost[] = [];
     for (let i = 0; i < 2; i++) for (const limit of ['bbr', 'front'] as const) runs.push(await refusalCost('grpc', limit, 2, 3000));

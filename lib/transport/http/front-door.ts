@@ -34,13 +34,14 @@ const KEPT_REPLIES = 64;
  * Puts `admission` in front of a request listener (docs/resilience-and-security.md#shedding-at-the-front-door):
  * a refused request is answered at once with the server's encoding of the refusal, built on the first
  * refusal for each Accept value and kept; an admitted one reports its end to the admission when its
- * response closes. Requests the gRPC-Web protocol claims (their status travels in the body) pass
+ * response closes, and runs when the admission's pacer hands it over, if it has one. Requests the gRPC-Web protocol claims (their status travels in the body) pass
  * untouched to its middleware.
  */
 export function frontDoor(listener: Listener, admission: Admission | undefined, server: FrontDoorServer): Listener {
   if (admission === undefined) return listener;
   const error = publicError(admission.refusal, server.exposeErrorDetail);
   const replies = new Map<Negotiated, EncodedError>();
+  const hold = admission.hold?.bind(admission);
   const refuse = (req: IncomingMessage, res: ServerResponse): void => {
     const negotiated = server.codecs.negotiate(req.headers.accept);
     let out = replies.get(negotiated);
@@ -61,7 +62,14 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
     const done = admission.admit(path);
     if (done === undefined) return refuse(req, res);
     res.once('close', done);
-    listener(req, res);
+    if (hold === undefined) return listener(req, res);
+    // A held request whose client went away is dropped: its response closed, and the limiter heard of it.
+    hold(done, (refused) => {
+      if (req.socket.destroyed) return false;
+      if (refused) return refuse(req, res), false;
+      listener(req, res);
+      return true;
+    }, 1);
   };
 }
 

@@ -1,0 +1,173 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BbrLimiter, limiterAdmission, Pacer, rateLimited, type CallArrival, type Limiter } from '../../../lib/resilience/index.js';
+
+/** A loop by hand: `iterate()` runs one check phase (what was scheduled before it), `cpu` is the CPU clock. */
+function fakeLoop(): { cpu: { now: number }; schedule: (fn: () => void) => void; iterate: () => number } {
+  let next: (() => void)[] = [];
+  return {
+    cpu: { now: 0 },
+    schedule: (fn) => void next.push(fn),
+    iterate: () => {
+      const run = next;
+      next = [];
+      for (const fn of run) fn();
+      return run.length;
+    },
+  };
+}
+
+function pacerOn(loop: ReturnType<typeof fakeLoop>, slice?: number): Pacer {
+  return new Pacer({ clock: () => loop.cpu.now, schedule: loop.schedule, ...(slice === undefined ? {} : { slice }) });
+}
+
+describe('Pacer', () => {
+  it('should run a call at once when nothing is held, and hold the calls that arrive before the loop has polled again', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const ran: string[] = [];
+    const call = (name: string, cost: number) => () => (ran.push(name), (loop.cpu.now += cost), true);
+    pacer.hold(call('a', 5));
+    pacer.hold(call('b', 5));
+    pacer.hold(call('c', 5));
+    assert.deepEqual(ran, ['a']);
+    assert.equal(pacer.held, 2);
+    // The check phase of the iteration that ran `a` has no poll before it: nothing handed over yet.
+    loop.iterate();
+    assert.deepEqual(ran, ['a']);
+    loop.iterate();
+    assert.deepEqual(ran, ['a', 'b']);
+    loop.iterate();
+    assert.deepEqual(ran, ['a', 'b', 'c']);
+    assert.equal(loop.iterate(), 1, 'one more check phase finds nothing held and stops');
+    assert.equal(loop.iterate(), 0);
+    pacer.hold(call('d', 5));
+    assert.deepEqual(ran.at(-1), 'd', 'an idle pacer runs a call at once again');
+    assert.deepEqual({ ...pacer.stat(), perCall: Math.round(pacer.stat().perCall) }, { held: 0, maxHeld: 2, run: 4, handedOver: 2, dropped: 0, perCall: 5, maxHeldMs: pacer.stat().maxHeldMs });
+  });
+
+  it('should say how much work is held ahead of a new call: held calls times their smoothed CPU cost', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const dear = () => ((loop.cpu.now += 4), true);
+    pacer.hold(dear);
+    for (let i = 0; i < 3; i++) pacer.hold(dear);
+    assert.equal(pacer.ahead(), 0, 'no cost measured before the first hand-over');
+    loop.iterate();
+    loop.iterate();
+    // `a` (4 ms) measured at this hand-over; one handed over, two left.
+    assert.equal(pacer.held, 2);
+    assert.equal(pacer.ahead(), 8);
+  });
+
+  it('should wait as many check phases as a call asks for (a gRPC status) before handing over the next', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const ran: number[] = [];
+    for (let i = 0; i < 3; i++) pacer.hold(() => (ran.push(i), (loop.cpu.now += 5), true), 2);
+    const phases: number[] = [];
+    for (let p = 1, seen = ran.length; p <= 9 && ran.length < 3; p++) {
+      loop.iterate();
+      if (ran.length > seen) (phases.push(p), (seen = ran.length));
+    }
+    // Run at once, then 2 hops plus the phase with no poll before it, then 2 hops each.
+    assert.deepEqual(phases, [3, 5]);
+  });
+
+  it('should hand several cheap calls over at once, as many as the slice holds at their cost', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop, 1);
+    let ran = 0;
+    const cheap = () => (ran++, (loop.cpu.now += 0.125), true);
+    for (let i = 0; i < 40; i++) pacer.hold(cheap);
+    assert.equal(ran, 1);
+    loop.iterate();
+    loop.iterate();
+    assert.equal(ran, 9, 'the first call cost 0.125 ms: 1 ms / 0.125 ms = 8 calls per hand-over');
+    loop.iterate();
+    assert.equal(ran, 17);
+  });
+
+  it('should drop a held call that says it did not run without waiting for it, and go on with the next', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const ran: string[] = [];
+    pacer.hold(() => (ran.push('a'), true));
+    pacer.hold(() => false);
+    pacer.hold(() => false);
+    pacer.hold(() => (ran.push('d'), true));
+    loop.iterate();
+    loop.iterate();
+    assert.deepEqual(ran, ['a', 'd']);
+    assert.equal(pacer.stat().dropped, 2);
+  });
+
+  it('should keep pacing the other held calls when one throws, the error going on to the caller', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const ran: string[] = [];
+    pacer.hold(() => (ran.push('a'), true));
+    pacer.hold(() => {
+      throw new Error('handler bug');
+    });
+    pacer.hold(() => (ran.push('c'), true));
+    loop.iterate();
+    assert.throws(() => loop.iterate(), /handler bug/);
+    loop.iterate();
+    assert.deepEqual(ran, ['a', 'c']);
+  });
+
+  it('should reject a slice that is not a number >= 0 and a clock or schedule that is not a function', () => {
+    const invalid = (e: unknown) => (e as { code?: string }).code === 'KRATOS_ERR_OPTIONS_INVALID';
+    assert.throws(() => new Pacer({ slice: -1 }), invalid);
+    assert.throws(() => new Pacer({ clock: 3 as unknown as () => number }), invalid);
+    assert.throws(() => new Pacer({ schedule: 'soon' as unknown as (fn: () => void) => void }), invalid);
+  });
+});
+
+describe('limiterAdmission with a pacer', () => {
+  it('should tell the limiter the work held ahead of each call, and hold admitted calls but never exempt ones', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const asked: (number | undefined)[] = [];
+    const limiter: Limiter = { allow: () => (() => undefined), tryAllow: (call?: CallArrival) => (asked.push(call?.ahead), () => undefined) };
+    const a = limiterAdmission(limiter, { pacer, exempt: ['/healthz'] });
+    const ran: string[] = [];
+    const run = (name: string) => () => (ran.push(name), (loop.cpu.now += 3), true);
+    for (const name of ['x', 'y', 'z']) a.hold!(a.admit('/' + name)!, run(name), 1);
+    loop.iterate();
+    loop.iterate();
+    a.hold!(a.admit('/w')!, run('w'), 1);
+    a.hold!(a.admit('/healthz')!, run('healthz'), 1);
+    assert.deepEqual(ran, ['x', 'y', 'healthz'], 'the health check ran at once, ahead of the held z and w');
+    assert.deepEqual(asked, [0, 0, 0, 3], 'w found z held, 3 ms ahead of it');
+  });
+
+  it('should have a saturated BbrLimiter refuse a call whose held work ahead exceeds its queue target', () => {
+    const limiter = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 10, clock: () => 0 });
+    const pacer = { ahead: () => 12, hold: () => undefined } as unknown as Pacer;
+    const a = limiterAdmission(limiter, { pacer });
+    assert.equal(a.admit('/x'), undefined);
+    assert.equal(limiter.stat().shedQueued, 1);
+    const short = limiterAdmission(limiter, { pacer: { ahead: () => 8, hold: () => undefined } as unknown as Pacer });
+    assert.equal(typeof short.admit('/x'), 'function');
+  });
+
+  it('should find a held call stale past twice the queue limit while saturated, count it, and not count its end as a pass', () => {
+    let cpu = 900;
+    const limiter = new BbrLimiter({ cpu: () => cpu, loopTurns: false, queueTarget: 10, clock: () => 0 });
+    assert.equal(limiter.stale(15), false);
+    assert.equal(limiter.stale(25), true);
+    assert.equal(limiter.stat().shedQueued, 1);
+    cpu = 100;
+    assert.equal(limiter.stale(500), false, 'not saturated: a held call runs however long it waited');
+    const done = limiter.tryAllow()!;
+    assert.equal(limiter.stat().inFlight, 1);
+    done(rateLimited());
+    assert.deepEqual([limiter.stat().inFlight, limiter.stat().maxPass], [0, 1]);
+  });
+
+  it('should reject a pacer that is not one, with KRATOS_ERR_OPTIONS_INVALID', () => {
+    assert.throws(() => limiterAdmission({ allow: () => () => undefined }, { pacer: {} as Pacer }), (e: unknown) => (e as { code?: string }).code === 'KRATOS_ERR_OPTIONS_INVALID');
+  });
+});
