@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { LoadSignals, type LoadSample } from './load-signals.js';
-import { findKratosError } from '../errors/index.js';
-import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
+import { NOT_RUN, rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
 import { LoopTurns } from './loop-turns.js';
 import { DEFAULT_BBR_OPTIONS, type BbrOptions, type BbrStat } from './bbr-options.js';
 import { functionOption, numberOption } from './options.js';
@@ -111,8 +110,8 @@ export class BbrLimiter implements Limiter {
       if (finished) return;
       finished = true;
       this.#inFlight--;
-      // Refused after all (held too long, see stale): neither a pass nor a response time.
-      if (err !== undefined && findKratosError(err)?.code === 429) return;
+      // Never ran (held, then dropped or found stale): neither a pass nor a response time.
+      if (err === NOT_RUN) return;
       const rt = Math.ceil(this.#clock() - start);
       // Sub-millisecond calls say nothing about latency; recording 0 would make minRT meaningless.
       if (rt > 0) this.#rt.add(rt);

@@ -1,6 +1,6 @@
 import { findKratosError, FrameworkError } from '../errors/index.js';
 import type { Admission } from '../transport/index.js';
-import { rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
+import { NOT_RUN, rateLimited, type CallArrival, type Limiter, type LimiterDone } from './limiter.js';
 import type { Pacer } from './pacer.js';
 
 /**
@@ -67,24 +67,41 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
       return done;
     },
   };
-  if (pacer !== undefined) admission.hold = holder(pacer, limiter, admission.refusal, onRefuse);
+  if (pacer !== undefined) admission.hold = holder(pacer, limiter, onRefuse, options.onError);
   return admission;
 }
 
 const NOTHING_TO_DO = (): void => undefined;
 
 // Exempt calls (health, metrics) are never held: they run at once, ahead of the queue. A held call the
-// limiter finds stale when its turn comes is refused then (its done told so), not run.
-function holder(pacer: Pacer, limiter: Limiter, refusal: unknown, onRefuse: (() => void) | undefined): NonNullable<Admission['hold']> {
+// limiter finds stale when its turn comes is answered with the refusal instead of run; one that does
+// not run (refused, or dropped: its client gone, its deadline past) tells the limiter so, once.
+function holder(pacer: Pacer, limiter: Limiter, onRefuse: (() => void) | undefined, onError: ((err: unknown) => void) | undefined): NonNullable<Admission['hold']> {
   const stale = typeof limiter.stale === 'function' ? limiter.stale.bind(limiter) : undefined;
+  // Both run from the pacer's setImmediate, outside every error handler: a custom limiter's throw is its own failure.
+  const isStale = (heldMs: number): boolean => {
+    try {
+      return stale!(heldMs);
+    } catch (err) {
+      onError?.(err);
+      return false;
+    }
+  };
+  const notRun = (admitted: (err?: unknown) => void): void => {
+    try {
+      admitted(NOT_RUN);
+    } catch (err) {
+      onError?.(err);
+    }
+  };
   return (admitted, start, hops) => {
     if (admitted === NOTHING_TO_DO) return void start(false);
-    if (stale === undefined) return pacer.hold(() => start(false), hops);
     pacer.hold((heldMs) => {
-      if (heldMs === 0 || !stale(heldMs)) return start(false);
-      admitted(refusal);
-      onRefuse?.();
-      return start(true);
+      const refuse = heldMs > 0 && stale !== undefined && isStale(heldMs);
+      if (refuse) onRefuse?.();
+      if (start(refuse)) return true;
+      notRun(admitted);
+      return false;
     }, hops);
   };
 }

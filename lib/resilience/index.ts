@@ -4,7 +4,7 @@ export { SreBreaker, breakerOpen, DEFAULT_SRE_BREAKER_OPTIONS } from './sre-brea
 export type { CircuitBreaker, SreBreakerOptions } from './sre-breaker.js';
 export { circuitBreaker, isBackendFailure } from './circuit-breaker.js';
 export type { CircuitBreakerOptions } from './circuit-breaker.js';
-export { rateLimited } from './limiter.js';
+export { NOT_RUN, rateLimited } from './limiter.js';
 export type { CallArrival, Limiter, LimiterDone } from './limiter.js';
 export { TokenBucketLimiter } from './token-bucket.js';
 export type { TokenBucketOptions } from './token-bucket.js';

@@ -2,10 +2,18 @@ import { KratosError } from '../errors/index.js';
 import type { Pacer } from './pacer.js';
 
 /**
- * Called when an admitted call ends, with its error if it failed.
+ * Called once when an admitted call ends, with its error if it failed, or {@link NOT_RUN} when it was
+ * admitted but never ran (held by a pacer, then dropped or refused at its turn).
  * @public
  */
 export type LimiterDone = (err?: unknown) => void;
+
+/**
+ * What a {@link LimiterDone} is called with for an admitted call that never ran: neither a pass nor a
+ * response time. A handler's own 429 (a downstream limit) is a response like any other.
+ * @public
+ */
+export const NOT_RUN: unique symbol = Symbol.for('kratos-ts/limiter/not-run');
 
 /**
  * What a limiter may know about a call: when the transport received it (`performance.now()` ms), so
@@ -37,7 +45,7 @@ export interface Limiter {
   tryAllow?(call?: CallArrival): LimiterDone | undefined;
   /**
    * Whether a call it admitted `heldMs` ago, held since by a {@link Pacer}, is to be refused now instead
-   * of run; its done is then called with the 429. Without it, held calls always run.
+   * of run; its done is then called with {@link NOT_RUN}. Without it, held calls always run.
    */
   stale?(heldMs: number): boolean;
 }

@@ -19,9 +19,10 @@ export interface Admission {
    * When present, runs every admitted call (paced admission, docs/resilience-and-security.md#paced-admission):
    * at once, or held and started on a later event-loop iteration, so the loop reads its sockets between
    * handlers. `admitted` is what {@link Admission.admit} returned for the call; `start` starts the call
-   * and returns true, or with `refuse` answers it with the refusal instead, and returns false as when
-   * it dropped it (its client gone, its deadline past); `hops` is how many loop iterations its reply
-   * needs to leave before the next held call starts. Without `hold`, admitted calls run at once.
+   * (and from then on owes `admitted` its end) and returns true, or with `refuse` answers it with the
+   * refusal instead, and returns false as when it dropped it (its client gone, its deadline past): the
+   * admission then tells `admitted` itself. `hops` is how many loop iterations its reply needs to leave
+   * before the next held call starts. Without `hold`, admitted calls run at once.
    */
   hold?(admitted: (err?: unknown) => void, start: (refuse: boolean) => boolean, hops: number): void;
 }

@@ -76,16 +76,20 @@ function guard(http2Server: EventEmitter, admission: Admission, exposeErrorDetai
     if (typeof path === 'string' && typeof type === 'string' && type.startsWith('application/grpc')) {
       const done = admission.admit(path);
       if (done === undefined) return answer(stream, trailers);
-      stream.once('close', done);
-      if (hold !== undefined) {
+      if (hold === undefined) stream.once('close', done);
+      else {
+        // grpc-js listens for a stream's errors only once it has the stream: a reset while held would be uncaught.
+        stream.once('error', ignore);
         // A held stream whose client reset it is dropped; one whose deadline passed while held is
-        // answered as grpc-js would, one the admission refuses now with the refusal, without running. Two loop iterations let a reply's status out
-        // (node writes it an iteration after the handler, from a setImmediate) before the next call runs.
+        // answered as grpc-js would, one the admission refuses now with the refusal, without running.
+        // Two loop iterations let a reply's status out (node writes it an iteration after the handler,
+        // from a setImmediate) before the next call runs.
         const deadline = deadlineOf(headers['grpc-timeout'], performance.now());
         return hold(done, (refused) => {
           if (stream.destroyed || stream.closed) return false;
           if (refused) return answer(stream, trailers), false;
           if (performance.now() >= deadline) return answer(stream, DEADLINE_TRAILERS), false;
+          stream.once('close', done);
           for (const listener of listeners) listener.call(this, stream, headers, ...rest);
           return true;
         }, 2);

@@ -61,12 +61,15 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
     if (req.method !== 'GET' && server.claimedByProtocol(req, path)) return listener(req, res);
     const done = admission.admit(path);
     if (done === undefined) return refuse(req, res);
-    res.once('close', done);
-    if (hold === undefined) return listener(req, res);
-    // A held request whose client went away is dropped: its response closed, and the limiter heard of it.
+    if (hold === undefined) {
+      res.once('close', done);
+      return listener(req, res);
+    }
+    // A held request whose client went away is dropped; the admission tells the limiter it never ran.
     hold(done, (refused) => {
       if (req.socket.destroyed) return false;
       if (refused) return refuse(req, res), false;
+      res.once('close', done);
       listener(req, res);
       return true;
     }, 1);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BbrLimiter, limiterAdmission, Pacer, rateLimited, type CallArrival, type Limiter } from '../../../lib/resilience/index.js';
+import { BbrLimiter, limiterAdmission, NOT_RUN, Pacer, rateLimited, type CallArrival, type Limiter } from '../../../lib/resilience/index.js';
 
 /** A loop by hand: `iterate()` runs one check phase (what was scheduled before it), `cpu` is the CPU clock. */
 function fakeLoop(): { cpu: { now: number }; schedule: (fn: () => void) => void; iterate: () => number } {
@@ -153,7 +153,7 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(typeof short.admit('/x'), 'function');
   });
 
-  it('should find a held call stale past twice the queue limit while saturated, count it, and not count its end as a pass', () => {
+  it('should find a held call stale past twice the queue limit while saturated, and count it', () => {
     let cpu = 900;
     const limiter = new BbrLimiter({ cpu: () => cpu, loopTurns: false, queueTarget: 10, clock: () => 0 });
     assert.equal(limiter.stale(15), false);
@@ -161,10 +161,60 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(limiter.stat().shedQueued, 1);
     cpu = 100;
     assert.equal(limiter.stale(500), false, 'not saturated: a held call runs however long it waited');
-    const done = limiter.tryAllow()!;
-    assert.equal(limiter.stat().inFlight, 1);
-    done(rateLimited());
-    assert.deepEqual([limiter.stat().inFlight, limiter.stat().maxPass], [0, 1]);
+  });
+
+  it('should count neither a pass nor a response time for a call that never ran, and count a handler\'s own 429 as a response', () => {
+    const passes = (end: (done: (err?: unknown) => void) => void): number => {
+      let now = 0;
+      const limiter = new BbrLimiter({ cpu: () => 100, loopTurns: false, clock: () => now });
+      now = 5;
+      for (let i = 0; i < 5; i++) end(limiter.tryAllow()!);
+      // The bucket those calls ended in is complete once the clock has passed it.
+      now = 250;
+      assert.equal(limiter.stat().inFlight, 0);
+      return limiter.stat().maxPass;
+    };
+    assert.equal(passes((done) => done()), 5);
+    assert.equal(passes((done) => done(rateLimited())), 5, 'a 429 the handler failed with is a response');
+    assert.equal(passes((done) => done(NOT_RUN)), 1, 'never ran: no pass (maxPass starts at 1)');
+  });
+
+  it('should tell a custom limiter once that a held call it found stale never ran, and survive its throwing stale()', () => {
+    const ends: unknown[] = [];
+    const errors: unknown[] = [];
+    let asked = 0;
+    // Stale at the first call it is asked about (y), broken from then on (z).
+    const limiter: Limiter = {
+      allow: () => (err) => void ends.push(err),
+      stale: () => {
+        if (asked++ > 0) throw new Error('broken stale');
+        return true;
+      },
+    };
+    const scheduled: (() => void)[] = [];
+    const pacer = new Pacer({ schedule: (fn) => void scheduled.push(fn), clock: () => 0 });
+    const a = limiterAdmission(limiter, { pacer, onError: (e) => void errors.push(e) });
+    const outcome: string[] = [];
+    const start = (name: string) => (refuse: boolean): boolean => {
+      outcome.push(`${name}:${refuse ? 'refused' : 'ran'}`);
+      return !refuse;
+    };
+    a.hold!(a.admit('/x')!, start('x'), 1);
+    a.hold!(a.admit('/y')!, start('y'), 1);
+    a.hold!(a.admit('/z')!, start('z'), 1);
+    // Held calls wait at least a millisecond of wall time before their turn.
+    const until = performance.now() + 2;
+    while (performance.now() < until);
+    while (scheduled.length > 0) scheduled.shift()!();
+    assert.deepEqual(outcome, ['x:ran', 'y:refused', 'z:ran']);
+    assert.deepEqual(ends, [NOT_RUN], 'y was told once, by the admission; x and z owe their ends to the transport');
+    assert.equal(errors.length, 1);
+  });
+
+  it('should be importable from kratos-ts/resilience', async () => {
+    const entry = await import('../../../lib/entries/resilience.js');
+    assert.equal(entry.Pacer, Pacer);
+    assert.equal(entry.NOT_RUN, NOT_RUN);
   });
 
   it('should reject a pacer that is not one, with KRATOS_ERR_OPTIONS_INVALID', () => {

@@ -1,6 +1,6 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
+import { connect as http2Connect, constants, type ClientHttp2Session } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
 import type { Limiter } from '../../../lib/resilience/index.js';
@@ -124,6 +124,36 @@ describe('createApp({ limiter }): paced admission at the front door', () => {
       assert.deepEqual(await Promise.all(calls), ['0', '4', '0']);
       assert.deepEqual(ran, ['slow', 'ontime']);
     } finally {
+      session.close();
+    }
+  });
+
+  it('should survive a held gRPC stream its client resets with an error code, and not run it', async () => {
+    ran = [];
+    const limiter = admitting();
+    t = await createTestApp(M, { limiter });
+    const session = http2Connect(`http://${t.grpcAddress}`);
+    const uncaught: unknown[] = [];
+    const record = (err: unknown): void => void uncaught.push(err);
+    process.on('uncaughtException', record);
+    try {
+      await new Promise((r) => session.once('connect', r));
+      const body = Buffer.from([0, 0, 0, 0, 8, 0x0a, 6, ...Buffer.from('victim')]);
+      // While `slow` runs, `victim` is held; its client resets it with INTERNAL_ERROR (not CANCEL) before its turn.
+      onSlow = () => void setImmediate(() => victim.close(constants.NGHTTP2_INTERNAL_ERROR));
+      const calls = [grpcCall(session, 'slow')];
+      const victim = session.request({ ':method': 'POST', ':path': '/helloworld.v1.Greeter/SayHello', 'content-type': 'application/grpc', te: 'trailers' });
+      victim.on('error', () => undefined);
+      victim.resume();
+      victim.end(body);
+      calls.push(grpcCall(session, 'after'));
+      assert.deepEqual(await Promise.all(calls), ['0', '0']);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(uncaught, []);
+      assert.deepEqual(ran, ['slow', 'after']);
+      assert.equal(limiter.ended, 3, 'the reset call too was told, once');
+    } finally {
+      process.off('uncaughtException', record);
       session.close();
     }
   });
