@@ -171,7 +171,7 @@ class Frame {
     const last = this.#begun - 1;
     const s = this.#stages[last]!;
     const state = this.#states[last];
-    const scope = s.end === undefined || state === UNWATCHED ? undefined : s.scope?.(state);
+    const scope = state === UNWATCHED ? undefined : s.scope?.(state);
     return CallStream.watch(source, this.#ctx, (outcome) => this.#streamEnded(outcome), this.#start, scope);
   }
 

@@ -140,4 +140,21 @@ describe('staged middleware in a chain', () => {
     for await (const _ of (await h({}, context())) as AsyncIterable<unknown>);
     assert.deepEqual(pulls, ['in scope', 'in scope']);
   });
+  it('should pull a stream in the scope of a scoped stage that has no end, fused as nested', async () => {
+    const als = new AsyncLocalStorage<string>();
+    const where = (): string => als.getStore() ?? 'outside';
+    const scope = () => <T>(fn: () => T): T => als.run('in scope', fn);
+    const scopeOnly: Middleware = staged((next) => (req, ctx) => onCallEnd(next, req, ctx, () => undefined, performance.now(), scope()), { begin: () => 'scoped', scope });
+    const watching: Middleware = staged((next) => (req, ctx) => onCallEnd(next, req, ctx, () => undefined), { begin: () => 'w', end: () => undefined });
+    const pullsThrough = async (m: Middleware): Promise<string[]> => {
+      const pulls: string[] = [];
+      const streamed: Handler = async () => (async function* () { pulls.push(where()); yield 1; pulls.push(where()); })();
+      for await (const _ of (await m(streamed)({}, context())) as AsyncIterable<unknown>);
+      return pulls;
+    };
+    const nested = await pullsThrough((next) => watching(scopeOnly(next)));
+    const fused = await pullsThrough(chain(watching, scopeOnly));
+    assert.deepEqual(nested, ['in scope', 'in scope']);
+    assert.deepEqual(fused, nested);
+  });
 });
