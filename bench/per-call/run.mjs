@@ -5,7 +5,8 @@
 // runs against that build, in the same rounds, for a before/after table (KRATOS_AFTER: the build
 // measured as "after", default this checkout).
 // Peers in the same rounds: `http koa` (koa 3 + @koa/router) and `grpc raw` (raw grpc-js); case ids are
-// `<http|grpc> <after|before> <toggles|none>`, e.g. PER_CALL_ONLY='^grpc (after|before) (none|log,metrics,tracing)$|^grpc raw'.
+// `<http|grpc> <after|before> <toggles|none>`, e.g. PER_CALL_ONLY='^grpc (after|before) (none|log,metrics,tracing)$|^grpc raw';
+// `metrics,tracing` (the defaults less the access log) beside `log,metrics,tracing` gives the access log's share.
 //   node bench/per-call/run.mjs            (PER_CALL_SECONDS=6, PER_CALL_ROUNDS=3, PER_CALL_ONLY=regex)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ const BEFORE = process.env.KRATOS_BEFORE;
 const TICK_US = 1e6 / 100; // USER_HZ
 
 const builds = [['after', process.env.KRATOS_AFTER], ...(BEFORE === undefined ? [] : [['before', BEFORE]])];
-const toggles = [['nothing on', ''], ['+ access log', 'log'], ['+ metrics', 'metrics'], ['+ tracing (sampler off)', 'tracing'], ['all defaults', 'log,metrics,tracing']];
+const toggles = [['nothing on', ''], ['+ access log', 'log'], ['+ metrics', 'metrics'], ['+ tracing (sampler off)', 'tracing'], ['all defaults', 'log,metrics,tracing'], ['all defaults less the access log', 'metrics,tracing']];
 // With BENCH_COLLECTOR (an OTLP/HTTP collector URL, e.g. bench/lib/collector.mjs): the defaults with 100 % sampled tracing.
 if (process.env.BENCH_COLLECTOR !== undefined) toggles.push(['all defaults, 100 % sampled', 'log,metrics,sampled']);
 const cases = [];

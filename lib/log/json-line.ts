@@ -4,10 +4,22 @@ import { oneByte } from '../internal/index.js';
 import { isValuer, type Valuer } from './valuer.js';
 
 /**
- * Renders one JSON line of a prepared shape, its newline included; when a value needs the full
- * serialiser, returns the record's key-values instead (valuers already read, so none is read twice).
+ * One JSON line of a prepared shape, in two steps: `read` takes a write's values (its SLOTs, and its
+ * valuers called now), `render` turns values read earlier into the line, its newline included. So a
+ * line can be rendered later than it was written (LineBatch renders a turn's lines together when the
+ * turn ends) and still hold what was true when it was written: every value read is a primitive.
  */
-export type JsonLine = (level: Level, values: readonly unknown[]) => string | unknown[];
+export interface JsonLine {
+  /** How many values a line reads: its SLOTs and valuers. */
+  readonly size: number;
+  /**
+   * Reads a write's values into `into` (from index 0); when one needs the full serialiser, returns
+   * the record's key-values instead (valuers already read, so none is read twice), else undefined.
+   */
+  read(values: readonly unknown[], into: unknown[]): unknown[] | undefined;
+  /** The line of values `read` left in `from`, starting at `at`. */
+  render(level: Level, from: readonly unknown[], at: number): string;
+}
 
 const HEADS: Readonly<Record<Level, string>> = {
   debug: '{"level":"debug"',
@@ -71,45 +83,37 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   const joints = names.map((name, i) => oneByte((fixed[i] as string) + name));
   const tail = oneByte(`${fixed[n] as string}}\n`);
   for (let i = 0; i <= n; i++) fixed[i] = oneByte(fixed[i] as string);
-  // The values read so far, kept for the full serialiser's path; reused from line to line, and a
-  // valuer that writes this very shape while the line is rendered gets an array of its own.
-  let spare: unknown[] | undefined = new Array<unknown>(n);
   // The last string of each valuer and its JSON: a value repeated from line to line (the timestamp,
   // the same for every line of a millisecond) is escaped once. Only valuers' strings are kept, not args.
   const lastValues = new Array<unknown>(n).fill(undefined);
   const lastTexts = new Array<string>(n).fill('');
-  return (level, values) => {
-    const got = spare ?? new Array<unknown>(n);
-    spare = undefined;
-    let line = head(level);
-    for (let i = 0; i < n; i++) {
-      const src = sources[i] as Valuer | number;
-      const v = (got[i] = typeof src === 'number' ? values[src] : src());
-      if (!simple(v)) {
-        const kv = slowRecord(template, positions, sources, values, got, i);
-        spare = clear(got);
-        return kv;
+  return {
+    size: n,
+    read(values, into) {
+      for (let i = 0; i < n; i++) {
+        const src = sources[i] as Valuer | number;
+        const v = (into[i] = typeof src === 'number' ? values[src] : src());
+        if (!simple(v)) return slowRecord(template, positions, sources, values, into, i);
       }
-      let text: string | undefined;
-      if (typeof v !== 'string' || typeof src === 'number') text = JSON.stringify(v);
-      else if (v === lastValues[i]) text = lastTexts[i] as string;
-      else {
-        text = JSON.stringify(v);
-        lastValues[i] = v;
-        lastTexts[i] = text;
+      return undefined;
+    },
+    render(level, from, at) {
+      let line = head(level);
+      for (let i = 0; i < n; i++) {
+        const v = from[at + i];
+        let text: string | undefined;
+        if (typeof v !== 'string' || typeof sources[i] === 'number') text = JSON.stringify(v);
+        else if (v === lastValues[i]) text = lastTexts[i] as string;
+        else {
+          text = JSON.stringify(v);
+          lastValues[i] = v;
+          lastTexts[i] = text;
+        }
+        line += text === undefined ? (fixed[i] as string) : (joints[i] as string) + text;
       }
-      line += text === undefined ? (fixed[i] as string) : (joints[i] as string) + text;
-    }
-    // Cleared so that a writer kept per operation holds no caller's args or error until its next line.
-    spare = clear(got);
-    return line + tail;
+      return line + tail;
+    },
   };
-}
-
-// A loop, not Array.prototype.fill: a handful of slots, cleared without a call into the runtime.
-function clear(values: unknown[]): unknown[] {
-  for (let i = 0; i < values.length; i++) values[i] = undefined;
-  return values;
 }
 
 // The record's key-values once the value at `at` turned out not to be simple: those read so far are

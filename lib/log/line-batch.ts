@@ -1,7 +1,12 @@
 import type { Writable } from 'node:stream';
+import type { JsonLine } from './json-line.js';
+import type { Level } from './level.js';
 
 /** Bytes of a chunk the lines of several turns are encoded into; a longer line gets a chunk of its own size. */
 export const CHUNK_BYTES = 64 * 1024;
+/** Lines not yet rendered and encoded are, past this many characters or slots, rendered and encoded at once. */
+const PENDING_CHARS = CHUNK_BYTES;
+const PENDING_SLOTS = 4096;
 
 /**
  * The lines of one turn of the event loop, encoded as UTF-8 straight into a chunk of bytes as they
@@ -14,6 +19,14 @@ export const CHUNK_BYTES = 64 * 1024;
  * again (a pipe or a TTY may still hold them after `write` returns), the next turn starts after them,
  * and a full chunk is left to whoever still holds its bytes while the batch moves to a new one. A
  * turn that fills a chunk is written in more than one piece.
+ *
+ * A prepared record's line is rendered when the turn's lines are encoded, not when it is written:
+ * the record's values (primitives, valuers read when written) wait in the batch, and the turn's lines
+ * are rendered and encoded one after the other. On a server that is the same code run for every
+ * request of the turn back to back, where rendering each line between one request's parsing and
+ * the next request's costed several times more (the access log's socket premium, docs/performance.md
+ * "The sixth round"). Lines of every kind go through one queue, so they keep the order they were
+ * written in; what waits is bounded (a chunk's worth of characters or a few thousand values).
  */
 export class LineBatch {
   readonly #stream: Writable;
@@ -23,8 +36,13 @@ export class LineBatch {
   #start = 0;
   #end = 0;
   #scheduled = false;
+  /** The turn's lines not yet encoded, in order: a string, or a prepared shape, its level and its values. */
+  readonly #pending: unknown[] = [];
+  #slots = 0;
+  #chars = 0;
   readonly #flush = (): void => {
     this.#scheduled = false;
+    this.#encode();
     this.#write();
     // A chunk made for one long line is not kept at its size once that line is written.
     if (this.#chunk.length > CHUNK_BYTES) this.#fresh(0);
@@ -35,14 +53,65 @@ export class LineBatch {
     process.once('exit', this.#flush);
   }
 
-  /** Adds one line (its newline included) to the turn's bytes; the first of a turn schedules the write. */
+  /** Adds one line (its newline included) to the turn's; the first of a turn schedules the write. */
   add(line: string): void {
+    this.#schedule();
+    this.#pending[this.#slots++] = line;
+    this.#chars += line.length;
+    if (this.#chars > PENDING_CHARS || this.#slots > PENDING_SLOTS) this.#encode();
+  }
+
+  /** Adds the line of a prepared shape, rendered when the turn's lines are encoded, from values `shape.read` took. */
+  addRecord(shape: JsonLine, level: Level, values: readonly unknown[]): void {
+    this.#schedule();
+    const pending = this.#pending;
+    let at = this.#slots;
+    pending[at++] = shape;
+    pending[at++] = level;
+    let chars = this.#chars + 64;
+    for (let i = 0; i < shape.size; i++) {
+      const v = values[i];
+      pending[at++] = v;
+      if (typeof v === 'string') chars += v.length;
+    }
+    this.#slots = at;
+    this.#chars = chars;
+    if (chars > PENDING_CHARS || at > PENDING_SLOTS) this.#encode();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#flush);
+  }
+
+  /** Renders and encodes the pending lines, in order, and lets go of their values. */
+  #encode(): void {
+    const pending = this.#pending;
+    const slots = this.#slots;
+    this.#slots = 0;
+    this.#chars = 0;
+    for (let i = 0; i < slots; ) {
+      const item = pending[i];
+      pending[i] = undefined;
+      if (typeof item === 'string') {
+        this.#put(item);
+        i++;
+        continue;
+      }
+      const shape = item as JsonLine;
+      const line = shape.render(pending[i + 1] as Level, pending, i + 2);
+      const end = i + 2 + shape.size;
+      for (let j = i + 1; j < end; j++) pending[j] = undefined;
+      i = end;
+      this.#put(line);
+    }
+  }
+
+  /** Encodes one line into the chunk. */
+  #put(line: string): void {
     // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4; a lone one 3).
     if (line.length * 3 > this.#chunk.length - this.#end) this.#grow(line.length * 3);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#flush);
-    }
     this.#end += this.#chunk.write(line, this.#end);
   }
 

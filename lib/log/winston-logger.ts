@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import winston from 'winston';
 import TransportStream from 'winston-transport';
 import type { Level } from './level.js';
-import { compileJsonLine } from './json-line.js';
+import { compileJsonLine, type JsonLine } from './json-line.js';
 import { LineBatch } from './line-batch.js';
 import { Logger } from './logger.js';
 import type { RecordWriter } from './prepared.js';
@@ -46,6 +46,12 @@ function batchOf(stream: Writable): LineBatch {
   return batch;
 }
 
+// A loop, not Array.prototype.fill: a handful of slots, cleared without a call into the runtime.
+function clear(values: unknown[]): unknown[] {
+  for (let i = 0; i < values.length; i++) values[i] = undefined;
+  return values;
+}
+
 /**
  * Writes each formatted line to a stream, synchronously: winston's own Stream transport defers an
  * event per record to the next turn, which costs more than the write itself. On process.stdout and
@@ -72,10 +78,16 @@ class LineTransport extends TransportStream {
     this.writeText(`${text}\n`);
   }
 
-  /** Writes text ending in a newline (a prepared record's line). */
+  /** Writes text ending in a newline. */
   writeText(line: string): void {
     if (this.#batch === undefined) this.#stream.write(line);
     else this.#batch.add(line);
+  }
+
+  /** Writes a prepared record's line from the values `shape.read` took: rendered now, or by the batch when the turn ends. */
+  writeRecord(shape: JsonLine, level: Level, values: readonly unknown[]): void {
+    if (this.#batch === undefined) this.#stream.write(shape.render(level, values, 0));
+    else this.#batch.addRecord(shape, level, values);
   }
 }
 
@@ -107,12 +119,18 @@ export class WinstonLogger extends Logger {
    */
   override prepare(template: readonly unknown[]): RecordWriter {
     const lines = this.#lines;
-    const render = lines === undefined ? undefined : compileJsonLine(template);
-    if (lines === undefined || render === undefined) return super.prepare(template);
+    const shape = lines === undefined ? undefined : compileJsonLine(template);
+    if (lines === undefined || shape === undefined) return super.prepare(template);
+    // The values read, reused from write to write (cleared after each, so no caller's args are held);
+    // a valuer that writes this very shape while it is read gets an array of its own.
+    let spare: unknown[] | undefined = new Array<unknown>(shape.size);
     return (level, values) => {
-      const out = render(level, values);
-      if (typeof out === 'string') lines.writeText(out);
-      else this.log(level, ...out);
+      const got = spare ?? new Array<unknown>(shape.size);
+      spare = undefined;
+      const kv = shape.read(values, got);
+      if (kv === undefined) lines.writeRecord(shape, level, got);
+      spare = clear(got);
+      if (kv !== undefined) this.log(level, ...kv);
     };
   }
 
