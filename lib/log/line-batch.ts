@@ -37,9 +37,12 @@ export class LineBatch {
   #end = 0;
   #scheduled = false;
   /** The turn's lines not yet encoded, in order: a string, or a prepared shape, its level and its values. */
-  readonly #pending: unknown[] = [];
+  #pending: unknown[] = [];
+  /** The other queue: lines written while the pending ones are encoded (a stream's handler logging) wait here. */
+  #next: unknown[] = [];
   #slots = 0;
   #chars = 0;
+  #encoding = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
     this.#encode();
@@ -58,7 +61,7 @@ export class LineBatch {
     this.#schedule();
     this.#pending[this.#slots++] = line;
     this.#chars += line.length;
-    if (this.#chars > PENDING_CHARS || this.#slots > PENDING_SLOTS) this.#encode();
+    if ((this.#chars > PENDING_CHARS || this.#slots > PENDING_SLOTS) && !this.#encoding) this.#encode();
   }
 
   /** Adds the line of a prepared shape, rendered when the turn's lines are encoded, from values `shape.read` took. */
@@ -76,7 +79,7 @@ export class LineBatch {
     }
     this.#slots = at;
     this.#chars = chars;
-    if (chars > PENDING_CHARS || at > PENDING_SLOTS) this.#encode();
+    if ((chars > PENDING_CHARS || at > PENDING_SLOTS) && !this.#encoding) this.#encode();
   }
 
   #schedule(): void {
@@ -85,12 +88,27 @@ export class LineBatch {
     setImmediate(this.#flush);
   }
 
-  /** Renders and encodes the pending lines, in order, and lets go of their values. */
+  /**
+   * Renders and encodes the pending lines, in order, and lets go of their values. A line written
+   * meanwhile (by a handler of the stream's write) goes into the other queue, after these.
+   */
   #encode(): void {
+    if (this.#encoding) return;
+    this.#encoding = true;
     const pending = this.#pending;
     const slots = this.#slots;
+    this.#pending = this.#next;
+    this.#next = pending;
     this.#slots = 0;
     this.#chars = 0;
+    try {
+      this.#encodeAll(pending, slots);
+    } finally {
+      this.#encoding = false;
+    }
+  }
+
+  #encodeAll(pending: unknown[], slots: number): void {
     for (let i = 0; i < slots; ) {
       const item = pending[i];
       pending[i] = undefined;

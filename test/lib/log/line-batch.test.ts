@@ -5,7 +5,10 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { compileJsonLine } from '../../../lib/log/json-line.js';
 import { CHUNK_BYTES, LineBatch } from '../../../lib/log/line-batch.js';
+import { SLOT } from '../../../lib/log/prepared.js';
+import { valuer } from '../../../lib/log/valuer.js';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -98,6 +101,57 @@ describe('LineBatch', () => {
     assert.equal(held.length, 2);
     assert.ok((held[0] as Buffer).buffer.byteLength >= 10 * CHUNK_BYTES);
     assert.ok((held[1] as Buffer).buffer.byteLength <= CHUNK_BYTES, 'the next turn is written from a chunk of the usual size');
+  });
+});
+
+describe('LineBatch: prepared lines', () => {
+  it('should render a prepared line when the turn ends, from the values read when it was written, in order with the other lines', async () => {
+    const { stream, held } = holdingStream();
+    const batch = new LineBatch(stream);
+    let now = 'first';
+    let renders = 0;
+    const compiled = compileJsonLine(['ts', valuer(() => now), 'args', SLOT, 'latency', SLOT]);
+    assert.ok(compiled !== undefined);
+    const shape = { size: compiled.size, read: compiled.read, render: (...a: Parameters<typeof compiled.render>) => (renders++, compiled.render(...a)) };
+    const write = (values: unknown[]): void => {
+      const got = new Array<unknown>(shape.size);
+      assert.equal(shape.read(values, got), undefined);
+      batch.addRecord(shape, 'info', got);
+    };
+    batch.add('user line 1\n');
+    write(['{"name":"é"}', 0.5]);
+    now = 'second';
+    batch.add('user line 2\n');
+    write(['x', 1e-7]);
+    now = 'third';
+    assert.equal(renders, 0, 'nothing rendered before the turn ends');
+    await turn();
+    assert.equal(renders, 2);
+    assert.equal(
+      (held[0] as Buffer).toString(),
+      `user line 1\n{"level":"info","ts":"first","args":"{\\"name\\":\\"é\\"}","latency":0.5}\nuser line 2\n{"level":"info","ts":"second","args":"x","latency":1e-7}\n`,
+    );
+  });
+
+  it('should write a line logged while the turn\'s lines are encoded (by a handler of the stream\'s write) after them', async () => {
+    const written: string[] = [];
+    let batch: LineBatch | undefined;
+    const stream = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        written.push(chunk.toString());
+        if (written.length === 1) batch?.add('from the write\n');
+        cb();
+      },
+    });
+    batch = new LineBatch(stream);
+    // The long line does not fit the chunk after 'a', so 'a' is written while the turn is encoded.
+    const long = `${'x'.repeat(CHUNK_BYTES)}\n`;
+    batch.add('a\n');
+    batch.add(long);
+    await turn();
+    await turn();
+    assert.equal(written[0], 'a\n');
+    assert.equal(written.join(''), `a\n${long}from the write\n`);
   });
 });
 
