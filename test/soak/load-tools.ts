@@ -62,7 +62,7 @@ export interface Counters {
   pacer?: Record<string, number>;
 }
 
-/** A fixture app (test/fixtures/apps/<name>.js) in a child process, answering `{}` IPC messages with its counters. */
+/** A fixture app (test/fixtures/apps/<name>.js, or a path relative to that folder) in a child process, answering `{}` IPC messages with its counters. */
 export class Child {
   readonly http: string;
   readonly grpc: string;

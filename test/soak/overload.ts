@@ -61,59 +61,91 @@ function target(child: Child, transport: Transport, handler: Handler): { http?: 
 
 const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: number; atFront: number } => ({ ok: b.ok - a.ok, shed: b.shed - a.shed, failed: b.failed - a.failed, atFront: b.atFront - a.atFront });
 
+/** Capacity (calls/s, flat out) and the probe's p99 alone, ms, on an instance started from `app` with `env`. */
+async function unloaded(app: string, env: Record<string, string>, transport: Transport, handler: Handler, seconds: number): Promise<{ capacity: number; unloadedP99: number }> {
+  const measure = Math.max(2, Math.round(seconds / 2));
+  const plain = await Child.start(app, env);
+  try {
+    await drive(plain, transport, handler, 1);
+    const c0 = await plain.counters();
+    await drive(plain, transport, handler, measure);
+    const c1 = await plain.counters();
+    const p = await probe(target(plain, transport, handler), PROBE_RATE, sleep(measure * 1000));
+    return { capacity: (c1.ok - c0.ok) / measure, unloadedP99: percentile(p.okMs, 0.99) };
+  } finally {
+    await plain.stop();
+  }
+}
+
+/** `factors` times `capacity` for `seconds` each on a started instance, the probe alongside. */
+async function loaded(child: Child, transport: Transport, handler: Handler, seconds: number, capacity: number, factors: number[]): Promise<OverloadResult['runs']> {
+  await drive(child, transport, handler, 1, capacity / 2);
+  const runs: OverloadResult['runs'] = [];
+  for (const factor of factors) {
+    const before = await child.counters();
+    const [, probed] = await Promise.all([drive(child, transport, handler, seconds, capacity * factor), probe(target(child, transport, handler), PROBE_RATE, sleep(seconds * 1000))]);
+    const after = await child.counters();
+    const d = delta(before, after);
+    const goodput = d.ok / seconds;
+    runs.push({
+      factor,
+      offered: Math.round(capacity * factor),
+      goodput: Math.round(goodput),
+      goodputPct: (100 * goodput) / capacity,
+      shedPct: (100 * d.shed) / Math.max(1, d.ok + d.shed + d.failed),
+      p99: percentile(probed.okMs, 0.99),
+      servedP99: after.servedP99 ?? NaN,
+      failed: d.failed + probed.failed,
+      shed: d.shed,
+      atFront: d.atFront,
+      rules: { inFlight: shedBy(after).inFlight - shedBy(before).inFlight, queued: shedBy(after).queued - shedBy(before).queued },
+      paced: pacedIn(before, after),
+      limiter: after.limiter,
+    });
+  }
+  return runs;
+}
+
+const scenarioName = (transport: Transport, handler: Handler): string => `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}`;
+
 /**
  * Capacity and unloaded p99 on an instance without the limiter; then, on one with it, `factors` times
  * that capacity for `seconds` each, followed by `recoveryLoad` of the capacity while shedding is watched stop.
  * `env` goes to the limited instance (e.g. `PACE: '0'`, no pacing at the front door).
  */
 export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front', env: Record<string, string> = {}): Promise<OverloadResult> {
-  const scenario = `${transport === 'http' ? 'HTTP (wrk)' : 'gRPC (h2load)'}, ${handler === 'cpu' ? 'CPU-bound sync handler' : 'async handler'}${limit === 'bbr' ? ', in the middleware' : ''}`;
-  let capacity: number;
-  let unloadedP99: number;
-  const measure = Math.max(2, Math.round(seconds / 2));
-  const plain = await Child.start('overload-instance', { LIMIT: 'none' });
-  try {
-    await drive(plain, transport, handler, 1);
-    const c0 = await plain.counters();
-    await drive(plain, transport, handler, measure);
-    const c1 = await plain.counters();
-    capacity = (c1.ok - c0.ok) / measure;
-    const p = await probe(target(plain, transport, handler), PROBE_RATE, sleep(measure * 1000));
-    unloadedP99 = percentile(p.okMs, 0.99);
-  } finally {
-    await plain.stop();
-  }
+  const scenario = `${scenarioName(transport, handler)}${limit === 'bbr' ? ', in the middleware' : ''}`;
+  const { capacity, unloadedP99 } = await unloaded('overload-instance', { LIMIT: 'none' }, transport, handler, seconds);
   const child = await Child.start('overload-instance', { ...env, LIMIT: limit });
   try {
-    await drive(child, transport, handler, 1, capacity / 2);
-    const runs: OverloadResult['runs'] = [];
-    for (const factor of factors) {
-      const before = await child.counters();
-      const [, probed] = await Promise.all([drive(child, transport, handler, seconds, capacity * factor), probe(target(child, transport, handler), PROBE_RATE, sleep(seconds * 1000))]);
-      const after = await child.counters();
-      const d = delta(before, after);
-      const goodput = d.ok / seconds;
-      runs.push({
-        factor,
-        offered: Math.round(capacity * factor),
-        goodput: Math.round(goodput),
-        goodputPct: (100 * goodput) / capacity,
-        shedPct: (100 * d.shed) / Math.max(1, d.ok + d.shed + d.failed),
-        p99: percentile(probed.okMs, 0.99),
-        servedP99: after.servedP99 ?? NaN,
-        failed: d.failed + probed.failed,
-        shed: d.shed,
-        atFront: d.atFront,
-        rules: { inFlight: shedBy(after).inFlight - shedBy(before).inFlight, queued: shedBy(after).queued - shedBy(before).queued },
-        paced: pacedIn(before, after),
-        limiter: after.limiter,
-      });
-    }
+    const runs = await loaded(child, transport, handler, seconds, capacity, factors);
     const recoveryS = await recovery(child, transport, handler, capacity * recoveryLoad);
     return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, rssPeakMiB: child.rssPeakMiB };
   } finally {
     await child.stop();
   }
+}
+
+/**
+ * The oracle (test/soak/bare-reference.ts): bare node:http / node:http2 serving the same handlers,
+ * with a fixed cap on calls in flight, one row per cap of the sweep, capacity and unloaded p99
+ * measured the same way on the bare server without a cap. `pace`: admitted handlers one per loop
+ * iteration (`hops` iterations apart). Recovery is not measured (a fixed cap has nothing to recover).
+ */
+export async function reference(transport: Transport, handler: Handler, seconds: number, caps: number[], pace = false, hops = 1, factors: number[] = [2, 4]): Promise<OverloadResult[]> {
+  const app = '../../soak/bare-reference';
+  const { capacity, unloadedP99 } = await unloaded(app, { CAP: '0' }, transport, handler, seconds);
+  const results: OverloadResult[] = [];
+  for (const cap of caps) {
+    const child = await Child.start(app, { CAP: String(cap), PACE: pace ? '1' : '0', HOPS: String(hops) });
+    try {
+      const runs = await loaded(child, transport, handler, seconds, capacity, factors);
+      results.push({ scenario: `${scenarioName(transport, handler)}, bare node reference, cap ${cap}${pace ? `, paced (${hops} hop${hops > 1 ? 's' : ''})` : ''}`, capacity: Math.round(capacity), unloadedP99, runs, recoveryS: NaN, rssPeakMiB: child.rssPeakMiB });
+    } finally {
+      await child.stop();
+    }
+  }
+  return results;
 }
 
 // Half the capacity for 3 s right after the overload: the end of the last 250 ms slice that shed.
