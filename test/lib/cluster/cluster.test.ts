@@ -67,7 +67,14 @@ describe('cluster mode', () => {
     after(() => stopCluster(c));
 
     it('should serve HTTP and gRPC from two worker processes on the shared ports', async () => {
+      // The endpoints are reported once one worker listens; on a busy host the second may still be
+      // starting, so ask until both answered (or 10 s passed) instead of assuming both are up.
+      const deadline = Date.now() + 10_000;
       const http = await httpPids(c.http, 12);
+      while (http.size < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        for (const pid of await httpPids(c.http, 4)) http.add(pid);
+      }
       assert.equal(http.size, 2, `pids ${[...http].join(',')}`);
       assert.ok(!http.has(c.proc.pid as number), 'the primary serves nothing itself');
       const grpc = await grpcPids(c.grpc, 12);
