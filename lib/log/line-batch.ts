@@ -103,6 +103,11 @@ export class LineBatch {
     this.#chars = 0;
     try {
       this.#encodeAll(pending, slots);
+    } catch (err) {
+      // A stream whose write throws (mid-turn, when a chunk fills) loses the rest of this turn's
+      // lines; the queue must not keep their values, nor hand them to a later turn's encode.
+      pending.fill(undefined, 0, slots);
+      throw err;
     } finally {
       this.#encoding = false;
     }

@@ -153,6 +153,32 @@ describe('LineBatch: prepared lines', () => {
     assert.equal(written[0], 'a\n');
     assert.equal(written.join(''), `a\n${long}from the write\n`);
   });
+
+  it('should pass on a write that throws, and write the lines of later turns whole and in order', async () => {
+    const written: string[] = [];
+    let fail = true;
+    const stream = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        written.push(chunk.toString());
+        cb();
+      },
+    });
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: Buffer) => {
+      if (fail) throw new Error('stream broke');
+      return write(chunk);
+    }) as typeof stream.write;
+    const batch = new LineBatch(stream);
+    // Past a chunk's worth of characters the turn is encoded at once; the second line does not fit
+    // after the first, so the first is written, and the write throws to the logging call.
+    batch.add(`${'a'.repeat(CHUNK_BYTES / 2)}\n`);
+    assert.throws(() => batch.add(`${'b'.repeat(CHUNK_BYTES)}\n`), /stream broke/);
+    fail = false;
+    batch.add('c\n');
+    batch.add('d\n');
+    await turn();
+    assert.equal(written.join('').replace(/^(a+|b+)\n/gm, ''), 'c\nd\n');
+  });
 });
 
 // The logger on the real process.stdout (a pipe, then a file): user lines, access lines with odd

@@ -49,12 +49,16 @@ describe('the access log on a real HTTP server', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', SCRIPT], { encoding: 'utf8', maxBuffer: 16 << 20, timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
     const counts = JSON.parse(r.stderr.slice(r.stderr.lastIndexOf('{'))) as { inRequest: number; atTurnEnd: number };
-    const access = r.stdout.split('\n').filter((l) => l.includes('"kind":"server"')).map((l) => JSON.parse(l) as { operation: string; args: string; code: number });
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    const access = lines.filter((l) => l.includes('"kind":"server"')).map((l) => JSON.parse(l) as { operation: string; args: string; code: number });
     assert.equal(access.length, 40 + 800, 'one access line per request');
     for (const line of access) assert.deepEqual([line.operation, line.code], ['/helloworld.v1.Greeter/SayHello', 200]);
     assert.deepEqual(new Set(access.map((l) => l.args)), new Set(Array.from({ length: 800 }, (_, i) => `{"name":"n${i}"}`)));
     assert.equal(counts.inRequest, 0, 'no access line encoded while a request is handled');
-    // One encode per line, each at the end of the turn that handled its request.
-    assert.equal(counts.atTurnEnd, 800);
+    // One encode per line, each at the end of the turn that handled its request: every counted
+    // request's line at least, and no more encodes than lines the process wrote (a line of the app's
+    // own, such as a start-up or stop line, may fall in the counted window).
+    assert.ok(counts.atTurnEnd >= 800, `${counts.atTurnEnd} encodes at the turn's end for 800 requests`);
+    assert.ok(counts.atTurnEnd <= lines.length - 40, `${counts.atTurnEnd} encodes for ${lines.length - 40} lines after the warm-up`);
   });
 });
