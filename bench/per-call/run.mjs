@@ -24,7 +24,7 @@ const builds = [['after', process.env.KRATOS_AFTER], ...(BEFORE === undefined ? 
 const toggles = [['nothing on', ''], ['+ access log', 'log'], ['+ metrics', 'metrics'], ['+ tracing (sampler off)', 'tracing'], ['all defaults', 'log,metrics,tracing'], ['all defaults less the access log', 'metrics,tracing']];
 // With BENCH_COLLECTOR (an OTLP/HTTP collector URL, e.g. bench/lib/collector.mjs): the defaults with 100 % sampled tracing.
 if (process.env.BENCH_COLLECTOR !== undefined) toggles.push(['all defaults, 100 % sampled', 'log,metrics,sampled']);
-// PER_CALL_EXTRA: more toggle lists, ';'-separated (e.g. 'log,metrics,sampled-drop;log,metrics,sampled-none', see server.mjs).
+// PER_CALL_EXTRA: more toggle lists, ';'-separated (e.g. 'log,metrics,sampled-none', see server.mjs).
 for (const on of (process.env.PER_CALL_EXTRA ?? '').split(';').filter(Boolean)) toggles.push([on, on]);
 const cases = [];
 for (const group of ['http', 'grpc']) {

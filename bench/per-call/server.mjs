@@ -37,15 +37,12 @@ const app = await createApp(Root, {
   // 'sampled': tracing 100 % sampled, OTLP http/protobuf batch export to BENCH_COLLECTOR (bench/lib/collector.mjs).
   ...(on.has('sampled')
     ? { tracing: { sampleRatio: 1, exporter: 'otlp', endpoint: `${process.env.BENCH_COLLECTOR}/v1/traces` } }
-    : // To take the export apart: 'sampled-drop' batches the ended spans and drops each batch (no encoding,
-      // no request); 'sampled-none' records and ends the spans with no processor at all.
-      on.has('sampled-drop')
-      ? { tracing: { sampleRatio: 1, batch: true, exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} } } }
-      : on.has('sampled-none')
-        ? { tracing: { sampleRatio: 1, exporter: 'none' } }
-        : on.has('tracing')
-          ? {}
-          : { tracing: false }),
+    : // 'sampled-none', to take the export apart from the recorded span: spans recorded and ended, no processor.
+      on.has('sampled-none')
+      ? { tracing: { sampleRatio: 1, exporter: 'none' } }
+      : on.has('tracing')
+        ? {}
+        : { tracing: false }),
 });
 await app.start();
 process.on('SIGTERM', () => app.stop().finally(() => process.exit(0)));
