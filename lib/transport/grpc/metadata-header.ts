@@ -13,6 +13,18 @@ function entriesOf(metadata: Metadata): Map<string, MetadataValue[]> | undefined
   return repr instanceof Map ? (repr as Map<string, MetadataValue[]>) : undefined;
 }
 
+/**
+ * `key` lower-cased. V8's toLowerCase copies even a string with nothing to change, and the keys read
+ * per call (traceparent, tracestate, baggage) are lower-case constants: they are returned as they are.
+ */
+function lowerCased(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return key.toLowerCase();
+  }
+  return key;
+}
+
 /** gRPC metadata as a {@link Header}; binary (`-bin`) entries are read as base64 strings. */
 export class MetadataHeader implements Header {
   readonly metadata: Metadata;
@@ -25,7 +37,7 @@ export class MetadataHeader implements Header {
 
   get(key: string): string | undefined {
     // Read per call (traceparent, tracestate, baggage, x-md-*): the first value only, no array.
-    const k = key.toLowerCase();
+    const k = lowerCased(key);
     const first = this.#entries === undefined ? this.metadata.get(k)[0] : this.#entries.get(k)?.[0];
     return first === undefined || typeof first === 'string' ? first : first.toString('base64');
   }
@@ -48,6 +60,11 @@ export class MetadataHeader implements Header {
     const keys: string[] = [];
     for (const [key, values] of this.#entries) if (values.length > 0) keys.push(key);
     return keys;
+  }
+
+  /** The keys in place (a call's scan for `x-md-*`), without an array of them; a key may have no value left. */
+  keyIterator(): IterableIterator<string> | undefined {
+    return this.#entries?.keys();
   }
 
   values(key: string): string[] {
