@@ -15,16 +15,18 @@ export interface SpanIds {
  * per call. Setting or deleting a value gives the same context OTel's own would.
  */
 export class CallSpanContext implements OtelContext {
-  #span: Span | undefined;
-  readonly #checked: SpanContext | undefined;
+  // TypeScript-private rather than `#` fields: one of these is made per call, and V8 builds an object
+  // with `#` fields about twice as slowly (docs/performance.md "The seventh round").
+  private spanMade: Span | undefined;
+  private readonly checkedIds: SpanContext | undefined;
 
   constructor(
     span: Span | undefined,
     private readonly parent: OtelContext,
     checked?: SpanContext,
   ) {
-    this.#span = span;
-    this.#checked = checked;
+    this.spanMade = span;
+    this.checkedIds = checked;
   }
 
   /**
@@ -38,17 +40,17 @@ export class CallSpanContext implements OtelContext {
 
   /** The span context when the tracing made it from ids it generated or checked: valid by construction. */
   get checked(): SpanContext | undefined {
-    return this.#checked;
+    return this.checkedIds;
   }
 
   /** The ids of {@link checked}, for log valuers: undefined when they must be read (and checked) from the span. */
   get ids(): SpanIds | undefined {
-    return this.#checked;
+    return this.checkedIds;
   }
 
   /** The call's span. */
   get span(): Span {
-    return (this.#span ??= trace.wrapSpanContext(this.checked as SpanContext));
+    return (this.spanMade ??= trace.wrapSpanContext(this.checked as SpanContext));
   }
 
   getValue(key: symbol): unknown {
@@ -72,17 +74,15 @@ export class CallSpanContext implements OtelContext {
  * two ids, where a span context, a context, a handle and its two closures were made before.
  */
 export class UnsampledCallSpan extends CallSpanContext {
-  readonly #traceState: TraceState | undefined;
-  #sc: SpanContext | undefined;
+  private sc: SpanContext | undefined;
 
   constructor(
     readonly traceId: string,
     readonly spanId: string,
-    traceState: TraceState | undefined,
+    private readonly traceState: TraceState | undefined,
     parent: OtelContext,
   ) {
     super(undefined, parent);
-    this.#traceState = traceState;
   }
 
   /** A call the sampler does not record: its span has nothing to end. */
@@ -92,10 +92,9 @@ export class UnsampledCallSpan extends CallSpanContext {
 
   // The same span context `unlessSampled` used to make for every call: trace state only when the caller sent one.
   override get checked(): SpanContext {
-    if (this.#sc !== undefined) return this.#sc;
-    const { traceId, spanId } = this;
-    const traceState = this.#traceState;
-    return (this.#sc = traceState !== undefined ? { traceId, spanId, traceFlags: TraceFlags.NONE, traceState } : { traceId, spanId, traceFlags: TraceFlags.NONE });
+    if (this.sc !== undefined) return this.sc;
+    const { traceId, spanId, traceState } = this;
+    return (this.sc = traceState !== undefined ? { traceId, spanId, traceFlags: TraceFlags.NONE, traceState } : { traceId, spanId, traceFlags: TraceFlags.NONE });
   }
 
   override get ids(): SpanIds {

@@ -23,36 +23,37 @@ export interface SpanHandle {
   readonly recording?: boolean;
 }
 
-/** A recorded (or adopted) span's handle: one object, its methods shared, where a call made four closures. */
+/**
+ * A recorded (or adopted) span's handle: one object, its methods shared, where a call made four
+ * closures. TypeScript-private fields, as CallSpanContext's: made per call.
+ */
 class RecordedSpanHandle implements SpanHandle {
   readonly traceId: string;
   readonly spanId: string;
-  readonly #span: Span;
-  readonly #active: OtelContext;
-  readonly #owned: boolean;
-  #ended = false;
+  private ended = false;
 
-  constructor(span: Span, active: OtelContext, owned: boolean) {
+  constructor(
+    private readonly span: Span,
+    private readonly active: OtelContext,
+    private readonly owned: boolean,
+  ) {
     const sc = span.spanContext();
     this.traceId = sc.traceId;
     this.spanId = sc.spanId;
-    this.#span = span;
-    this.#active = active;
-    this.#owned = owned;
   }
 
   runInContext<T>(fn: () => T): T {
-    return context.with(this.#active, fn);
+    return context.with(this.active, fn);
   }
 
   runCall<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T {
-    return context.with(this.#active, fn, undefined, a, b);
+    return context.with(this.active, fn, undefined, a, b);
   }
 
   end(err?: unknown): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    const span = this.#span;
+    if (this.ended) return;
+    this.ended = true;
+    const span = this.span;
     if (err === undefined) {
       span.setStatus({ code: SpanStatusCode.OK });
     } else {
@@ -63,7 +64,7 @@ class RecordedSpanHandle implements SpanHandle {
       span.setStatus({ code: SpanStatusCode.ERROR, message: e?.message ?? String(err) });
     }
     // An adopted span belongs to the instrumentation that opened it, which ends it with the response.
-    if (this.#owned) span.end();
+    if (this.owned) span.end();
   }
 }
 

@@ -13,16 +13,19 @@ function entriesOf(metadata: Metadata): Map<string, MetadataValue[]> | undefined
   return repr instanceof Map ? (repr as Map<string, MetadataValue[]>) : undefined;
 }
 
-/**
- * `key` lower-cased. V8's toLowerCase copies even a string with nothing to change, and the keys read
- * per call (traceparent, tracestate, baggage) are lower-case constants: they are returned as they are.
- */
+// Keys read per call (traceparent, tracestate, baggage, x-md-*) are the same few strings: each is
+// lower-cased once. V8's toLowerCase copies even a string with nothing to change (about 30 bytes a key
+// a call); a Map lookup is also faster than it. Bounded, so keys a client chooses cannot grow it.
+const LOWER = new Map<string, string>();
+const MAX_LOWER = 256;
+
 function lowerCased(key: string): string {
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || c > 127) return key.toLowerCase();
+  let k = LOWER.get(key);
+  if (k === undefined) {
+    k = key.toLowerCase();
+    if (LOWER.size < MAX_LOWER) LOWER.set(key, k);
   }
-  return key;
+  return k;
 }
 
 /** gRPC metadata as a {@link Header}; binary (`-bin`) entries are read as base64 strings. */
