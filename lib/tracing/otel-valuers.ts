@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, trace, type Context as OtelContext, type SpanContext } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type Context as OtelContext } from '@opentelemetry/api';
 import { CallSpanContext, type SpanIds } from './otel-call-context.js';
 
 // A log line reads trace.id then span.id from the same context: the second read reuses the first.
