@@ -5,8 +5,10 @@
 // fresh process, cases interleaved round by round, median of the rounds. Less exposed than the
 // socket bench to what else the machine runs, and it isolates what the defaults cost.
 //   node bench/per-call/chain.mjs [rounds]     KRATOS_BEFORE=<root of another build> adds a before column,
+//   PER_CALL_KIND=grpc runs the calls as the gRPC transport makes them (kind grpc, grpc-js metadata),
 //   KRATOS_BUILDS='main=/path,h17a=/path,now=/path' compares several
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,9 +51,16 @@ if (process.argv[2] === '--child') {
   const { ProtoLoader } = await import(join(root, 'dist', 'lib', 'proto', 'index.js'));
   const schema = await new ProtoLoader().service(join(ROOT, 'bench', 'proto', 'greeter.proto'), 'helloworld.v1.Greeter');
   const operation = schema.methods.find((m) => m.name === 'SayHello').operation;
+  // PER_CALL_KIND=grpc: the call as the gRPC transport makes it, its headers grpc-js' Metadata of what h2load sends.
+  const grpc = process.env.PER_CALL_KIND === 'grpc';
+  const { MetadataHeader } = grpc ? await import(join(root, 'dist', 'lib', 'transport', 'grpc', 'metadata-header.js')) : {};
+  // The build's own grpc-js, as its transport uses it.
+  const { Metadata: GrpcMetadata } = grpc ? createRequire(join(root, 'package.json'))('@grpc/grpc-js') : {};
+  const h2load = { 'user-agent': 'h2load nghttp2/1.52.0', te: 'trailers', 'content-type': 'application/grpc' };
+  const headers = grpc ? () => new MetadataHeader(GrpcMetadata.fromHttp2Headers(h2load)) : () => new lib.Metadata({ 'user-agent': 'wrk' });
   const one = () => {
     // unaryReply: as the transports mark a call with one reply (builds before issue 19's fourth round ignore it).
-    const ctx = { kind: 'http', side: 'server', operation, endpoint: 'http://127.0.0.1:8000', requestHeader: new lib.Metadata({ 'user-agent': 'wrk' }), replyHeader: new lib.Metadata(), signal, deadline: undefined, metadata: new lib.Metadata(), unaryReply: true };
+    const ctx = { kind: grpc ? 'grpc' : 'http', side: 'server', operation, endpoint: 'http://127.0.0.1:8000', requestHeader: headers(), replyHeader: grpc ? new MetadataHeader() : new lib.Metadata(), signal, deadline: undefined, metadata: new lib.Metadata(), unaryReply: true };
     return runWithContext(ctx, () => handler({ name: 'kratos' }, ctx));
   };
   const run = async (n) => {

@@ -8,6 +8,8 @@
 // `<http|grpc> <after|before> <toggles|none>`, e.g. PER_CALL_ONLY='^grpc (after|before) (none|log,metrics,tracing)$|^grpc raw';
 // `metrics,tracing` (the defaults less the access log) beside `log,metrics,tracing` gives the access log's share.
 //   node bench/per-call/run.mjs            (PER_CALL_SECONDS=6, PER_CALL_ROUNDS=3, PER_CALL_ONLY=regex)
+// PER_CALL_NODE_FLAGS: node flags for every server alike, the peers' included (e.g. '--single-threaded-gc',
+// which node refuses in NODE_OPTIONS).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ const ROUNDS = Number(process.env.PER_CALL_ROUNDS ?? 3);
 const ONLY = process.env.PER_CALL_ONLY === undefined ? undefined : new RegExp(process.env.PER_CALL_ONLY);
 const BEFORE = process.env.KRATOS_BEFORE;
 const TICK_US = 1e6 / 100; // USER_HZ
+const NODE = ['node', ...(process.env.PER_CALL_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 
 const builds = [['after', process.env.KRATOS_AFTER], ...(BEFORE === undefined ? [] : [['before', BEFORE]])];
 const toggles = [['nothing on', ''], ['+ access log', 'log'], ['+ metrics', 'metrics'], ['+ tracing (sampler off)', 'tracing'], ['all defaults', 'log,metrics,tracing'], ['all defaults less the access log', 'metrics,tracing']];
@@ -31,8 +34,8 @@ for (const group of ['http', 'grpc']) {
   for (const [build, root] of builds) for (const [label, on] of toggles) cases.push({ id: `${group} ${build} ${on || 'none'}`, group, build, root, label, on });
   cases.push(
     group === 'http'
-      ? { id: 'http koa', group, build: 'peer', label: 'koa 3 + @koa/router', cmd: ['node', join(HERE, '..', 'servers', 'http-koa.mjs')] }
-      : { id: 'grpc raw', group, build: 'peer', label: 'raw grpc-js', cmd: ['node', join(HERE, '..', 'servers', 'grpc-raw.mjs')] },
+      ? { id: 'http koa', group, build: 'peer', label: 'koa 3 + @koa/router', cmd: [...NODE, join(HERE, '..', 'servers', 'http-koa.mjs')] }
+      : { id: 'grpc raw', group, build: 'peer', label: 'raw grpc-js', cmd: [...NODE, join(HERE, '..', 'servers', 'grpc-raw.mjs')] },
   );
 }
 const selected = cases.filter((c) => ONLY === undefined || ONLY.test(c.id));
@@ -43,7 +46,7 @@ function cpuTicks(pid) {
 }
 
 async function measure(c) {
-  const cmd = c.cmd ?? ['node', join(HERE, 'server.mjs'), c.group, c.on];
+  const cmd = c.cmd ?? [...NODE, join(HERE, 'server.mjs'), c.group, c.on];
   const saved = process.env.KRATOS_ROOT;
   if (c.root === undefined) delete process.env.KRATOS_ROOT;
   else process.env.KRATOS_ROOT = c.root;

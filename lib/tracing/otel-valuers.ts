@@ -1,13 +1,16 @@
-import { context, isSpanContextValid, trace, type Context as OtelContext, type SpanContext } from '@opentelemetry/api';
-import { CallSpanContext } from './otel-call-context.js';
+import { context, isSpanContextValid, trace, type Context as OtelContext } from '@opentelemetry/api';
+import { CallSpanContext, type SpanIds } from './otel-call-context.js';
 
 // A log line reads trace.id then span.id from the same context: the second read reuses the first.
 let lastContext: OtelContext | undefined;
-let lastSpanContext: SpanContext | undefined;
+let lastSpanContext: SpanIds | undefined;
 
-function activeSpanContext(): SpanContext | undefined {
+function activeSpanContext(): SpanIds | undefined {
   const active = context.active();
-  if (active instanceof CallSpanContext && active.checked !== undefined) return active.checked;
+  if (active instanceof CallSpanContext) {
+    const ids = active.ids;
+    if (ids !== undefined) return ids;
+  }
   if (active === lastContext) return lastSpanContext;
   const sc = trace.getSpan(active)?.spanContext();
   lastContext = active;

@@ -17,6 +17,11 @@ export interface Header {
   add(key: string, value: string): void;
   keys(): string[];
   values(key: string): string[];
+  /**
+   * The keys without copying them into an array, for a per-call scan; a key listed may have no value
+   * left (its {@link values} is then empty). Optional: undefined, or absent, means use {@link keys}.
+   */
+  keyIterator?(): Iterable<string> | undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Handler, Middleware } from '../types.js';
  */
 function inScope(span: SpanHandle, next: Handler, req: unknown, ctx: Context): Promise<unknown> {
   try {
-    const reply: unknown = span.runInContext(() => next(req, ctx));
+    const reply: unknown = span.runCall(next, req, ctx);
     return reply instanceof Promise ? reply : Promise.resolve(reply);
   } catch (err) {
     return Promise.reject(err);
@@ -23,7 +23,8 @@ function endSpan(span: SpanHandle, outcome: CallOutcome, ctx: Context): void {
   span.end(outcome.error);
 }
 
-const scopeOf = (span: SpanHandle): SpanHandle['runInContext'] => span.runInContext;
+// The handles' methods are shared, so a stage's scope is bound to its call's span (the fused frame and streams only).
+const scopeOf = (span: SpanHandle): SpanHandle['runInContext'] => (fn) => span.runInContext(fn);
 
 function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => SpanHandle): Middleware {
   const middleware: Middleware = (next) => (req, ctx) => {
@@ -32,7 +33,7 @@ function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => Spa
     // The handler and every pull of a reply stream run with the span active, so calls made inside
     // become its children; the span ends when the call (or its stream) does.
     // Latency is not read, so no start time is taken (0).
-    return onCallEnd(next, req, ctx, (outcome) => span.end(outcome.error), 0, span.runInContext);
+    return onCallEnd(next, req, ctx, (outcome) => span.end(outcome.error), 0, scopeOf(span));
   };
   return staged(middleware, { begin: (_req: unknown, ctx: Context) => start(tracing, ctx), scope: scopeOf, end: endSpan });
 }
