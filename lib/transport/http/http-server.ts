@@ -232,8 +232,7 @@ export class HttpServer implements Server {
     try {
       if (ctx.abandoned === undefined) sendReply(ctx, route.encode, reply, this.#codecs.negotiate(ctx.req.headers.accept), this.#draining);
     } catch (err) {
-      // Inside the request's head (a direct call's reply): answered once node has read it, as a handler's failure is.
-      return ctx.req.complete ? this.#fail(ctx, route, err) : void queueMicrotask(() => this.#fail(ctx, route, err));
+      return ctx.req.complete ? this.#fail(ctx, route, err) : void queueMicrotask(() => this.#fail(ctx, route, err)); // in the request's head (a direct call): answered once node has read it, as before
     }
     return this.#done(ctx);
   }
