@@ -7,6 +7,9 @@
 // slices, the driver's own share included (the same for every server). What it leaves out: the socket
 // (the kernel's reads and writes, and waking the client), which is the same for every server on the
 // same bytes and is what makes the socket runs of a busy host noisy.
+// One heap for all: a case with the ambient context on (http-plain-ambient, the defaults) enters an
+// AsyncLocalStorage, and from then on Node runs async hooks for every promise of every case: measure
+// such cases in a run of their own when the others' promises matter.
 //   INPROC_CASES='after=.:http-plain;before=/work/wt/base:http-plain;fastify;raw' node bench/per-call/http-inproc.mjs
 //   (name=root:variant for <root>/bench/servers/kratos.mjs <variant>, or fastify / raw / koa;
 //   INPROC_ROUNDS=10, INPROC_SLICE_MS=300)
