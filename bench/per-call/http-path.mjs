@@ -3,7 +3,8 @@
 // proto route (defaults), GET /helloworld/{name} under wrk, server on core 1, cases interleaved
 // round by round, medians. With KRATOS_BEFORE=<another checkout, its dist built> the kratos-ts cases
 // also run against that build's bench/servers/kratos.mjs, in the same rounds.
-//   node bench/per-call/http-path.mjs        (HTTP_PATH_SECONDS=4, HTTP_PATH_ROUNDS=5)
+//   node bench/per-call/http-path.mjs        (HTTP_PATH_SECONDS=4, HTTP_PATH_ROUNDS=5, HTTP_PATH_ONLY=regex of labels,
+//   e.g. HTTP_PATH_ONLY='fastify|plain @Get, built-ins off( \(before\))?$')
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuMicros, httpLoad, startServer, stopServer } from '../lib/load.mjs';
@@ -12,6 +13,7 @@ const SERVERS = fileURLToPath(new URL('../servers/', import.meta.url));
 const SECONDS = Number(process.env.HTTP_PATH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.HTTP_PATH_ROUNDS ?? 5);
 const BEFORE = process.env.KRATOS_BEFORE;
+const ONLY = process.env.HTTP_PATH_ONLY === undefined ? undefined : new RegExp(process.env.HTTP_PATH_ONLY);
 
 const cases = [
   ['raw node:http', [join(SERVERS, 'http-raw.mjs')]],
@@ -24,6 +26,7 @@ for (const [label, variant, compared] of [['plain @Get, built-ins off', 'http-pl
   if (BEFORE !== undefined && compared) cases.push([`kratos-ts ${label} (before)`, [join(BEFORE, 'bench', 'servers', 'kratos.mjs'), variant]]);
 }
 
+if (ONLY !== undefined) cases.splice(0, cases.length, ...cases.filter(([label]) => ONLY.test(label)));
 const results = new Map(cases.map(([label]) => [label, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const [label, args] of cases) {

@@ -5,7 +5,8 @@
 // run.mjs differ by more than the change measured; the servers share a core, so the figures are those
 // of a server that is not saturated (fewer requests per turn of the event loop than in run.mjs).
 //   SIDE_CASES='before=/path/to/build:log,metrics,tracing;after=.:log,metrics,tracing' node bench/per-call/side-by-side.mjs
-//   (name=root:toggles as server.mjs takes them, or name=koa for the koa + router peer; SIDE_SECONDS=6,
+//   (name=root:toggles as server.mjs takes them, name=root:@<variant> for that build's bench/servers/kratos.mjs
+//   <variant> (e.g. @http-plain), or name=koa / name=fastify for the koa + router or bare fastify peer; SIDE_SECONDS=6,
 //   SIDE_ROUNDS=5, SIDE_CONNECTIONS=13 per server)
 import { execFile, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
@@ -21,8 +22,9 @@ const ROUNDS = Number(process.env.SIDE_ROUNDS ?? 5);
 const CONNECTIONS = process.env.SIDE_CONNECTIONS ?? '13';
 const cases = (process.env.SIDE_CASES ?? '').split(';').filter(Boolean).map((c, i) => {
   const [name, spec] = c.split('=');
-  if (spec === 'koa') return { name, script: join(HERE, '..', 'servers', 'http-koa.mjs'), port: 18300 + i };
+  if (spec === 'koa' || spec === 'fastify') return { name, script: join(HERE, '..', 'servers', `http-${spec}.mjs`), port: 18300 + i };
   const [root, on] = spec.split(':');
+  if (on?.startsWith('@')) return { name, script: join(resolve(root), 'bench', 'servers', 'kratos.mjs'), args: [on.slice(1)], port: 18300 + i };
   return { name, root: resolve(root), on: on ?? '', port: 18300 + i };
 });
 if (cases.length === 0) throw new Error('SIDE_CASES is empty: name=root:toggles;...');
@@ -49,7 +51,7 @@ const results = new Map(cases.map((c) => [c.name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   // Started and loaded in a rotated order each round, so that no case is always first.
   const order = cases.map((_, i) => cases[(i + round) % cases.length]);
-  const procs = order.map((c) => spawn('taskset', ['-c', '1', process.execPath, ...(c.script === undefined ? [join(HERE, 'server.mjs'), 'http', c.on] : [c.script])], { env: { ...process.env, PORT: String(c.port), ...(c.root === undefined ? {} : { KRATOS_ROOT: c.root }) }, stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit'] }));
+  const procs = order.map((c) => spawn('taskset', ['-c', '1', process.execPath, ...(c.script === undefined ? [join(HERE, 'server.mjs'), 'http', c.on] : [c.script, ...(c.args ?? [])])], { env: { ...process.env, PORT: String(c.port), ...(c.root === undefined ? {} : { KRATOS_ROOT: c.root }) }, stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit'] }));
   try {
     for (const c of order) await listening(c.port);
     await Promise.all(order.map((c) => wrk(c.port, 2)));

@@ -5,20 +5,23 @@
 // turn of the event loop, so its row is turns per request (and its inverse requests per turn); task-clock
 // is the server's CPU time (ms in perf's output, µs per request here), with the counting's own overhead.
 //   SYSCALL_CASES='http:log,metrics,tracing;http:metrics,tracing;http koa' node bench/per-call/syscalls.mjs
-//   (group:toggles, `root=<build>@group:toggles` for another build; SYSCALL_SECONDS=4)
+//   (group:toggles, `root=<build>@group:toggles` for another build, `http=<variant>` or `<build>@http=<variant>`
+//   for bench/servers/kratos.mjs <variant>, `http fastify` for bare fastify; SYSCALL_SECONDS=4)
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grpcUnary, httpLoad, startServer, stopServer } from '../lib/load.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SECONDS = Number(process.env.SYSCALL_SECONDS ?? 4);
 const CALLS = ['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'epoll_ctl', 'read', 'write', 'writev', 'futex', 'accept4', 'close', 'getrusage', 'clock_gettime', 'mprotect', 'madvise', 'munmap', 'mmap'];
-const peers = { 'http koa': ['node', join(HERE, '..', 'servers', 'http-koa.mjs')], 'grpc raw': ['node', join(HERE, '..', 'servers', 'grpc-raw.mjs')] };
+const peers = { 'http koa': ['node', join(HERE, '..', 'servers', 'http-koa.mjs')], 'http fastify': ['node', join(HERE, '..', 'servers', 'http-fastify.mjs')], 'grpc raw': ['node', join(HERE, '..', 'servers', 'grpc-raw.mjs')] };
 
 const cases = (process.env.SYSCALL_CASES ?? 'http:log,metrics,tracing;http:metrics,tracing;http koa').split(';').filter(Boolean).map((spec) => {
   if (peers[spec] !== undefined) return { id: spec, group: spec.split(' ')[0], cmd: peers[spec] };
   const [root, rest] = spec.includes('@') ? spec.split('@') : [undefined, spec];
+  // `http=<variant>`: bench/servers/kratos.mjs <variant> of this build or of `root@`.
+  if (rest.startsWith('http=')) return { id: spec, group: 'http', cmd: ['node', join(resolve(root ?? join(HERE, '..', '..')), 'bench', 'servers', 'kratos.mjs'), rest.slice(5)] };
   const [group, on] = rest.split(':');
   return { id: spec, group, root, cmd: ['node', join(HERE, 'server.mjs'), group, on ?? ''] };
 });

@@ -3,7 +3,7 @@ import { FrameworkError } from '../errors/index.js';
 import { asReplyStream, chain, chainFor, type Handler, type Middleware } from '../middleware/index.js';
 import { fromStandardSchema, validate, type StandardSchemaV1 } from '../middleware/validate/index.js';
 import type { RequestSchema, RouteDescriptor, RpcDescriptor, ServiceDescriptor } from '../annotations/index.js';
-import { RefusedRequest } from '../transport/index.js';
+import { RefusedRequest, withDirectCall, type DirectCall } from '../transport/index.js';
 import type { MiddlewareResolver } from './middleware-resolver.js';
 
 /** One operation of a service class: a plain `@Get/@Post` route or a proto `@Rpc` method. */
@@ -50,7 +50,10 @@ export class OperationBuilder {
       ...this.#resolver.resolveAll(d.method.middleware, where),
     ];
     const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(methodHandler(d.instance, d.method.propertyKey, owner, d.streams === true));
-    return chainFor(d.name, middleware)(refusing(own));
+    const handler = chainFor(d.name, middleware)(refusing(own));
+    // Nothing between the transport and the method: it may call the method as it is (no promise for a synchronous one).
+    const bare = middleware.length === 0 && d.method.validate === undefined && (d.checks ?? []).length === 0 && d.streams !== true;
+    return bare ? withDirectCall(handler, directMethod(d.instance, d.method.propertyKey)) : handler;
   }
 
   #moduleMiddleware(node: ModuleNode): Middleware[] {
@@ -66,6 +69,23 @@ export class OperationBuilder {
 /** The first step of an operation's own chain: a request the transport refused fails here, inside all middleware. */
 function refusing(next: Handler): Handler {
   return (req, ctx) => (req instanceof RefusedRequest ? Promise.reject(req.error) : next(req, ctx));
+}
+
+/**
+ * The method as {@link DirectCall}: its own value or promise. A failure is a rejected promise, as in
+ * {@link methodHandler}, so the transport answers it a microtask later, as it did (node has then read
+ * the whole request: a failure answered inside its head would close the connection).
+ */
+function directMethod(instance: object, key: string | symbol): DirectCall {
+  const fn = (instance as Record<string | symbol, unknown>)[key] as (...args: unknown[]) => unknown;
+  return (req, ctx) => {
+    if (req instanceof RefusedRequest) return Promise.reject(req.error);
+    try {
+      return fn.call(instance, req, ctx);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
 }
 
 /** A method of a service instance as a handler; built once per operation at boot. */

@@ -5,8 +5,7 @@ import { defaultCodecs, type Codec, type CodecRegistry, type Negotiated } from '
 import { FrameworkError, KratosError, publicError, toKratosError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
-import { callRunner, type CallRunner } from '../context.js';
-import { RefusedRequest } from '../refused.js';
+import { callRunner, directCallOf, RefusedRequest, type CallRunner } from '../index.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
 import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
@@ -34,6 +33,7 @@ export class HttpServer implements Server {
   readonly #bodyLimit: number;
   readonly #logger: Logger;
   readonly #run: CallRunner;
+  readonly #ambient: boolean; // else handlers run as plain calls, with no closure per request
   readonly #tls: HttpServerOptions['tls'];
   readonly #deadlines = new DeadlineQueue();
   readonly #codecs: CodecRegistry;
@@ -62,7 +62,7 @@ export class HttpServer implements Server {
     this.#exposeErrorDetail = options.exposeErrorDetail === true;
     this.#bodyLimit = options.bodyLimit ?? DEFAULT_HTTP_OPTIONS.bodyLimit;
     this.#logger = options.logger ?? new NoopLogger();
-    this.#run = callRunner(options.ambientContext !== false);
+    this.#run = callRunner((this.#ambient = options.ambientContext !== false));
     this.#tls = options.tls;
     this.#codecs = options.codecs ?? defaultCodecs();
     this.#json = this.#codecs.get('json') as Codec;
@@ -86,7 +86,7 @@ export class HttpServer implements Server {
   route(route: HttpRoute): void {
     const d = this.#codec;
     const encode = route.raw === true ? rawResponseEncoder : (route.encode ?? d.encode);
-    this.#routes.add({ ...route, decode: route.decode ?? d.decode, encode, encodeError: route.encodeError === undefined ? d.encodeError : this.#guard(route.encodeError) });
+    this.#routes.add({ ...route, decode: route.decode ?? d.decode, encode, encodeError: route.encodeError === undefined ? d.encodeError : this.#guard(route.encodeError), direct: route.stream === true ? undefined : directCallOf(route.handler) });
   }
 
   get port(): number {
@@ -216,7 +216,8 @@ export class HttpServer implements Server {
   #call(ctx: HttpContext, route: MountedRoute, request: unknown): Promise<void> | undefined {
     let reply: unknown;
     try {
-      reply = this.#run(ctx, () => route.handler(request, ctx));
+      if (this.#ambient) reply = this.#run(ctx, () => (route.direct === undefined ? route.handler(request, ctx) : route.direct(request, ctx)));
+      else reply = route.direct === undefined ? route.handler(request, ctx) : route.direct(request, ctx);
     } catch (err) {
       this.#fail(ctx, route, err);
       return undefined;
@@ -231,7 +232,7 @@ export class HttpServer implements Server {
     try {
       if (ctx.abandoned === undefined) sendReply(ctx, route.encode, reply, this.#codecs.negotiate(ctx.req.headers.accept), this.#draining);
     } catch (err) {
-      return this.#fail(ctx, route, err);
+      return ctx.req.complete ? this.#fail(ctx, route, err) : void queueMicrotask(() => this.#fail(ctx, route, err)); // in the request's head (a direct call): answered once node has read it, as before
     }
     return this.#done(ctx);
   }
