@@ -13,7 +13,7 @@ function cpuMillis(): number {
 
 const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
-/** How many times its queue limit a held call may have waited before it is refused at its turn (stale). */
+/** How many times the queue target a held call may have waited before it is refused at its turn (stale), unless its queue limit is longer. */
 const STALE_FACTOR = 2;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
@@ -120,14 +120,18 @@ export class BbrLimiter implements Limiter {
   }
 
   /**
-   * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: held
-   * more than twice the queue limit while saturated, CoDel's drop at the head of the queue, for the calls
-   * let in before the limiter saw the loop saturated (at the limit itself it would refuse the calls the
-   * estimate of the work ahead put just under it, goodput lost). Counted in shedQueued.
+   * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: held,
+   * while saturated, more than twice `queueTarget` or more than its queue limit if that is longer;
+   * CoDel's drop at the head of the queue, for the calls let in before the limiter saw the loop
+   * saturated. Twice the target leaves room for the estimate of the work ahead (at the target itself
+   * it would refuse the calls the estimate put just under it, goodput lost). The limit is not doubled:
+   * what raises it above the target is the calls' own CPU (minRT, up to two calls') and the slack after
+   * idle gaps, and doubled that let a CPU-bound handler's calls wait five or six calls' CPU (about
+   * 40 ms for 5 ms calls) where a fixed cap of four calls bounds the wait at three. Counted in shedQueued.
    */
   stale(heldMs: number): boolean {
     const now = this.#clock();
-    if (heldMs <= STALE_FACTOR * this.#queueLimit(now) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
+    if (heldMs <= Math.max(STALE_FACTOR * this.#queueTarget, this.#queueLimit(now)) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
     this.#shedQueued++;
     return true;
   }

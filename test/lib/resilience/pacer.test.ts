@@ -153,7 +153,7 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(typeof short.admit('/x'), 'function');
   });
 
-  it('should find a held call stale past twice the queue limit while saturated, and count it', () => {
+  it('should find a held call stale past twice the queue target while saturated, and count it', () => {
     let cpu = 900;
     const limiter = new BbrLimiter({ cpu: () => cpu, loopTurns: false, queueTarget: 10, clock: () => 0 });
     assert.equal(limiter.stale(15), false);
@@ -161,6 +161,40 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(limiter.stat().shedQueued, 1);
     cpu = 100;
     assert.equal(limiter.stale(500), false, 'not saturated: a held call runs however long it waited');
+  });
+
+  it('should bound a held call\'s wait at its queue limit, not twice it, when the calls\' own CPU raised the limit', () => {
+    // A limiter that has seen 12 ms calls (minRT 12) and a pacer measuring their cost: 6 ms of CPU (a
+    // CPU-bound handler, its limit min(minRT, two calls' CPU) = 12) or 1.3 ms (an async one: the target, 10).
+    const heldLimit = (cost: number): { stale: (ms: number) => boolean; shed: () => number } => {
+      let now = 0;
+      const limiter = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 10, clock: () => now });
+      for (let i = 0; i < 3; i++) {
+        const done = limiter.tryAllow({ cost })!;
+        now += 12;
+        done();
+      }
+      now = 250;
+      return { stale: (ms) => limiter.stale(ms), shed: () => limiter.stat().shedQueued };
+    };
+    const cpu = heldLimit(6);
+    assert.equal(cpu.stale(19), false, 'within twice the target: the estimate of the work ahead may be short');
+    assert.equal(cpu.stale(22), true, 'past the target twice and the limit (12): about three calls of 6 ms ahead');
+    assert.equal(cpu.shed(), 1);
+    const async = heldLimit(1.3);
+    assert.equal(async.stale(19), false);
+    assert.equal(async.stale(21), true, 'an async handler keeps twice the target, as before');
+    // A limit above twice the target (a dear handler, target lowered) is the bound itself, not doubled.
+    let now = 0;
+    const dear = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 5, clock: () => now });
+    for (let i = 0; i < 3; i++) {
+      const done = dear.tryAllow({ cost: 8 })!;
+      now += 20;
+      done();
+    }
+    now = 250;
+    assert.equal(dear.stale(15), false, 'within the limit: min(minRT 20, two calls of 8 ms) = 16');
+    assert.equal(dear.stale(17), true, 'past the limit, though within twice it');
   });
 
   it('should count neither a pass nor a response time for a call that never ran, and count a handler\'s own 429 as a response', () => {
