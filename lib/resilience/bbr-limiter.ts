@@ -13,8 +13,10 @@ function cpuMillis(): number {
 
 const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
-/** How many times the queue target a held call may have waited before it is refused at its turn (stale), unless its queue limit is longer. */
+/** How many times the queue target a held call may have waited before it is refused at its turn (stale)... */
 const STALE_FACTOR = 2;
+/** ...or how many calls' CPU, if that is longer: a fixed cap of four calls in flight holds at most three. */
+const STALE_CALLS = 3;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
@@ -121,17 +123,17 @@ export class BbrLimiter implements Limiter {
 
   /**
    * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: held,
-   * while saturated, more than twice `queueTarget` or more than its queue limit if that is longer;
+   * while saturated, more than twice `queueTarget` or three calls' CPU (`perCall`) if that is longer;
    * CoDel's drop at the head of the queue, for the calls let in before the limiter saw the loop
-   * saturated. Twice the target leaves room for the estimate of the work ahead (at the target itself
-   * it would refuse the calls the estimate put just under it, goodput lost). The limit is not doubled:
-   * what raises it above the target is the calls' own CPU (minRT, up to two calls') and the slack after
-   * idle gaps, and doubled that let a CPU-bound handler's calls wait five or six calls' CPU (about
-   * 40 ms for 5 ms calls) where a fixed cap of four calls bounds the wait at three. Counted in shedQueued.
+   * saturated, or by the slack after an idle gap. Twice the target leaves room for the estimate of the
+   * work ahead (at the target itself it would refuse the calls the estimate put just under it, goodput
+   * lost). The bound is not the queue limit's: minRT and the slack raise that for a CPU-bound handler
+   * to four calls' CPU, and twice it let its calls wait up to eight (about 45 ms for 5 ms calls) where a
+   * fixed cap of four calls in flight bounds the wait at three. Counted in shedQueued.
    */
   stale(heldMs: number): boolean {
     const now = this.#clock();
-    if (heldMs <= Math.max(STALE_FACTOR * this.#queueTarget, this.#queueLimit(now)) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
+    if (heldMs <= Math.max(STALE_FACTOR * this.#queueTarget, STALE_CALLS * this.#perCall()) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
     this.#shedQueued++;
     return true;
   }

@@ -163,7 +163,7 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(limiter.stale(500), false, 'not saturated: a held call runs however long it waited');
   });
 
-  it('should bound a held call\'s wait at its queue limit, not twice it, when the calls\' own CPU raised the limit', () => {
+  it('should bound a held call\'s wait at twice the target or three calls\' CPU, not twice a limit the calls\' CPU and the slack raised', () => {
     // A limiter that has seen 12 ms calls (minRT 12) and a pacer measuring their cost: 6 ms of CPU (a
     // CPU-bound handler, its limit min(minRT, two calls' CPU) = 12) or 1.3 ms (an async one: the target, 10).
     const heldLimit = (cost: number): { stale: (ms: number) => boolean; shed: () => number } => {
@@ -179,12 +179,12 @@ describe('limiterAdmission with a pacer', () => {
     };
     const cpu = heldLimit(6);
     assert.equal(cpu.stale(19), false, 'within twice the target: the estimate of the work ahead may be short');
-    assert.equal(cpu.stale(22), true, 'past the target twice and the limit (12): about three calls of 6 ms ahead');
+    assert.equal(cpu.stale(22), true, 'past twice the target and three calls of 6 ms, though within twice the limit (2 x 12)');
     assert.equal(cpu.shed(), 1);
     const async = heldLimit(1.3);
     assert.equal(async.stale(19), false);
     assert.equal(async.stale(21), true, 'an async handler keeps twice the target, as before');
-    // A limit above twice the target (a dear handler, target lowered) is the bound itself, not doubled.
+    // Dear calls (8 ms, target lowered to 5): three calls' CPU, 24 ms, not twice the limit (2 x 16).
     let now = 0;
     const dear = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 5, clock: () => now });
     for (let i = 0; i < 3; i++) {
@@ -193,8 +193,8 @@ describe('limiterAdmission with a pacer', () => {
       done();
     }
     now = 250;
-    assert.equal(dear.stale(15), false, 'within the limit: min(minRT 20, two calls of 8 ms) = 16');
-    assert.equal(dear.stale(17), true, 'past the limit, though within twice it');
+    assert.equal(dear.stale(23), false, 'within three calls of 8 ms');
+    assert.equal(dear.stale(25), true, 'past three calls, though within twice the limit (min(minRT 20, two calls) = 16)');
   });
 
   it('should count neither a pass nor a response time for a call that never ran, and count a handler\'s own 429 as a response', () => {
