@@ -143,6 +143,22 @@ describe('limiterAdmission with a pacer', () => {
     assert.deepEqual(asked, [0, 0, 0, 3], 'w found z held, 3 ms ahead of it');
   });
 
+  it('should tell onHeld of each call it holds, and of its turn with how long it waited, never of calls run at once or exempt', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const seen: string[] = [];
+    const limiter: Limiter = { allow: () => (() => undefined), tryAllow: () => () => undefined };
+    const a = limiterAdmission(limiter, { pacer, exempt: ['/healthz'], onHeld: { held: () => seen.push('held'), turn: (ms) => seen.push(`turn ${typeof ms === 'number' && ms >= 0}`) } });
+    const run = (name: string) => () => (seen.push(name), (loop.cpu.now += 3), true);
+    a.hold!(a.admit('/x')!, run('x'), 1);
+    a.hold!(a.admit('/y')!, run('y'), 1);
+    a.hold!(a.admit('/healthz')!, run('healthz'), 1);
+    assert.deepEqual(seen, ['x', 'held', 'healthz'], 'x ran at once, y was held, the health check ran at once');
+    loop.iterate();
+    loop.iterate();
+    assert.deepEqual(seen.slice(3), ['turn true', 'y']);
+  });
+
   it('should have a saturated BbrLimiter refuse a call whose held work ahead exceeds its queue target', () => {
     const limiter = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 10, clock: () => 0 });
     const pacer = { ahead: () => 12, hold: () => undefined } as unknown as Pacer;
