@@ -199,7 +199,7 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(cpu.shed(), 1);
     const async = heldLimit(1.3);
     assert.equal(async.stale(19), false);
-    assert.equal(async.stale(21), true, 'an async handler keeps twice the target, as before');
+    assert.equal(async.stale(21), true, 'an async handler (three calls of 1.3 ms do not fill the target) keeps twice its limit, as before');
     // Dear calls (8 ms, target lowered to 5): three calls' CPU, 24 ms, not twice the limit (2 x 16).
     let now = 0;
     const dear = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 5, clock: () => now });
