@@ -20,6 +20,7 @@ export type {
   Limiter,
   RateLimitOptions,
   LimiterAdmissionOptions,
+  HeldObserver,
   LimiterDone,
   CallArrival,
   PacerOptions,

@@ -13,8 +13,10 @@ function cpuMillis(): number {
 
 const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 
-/** How many times its queue limit a held call may have waited before it is refused at its turn (stale). */
+/** How many times its queue limit a held call may have waited before it is refused at its turn (stale)... */
 const STALE_FACTOR = 2;
+/** ...unless that many calls' CPU fill the queue target: then past that many calls' CPU (or twice the target), as a fixed cap of four calls in flight holds at most three. */
+const STALE_CALLS = 3;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
@@ -120,16 +122,27 @@ export class BbrLimiter implements Limiter {
   }
 
   /**
-   * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: held
-   * more than twice the queue limit while saturated, CoDel's drop at the head of the queue, for the calls
-   * let in before the limiter saw the loop saturated (at the limit itself it would refuse the calls the
-   * estimate of the work ahead put just under it, goodput lost). Counted in shedQueued.
+   * Whether a call admitted `heldMs` ago and held since (a pacer) is to be refused instead of run: held,
+   * while saturated, more than twice the queue limit; CoDel's drop at the head of the queue, for the
+   * calls let in before the limiter saw the loop saturated, or by the slack after an idle gap. Twice
+   * leaves room for the estimate of the work ahead (at the limit itself it would refuse the calls the
+   * estimate put just under it, goodput lost). Where three calls' CPU (`perCall`) fill the target (a
+   * handler of 3.4 ms of CPU or more with the default 10), not past three calls' CPU or twice the
+   * target, whichever is longer: minRT and the slack raise such a handler's limit to four calls' CPU,
+   * and twice that let its calls wait up to eight (about 45 ms for 5 ms calls) where a fixed cap of four
+   * calls in flight bounds the wait at three. Counted in shedQueued.
    */
   stale(heldMs: number): boolean {
     const now = this.#clock();
-    if (heldMs <= STALE_FACTOR * this.#queueLimit(now) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
+    if (heldMs <= this.#staleAfter(now) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
     this.#shedQueued++;
     return true;
+  }
+
+  #staleAfter(now: number): number {
+    const doubled = STALE_FACTOR * this.#queueLimit(now);
+    const calls = STALE_CALLS * this.#perCall();
+    return calls < this.#queueTarget ? doubled : Math.min(doubled, Math.max(STALE_FACTOR * this.#queueTarget, calls));
   }
 
   /** A snapshot for dashboards and tests. */

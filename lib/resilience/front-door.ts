@@ -23,6 +23,23 @@ export interface LimiterAdmissionOptions {
    * each call (`CallArrival.ahead`). Default: none, admitted calls run at once.
    */
   pacer?: Pacer;
+  /**
+   * With `pacer`: called when an admitted call is held rather than run at once, and when its turn comes
+   * with how long it was held, ms of wall time, whether it then runs, is refused (stale) or is dropped
+   * (metrics: calls held now are the first's count minus the second's).
+   */
+  onHeld?: HeldObserver;
+}
+
+/**
+ * What {@link LimiterAdmissionOptions.onHeld} hears of the held calls.
+ * @public
+ */
+export interface HeldObserver {
+  /** A call was held: something was held or handed over when it was admitted. */
+  held(): void;
+  /** A held call's turn came after `heldMs` (whether it then ran, was refused or was dropped). */
+  turn(heldMs: number): void;
 }
 
 /**
@@ -67,7 +84,7 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
       return done;
     },
   };
-  if (pacer !== undefined) admission.hold = holder(pacer, limiter, onRefuse, options.onError);
+  if (pacer !== undefined) admission.hold = holder(pacer, limiter, onRefuse, options.onError, options.onHeld);
   return admission;
 }
 
@@ -76,7 +93,7 @@ const NOTHING_TO_DO = (): void => undefined;
 // Exempt calls (health, metrics) are never held: they run at once, ahead of the queue. A held call the
 // limiter finds stale when its turn comes is answered with the refusal instead of run; one that does
 // not run (refused, or dropped: its client gone, its deadline past) tells the limiter so, once.
-function holder(pacer: Pacer, limiter: Limiter, onRefuse: (() => void) | undefined, onError: ((err: unknown) => void) | undefined): NonNullable<Admission['hold']> {
+function holder(pacer: Pacer, limiter: Limiter, onRefuse: (() => void) | undefined, onError: ((err: unknown) => void) | undefined, onHeld: HeldObserver | undefined): NonNullable<Admission['hold']> {
   const stale = typeof limiter.stale === 'function' ? limiter.stale.bind(limiter) : undefined;
   // Both run from the pacer's setImmediate, outside every error handler: a custom limiter's throw is its own failure.
   const isStale = (heldMs: number): boolean => {
@@ -94,15 +111,26 @@ function holder(pacer: Pacer, limiter: Limiter, onRefuse: (() => void) | undefin
       onError?.(err);
     }
   };
+  // Whether the pacer is inside hold(): a call it starts then ran at once, one it starts later was held.
+  let holding = false;
   return (admitted, start, hops) => {
     if (admitted === NOTHING_TO_DO) return void start(false);
-    pacer.hold((heldMs) => {
-      const refuse = heldMs > 0 && stale !== undefined && isStale(heldMs);
-      if (refuse) onRefuse?.();
-      if (start(refuse)) return true;
-      notRun(admitted);
-      return false;
-    }, hops);
+    holding = true;
+    let ranAtOnce = false;
+    try {
+      pacer.hold((heldMs) => {
+        if (holding) ranAtOnce = true;
+        else onHeld?.turn(heldMs);
+        const refuse = heldMs > 0 && stale !== undefined && isStale(heldMs);
+        if (refuse) onRefuse?.();
+        if (start(refuse)) return true;
+        notRun(admitted);
+        return false;
+      }, hops);
+    } finally {
+      holding = false;
+    }
+    if (!ranAtOnce) onHeld?.held();
   };
 }
 

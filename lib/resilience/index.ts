@@ -26,6 +26,6 @@ export type { RetryOptions, BackoffOptions } from './retry.js';
 export { bulkhead, bulkheadFull } from './bulkhead.js';
 export type { BulkheadOptions } from './bulkhead.js';
 export { limiterAdmission } from './front-door.js';
-export type { LimiterAdmissionOptions } from './front-door.js';
+export type { HeldObserver, LimiterAdmissionOptions } from './front-door.js';
 export { Pacer } from './pacer.js';
 export type { HeldCall, PacerOptions, PacerStat } from './pacer.js';

@@ -12,23 +12,14 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createH2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { asyncWork, cpuWork } from '../fixtures/apps/overload-work.js';
+import { exitWithParent } from '../fixtures/apps/parent-link.js';
 
 const cap = Number(process.env['CAP'] ?? 0);
 const paced = process.env['PACE'] === '1';
 const hops = Math.max(1, Number(process.env['HOPS'] ?? 1));
-const work = Number(process.env['WORK'] ?? 5);
-const asyncWait = Number(process.env['ASYNC_WAIT'] ?? 10);
-
-function spin(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
-}
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function handle(cpu: boolean): Promise<void> {
-  if (cpu) return spin(work);
-  spin(1);
-  await sleep(asyncWait);
-}
+const handle = async (cpu: boolean): Promise<void> => (cpu ? cpuWork() : asyncWork());
+exitWithParent();
 
 const stats = { ok: 0, shed: 0, failed: 0, atFront: 0 };
 let served: number[] = [];
@@ -102,6 +93,8 @@ const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
 // asks for them); the refusal trailers only, as the front door sends it.
 const ignore = (): void => undefined;
 const REFUSAL = { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': '8', 'grpc-message': encodeURI('service unavailable due to rate limit exceeded') };
+// The texts are the soak's own ("cpu", "async" and the probe's short strings), under 128 bytes, so
+// field 1's length is a one-byte varint both ways; a longer one is refused below rather than misread.
 function reply(text: Buffer): Buffer {
   const msg = Buffer.concat([Buffer.from([0x0a, text.length]), text]);
   const frame = Buffer.alloc(5);
@@ -122,6 +115,7 @@ h2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
     const body = Buffer.concat(chunks);
     // One length-prefixed echo.v1.Msg; its field 1 (text) is all the handlers look at.
     const text = body.length > 7 && body[5] === 0x0a ? body.subarray(7, 7 + (body[6] as number)) : Buffer.alloc(0);
+    if (text.length >= 0x80 || (body[6] ?? 0) >= 0x80) return void (release(), stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': '3', 'grpc-message': 'text longer than 127 bytes' }, { endStream: true }));
     run(() => {
       handle(text.toString() === 'cpu').then(() => {
         if (stream.destroyed) return;

@@ -61,7 +61,7 @@ export class FleetInstance {
   }
 
   static start(id: string, env: Record<string, string>, deliveries: Deliveries): Promise<FleetInstance> {
-    const proc = spawn(process.execPath, [script], { env: { ...process.env, ID: id, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [script], { env: { ...process.env, ID: id, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     let buffered = '';
     let errors = '';
     return new Promise((resolve, reject) => {

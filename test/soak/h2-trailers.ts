@@ -6,14 +6,13 @@
 import { spawn } from 'node:child_process';
 import { connect, createServer, type ClientHttp2Session } from 'node:http2';
 import { fileURLToPath } from 'node:url';
+import { spin } from '../fixtures/apps/overload-work.js';
+import { exitWithParent } from '../fixtures/apps/parent-link.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
-const spin = (ms: number): void => {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
-};
 
 function serve(): void {
+  exitWithParent();
   const marks: Record<string, number> = {};
   const server = createServer();
   server.on('stream', (stream, headers) => {

@@ -22,7 +22,7 @@ export class Instance {
   }
 
   static async start(id: string, env: Record<string, string> = {}): Promise<Instance> {
-    const proc = spawn(process.execPath, [script], { env: { ...process.env, ID: id, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [script], { env: { ...process.env, ID: id, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     let out = '';
     const endpoints = await new Promise<string[]>((resolve, reject) => {
       const onData = (d: Buffer): void => {

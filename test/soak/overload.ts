@@ -20,6 +20,8 @@ export interface OverloadResult {
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
   rssPeakMiB: number;
+  /** The oracle's row (bare node with a fixed cap): judged by the same goals, printed, not part of the run's verdict. */
+  oracle?: true;
 }
 
 /** Calls shed by each of the limiter's rules in a run. */
@@ -140,7 +142,7 @@ export async function reference(transport: Transport, handler: Handler, seconds:
     const child = await Child.start(app, { CAP: String(cap), PACE: pace ? '1' : '0', HOPS: String(hops) });
     try {
       const runs = await loaded(child, transport, handler, seconds, capacity, factors);
-      results.push({ scenario: `${scenarioName(transport, handler)}, bare node reference, cap ${cap}${pace ? `, paced (${hops} hop${hops > 1 ? 's' : ''})` : ''}`, capacity: Math.round(capacity), unloadedP99, runs, recoveryS: NaN, rssPeakMiB: child.rssPeakMiB });
+      results.push({ scenario: `${scenarioName(transport, handler)}, bare node reference, cap ${cap}${pace ? `, paced (${hops} hop${hops > 1 ? 's' : ''})` : ''}`, capacity: Math.round(capacity), unloadedP99, runs, recoveryS: NaN, rssPeakMiB: child.rssPeakMiB, oracle: true });
     } finally {
       await child.stop();
     }

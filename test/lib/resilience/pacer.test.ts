@@ -143,6 +143,22 @@ describe('limiterAdmission with a pacer', () => {
     assert.deepEqual(asked, [0, 0, 0, 3], 'w found z held, 3 ms ahead of it');
   });
 
+  it('should tell onHeld of each call it holds, and of its turn with how long it waited, never of calls run at once or exempt', () => {
+    const loop = fakeLoop();
+    const pacer = pacerOn(loop);
+    const seen: string[] = [];
+    const limiter: Limiter = { allow: () => (() => undefined), tryAllow: () => () => undefined };
+    const a = limiterAdmission(limiter, { pacer, exempt: ['/healthz'], onHeld: { held: () => seen.push('held'), turn: (ms) => seen.push(`turn ${typeof ms === 'number' && ms >= 0}`) } });
+    const run = (name: string) => () => (seen.push(name), (loop.cpu.now += 3), true);
+    a.hold!(a.admit('/x')!, run('x'), 1);
+    a.hold!(a.admit('/y')!, run('y'), 1);
+    a.hold!(a.admit('/healthz')!, run('healthz'), 1);
+    assert.deepEqual(seen, ['x', 'held', 'healthz'], 'x ran at once, y was held, the health check ran at once');
+    loop.iterate();
+    loop.iterate();
+    assert.deepEqual(seen.slice(3), ['turn true', 'y']);
+  });
+
   it('should have a saturated BbrLimiter refuse a call whose held work ahead exceeds its queue target', () => {
     const limiter = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 10, clock: () => 0 });
     const pacer = { ahead: () => 12, hold: () => undefined } as unknown as Pacer;
@@ -153,7 +169,7 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(typeof short.admit('/x'), 'function');
   });
 
-  it('should find a held call stale past twice the queue limit while saturated, and count it', () => {
+  it('should find a held call stale past twice the queue target while saturated, and count it', () => {
     let cpu = 900;
     const limiter = new BbrLimiter({ cpu: () => cpu, loopTurns: false, queueTarget: 10, clock: () => 0 });
     assert.equal(limiter.stale(15), false);
@@ -161,6 +177,40 @@ describe('limiterAdmission with a pacer', () => {
     assert.equal(limiter.stat().shedQueued, 1);
     cpu = 100;
     assert.equal(limiter.stale(500), false, 'not saturated: a held call runs however long it waited');
+  });
+
+  it('should bound a held call\'s wait at twice the target or three calls\' CPU, not twice a limit the calls\' CPU and the slack raised', () => {
+    // A limiter that has seen 12 ms calls (minRT 12) and a pacer measuring their cost: 6 ms of CPU (a
+    // CPU-bound handler, its limit min(minRT, two calls' CPU) = 12) or 1.3 ms (an async one: the target, 10).
+    const heldLimit = (cost: number): { stale: (ms: number) => boolean; shed: () => number } => {
+      let now = 0;
+      const limiter = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 10, clock: () => now });
+      for (let i = 0; i < 3; i++) {
+        const done = limiter.tryAllow({ cost })!;
+        now += 12;
+        done();
+      }
+      now = 250;
+      return { stale: (ms) => limiter.stale(ms), shed: () => limiter.stat().shedQueued };
+    };
+    const cpu = heldLimit(6);
+    assert.equal(cpu.stale(19), false, 'within twice the target: the estimate of the work ahead may be short');
+    assert.equal(cpu.stale(22), true, 'past twice the target and three calls of 6 ms, though within twice the limit (2 x 12)');
+    assert.equal(cpu.shed(), 1);
+    const async = heldLimit(1.3);
+    assert.equal(async.stale(19), false);
+    assert.equal(async.stale(21), true, 'an async handler (three calls of 1.3 ms do not fill the target) keeps twice its limit, as before');
+    // Dear calls (8 ms, target lowered to 5): three calls' CPU, 24 ms, not twice the limit (2 x 16).
+    let now = 0;
+    const dear = new BbrLimiter({ cpu: () => 900, loopTurns: false, queueTarget: 5, clock: () => now });
+    for (let i = 0; i < 3; i++) {
+      const done = dear.tryAllow({ cost: 8 })!;
+      now += 20;
+      done();
+    }
+    now = 250;
+    assert.equal(dear.stale(23), false, 'within three calls of 8 ms');
+    assert.equal(dear.stale(25), true, 'past three calls, though within twice the limit (min(minRT 20, two calls) = 16)');
   });
 
   it('should count neither a pass nor a response time for a call that never ran, and count a handler\'s own 429 as a response', () => {
