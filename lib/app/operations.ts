@@ -49,11 +49,15 @@ export class OperationBuilder {
       ...this.#resolver.resolveAll(d.service.middleware, owner),
       ...this.#resolver.resolveAll(d.method.middleware, where),
     ];
-    const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(methodHandler(d.instance, d.method.propertyKey, owner, d.streams === true));
+    const call = methodCall(d.instance, d.method.propertyKey, owner);
+    const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(d.streams === true ? streamingHandler(call) : promised(call));
     const handler = chainFor(d.name, middleware)(refusing(own));
-    // Nothing between the transport and the method: it may call the method as it is (no promise for a synchronous one).
+    // Nothing between the transport and the method: it may call the method as it is (no promise for a
+    // synchronous one). A failure is still a rejected promise, so the transport answers it a microtask
+    // later, as it did (node has then read the whole request: a failure answered inside its head would
+    // close the connection).
     const bare = middleware.length === 0 && d.method.validate === undefined && (d.checks ?? []).length === 0 && d.streams !== true;
-    return bare ? withDirectCall(handler, directMethod(d.instance, d.method.propertyKey)) : handler;
+    return bare ? withDirectCall(handler, refusing(call)) : handler;
   }
 
   #moduleMiddleware(node: ModuleNode): Middleware[] {
@@ -67,19 +71,20 @@ export class OperationBuilder {
 }
 
 /** The first step of an operation's own chain: a request the transport refused fails here, inside all middleware. */
-function refusing(next: Handler): Handler {
-  return (req, ctx) => (req instanceof RefusedRequest ? Promise.reject(req.error) : next(req, ctx));
+function refusing<C extends DirectCall>(next: C): C {
+  return ((req, ctx) => (req instanceof RefusedRequest ? Promise.reject(req.error) : next(req, ctx))) as C;
 }
 
 /**
- * The method as {@link DirectCall}: its own value or promise. A failure is a rejected promise, as in
- * {@link methodHandler}, so the transport answers it a microtask later, as it did (node has then read
- * the whole request: a failure answered inside its head would close the connection).
+ * A method of a service instance, bound to it: its own value or promise, a throw as a rejected
+ * promise. Built once per operation at boot.
  */
-function directMethod(instance: object, key: string | symbol): DirectCall {
-  const fn = (instance as Record<string | symbol, unknown>)[key] as (...args: unknown[]) => unknown;
+function methodCall(instance: object, key: string | symbol, owner: string): DirectCall {
+  const fn = (instance as Record<string | symbol, unknown>)[key];
+  if (typeof fn !== 'function') {
+    throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `${owner}.${String(key)} is decorated as a handler but is not a method`);
+  }
   return (req, ctx) => {
-    if (req instanceof RefusedRequest) return Promise.reject(req.error);
     try {
       return fn.call(instance, req, ctx);
     } catch (err) {
@@ -88,21 +93,11 @@ function directMethod(instance: object, key: string | symbol): DirectCall {
   };
 }
 
-/** A method of a service instance as a handler; built once per operation at boot. */
-function methodHandler(instance: object, key: string | symbol, owner: string, streams: boolean): Handler {
-  const fn = (instance as Record<string | symbol, unknown>)[key];
-  if (typeof fn !== 'function') {
-    throw new FrameworkError('KRATOS_ERR_ROUTE_INVALID', `${owner}.${String(key)} is decorated as a handler but is not a method`);
-  }
-  if (streams) return streamingHandler(instance, fn as (...args: unknown[]) => unknown);
-  // Not an async function: an async method's own promise is handed on, not wrapped in another one.
+/** The method as a handler. Not an async function: an async method's own promise is handed on, not wrapped in another one. */
+function promised(call: DirectCall): Handler {
   return (req, ctx) => {
-    try {
-      const out: unknown = fn.call(instance, req, ctx);
-      return out instanceof Promise ? out : Promise.resolve(out);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const out = call(req, ctx);
+    return out instanceof Promise ? out : Promise.resolve(out);
   };
 }
 
@@ -111,15 +106,11 @@ function methodHandler(instance: object, key: string | symbol, owner: string, st
  * is watched by middleware like an `async *` one and written by transports without a promise per
  * message (SyncReplies). Anything else is handed on for the transport to refuse.
  */
-function streamingHandler(instance: object, fn: (...args: unknown[]) => unknown): Handler {
+function streamingHandler(call: DirectCall): Handler {
   const replies = (out: unknown): unknown => asReplyStream(out) ?? out;
   return (req, ctx) => {
-    try {
-      const out = fn.call(instance, req, ctx);
-      return out instanceof Promise ? out.then(replies) : Promise.resolve(replies(out));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const out = call(req, ctx);
+    return out instanceof Promise ? out.then(replies) : Promise.resolve(replies(out));
   };
 }
 

@@ -5,7 +5,8 @@ import { defaultCodecs, type Codec, type CodecRegistry, type Negotiated } from '
 import { FrameworkError, KratosError, publicError, toKratosError } from '../../errors/index.js';
 import { advertisedHost, DeadlineQueue, formatHostPort, parseAddress } from '../../internal/index.js';
 import { NoopLogger, type Logger } from '../../log/index.js';
-import { callRunner, directCallOf, RefusedRequest, type CallRunner } from '../index.js';
+import { callRunner, type CallRunner } from '../context.js';
+import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
 import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
 import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
@@ -17,7 +18,7 @@ import { throughFilters } from './filters.js';
 import { httpStatus, isThenable, sendReply, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError, timeoutError } from './request-errors.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
-import { RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
+import { mountedCall, RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
 
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const EMPTY = Buffer.alloc(0);
@@ -86,7 +87,7 @@ export class HttpServer implements Server {
   route(route: HttpRoute): void {
     const d = this.#codec;
     const encode = route.raw === true ? rawResponseEncoder : (route.encode ?? d.encode);
-    this.#routes.add({ ...route, decode: route.decode ?? d.decode, encode, encodeError: route.encodeError === undefined ? d.encodeError : this.#guard(route.encodeError), direct: route.stream === true ? undefined : directCallOf(route.handler) });
+    this.#routes.add({ ...route, decode: route.decode ?? d.decode, encode, encodeError: route.encodeError === undefined ? d.encodeError : this.#guard(route.encodeError), call: mountedCall(route) });
   }
 
   get port(): number {
@@ -216,8 +217,7 @@ export class HttpServer implements Server {
   #call(ctx: HttpContext, route: MountedRoute, request: unknown): Promise<void> | undefined {
     let reply: unknown;
     try {
-      if (this.#ambient) reply = this.#run(ctx, () => (route.direct === undefined ? route.handler(request, ctx) : route.direct(request, ctx)));
-      else reply = route.direct === undefined ? route.handler(request, ctx) : route.direct(request, ctx);
+      reply = this.#ambient ? this.#run(ctx, () => route.call(request, ctx)) : route.call(request, ctx);
     } catch (err) {
       this.#fail(ctx, route, err);
       return undefined;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import { FrameworkError } from '../../errors/index.js';
 import type { Handler } from '../../middleware/index.js';
-import type { DirectCall } from '../direct-call.js';
+import { directCallOf, type DirectCall } from '../direct-call.js';
 import type { ErrorEncoder, RequestDecoder, ResponseEncoder } from './codecs.js';
 
 /** A route the app hands to the HTTP server; its handler already carries its middleware. */
@@ -36,7 +36,13 @@ export interface HttpRoute {
 }
 
 /** A route as the server mounted it: its decoder and encoders resolved against the server's. */
-export type MountedRoute = HttpRoute & { decode: RequestDecoder; encode: ResponseEncoder; encodeError: ErrorEncoder; direct?: DirectCall | undefined };
+/** `call`: the handler, or its direct form where it has one (see DirectCall). */
+export type MountedRoute = HttpRoute & { decode: RequestDecoder; encode: ResponseEncoder; encodeError: ErrorEncoder; call: DirectCall };
+
+/** What the server calls for a route: its handler's direct form where it has one (never for a stream), else the handler. */
+export function mountedCall(route: HttpRoute): DirectCall {
+  return (route.stream === true ? undefined : directCallOf(route.handler)) ?? route.handler;
+}
 
 /** A protocol the HTTP port serves beside its routes (gRPC-Web): it claims its requests before routing. */
 export interface HttpProtocol {

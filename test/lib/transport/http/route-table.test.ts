@@ -11,7 +11,8 @@ const PATHS = [
 ];
 
 function route(method: string, path: string): MountedRoute {
-  return { method, path, operation: `${method} ${path}`, handler: async () => undefined, decode: () => undefined, encode: () => undefined, encodeError: () => ({ contentType: '', bytes: Buffer.alloc(0) }) };
+  const handler = async (): Promise<undefined> => undefined;
+  return { method, path, operation: `${method} ${path}`, handler, call: handler, decode: () => undefined, encode: () => undefined, encodeError: () => ({ contentType: '', bytes: Buffer.alloc(0) }) };
 }
 
 describe('RouteTable', () => {
