@@ -80,6 +80,8 @@ async function main() {
       min: Math.min(...rates),
       max: Math.max(...rates),
       cpuUs: median(defined('cpuUs')),
+      // Each round's own figure: a goal's ratio is also shown round by round (cases of one round ran minutes apart, not weeks).
+      cpuRounds: s.map((x) => x.cpuUs),
       p99ms: median(defined('p99ms')),
       meanMs: median(defined('meanMs')),
       rssMiB: median(s.map((x) => x.rssMiB)),

@@ -62,7 +62,9 @@ const ratioGoal = (row, rows, a, b, goal) => {
   const rateRatio = x.rate / y.rate;
   const cpuRatio = x.cpuUs && y.cpuUs ? y.cpuUs / x.cpuUs : undefined;
   const value = cpuRatio ?? rateRatio;
-  return { row, a, b, value, display: `${value.toFixed(2)}x`, cpuRatio, rateRatio, goal: `>= ${goal.toFixed(2)}x`, met: value >= goal };
+  // The same ratio within each round: a noise burst on one case shows as one outlying round, not a shifted median.
+  const rounds = x.cpuRounds?.map((xc, i) => (xc && y.cpuRounds?.[i] ? y.cpuRounds[i] / xc : undefined)).filter((r) => r !== undefined);
+  return { row, a, b, value, display: `${value.toFixed(2)}x`, cpuRatio, rateRatio, rounds, goal: `>= ${goal.toFixed(2)}x`, met: value >= goal };
 };
 const belowGoal = (row, value, goal, unit) =>
   value === undefined || value === null || Number.isNaN(value) ? { row, goal: `< ${goal} ${unit}`, skipped: true } : { row, value, display: `${Math.round(value)} ${unit}`, goal: `< ${goal} ${unit}`, met: value < goal };
