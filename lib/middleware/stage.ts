@@ -76,7 +76,10 @@ export function fuseRuns(m: readonly Middleware[]): Middleware[] {
   return out;
 }
 
-function fused(stages: readonly Stage[]): Middleware {
+function fused(given: readonly Stage[]): Middleware {
+  // One object shape for every stage (each middleware's literal has its own), so the frame's reads of
+  // begin/end/scope/recover/enter stay monomorphic however many kinds of stage a run holds.
+  const stages: Stage[] = given.map((s) => ({ begin: s.begin, scope: s.scope, end: s.end, recover: s.recover, enter: s.enter }) as Stage);
   return (next: Handler): Handler =>
     (req, ctx) => new Frame(stages, next, req, ctx).run();
 }
