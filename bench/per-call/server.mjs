@@ -1,5 +1,5 @@
 // The helloworld proto route (HTTP or gRPC) with each default switched on or off by argv[3]:
-// a comma list of log, metrics, tracing, sampled, sampled-none, sampled-encode (see below; '' is the proto route with all three off; recovery and
+// a comma list of log, metrics, tracing, sampled ('' is the proto route with all three off; recovery and
 // metadata stay on, as in every variant). argv[2] is http or grpc. KRATOS_ROOT points at another
 // build of kratos-ts (a checkout of an older commit) to compare before and after.
 import { join, resolve } from 'node:path';
@@ -28,23 +28,6 @@ Service({ proto: PROTO, name: 'helloworld.v1.Greeter' })(Greeter);
 class Root {}
 Module({ services: [Greeter] })(Root);
 
-/** A span exporter that encodes each batch as the OTLP http/protobuf exporter would, and sends nothing. */
-async function droppingExporter() {
-  const { encodeSpans } = await import(join(root, 'dist', 'lib', 'tracing', 'otel-otlp-encoding.js'));
-  let bytes = 0;
-  return {
-    export(spans, done) {
-      bytes += encodeSpans(spans)?.length ?? 0;
-      done({ code: 0 });
-    },
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
-    get bytes() {
-      return bytes;
-    },
-  };
-}
-
 const app = await createApp(Root, {
   configDir: false,
   http: grpc ? false : { addr: ADDR },
@@ -57,11 +40,7 @@ const app = await createApp(Root, {
     : // 'sampled-none', to take the export apart from the recorded span: spans recorded and ended, no processor.
       on.has('sampled-none')
       ? { tracing: { sampleRatio: 1, exporter: 'none' } }
-      : // 'sampled-encode', to take the network and the collector apart from the export: the batch
-        // processor and the OTLP encoder as 'sampled' runs them, the request bytes dropped.
-        on.has('sampled-encode')
-        ? { tracing: { sampleRatio: 1, batch: true, exporter: await droppingExporter() } }
-        : on.has('tracing')
+      : on.has('tracing')
         ? {}
         : { tracing: false }),
 });
