@@ -27,6 +27,12 @@ export interface Stage<S = unknown> {
   readonly end?: (state: S, outcome: CallOutcome, ctx: Context) => void;
   /** Replaces the error the handler threw or rejected with (not a failing stream's) before outer stages see it. */
   readonly recover?: (err: unknown, req: unknown, ctx: Context) => unknown;
+  /**
+   * `fn(arg)` in the scope `scope` gives, without a closure per call. A scoped stage that has it may head
+   * a run, which then costs one watch on the reply, not two: the stages after it, the handler and the
+   * watch run in its scope, so the ends it watches (its own included) are told there.
+   */
+  readonly enter?: <A, T>(state: S, fn: (arg: A) => T, arg: A) => T;
 }
 
 /** A middleware that also describes itself as a {@link Stage}. */
@@ -46,15 +52,18 @@ export function stageOf(m: Middleware): Stage | undefined {
  * `m` with each run of two or more adjacent staged middleware replaced by one fused middleware;
  * others, and a staged one between unstaged ones, are kept as they are. A stage with a scope ends its
  * run: the stages inside it (and their ends) run in its scope, as nested, and those outside it do
- * not, so its ends and theirs are told outside the scope as nested ones would be.
+ * not, so its ends and theirs are told outside the scope as nested ones would be. A scoped stage with
+ * `enter` may also head a run (see {@link Stage.enter}).
  */
 export function fuseRuns(m: readonly Middleware[]): Middleware[] {
   const out: Middleware[] = [];
   for (let i = 0; i < m.length; ) {
     let j = i;
     while (j < m.length && stageOf(m[j]!) !== undefined) {
+      const s = stageOf(m[j]!)!;
       j++;
-      if (stageOf(m[j - 1]!)!.scope !== undefined) break;
+      // A stage that can enter its scope heads a run; any other scoped stage ends one.
+      if (s.scope !== undefined && !(j - 1 === i && s.enter !== undefined)) break;
     }
     if (j - i >= 2) {
       out.push(fused(m.slice(i, j).map((x) => stageOf(x)!)));
@@ -67,7 +76,10 @@ export function fuseRuns(m: readonly Middleware[]): Middleware[] {
   return out;
 }
 
-function fused(stages: readonly Stage[]): Middleware {
+function fused(given: readonly Stage[]): Middleware {
+  // One object shape for every stage (each middleware's literal has its own), so the frame's reads of
+  // begin/end/scope/recover/enter stay monomorphic however many kinds of stage a run holds.
+  const stages: Stage[] = given.map((s) => ({ begin: s.begin, scope: s.scope, end: s.end, recover: s.recover, enter: s.enter }) as Stage);
   return (next: Handler): Handler =>
     (req, ctx) => new Frame(stages, next, req, ctx).run();
 }
@@ -92,6 +104,25 @@ class Frame {
   }
 
   run(): Promise<unknown> {
+    const head = this.#stages[0]!;
+    if (head.enter === undefined) return this.#run();
+    let state: unknown;
+    try {
+      state = head.begin === undefined ? undefined : head.begin(this.#req, this.#ctx);
+    } catch (err) {
+      // Nothing began, so no stage is told: the call fails as the head's own middleware would make it fail.
+      return Promise.reject(err);
+    }
+    this.#states[0] = state;
+    this.#begun = 1;
+    return state === UNWATCHED ? this.#run() : head.enter(state, Frame.#runOf, this);
+  }
+
+  static #runOf(frame: Frame): Promise<unknown> {
+    return frame.#run();
+  }
+
+  #run(): Promise<unknown> {
     let reply: unknown;
     try {
       reply = this.#enter();
@@ -109,14 +140,15 @@ class Frame {
     );
   }
 
+  /** Begins the stages not begun yet (a head that entered its scope has), then runs the handler. */
   #enter(): unknown {
     const stages = this.#stages;
-    for (let i = 0; i < stages.length; i++) {
+    for (let i = this.#begun; i < stages.length; i++) {
       const s = stages[i]!;
       const state = s.begin === undefined ? undefined : s.begin(this.#req, this.#ctx);
       this.#states[i] = state;
       this.#begun = i + 1;
-      // Only the last stage of a run has a scope (fuseRuns ends a run there).
+      // Only the last stage of a run has a scope to enter here (a head's is entered by run()).
       const scope = state === UNWATCHED ? undefined : s.scope?.(state);
       if (scope !== undefined) return scope(() => this.#next(this.#req, this.#ctx));
     }
@@ -166,13 +198,21 @@ class Frame {
     return result;
   }
 
-  /** A reply stream: one watch for every stage that watches, told inner first; pulled in the last stage's scope if it watches. */
+  /**
+   * A reply stream: one watch for every stage that watches, told inner first; pulled in the last
+   * stage's scope if it watches, inside the scope of a head that entered its own.
+   */
   #watch(source: AsyncIterable<unknown>): CallStream {
     const last = this.#begun - 1;
-    const s = this.#stages[last]!;
-    const state = this.#states[last];
-    const scope = state === UNWATCHED ? undefined : s.scope?.(state);
+    const inner = this.#scopeOf(last);
+    const head = last > 0 && this.#stages[0]!.enter !== undefined ? this.#scopeOf(0) : undefined;
+    const scope = head === undefined || inner === undefined ? (head ?? inner) : <T>(fn: () => T): T => head(() => inner(fn));
     return CallStream.watch(source, this.#ctx, (outcome) => this.#streamEnded(outcome), this.#start, scope);
+  }
+
+  #scopeOf(i: number): CallScope | undefined {
+    const state = this.#states[i];
+    return state === UNWATCHED ? undefined : this.#stages[i]!.scope?.(state);
   }
 
   #streamEnded(outcome: CallOutcome): void {

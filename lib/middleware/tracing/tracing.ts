@@ -26,6 +26,11 @@ function endSpan(span: SpanHandle, outcome: CallOutcome, ctx: Context): void {
 // The handles' methods are shared, so a stage's scope is bound to its call's span (the fused frame and streams only).
 const scopeOf = (span: SpanHandle): SpanHandle['runInContext'] => (fn) => span.runInContext(fn);
 
+/** Runs `fn(arg)` with the call's span active, for the fused run it heads. */
+function enterSpan<A, T>(span: SpanHandle, fn: (arg: A) => T, arg: A): T {
+  return span.runCall(fn, arg, undefined);
+}
+
 function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => SpanHandle): Middleware {
   const middleware: Middleware = (next) => (req, ctx) => {
     const span = start(tracing, ctx);
@@ -35,7 +40,9 @@ function traced(tracing: Tracing, start: (tracing: Tracing, ctx: Context) => Spa
     // Latency is not read, so no start time is taken (0).
     return onCallEnd(next, req, ctx, (outcome) => span.end(outcome.error), 0, scopeOf(span));
   };
-  return staged(middleware, { begin: (_req: unknown, ctx: Context) => start(tracing, ctx), scope: scopeOf, end: endSpan });
+  // `enter` lets the span head a fused run: a recorded call's span ends from the run's one watch on the
+  // reply, not from a `.then` of its own (docs/performance.md "The eighth round").
+  return staged(middleware, { begin: (_req: unknown, ctx: Context) => start(tracing, ctx), scope: scopeOf, end: endSpan, enter: enterSpan });
 }
 
 /**
