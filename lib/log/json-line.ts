@@ -2,6 +2,7 @@ import type { Level } from './level.js';
 import { SLOT } from './prepared.js';
 import { oneByte } from '../internal/index.js';
 import { isValuer, type Valuer } from './valuer.js';
+import { boundOf, putBytes, putValue } from './json-bytes.js';
 
 /**
  * One JSON line of a prepared shape, in two steps: `read` takes a write's values (its SLOTs, and its
@@ -19,6 +20,13 @@ export interface JsonLine {
   read(values: readonly unknown[], into: unknown[]): unknown[] | undefined;
   /** The line of values `read` left in `from`, starting at `at`. */
   render(level: Level, from: readonly unknown[], at: number): string;
+  /** The most bytes `encode` writes for the line of values at `at`. */
+  bound?(from: readonly unknown[], at: number): number;
+  /**
+   * Writes the UTF-8 of the line `render` gives straight into `into` at `pos` (room for `bound`
+   * bytes), without making it a string; returns where it ends. A shape without it is rendered.
+   */
+  encode?(level: Level, from: readonly unknown[], at: number, into: Buffer, pos: number): number;
 }
 
 const HEADS: Readonly<Record<Level, string>> = {
@@ -30,6 +38,10 @@ const HEADS: Readonly<Record<Level, string>> = {
 };
 // The two levels of access lines compared first, before a keyed lookup.
 const head = (level: Level): string => (level === 'info' ? HEADS.info : level === 'error' ? HEADS.error : HEADS[level]);
+const HEAD_BYTES = Object.fromEntries(Object.entries(HEADS).map(([k, v]) => [k, Buffer.from(v)])) as Readonly<Record<Level, Buffer>>;
+const INFO_HEAD = HEAD_BYTES.info;
+const ERROR_HEAD = HEAD_BYTES.error;
+const headBytes = (level: Level): Buffer => (level === 'info' ? INFO_HEAD : level === 'error' ? ERROR_HEAD : HEAD_BYTES[level]);
 
 /** `,"key":value`, or '' for a value JSON leaves out of an object (undefined, functions, symbols). */
 function member(name: string, value: unknown): string {
@@ -87,6 +99,11 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   // the same for every line of a millisecond) is escaped once. Only valuers' strings are kept, not args.
   const lastValues = new Array<unknown>(n).fill(undefined);
   const lastTexts = new Array<string>(n).fill('');
+  // The same constant parts as bytes, for lines written straight into a buffer.
+  const jointBytes = joints.map((j) => Buffer.from(j));
+  const fixedBytes = fixed.map((f) => Buffer.from(f as string));
+  const tailBytes = Buffer.from(tail);
+  const constBytes = jointBytes.reduce((sum, b) => sum + b.length, HEAD_BYTES.debug.length + HEAD_BYTES.error.length + tailBytes.length);
   return {
     size: n,
     read(values, into) {
@@ -112,6 +129,20 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
         line += text === undefined ? (fixed[i] as string) : (joints[i] as string) + text;
       }
       return line + tail;
+    },
+    bound(from, at) {
+      let bytes = constBytes;
+      for (let i = 0; i < n; i++) bytes += boundOf(from[at + i]);
+      return bytes;
+    },
+    encode(level, from, at, into, pos) {
+      let p = putBytes(into, pos, headBytes(level));
+      for (let i = 0; i < n; i++) {
+        const v = from[at + i];
+        if (v === undefined) p = putBytes(into, p, fixedBytes[i] as Buffer);
+        else p = putValue(into, putBytes(into, p, jointBytes[i] as Buffer), v);
+      }
+      return putBytes(into, p, tailBytes);
     },
   };
 }

@@ -123,12 +123,20 @@ export class LineBatch {
         continue;
       }
       const shape = item as JsonLine;
-      const line = shape.render(pending[i + 1] as Level, pending, i + 2);
+      const level = pending[i + 1] as Level;
+      if (shape.encode !== undefined) this.#putRecord(shape, level, pending, i + 2);
+      else this.#put(shape.render(level, pending, i + 2));
       const end = i + 2 + shape.size;
       for (let j = i + 1; j < end; j++) pending[j] = undefined;
       i = end;
-      this.#put(line);
     }
+  }
+
+  /** Encodes a prepared line's bytes into the chunk straight from its values: no string is made. */
+  #putRecord(shape: JsonLine, level: Level, values: readonly unknown[], at: number): void {
+    const most = (shape.bound as NonNullable<JsonLine['bound']>)(values, at);
+    if (most > this.#chunk.length - this.#end) this.#grow(most);
+    this.#end = (shape.encode as NonNullable<JsonLine['encode']>)(level, values, at, this.#chunk, this.#end);
   }
 
   /** Encodes one line into the chunk. */
