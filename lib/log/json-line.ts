@@ -24,9 +24,11 @@ export interface JsonLine {
   bound?(from: readonly unknown[], at: number): number;
   /**
    * Writes the UTF-8 of the line `render` gives straight into `into` at `pos` (room for `bound`
-   * bytes), without making it a string; returns where it ends. A shape without it is rendered.
+   * bytes), without making it a string; returns where it ends. `chunk` names `into` (a number no
+   * other buffer was given with), whose bytes before `pos` must not have changed since the last line
+   * encoded with that number: a repeated value is copied from them. A shape without it is rendered.
    */
-  encode?(level: Level, from: readonly unknown[], at: number, into: Buffer, pos: number): number;
+  encode?(level: Level, from: readonly unknown[], at: number, into: Buffer, pos: number, chunk: number): number;
 }
 
 const HEADS: Readonly<Record<Level, string>> = {
@@ -103,6 +105,11 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   const jointBytes = joints.map((j) => Buffer.from(j));
   const fixedBytes = fixed.map((f) => Buffer.from(f as string));
   const tailBytes = Buffer.from(tail);
+  // Where each valuer's last string was encoded: which chunk (a number, so no chunk is held) and where.
+  const lastEncoded = new Array<unknown>(n).fill(undefined);
+  const lastChunks = new Array<number>(n).fill(-1);
+  const lastStarts = new Array<number>(n).fill(0);
+  const lastEnds = new Array<number>(n).fill(0);
   const constBytes = jointBytes.reduce((sum, b) => sum + b.length, HEAD_BYTES.debug.length + HEAD_BYTES.error.length + tailBytes.length);
   return {
     size: n,
@@ -135,12 +142,33 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
       for (let i = 0; i < n; i++) bytes += boundOf(from[at + i]);
       return bytes;
     },
-    encode(level, from, at, into, pos) {
+    encode(level, from, at, into, pos, chunk) {
       let p = putBytes(into, pos, headBytes(level));
       for (let i = 0; i < n; i++) {
         const v = from[at + i];
-        if (v === undefined) p = putBytes(into, p, fixedBytes[i] as Buffer);
-        else p = putValue(into, putBytes(into, p, jointBytes[i] as Buffer), v);
+        if (v === undefined) {
+          p = putBytes(into, p, fixedBytes[i] as Buffer);
+          continue;
+        }
+        p = putBytes(into, p, jointBytes[i] as Buffer);
+        // A valuer's string repeated from the line before (the timestamp, the same for a millisecond's
+        // lines) is copied from where its bytes were written in this chunk, which is never written over.
+        if (typeof v === 'string' && typeof sources[i] !== 'number') {
+          if (v === lastEncoded[i] && chunk === lastChunks[i]) {
+            const start = lastStarts[i] as number;
+            const end = lastEnds[i] as number;
+            into.copyWithin(p, start, end);
+            p += end - start;
+            continue;
+          }
+          lastEncoded[i] = v;
+          lastChunks[i] = chunk;
+          lastStarts[i] = p;
+          p = putValue(into, p, v);
+          lastEnds[i] = p;
+          continue;
+        }
+        p = putValue(into, p, v);
       }
       return putBytes(into, p, tailBytes);
     },

@@ -53,10 +53,11 @@ function oracle(level: Level, template: readonly unknown[], values: readonly unk
   return Buffer.from(`${JSON.stringify(record)}\n`);
 }
 
+let buffers = 0;
 function encoded(shape: JsonLine, level: Level, got: readonly unknown[], pad: number): Buffer {
   const most = (shape.bound as NonNullable<JsonLine['bound']>)(got, 0);
   const into = Buffer.alloc(pad + most + 8, 0xaa);
-  const end = (shape.encode as NonNullable<JsonLine['encode']>)(level, got, 0, into, pad);
+  const end = (shape.encode as NonNullable<JsonLine['encode']>)(level, got, 0, into, pad, 1e9 + ++buffers);
   assert.ok(into.subarray(end).every((b) => b === 0xaa), 'nothing written past the end returned');
   assert.ok(into.subarray(0, pad).every((b) => b === 0xaa), 'nothing written before the start');
   return into.subarray(pad, end);
@@ -101,7 +102,9 @@ describe('LineBatch: prepared lines as bytes', () => {
     const held: Buffer[] = [];
     const stream = new Writable({ write(chunk: Buffer, _e, cb) { held.push(Buffer.from(chunk)); cb(); } });
     const batch = new LineBatch(stream);
-    const shape = compileJsonLine(['kind', 'server', 'operation', '/x.v1.Y/Z', 'args', SLOT, 'latency', SLOT]);
+    // A timestamp-like valuer repeats its string for a few lines at a time, across turns and chunks.
+    let now = 'first';
+    const shape = compileJsonLine(['ts', valuer(() => now), 'kind', 'server', 'operation', '/x.v1.Y/Z', 'args', SLOT, 'latency', SLOT]);
     assert.ok(shape !== undefined);
     const next = random(7);
     let expected = '';
@@ -109,6 +112,7 @@ describe('LineBatch: prepared lines as bytes', () => {
     // value longer than a chunk among them, and plain lines between.
     for (let i = 0; i < 5000; i++) {
       const args = i === 2500 ? '\u{1F600}é"\\\n'.repeat(CHUNK_BYTES) : randomString(next);
+      if (i % 7 === 0) now = i % 3 === 0 ? randomString(next) : `2026-11-28T12:00:00.${i}Z`;
       const got = new Array<unknown>(shape.size);
       shape.read([args, i / 7], got);
       expected += shape.render('info', got, 0);
