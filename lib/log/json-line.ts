@@ -2,6 +2,7 @@ import type { Level } from './level.js';
 import { SLOT } from './prepared.js';
 import { oneByte } from '../internal/index.js';
 import { isValuer, type Valuer } from './valuer.js';
+import { boundOf, putBytes, putValue } from './json-bytes.js';
 
 /**
  * One JSON line of a prepared shape, in two steps: `read` takes a write's values (its SLOTs, and its
@@ -19,6 +20,15 @@ export interface JsonLine {
   read(values: readonly unknown[], into: unknown[]): unknown[] | undefined;
   /** The line of values `read` left in `from`, starting at `at`. */
   render(level: Level, from: readonly unknown[], at: number): string;
+  /** The most bytes `encode` writes for the line of values at `at`. */
+  bound?(from: readonly unknown[], at: number): number;
+  /**
+   * Writes the UTF-8 of the line `render` gives straight into `into` at `pos` (room for `bound`
+   * bytes), without making it a string; returns where it ends. `chunk` names `into` (a number no
+   * other buffer was given with), whose bytes before `pos` must not have changed since the last line
+   * encoded with that number: a repeated value is copied from them. A shape without it is rendered.
+   */
+  encode?(level: Level, from: readonly unknown[], at: number, into: Buffer, pos: number, chunk: number): number;
 }
 
 const HEADS: Readonly<Record<Level, string>> = {
@@ -30,6 +40,10 @@ const HEADS: Readonly<Record<Level, string>> = {
 };
 // The two levels of access lines compared first, before a keyed lookup.
 const head = (level: Level): string => (level === 'info' ? HEADS.info : level === 'error' ? HEADS.error : HEADS[level]);
+const HEAD_BYTES = Object.fromEntries(Object.entries(HEADS).map(([k, v]) => [k, Buffer.from(v)])) as Readonly<Record<Level, Buffer>>;
+const INFO_HEAD = HEAD_BYTES.info;
+const ERROR_HEAD = HEAD_BYTES.error;
+const headBytes = (level: Level): Buffer => (level === 'info' ? INFO_HEAD : level === 'error' ? ERROR_HEAD : HEAD_BYTES[level]);
 
 /** `,"key":value`, or '' for a value JSON leaves out of an object (undefined, functions, symbols). */
 function member(name: string, value: unknown): string {
@@ -87,6 +101,16 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   // the same for every line of a millisecond) is escaped once. Only valuers' strings are kept, not args.
   const lastValues = new Array<unknown>(n).fill(undefined);
   const lastTexts = new Array<string>(n).fill('');
+  // The same constant parts as bytes, for lines written straight into a buffer.
+  const jointBytes = joints.map((j) => Buffer.from(j));
+  const fixedBytes = fixed.map((f) => Buffer.from(f as string));
+  const tailBytes = Buffer.from(tail);
+  // Where each valuer's last string was encoded: which chunk (a number, so no chunk is held) and where.
+  const lastEncoded = new Array<unknown>(n).fill(undefined);
+  const lastChunks = new Array<number>(n).fill(-1);
+  const lastStarts = new Array<number>(n).fill(0);
+  const lastEnds = new Array<number>(n).fill(0);
+  const constBytes = jointBytes.reduce((sum, b) => sum + b.length, HEAD_BYTES.debug.length + HEAD_BYTES.error.length + tailBytes.length);
   return {
     size: n,
     read(values, into) {
@@ -112,6 +136,41 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
         line += text === undefined ? (fixed[i] as string) : (joints[i] as string) + text;
       }
       return line + tail;
+    },
+    bound(from, at) {
+      let bytes = constBytes;
+      for (let i = 0; i < n; i++) bytes += boundOf(from[at + i]);
+      return bytes;
+    },
+    encode(level, from, at, into, pos, chunk) {
+      let p = putBytes(into, pos, headBytes(level));
+      for (let i = 0; i < n; i++) {
+        const v = from[at + i];
+        if (v === undefined) {
+          p = putBytes(into, p, fixedBytes[i] as Buffer);
+          continue;
+        }
+        p = putBytes(into, p, jointBytes[i] as Buffer);
+        // A valuer's string repeated from the line before (the timestamp, the same for a millisecond's
+        // lines) is copied from where its bytes were written in this chunk, which is never written over.
+        if (typeof v === 'string' && typeof sources[i] !== 'number') {
+          if (v === lastEncoded[i] && chunk === lastChunks[i]) {
+            const start = lastStarts[i] as number;
+            const end = lastEnds[i] as number;
+            into.copyWithin(p, start, end);
+            p += end - start;
+            continue;
+          }
+          lastEncoded[i] = v;
+          lastChunks[i] = chunk;
+          lastStarts[i] = p;
+          p = putValue(into, p, v);
+          lastEnds[i] = p;
+          continue;
+        }
+        p = putValue(into, p, v);
+      }
+      return putBytes(into, p, tailBytes);
     },
   };
 }

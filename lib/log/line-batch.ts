@@ -7,6 +7,8 @@ export const CHUNK_BYTES = 64 * 1024;
 /** Lines not yet rendered and encoded are, past this many characters or slots, rendered and encoded at once. */
 const PENDING_CHARS = CHUNK_BYTES;
 const PENDING_SLOTS = 4096;
+// Numbers the chunks of every batch, so a prepared line can tell the chunk it last wrote into.
+let chunks = 0;
 
 /**
  * The lines of one turn of the event loop, encoded as UTF-8 straight into a chunk of bytes as they
@@ -32,6 +34,7 @@ export class LineBatch {
   readonly #stream: Writable;
   // Allocated by the first line, so that a logger that never writes holds no chunk.
   #chunk = Buffer.alloc(0);
+  #chunkId = ++chunks;
   /** Where the current turn's bytes start and end in the chunk. */
   #start = 0;
   #end = 0;
@@ -123,12 +126,20 @@ export class LineBatch {
         continue;
       }
       const shape = item as JsonLine;
-      const line = shape.render(pending[i + 1] as Level, pending, i + 2);
+      const level = pending[i + 1] as Level;
+      if (shape.encode !== undefined) this.#putRecord(shape, level, pending, i + 2);
+      else this.#put(shape.render(level, pending, i + 2));
       const end = i + 2 + shape.size;
       for (let j = i + 1; j < end; j++) pending[j] = undefined;
       i = end;
-      this.#put(line);
     }
+  }
+
+  /** Encodes a prepared line's bytes into the chunk straight from its values: no string is made. */
+  #putRecord(shape: JsonLine, level: Level, values: readonly unknown[], at: number): void {
+    const most = (shape.bound as NonNullable<JsonLine['bound']>)(values, at);
+    if (most > this.#chunk.length - this.#end) this.#grow(most);
+    this.#end = (shape.encode as NonNullable<JsonLine['encode']>)(level, values, at, this.#chunk, this.#end, this.#chunkId);
   }
 
   /** Encodes one line into the chunk. */
@@ -159,6 +170,7 @@ export class LineBatch {
 
   #fresh(more: number): void {
     this.#chunk = more === 0 ? Buffer.alloc(0) : Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, more));
+    this.#chunkId = ++chunks;
     this.#start = 0;
     this.#end = 0;
   }

@@ -18,11 +18,13 @@ const SCRIPT = `import http from 'node:http';
   import { CHUNK_BYTES } from ${lib('log/line-batch.js')};
   Error.stackTraceLimit = 50;
   const counts = { inRequest: 0, atTurnEnd: 0 };
+  // A line's bytes go into the chunk by the runtime's encoder (Buffer#write) or, written as bytes,
+  // with its constant part copied in (Buffer#set: every access line has one longer than a loop copies).
+  const count = (chunk) => { if (chunk.length >= CHUNK_BYTES) counts[new Error().stack.includes('processImmediate') ? 'atTurnEnd' : 'inRequest']++; };
   const write = Buffer.prototype.write;
-  Buffer.prototype.write = function (...args) {
-    if (this.length >= CHUNK_BYTES) counts[new Error().stack.includes('processImmediate') ? 'atTurnEnd' : 'inRequest']++;
-    return write.apply(this, args);
-  };
+  Buffer.prototype.write = function (...args) { count(this); return write.apply(this, args); };
+  const set = Buffer.prototype.set;
+  Buffer.prototype.set = function (...args) { count(this); return set.apply(this, args); };
   class Greeter { sayHello(req) { return { message: 'Hello ' + req.name }; } }
   Rpc()(Greeter.prototype, 'sayHello');
   Service({ proto: ${JSON.stringify(repoPath('test/fixtures/kratos-examples/layout/api/helloworld/v1/greeter.proto'))}, name: 'helloworld.v1.Greeter' })(Greeter);
@@ -55,10 +57,10 @@ describe('the access log on a real HTTP server', () => {
     for (const line of access) assert.deepEqual([line.operation, line.code], ['/helloworld.v1.Greeter/SayHello', 200]);
     assert.deepEqual(new Set(access.map((l) => l.args)), new Set(Array.from({ length: 800 }, (_, i) => `{"name":"n${i}"}`)));
     assert.equal(counts.inRequest, 0, 'no access line encoded while a request is handled');
-    // One encode per line, each at the end of the turn that handled its request: every counted
-    // request's line at least, and no more encodes than lines the process wrote (a line of the app's
-    // own, such as a start-up or stop line, may fall in the counted window).
+    // Each line encoded at the end of the turn that handled its request: every counted request's line
+    // at least once, and a few copies a line at most (a line of the app's own, such as a start-up or
+    // stop line, may fall in the counted window).
     assert.ok(counts.atTurnEnd >= 800, `${counts.atTurnEnd} encodes at the turn's end for 800 requests`);
-    assert.ok(counts.atTurnEnd <= lines.length - 40, `${counts.atTurnEnd} encodes for ${lines.length - 40} lines after the warm-up`);
+    assert.ok(counts.atTurnEnd <= 4 * (lines.length - 40), `${counts.atTurnEnd} encodes for ${lines.length - 40} lines after the warm-up`);
   });
 });
