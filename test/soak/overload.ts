@@ -19,6 +19,8 @@ export interface OverloadResult {
   runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; servedP99: number; failed: number; rules: ShedRules; shed: number; atFront: number; paced: Paced | undefined; limiter: Counters['limiter'] }[];
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
+  /** The recovery phase's 250 ms slices that shed: when (s), calls shed and served, what the limiter read. */
+  recoverySlices?: string[];
   rssPeakMiB: number;
   /** The oracle's row (bare node with a fixed cap): judged by the same goals, printed, not part of the run's verdict. */
   oracle?: true;
@@ -121,8 +123,8 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
   const child = await Child.start('overload-instance', { ...env, LIMIT: limit });
   try {
     const runs = await loaded(child, transport, handler, seconds, capacity, factors);
-    const recoveryS = await recovery(child, transport, handler, capacity * recoveryLoad);
-    return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, rssPeakMiB: child.rssPeakMiB };
+    const { recoveryS, slices } = await recovery(child, transport, handler, capacity * recoveryLoad);
+    return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, recoverySlices: slices, rssPeakMiB: child.rssPeakMiB };
   } finally {
     await child.stop();
   }
@@ -150,18 +152,26 @@ export async function reference(transport: Transport, handler: Handler, seconds:
   return results;
 }
 
-// Half the capacity for 3 s right after the overload: the end of the last 250 ms slice that shed.
-async function recovery(child: Child, transport: Transport, handler: Handler, rate: number): Promise<number> {
+// Half the capacity for 3 s right after the overload: the end of the last 250 ms slice that shed, and
+// each shedding slice's figures (for the message of a check that fails: which rule, what signals).
+async function recovery(child: Child, transport: Transport, handler: Handler, rate: number): Promise<{ recoveryS: number; slices: string[] }> {
   const started = performance.now();
   const load = drive(child, transport, handler, 3, rate);
   let last = await child.counters();
   let recovered = 0;
+  const slices: string[] = [];
   while (performance.now() - started < 3000) {
     await sleep(250);
     const now = await child.counters();
-    if (now.shed > last.shed) recovered = (performance.now() - started) / 1000;
+    if (now.shed > last.shed) {
+      recovered = (performance.now() - started) / 1000;
+      const l = now.limiter ?? {};
+      const read = (k: string): string => (typeof l[k] === 'number' ? (l[k] as number).toFixed(1) : String(l[k]));
+      const rules = `in flight +${shedBy(now).inFlight - shedBy(last).inFlight}, queued +${shedBy(now).queued - shedBy(last).queued}`;
+      slices.push(`${recovered.toFixed(2)} s: shed ${now.shed - last.shed} (${rules}), served ${now.ok - last.ok}; cpu ${read('cpu')} elu ${read('elu')} delay ${read('delay')} loopElu ${read('loopElu')} perCall ${read('perCall')} minRt ${read('minRt')} maxPass ${read('maxPass')}`);
+    }
     last = now;
   }
   await load;
-  return recovered;
+  return { recoveryS: recovered, slices };
 }
