@@ -61,7 +61,12 @@ describe('resilience under real load (short)', () => {
     const paced = await overload('http', 'cpu', 3, [2], 1 / 3);
     const unpaced = await overload('http', 'cpu', 3, [2], 1 / 3, 'front', { PACE: '0' });
     const figures = `paced: probe p99 ${paced.runs[0]!.p99.toFixed(1)} ms, instance ${paced.runs[0]!.servedP99.toFixed(1)} ms; unpaced: ${unpaced.runs[0]!.p99.toFixed(1)} ms, ${unpaced.runs[0]!.servedP99.toFixed(1)} ms`;
-    assert.ok(unseen(paced) < 8, figures);
+    // The probe's own way to the instance and back is in `unseen` too: 2 to 3 ms on a quiet host (a
+    // probe alone timed 7 to 8 ms for this 5 ms handler), 5 to 9 on one whose other processes take the
+    // cores (probe alone 10 to 14 ms, 28 Nov 2026). So the bound is the larger of 8 ms and what the probe
+    // alone measured in the same run (a handler plus that way): a quiet host keeps the 8 ms.
+    const bound = Math.max(8, paced.unloadedP99);
+    assert.ok(unseen(paced) < bound, `${figures}; bound ${bound.toFixed(1)} ms`);
     assert.ok(unseen(unpaced) > 8, figures);
     assert.ok(paced.runs[0]!.goodputPct >= 15 && paced.runs[0]!.failed === 0, figures);
   });
