@@ -27,7 +27,7 @@ function backend(...errors: unknown[]) {
 /**
  * A free loopback port below the kernel's ephemeral range. The restart below leaves its port unbound
  * for a while; a port from the ephemeral range (what listening on port 0 gives) can meanwhile be taken
- * as the local port of any outgoing connection on the host (the suite runs test files in parallel,
+ * as the local port of any outgoing connection on the host (other suites and benchmarks on a shared host,
  * some with hundreds of wrk connections), or by the client's own connect (TCP self-connect), and the
  * second server then cannot listen. The kernel never hands out ports outside that range by itself.
  */
