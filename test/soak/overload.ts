@@ -19,6 +19,12 @@ export interface OverloadResult {
   runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; servedP99: number; failed: number; rules: ShedRules; shed: number; atFront: number; paced: Paced | undefined; limiter: Counters['limiter'] }[];
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
+  /** The recovery phase's 250 ms slices that shed: when (s), calls shed and served, what the limiter read. */
+  recoverySlices?: string[];
+  /** Calls the recovery phase shed more than 2 s after the overload. */
+  lateShed?: number;
+  /** With `control`: the same phase on the same instance before any overload (what the host alone makes it shed at that rate). */
+  control?: { recoveryS: number; slices: string[]; lateShed: number };
   rssPeakMiB: number;
   /** The oracle's row (bare node with a fixed cap): judged by the same goals, printed, not part of the run's verdict. */
   oracle?: true;
@@ -115,14 +121,19 @@ const scenarioName = (transport: Transport, handler: Handler): string => `${tran
  * that capacity for `seconds` each, followed by `recoveryLoad` of the capacity while shedding is watched stop.
  * `env` goes to the limited instance (e.g. `PACE: '0'`, no pacing at the front door).
  */
-export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front', env: Record<string, string> = {}): Promise<OverloadResult> {
+export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front', env: Record<string, string> = {}, control = false): Promise<OverloadResult> {
   const scenario = `${scenarioName(transport, handler)}${limit === 'bbr' ? ', in the middleware' : ''}`;
   const { capacity, unloadedP99 } = await unloaded('overload-instance', { LIMIT: 'none' }, transport, handler, seconds);
   const child = await Child.start('overload-instance', { ...env, LIMIT: limit });
   try {
+    let before: Awaited<ReturnType<typeof recovery>> | undefined;
+    if (control) {
+      await drive(child, transport, handler, 1, capacity / 2);
+      before = await recovery(child, transport, handler, capacity * recoveryLoad);
+    }
     const runs = await loaded(child, transport, handler, seconds, capacity, factors);
-    const recoveryS = await recovery(child, transport, handler, capacity * recoveryLoad);
-    return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, rssPeakMiB: child.rssPeakMiB };
+    const { recoveryS, slices, lateShed } = await recovery(child, transport, handler, capacity * recoveryLoad);
+    return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, recoverySlices: slices, lateShed, ...(before && { control: before }), rssPeakMiB: child.rssPeakMiB };
   } finally {
     await child.stop();
   }
@@ -150,18 +161,28 @@ export async function reference(transport: Transport, handler: Handler, seconds:
   return results;
 }
 
-// Half the capacity for 3 s right after the overload: the end of the last 250 ms slice that shed.
-async function recovery(child: Child, transport: Transport, handler: Handler, rate: number): Promise<number> {
+// Half the capacity for 3 s right after the overload: the end of the last 250 ms slice that shed, and
+// each shedding slice's figures (for the message of a check that fails: which rule, what signals).
+async function recovery(child: Child, transport: Transport, handler: Handler, rate: number): Promise<{ recoveryS: number; slices: string[]; lateShed: number }> {
   const started = performance.now();
   const load = drive(child, transport, handler, 3, rate);
   let last = await child.counters();
   let recovered = 0;
+  const slices: string[] = [];
+  let lateShed = 0;
   while (performance.now() - started < 3000) {
     await sleep(250);
     const now = await child.counters();
-    if (now.shed > last.shed) recovered = (performance.now() - started) / 1000;
+    if (now.shed > last.shed) {
+      recovered = (performance.now() - started) / 1000;
+      if (recovered > 2) lateShed += now.shed - last.shed;
+      const l = now.limiter ?? {};
+      const read = (k: string): string => (typeof l[k] === 'number' ? (l[k] as number).toFixed(1) : String(l[k]));
+      const rules = `in flight +${shedBy(now).inFlight - shedBy(last).inFlight}, queued +${shedBy(now).queued - shedBy(last).queued}`;
+      slices.push(`${recovered.toFixed(2)} s: shed ${now.shed - last.shed} (${rules}), served ${now.ok - last.ok}; cpu ${read('cpu')} elu ${read('elu')} delay ${read('delay')} loopElu ${read('loopElu')} perCall ${read('perCall')} minRt ${read('minRt')} maxPass ${read('maxPass')}`);
+    }
     last = now;
   }
   await load;
-  return recovered;
+  return { recoveryS: recovered, slices, lateShed };
 }
