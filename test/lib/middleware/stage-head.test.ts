@@ -5,6 +5,7 @@ import { KratosError } from '../../../lib/errors/index.js';
 import { Metadata } from '../../../lib/metadata/index.js';
 import { chain, onCallEnd, staged, UNWATCHED, type CallOutcome, type Handler, type Middleware } from '../../../lib/middleware/index.js';
 import type { Context } from '../../../lib/transport/index.js';
+import { sameFusedAndNested } from '../../helpers/fused-vs-nested.js';
 
 // A scoped stage that can enter its scope without a closure (`enter`) heads a fused run, so a call
 // through it and its staged neighbours costs one watch on the reply (tracing's recorded span ends from
@@ -57,34 +58,24 @@ async function run(fused: boolean, m: Middleware[], handler: Handler, ctx = cont
   }
 }
 
-async function both(make: (events: string[]) => Middleware[], handler: Handler): Promise<{ events: string[]; result: unknown }> {
-  const nested: string[] = [];
-  const fused: string[] = [];
-  const a = await run(false, make(nested), handler);
-  const b = await run(true, make(fused), handler);
-  assert.deepEqual(fused, nested);
-  assert.deepEqual(b, a);
-  return { events: fused, result: b };
-}
-
 describe('a scoped stage heading a fused run', () => {
   it('should begin, run and end the stages after it in its scope, in the order nesting does', async () => {
-    const ok = await both((e) => [head(e), watching('a', e), watching('b', e)], async () => where());
+    const ok = await sameFusedAndNested(run, (e) => [head(e), watching('a', e), watching('b', e)], async () => where());
     assert.equal(ok.result, 'in head');
     assert.deepEqual(ok.events, ['head begin outside', 'a begin in head', 'b begin in head', 'b end ok in head', 'a end ok in head', 'head end ok']);
-    const failed = await both((e) => [head(e), watching('a', e), watching('b', e, 'RECOVERED')], async () => {
+    const failed = await sameFusedAndNested(run, (e) => [head(e), watching('a', e), watching('b', e, 'RECOVERED')], async () => {
       throw new Error('boom');
     });
     assert.equal(failed.result, 'rejected RECOVERED');
     assert.deepEqual(failed.events.slice(3), ['b end RECOVERED in head', 'a end RECOVERED in head', 'head end RECOVERED']);
-    const sync = await both((e) => [head(e), watching('a', e)], () => {
+    const sync = await sameFusedAndNested(run, (e) => [head(e), watching('a', e)], () => {
       throw new Error('sync');
     });
     assert.deepEqual(sync.events.slice(2), ['a end sync in head', 'head end sync']);
   });
 
   it('should run as nested when the head does not watch the call or fails to begin', async () => {
-    const skipped = await both((e) => [head(e, { skip: true }), watching('a', e)], async () => where());
+    const skipped = await sameFusedAndNested(run, (e) => [head(e, { skip: true }), watching('a', e)], async () => where());
     assert.equal(skipped.result, 'outside');
     assert.deepEqual(skipped.events, ['head begin outside', 'a begin outside', 'a end ok outside']);
     const events: string[] = [];

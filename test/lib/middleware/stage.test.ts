@@ -11,6 +11,7 @@ import { metricsServer } from '../../../lib/middleware/metrics/index.js';
 import { recovery } from '../../../lib/middleware/recovery/index.js';
 import type { Context } from '../../../lib/transport/index.js';
 import { CaptureLogger } from '../../helpers/capture-logger.js';
+import { sameFusedAndNested } from '../../helpers/fused-vs-nested.js';
 
 function context(): Context {
   return { kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(), signal: new AbortController().signal, deadline: undefined, metadata: new Metadata() };
@@ -47,20 +48,9 @@ async function run(fused: boolean, m: Middleware[], handler: Handler): Promise<u
   return h({}, context()).then((v) => v, (e: unknown) => `rejected ${nameOf(e)}`);
 }
 
-/** Runs the observers fused and nested and checks they see the same, in the same order; returns the events. */
-async function both(make: (events: string[]) => Middleware[], handler: Handler): Promise<{ events: string[]; result: unknown }> {
-  const nested: string[] = [];
-  const fused: string[] = [];
-  const a = await run(false, make(nested), handler);
-  const b = await run(true, make(fused), handler);
-  assert.deepEqual(fused, nested);
-  assert.deepEqual(b, a);
-  return { events: fused, result: b };
-}
-
 describe('staged middleware in a chain', () => {
   it('should begin outer first and end inner first, an outer observer seeing what an inner recover made of the failure', async () => {
-    const { events, result } = await both(
+    const { events, result } = await sameFusedAndNested(run, 
       (e) => [observer('outer', e), observer('recovering', e, { recover: 'MAPPED' }), observer('inner', e)],
       async () => { throw new Error('raw'); },
     );
@@ -69,18 +59,18 @@ describe('staged middleware in a chain', () => {
   });
 
   it('should not tell a stage that sat the call out (UNWATCHED), and tell the others', async () => {
-    const { events } = await both((e) => [observer('a', e), observer('b', e, { skip: true }), observer('c', e)], async () => 'ok');
+    const { events } = await sameFusedAndNested(run, (e) => [observer('a', e), observer('b', e, { skip: true }), observer('c', e)], async () => 'ok');
     assert.deepEqual(events, ['a begin', 'b begin', 'c begin', 'c end ok', 'a end ok']);
   });
 
   it('should fail the call for the outer stages only when a stage cannot begin', async () => {
-    const { events, result } = await both((e) => [observer('a', e), observer('b', e, { throwOnBegin: true }), observer('c', e)], async () => 'ok');
+    const { events, result } = await sameFusedAndNested(run, (e) => [observer('a', e), observer('b', e, { throwOnBegin: true }), observer('c', e)], async () => 'ok');
     assert.deepEqual(events, ['a begin', 'b begin', 'a end b broke']);
     assert.equal(result, 'rejected b broke');
   });
 
   it('should make an observer that throws the failure the stages outside it see', async () => {
-    const { events, result } = await both((e) => [observer('a', e), observer('b', e, { throwOnEnd: true }), observer('c', e)], async () => 'ok');
+    const { events, result } = await sameFusedAndNested(run, (e) => [observer('a', e), observer('b', e, { throwOnEnd: true }), observer('c', e)], async () => 'ok');
     assert.deepEqual(events, ['a begin', 'b begin', 'c begin', 'c end ok', 'b end ok', 'a end b end broke']);
     assert.equal(result, 'rejected b end broke');
   });
@@ -92,7 +82,7 @@ describe('staged middleware in a chain', () => {
       e.push('user out');
       return r;
     };
-    const { events } = await both((e) => [observer('a', e), user(e), observer('b', e), observer('c', e)], async () => 'ok');
+    const { events } = await sameFusedAndNested(run, (e) => [observer('a', e), user(e), observer('b', e), observer('c', e)], async () => 'ok');
     assert.deepEqual(events, ['a begin', 'user in', 'b begin', 'c begin', 'c end ok', 'b end ok', 'user out', 'a end ok']);
   });
 
@@ -133,7 +123,7 @@ describe('staged middleware in a chain', () => {
     };
     const pulls: string[] = [];
     const streamed: Handler = async () => (async function* () { pulls.push(where()); yield 1; pulls.push(where()); })();
-    const { events, result } = await both((e) => [watching('outer', e), scoped(e), watching('inner', e)], async () => where());
+    const { events, result } = await sameFusedAndNested(run, (e) => [watching('outer', e), scoped(e), watching('inner', e)], async () => where());
     assert.equal(result, 'in scope');
     assert.deepEqual(events, ['outer begin outside', 'inner begin in scope', 'inner end ok in scope', 'scoped end ok outside', 'outer end ok outside']);
     const h = chain(watching('outer', []), scoped([]), watching('inner', []))(streamed);

@@ -1,4 +1,3 @@
-import { createHook } from 'node:async_hooks';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -14,6 +13,7 @@ import { recovery } from '../../../lib/middleware/recovery/index.js';
 import { tracingServer } from '../../../lib/middleware/tracing/index.js';
 import { createTracing, spanIdValuer, traceIdValuer } from '../../../lib/tracing/index.js';
 import { runWithContext, type Context } from '../../../lib/transport/index.js';
+import { fewestPromisesPerCall, unaryServerCall } from '../../helpers/fused-vs-nested.js';
 
 // A 100 % sampled call's span used to end from a `.then` of its own on the reply, beside the one the
 // fused access log, recovery, metrics and metadata share: one promise more per recorded call than per
@@ -39,48 +39,13 @@ function defaults(logger: Logger, t = tracing): Middleware[] {
   return [tracingServer(t), loggingServer(logger), recovery({ logger: new NoopLogger(), log: false }), metricsServer({ meter: new PrometheusMeter() }), metadataServer()];
 }
 
-function call(): Context {
-  return {
-    kind: 'grpc', side: 'server', operation: '/a.B/C', endpoint: '', requestHeader: new Metadata(), replyHeader: new Metadata(), signal: new AbortController().signal,
-    deadline: undefined, metadata: new Metadata(), unaryReply: true,
-  } as Context;
-}
-
 const hello: Handler = async (req: { name: string }) => ({ message: `Hello ${req.name}` });
-
-/** Promises created per call through `h`, counted by an async_hooks init hook, a call at a time as a transport runs one. */
-async function promisesPerCall(h: Handler, calls = 400): Promise<number> {
-  const one = (): Promise<unknown> => {
-    const ctx = call();
-    return runWithContext(ctx, () => h({ name: 'x' }, ctx));
-  };
-  for (let i = 0; i < 50; i++) await one();
-  let promises = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'PROMISE') promises++;
-    },
-  }).enable();
-  try {
-    for (let i = 0; i < calls; i++) await one();
-  } finally {
-    hook.disable();
-  }
-  return promises / calls;
-}
-
-/** The fewest over three counts: whatever else the process runs meanwhile only adds. */
-async function fewest(h: Handler): Promise<number> {
-  let least = Infinity;
-  for (let i = 0; i < 3; i++) least = Math.min(least, await promisesPerCall(h));
-  return least;
-}
 
 describe('a recorded (100 % sampled) call through the fused defaults', () => {
   it("should add one promise per call to the handler's, its span included, as an unsampled call does", async () => {
-    const bare = await fewest(hello);
-    const recorded = await fewest(chain(...defaults(new Lines(), counted))(hello));
-    const notRecorded = await fewest(chain(...defaults(new Lines(), unsampled))(hello));
+    const bare = await fewestPromisesPerCall(hello);
+    const recorded = await fewestPromisesPerCall(chain(...defaults(new Lines(), counted))(hello));
+    const notRecorded = await fewestPromisesPerCall(chain(...defaults(new Lines(), unsampled))(hello));
     assert.equal(recorded - bare, 1);
     assert.equal(notRecorded - bare, 1);
   });
@@ -91,7 +56,7 @@ describe('a recorded (100 % sampled) call through the fused defaults', () => {
       throw new KratosError(404, 'NOT_FOUND', 'no such greeter');
     };
     for (const h of [hello, failing]) {
-      const ctx = call();
+      const ctx = unaryServerCall();
       await runWithContext(ctx, () => chain(...defaults(logger))(h)({ name: 'x' }, ctx)).catch(() => undefined);
     }
     const spans = tracing.memoryExporter?.getFinishedSpans() ?? [];
@@ -123,7 +88,7 @@ describe('a recorded (100 % sampled) call through the fused defaults', () => {
           yield { n: i };
         }
       })();
-    const ctx = { ...call(), unaryReply: false } as Context;
+    const ctx = { ...unaryServerCall(), unaryReply: false } as Context;
     const stream = (await runWithContext(ctx, () => chain(...defaults(new Lines()))(streamed)(undefined, ctx))) as AsyncIterable<unknown>;
     assert.equal(tracing.memoryExporter?.getFinishedSpans().length, 0, 'not ended before the stream is');
     const got: unknown[] = [];
