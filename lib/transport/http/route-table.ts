@@ -35,8 +35,10 @@ export interface HttpRoute {
   raw?: boolean;
 }
 
-/** A route as the server mounted it: its decoder and encoders resolved against the server's. */
-/** `call`: the handler, or its direct form where it has one (see DirectCall). */
+/**
+ * A route as the server mounted it: its decoder and encoders resolved against the server's, and
+ * `call`, the handler or its direct form where it has one (see DirectCall).
+ */
 export type MountedRoute = HttpRoute & { decode: RequestDecoder; encode: ResponseEncoder; encodeError: ErrorEncoder; call: DirectCall };
 
 /** What the server calls for a route: its handler's direct form where it has one (never for a stream), else the handler. */

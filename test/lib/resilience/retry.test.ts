@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { FrameworkError, gatewayTimeout, internalServer, KratosError, notFound, serviceUnavailable } from '../../../lib/errors/index.js';
 import { neverSent, retry, retryable, type RetryOptions } from '../../../lib/resilience/index.js';
 import { HttpClient, HttpServer } from '../../../lib/transport/http/index.js';
 import { markUnreached } from '../../../lib/transport/index.js';
-import { createServer } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { ctxFor, FakeClock, isKratos } from './fixtures.js';
 
 // As the transports make it: marked as never sent (a bare message proves nothing).
