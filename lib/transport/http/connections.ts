@@ -2,58 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 
-const ACTIVE = Symbol('kratos-ts/http/active');
-const TRACKER = Symbol('kratos-ts/http/tracker');
-const SOCKET = Symbol('kratos-ts/http/socket');
-const WATCHER = Symbol('kratos-ts/http/close-watcher');
-type TrackedSocket = Socket & { [ACTIVE]?: number; [TRACKER]?: ConnectionTracker };
-type TrackedResponse = ServerResponse & { [SOCKET]?: TrackedSocket; [WATCHER]?: CloseWatcher };
-
-/** Told when a tracked response closes, finished or not (the request's context: did the client leave?). */
-export interface CloseWatcher {
-  responseClosed(res: ServerResponse): void;
-}
-
-/**
- * Marks `req`'s connection busy until `res` closes. The server's request listener calls it first
- * thing, rather than the tracker listening for 'request' too: one listener per event is what node
- * emits fastest.
- */
-export function trackRequest(req: IncomingMessage, res: TrackedResponse): void {
-  const s = req.socket as TrackedSocket;
-  s[ACTIVE] = (s[ACTIVE] ?? 0) + 1;
-  res[SOCKET] = s;
-  // 'close' fires once per response, finished or not; counting 'finish' too would end a
-  // socket early while a pipelined request on it is still being served.
-  res.on('close', onResponseClose);
-}
-
-/** `listener` with {@link trackRequest} first: the one request listener a tracked server has. */
-export function trackingRequests(listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    trackRequest(req, res);
-    listener(req, res);
-  };
-}
-
-/** Has the one 'close' listener of a tracked response tell `watcher` too (no second listener per request). */
-export function watchClose(res: ServerResponse, watcher: CloseWatcher): void {
-  const tracked = res as TrackedResponse;
-  tracked[WATCHER] = watcher;
-  // A response served without trackRequest (another server's listener, a test) has no shared
-  // listener to tell the watcher, so it gets its own rather than losing the client's leaving.
-  if (tracked[SOCKET] === undefined) res.once('close', onResponseClose);
-}
-
-// Shared listener (no closure per request): the watcher first, then the connection is one request less busy.
-function onResponseClose(this: TrackedResponse): void {
-  try {
-    this[WATCHER]?.responseClosed(this);
-  } finally {
-    const s = this[SOCKET];
-    if (s !== undefined) s[TRACKER]?.done(s);
-  }
-}
+/** The response node:http is writing on a connection, if any (node's own field, as its closeIdleConnections reads it). */
+type ServedSocket = Socket & { _httpMessage?: ServerResponse | null };
 
 /** A TCP connection's peer, the same on its TLS socket: the one public link from one to the other. */
 function peerKey(s: Socket): string {
@@ -61,33 +11,33 @@ function peerKey(s: Socket): string {
 }
 
 /**
- * Knows which connections are busy (the server's request listener calls {@link trackRequest}), so a
- * graceful stop can close idle ones and wait for the rest.
+ * Keeps a server's connections, so that a graceful stop can close the idle ones and wait for the rest.
+ * It does nothing per request: a connection is busy while node:http writes a response on it, which
+ * node knows, and a stop asks it then. Responses written while the server drains say `Connection:
+ * close` (the server's `draining` flag), so node closes each busy connection after its reply; one
+ * whose reply went out before the stop, keep-alive, is watched from the stop on and ended once idle.
  * Requests arrive on the socket node:http parses: the TCP socket of an HTTP server, the TLS socket
  * ('secureConnection') of an HTTPS one. TCP sockets are kept too (still in their handshake, or its
  * carrier), so that a stop can end those with no request yet and the deadline can destroy them all.
  */
 export class ConnectionTracker {
-  readonly #sockets = new Set<TrackedSocket>();
+  readonly #sockets = new Set<ServedSocket>();
   /** HTTPS: TCP sockets whose TLS handshake has not completed (no request can be on them yet). */
   readonly #handshaking = new Map<string, Socket>();
   readonly #carriers = new Set<Socket>();
   readonly #server: Server;
-  #closing = false;
 
   /** `maxConnections`: beyond it node closes new TCP connections at once, TLS or not (undefined: no cap). */
   constructor(server: Server, maxConnections?: number) {
     this.#server = server;
     if (maxConnections !== undefined) server.maxConnections = maxConnections;
-    const track = (s: TrackedSocket): void => {
-      s[ACTIVE] = 0;
-      s[TRACKER] = this;
+    const track = (s: ServedSocket): void => {
       this.#sockets.add(s);
       s.once('close', () => this.#sockets.delete(s));
     };
     if (server instanceof TlsServer) {
       server.on('connection', (s: Socket) => this.#carry(s));
-      server.on('secureConnection', (s: TrackedSocket) => {
+      server.on('secureConnection', (s: ServedSocket) => {
         this.#handshaking.delete(peerKey(s));
         track(s);
       });
@@ -108,11 +58,9 @@ export class ConnectionTracker {
     });
   }
 
-  /** Closes every connection with no request in flight, now and as each one goes idle. */
+  /** Closes every connection with no response being written, now and as each busy one goes idle. */
   closeIdle(): void {
-    this.#closing = true;
-    this.#server.closeIdleConnections();
-    for (const s of this.#sockets) if (s[ACTIVE] === 0) s.end();
+    for (const s of this.#sockets) this.#endWhenIdle(s);
     for (const s of this.#handshaking.values()) s.destroy();
   }
 
@@ -122,10 +70,16 @@ export class ConnectionTracker {
     for (const s of this.#carriers) s.destroy();
   }
 
-  /** @internal A response on `s` closed. */
-  done(s: TrackedSocket): void {
-    s[ACTIVE] = Math.max(0, (s[ACTIVE] ?? 1) - 1);
-    if (this.#closing && s[ACTIVE] === 0) setImmediate(() => s[ACTIVE] === 0 && s.end());
+  // A response's 'close' comes after node has handed the connection to the next pipelined response,
+  // if there is one; a turn later a request node was still reading has reached its listener too.
+  #endWhenIdle(s: ServedSocket): void {
+    if (s.destroyed) return;
+    const res = s._httpMessage;
+    if (res === undefined || res === null) {
+      s.end();
+      return;
+    }
+    res.once('close', () => setImmediate(() => this.#endWhenIdle(s)));
   }
 }
 

@@ -1,8 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import type { Expirable } from '../../internal/index.js';
 import type { Context } from '../context.js';
 import type { ErrorEncoder } from './codecs.js';
-import { watchClose, type CloseWatcher } from './connections.js';
 import { HttpExchange } from './exchange.js';
 
 /** Reason given to the signal when a request's deadline passes. */
@@ -13,10 +11,8 @@ export const TIMEOUT_REASON = 'request timeout';
  * The context of one HTTP request. A class, not a literal, so every request has the same shape, and
  * headers and the AbortController are made only when something asks for them.
  */
-export class HttpContext extends HttpExchange implements Context, Expirable, CloseWatcher {
+export class HttpContext extends HttpExchange implements Context, Expirable {
   readonly kind = 'http' as const;
-  /** Set when the deadline passed or the client went away; the reply is then not written. */
-  abandoned: 'timeout' | 'closed' | undefined;
   /** @internal True when the route sends one reply (not a stream), set by the server. */
   unaryReply = false;
   /** @internal How the route writes failures, for a timeout the server's deadline queue answers. */
@@ -27,10 +23,24 @@ export class HttpContext extends HttpExchange implements Context, Expirable, Clo
   next: Expirable | undefined;
   queued = false;
   #abort: AbortController | undefined;
+  #abandoned: 'timeout' | 'closed' | undefined;
+
+  /**
+   * Set when the deadline passed or the client went away; the reply is then not written. The client's
+   * leaving is read from the response when asked (closed before it finished), not listened for: a
+   * request pays for a 'close' listener only when its {@link signal} is made.
+   */
+  get abandoned(): 'timeout' | 'closed' | undefined {
+    if (this.#abandoned === undefined && this.#left()) this.abandon('closed');
+    return this.#abandoned;
+  }
 
   get signal(): AbortSignal {
-    this.#abort ??= new AbortController();
-    if (this.abandoned !== undefined && !this.#abort.signal.aborted) this.#abort.abort(this.#reason());
+    if (this.#abort !== undefined) return this.#abort.signal;
+    this.#abort = new AbortController();
+    if (this.abandoned !== undefined) this.#abort.abort(this.#reason());
+    // Made while the request is served: aborts when the response closes unfinished (the client left).
+    else this.res.once('close', () => this.#responseClosed());
     return this.#abort.signal;
   }
 
@@ -40,22 +50,19 @@ export class HttpContext extends HttpExchange implements Context, Expirable, Clo
 
   /** Marks the request abandoned and aborts the signal if anyone holds it. */
   abandon(why: 'timeout' | 'closed'): void {
-    if (this.abandoned !== undefined) return;
-    this.abandoned = why;
+    if (this.#abandoned !== undefined) return;
+    // A client that left before the deadline passed is what ended the request, as it was when listened for.
+    this.#abandoned = this.#left() ? 'closed' : why;
     this.#abort?.abort(this.#reason());
   }
 
-  /**
-   * @internal Abandons the request when its response closes before it finished (the client left),
-   * told by the connection tracker's one 'close' listener of the response.
-   */
-  watchClose(): void {
-    watchClose(this.res, this);
+  /** The response closed before it finished: the client left. */
+  #left(): boolean {
+    return this.res.destroyed && !this.res.writableFinished;
   }
 
-  /** @internal A response closed before it finished means the client left. */
-  responseClosed(res: ServerResponse): void {
-    if (!res.writableFinished) this.abandon('closed');
+  #responseClosed(): void {
+    if (this.#left()) this.abandon('closed');
   }
 
   expire(): void {

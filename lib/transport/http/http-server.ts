@@ -13,7 +13,7 @@ import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResp
 import type { Admission } from '../admission.js';
 import { frontDoor } from './front-door.js';
 import { HttpContext } from './http-context.js';
-import { closeAfterReply, ConnectionTracker, trackingRequests } from './connections.js';
+import { closeAfterReply, ConnectionTracker } from './connections.js';
 import { throughFilters } from './filters.js';
 import { httpStatus, isThenable, sendReply, writeReply, writeStream } from './reply.js';
 import { absolutePath, onClientError, timeoutError } from './request-errors.js';
@@ -113,8 +113,7 @@ export class HttpServer implements Server {
     const l = this.#limits;
     // node checks these timeouts only every connectionsCheckingInterval (30 s by default): check often enough to matter.
     const limits = { ...l, connectionsCheckingInterval: Math.max(100, Math.min(1000, l.headersTimeout / 2)) };
-    const tracked = trackingRequests(callback);
-    const server = this.#tls === undefined ? createHttpServer(limits, tracked) : createHttpsServer({ ...this.#tls, ...limits }, tracked);
+    const server = this.#tls === undefined ? createHttpServer(limits, callback) : createHttpsServer({ ...this.#tls, ...limits }, callback);
     server.on('clientError', onClientError);
     this.#connections = new ConnectionTracker(server, this.#caps.maxConnections);
     await new Promise<void>((resolve, reject) => {
@@ -190,7 +189,6 @@ export class HttpServer implements Server {
     const ctx = new HttpContext(req, res, route.operation, this.#endpoint, deadline);
     ctx.unaryReply = route.stream !== true;
     this.#inFlight++;
-    ctx.watchClose();
     if (deadline !== undefined) {
       ctx.errorEncoder = route.encodeError;
       ctx.onExpire = this.#onExpire;
