@@ -81,4 +81,38 @@ describe('HttpServer.stop under load', () => {
       await s.stop(Date.now());
     }
   });
+
+  it('should end a connection whose reply went out keep-alive before the stop as soon as that reply ends', async () => {
+    let release = (): void => undefined;
+    const s = new HttpServer({ addr: '127.0.0.1:0', timeout: 0 });
+    s.route({ method: 'GET', path: '/ticks', operation: '/ticks', stream: true, handler: async () => (async function* () {
+      yield { n: 1 };
+      await new Promise<void>((r) => (release = r));
+      yield { n: 2 };
+    })() });
+    await s.start();
+    const socket = connect(s.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    let data = '';
+    socket.on('data', (d: Buffer) => (data += d.toString()));
+    const closed = new Promise<number>((r) => socket.once('close', () => r(performance.now())));
+    try {
+      socket.write('GET /ticks HTTP/1.1\r\nHost: x\r\n\r\n');
+      while (!data.includes('"n":1')) await sleep(2);
+      assert.doesNotMatch(data, /connection: close/i, 'the head went out keep-alive');
+      const stopped = s.stop(Date.now() + 10_000);
+      await sleep(50);
+      assert.equal(socket.destroyed, false, 'the stream was cut');
+      const ended = performance.now();
+      release();
+      const at = await closed;
+      await stopped;
+      assert.match(data, /"n":2/);
+      assert.ok(at - ended < 500, `the connection stayed open ${(at - ended).toFixed(0)} ms after its reply`);
+    } finally {
+      release();
+      socket.destroy();
+      await s.stop(Date.now());
+    }
+  });
 });
