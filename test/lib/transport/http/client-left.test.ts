@@ -6,17 +6,19 @@ import { onCallEnd, type CallOutcome } from '../../../../lib/middleware/index.js
 import { HttpServer, type HttpContext, type HttpRoute } from '../../../../lib/transport/http/index.js';
 import type { Context } from '../../../../lib/transport/index.js';
 
-async function started(routes: HttpRoute[], options: ConstructorParameters<typeof HttpServer>[0] = {}): Promise<{ s: HttpServer; url: string }> {
+/** A server on an ephemeral port serving `routes`. */
+async function serving(options: ConstructorParameters<typeof HttpServer>[0], ...routes: HttpRoute[]): Promise<HttpServer> {
   const s = new HttpServer({ addr: '127.0.0.1:0', ...options });
-  for (const r of routes) s.route(r);
+  routes.forEach((r) => s.route(r));
   await s.start();
-  return { s, url: `http://127.0.0.1:${s.port}` };
+  return s;
 }
 
-function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
+/** A promise with its resolve, for a test to wait on what a handler saw. */
+function later<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  const out = {} as { promise: Promise<T>; resolve: (v: T) => void };
+  out.promise = new Promise<T>((r) => (out.resolve = r));
+  return out;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -38,12 +40,12 @@ describe('HttpServer and a client that leaves', () => {
   describe('having a handler that never asks for its signal', () => {
     it('should add no listener to the request\'s response, and one once the signal is asked for', async () => {
       const seen: Record<string, number>[] = [];
-      const { s, url } = await started([
+      const s = await serving({ ambientContext: false },
         { method: 'GET', path: '/plain', operation: '/plain', handler: async (_req, ctx: Context) => (seen.push(listeners((ctx as HttpContext).res)), {}) },
         { method: 'GET', path: '/asks', operation: '/asks', handler: async (_req, ctx: Context) => (void ctx.signal, seen.push(listeners((ctx as HttpContext).res)), {}) },
-      ], { ambientContext: false });
+      );
       try {
-        for (const path of ['/plain', '/plain', '/asks']) assert.equal((await fetch(`${url}${path}`)).status, 200);
+        for (const path of ['/plain', '/plain', '/asks']) assert.equal((await fetch(`http://127.0.0.1:${s.port}${path}`)).status, 200);
         // node's own: one 'finish' listener (its resOnFinish); the framework adds nothing of its own.
         assert.deepEqual(seen[0], { finish: 1 });
         assert.deepEqual(seen[1], { finish: 1 });
@@ -54,12 +56,12 @@ describe('HttpServer and a client that leaves', () => {
     });
 
     it('should still report the call as cancelled (499 CANCELLED) to the middleware watching its end', async () => {
-      const entered = deferred();
-      const ended = deferred<CallOutcome>();
-      const { s } = await started([{
+      const entered = later();
+      const ended = later<CallOutcome>();
+      const s = await serving({ timeout: 0 }, {
         method: 'GET', path: '/slow', operation: '/slow',
         handler: (req, ctx) => onCallEnd(async () => (entered.resolve(), await sleep(80), { late: true }), req, ctx, ended.resolve),
-      }], { timeout: 0 });
+      });
       try {
         await leaveMidRequest(s.port, '/slow', entered.promise);
         const outcome = await ended.promise;
@@ -73,10 +75,10 @@ describe('HttpServer and a client that leaves', () => {
     });
 
     it('should keep the client\'s leaving (499), not the deadline that passes after it (504)', async () => {
-      const entered = deferred();
-      const ended = deferred<CallOutcome>();
+      const entered = later();
+      const ended = later<CallOutcome>();
       let signalReason: unknown;
-      const { s } = await started([{
+      const s = await serving({ timeout: 60 }, {
         method: 'GET', path: '/slow', operation: '/slow',
         handler: (req, ctx) => onCallEnd(async () => {
           entered.resolve();
@@ -84,7 +86,7 @@ describe('HttpServer and a client that leaves', () => {
           signalReason = (ctx.signal.reason as Error).name;
           return {};
         }, req, ctx, ended.resolve),
-      }], { timeout: 60 });
+      });
       try {
         await leaveMidRequest(s.port, '/slow', entered.promise);
         const outcome = await ended.promise;
@@ -98,16 +100,16 @@ describe('HttpServer and a client that leaves', () => {
 
   describe('having a handler that asks for its signal before the client leaves', () => {
     it('should abort the signal as the client leaves, while the handler still waits', async () => {
-      const entered = deferred();
-      const aborted = deferred<string>();
-      const { s } = await started([{
+      const entered = later();
+      const aborted = later<string>();
+      const s = await serving({ timeout: 0 }, {
         method: 'GET', path: '/hang', operation: '/hang',
         handler: async (_req, ctx) => {
           ctx.signal.addEventListener('abort', () => aborted.resolve((ctx.signal.reason as Error).name));
           entered.resolve();
           await sleep(2000);
         },
-      }], { timeout: 0 });
+      });
       try {
         const t0 = Date.now();
         await leaveMidRequest(s.port, '/hang', entered.promise);
