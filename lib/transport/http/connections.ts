@@ -25,11 +25,9 @@ export class ConnectionTracker {
   /** HTTPS: TCP sockets whose TLS handshake has not completed (no request can be on them yet). */
   readonly #handshaking = new Map<string, Socket>();
   readonly #carriers = new Set<Socket>();
-  readonly #server: Server;
 
   /** `maxConnections`: beyond it node closes new TCP connections at once, TLS or not (undefined: no cap). */
   constructor(server: Server, maxConnections?: number) {
-    this.#server = server;
     if (maxConnections !== undefined) server.maxConnections = maxConnections;
     const track = (s: ServedSocket): void => {
       this.#sockets.add(s);
@@ -58,7 +56,10 @@ export class ConnectionTracker {
     });
   }
 
-  /** Closes every connection with no response being written, now and as each busy one goes idle. */
+  /**
+   * Closes every connection with no response being written, now and as each busy one goes idle (node's
+   * `server.close()`, called first, has already destroyed those its parser sees idle).
+   */
   closeIdle(): void {
     for (const s of this.#sockets) this.#endWhenIdle(s);
     for (const s of this.#handshaking.values()) s.destroy();
