@@ -51,6 +51,8 @@ export interface Counters {
   shed: number;
   /** Of the shed calls, those refused at the front door. */
   atFront: number;
+  /** Of those, held calls refused when their turn came (stale), with a pacer. */
+  staleShed?: number;
   failed: number;
   /** p99 of the admitted calls' times inside the instance since the previous read, ms (front door only). */
   servedP99?: number;

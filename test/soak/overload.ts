@@ -16,7 +16,7 @@ export interface OverloadResult {
   capacity: number;
   /** p99 of the probe's calls with no other load, ms. */
   unloadedP99: number;
-  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; servedP99: number; failed: number; rules: ShedRules; shed: number; atFront: number; paced: Paced | undefined; limiter: Counters['limiter'] }[];
+  runs: { factor: number; offered: number; goodput: number; goodputPct: number; shedPct: number; p99: number; servedP99: number; probe: ProbeSpread; failed: number; rules: ShedRules; shed: number; atFront: number; paced: Paced | undefined; limiter: Counters['limiter'] }[];
   /** Seconds from the end of the overload until no call was shed any more. */
   recoveryS: number;
   /** The recovery phase's 250 ms slices that shed: when (s), calls shed and served, what the limiter read. */
@@ -28,6 +28,13 @@ export interface OverloadResult {
   rssPeakMiB: number;
   /** The oracle's row (bare node with a fixed cap): judged by the same goals, printed, not part of the run's verdict. */
   oracle?: true;
+}
+
+/** How many of the probe's calls were admitted, and their p90 and slowest, ms: at 4x the p99 of some fifty calls is their slowest. */
+export interface ProbeSpread {
+  admitted: number;
+  p90: number;
+  max: number;
 }
 
 /** Calls shed by each of the limiter's rules in a run. */
@@ -102,6 +109,7 @@ async function loaded(child: Child, transport: Transport, handler: Handler, seco
       goodputPct: (100 * goodput) / capacity,
       shedPct: (100 * d.shed) / Math.max(1, d.ok + d.shed + d.failed),
       p99: percentile(probed.okMs, 0.99),
+      probe: { admitted: probed.okMs.length, p90: percentile(probed.okMs, 0.9), max: percentile(probed.okMs, 1) },
       servedP99: after.servedP99 ?? NaN,
       failed: d.failed + probed.failed,
       shed: d.shed,
@@ -178,8 +186,8 @@ async function recovery(child: Child, transport: Transport, handler: Handler, ra
       if (recovered > 2) lateShed += now.shed - last.shed;
       const l = now.limiter ?? {};
       const read = (k: string): string => (typeof l[k] === 'number' ? (l[k] as number).toFixed(1) : String(l[k]));
-      const rules = `in flight +${shedBy(now).inFlight - shedBy(last).inFlight}, queued +${shedBy(now).queued - shedBy(last).queued}`;
-      slices.push(`${recovered.toFixed(2)} s: shed ${now.shed - last.shed} (${rules}), served ${now.ok - last.ok}; cpu ${read('cpu')} elu ${read('elu')} delay ${read('delay')} loopElu ${read('loopElu')} perCall ${read('perCall')} minRt ${read('minRt')} maxPass ${read('maxPass')}`);
+      const rules = `in flight +${shedBy(now).inFlight - shedBy(last).inFlight}, queued +${shedBy(now).queued - shedBy(last).queued}, of which held calls at their turn +${(now.staleShed ?? 0) - (last.staleShed ?? 0)}`;
+      slices.push(`${recovered.toFixed(2)} s: shed ${now.shed - last.shed} (${rules}), served ${now.ok - last.ok}, held p99 ${(now.heldP99 ?? NaN).toFixed(1)} ms; cpu ${read('cpu')} elu ${read('elu')} delay ${read('delay')} loopElu ${read('loopElu')} perCall ${read('perCall')} slack ${read('slack')} minRt ${read('minRt')} maxPass ${read('maxPass')}`);
     }
     last = now;
   }

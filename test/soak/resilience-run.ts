@@ -106,7 +106,9 @@ function printOverloads(overloads: OverloadResult[], phase: number): void {
   // The limiter's state at the end of each run: what its queue rule's limit was made of.
   const state = (l: Record<string, number | boolean> | undefined): string => (l === undefined ? '-' : ['minRt', 'perCall', 'slack', 'maxInFlight'].map((k) => `${k} ${f(Number(l[k]), 1)}`).join(', '));
   console.log('');
-  for (const r of overloads) for (const x of r.runs) console.log(`- ${r.scenario} ${x.factor}x, limiter after the run: ${state(x.limiter)}`);
+  for (const r of overloads) for (const x of r.runs) console.log(`- ${r.scenario} ${x.factor}x, limiter after the run: ${state(x.limiter)}; probe: ${x.probe.admitted} calls admitted, p90 ${f(x.probe.p90, 1)} ms, slowest ${f(x.probe.max, 1)} ms`);
+  // Recovery watched: each 250 ms slice of the recovery phase that shed, with the rule and what the limiter read.
+  for (const r of overloads) if ((r.recoverySlices ?? []).length > 0) console.log(`- ${r.scenario}, recovery's shedding slices: ${r.recoverySlices!.join('; ')}`);
 }
 
 function printBreakers(breakers: BreakerResult[], phase: number): void {
