@@ -2,6 +2,7 @@
 // counts requests and bytes, answers an empty ExportTraceServiceResponse. GET /stats reads the counts.
 // Started once per run, pinned to the load generator's core, so its work never lands on the server's.
 // COLLECTOR_DUMP=<file> keeps the last export body, to see what a server sends (e.g. `strings <file>`).
+// COLLECTOR_SOCKET=<path> listens on that unix socket instead of a TCP port (and prints the path).
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
@@ -23,5 +24,7 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : '');
   });
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+const socket = process.env.COLLECTOR_SOCKET;
+if (socket === undefined) server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+else server.listen(socket, () => process.stdout.write(`${socket}\n`));
 process.on('SIGTERM', () => process.exit(0));
