@@ -329,9 +329,12 @@ describe('HttpServer', () => {
     });
 
     it('should destroy a stuck request at the deadline', async () => {
-      const { s, url } = await started([route('GET', '/stuck', () => new Promise(() => {}))], { timeout: 0 });
+      // Stop once the handler holds the request (a fixed wait lost that race on a loaded host: nothing in flight, stop took 1 ms).
+      let reached!: () => void;
+      const inHandler = new Promise<void>((r) => (reached = r));
+      const { s, url } = await started([route('GET', '/stuck', () => (reached(), new Promise(() => {})))], { timeout: 0 });
       const call = fetch(`${url}/stuck`).then(() => 'answered', () => 'destroyed');
-      await new Promise((r) => setTimeout(r, 30));
+      await inHandler;
       const t0 = Date.now();
       await s.stop(Date.now() + 100);
       const took = Date.now() - t0;
