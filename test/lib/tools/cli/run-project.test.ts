@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../../../helpers/echo-service.js';
-import { gone } from '../../../helpers/processes.js';
+import { gone, running } from '../../../helpers/processes.js';
 
 const cli = repoPath('dist/lib/tools/cli/main.js');
 
@@ -77,8 +77,14 @@ describe('kratos-ts run', () => {
     const exited = new Promise((r) => run.child.once('exit', r));
     run.child.kill('SIGKILL');
     await exited;
-    const [service] = pids(run.out());
-    assert.ok(service !== undefined && (await gone(service)), 'the service stopped on its own');
+    const [service, helper] = pids(run.out());
+    try {
+      assert.ok(service !== undefined && (await gone(service)), 'the service stopped on its own');
+    } finally {
+      // With run killed, nothing is left to stop the service's helper, which ignores SIGTERM: the test
+      // does, so that a suite run leaves no process behind.
+      if (helper !== undefined && running(helper)) process.kill(helper, 'SIGKILL');
+    }
   });
 
   it('should take two signals at once (Ctrl-C under npm run: terminal and npm) as one graceful stop', { timeout: 30_000 }, async () => {
