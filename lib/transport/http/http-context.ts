@@ -31,7 +31,7 @@ export class HttpContext extends HttpExchange implements Context, Expirable {
    * request pays for a 'close' listener only when its {@link signal} is made.
    */
   get abandoned(): 'timeout' | 'closed' | undefined {
-    if (this.#abandoned === undefined && this.#left()) this.abandon('closed');
+    this.#noticeLeaving();
     return this.#abandoned;
   }
 
@@ -40,7 +40,7 @@ export class HttpContext extends HttpExchange implements Context, Expirable {
     this.#abort = new AbortController();
     if (this.abandoned !== undefined) this.#abort.abort(this.#reason());
     // Made while the request is served: aborts when the response closes unfinished (the client left).
-    else this.res.once('close', () => this.#responseClosed());
+    else this.res.once('close', () => this.#noticeLeaving());
     return this.#abort.signal;
   }
 
@@ -61,8 +61,9 @@ export class HttpContext extends HttpExchange implements Context, Expirable {
     return this.res.destroyed && !this.res.writableFinished;
   }
 
-  #responseClosed(): void {
-    if (this.#left()) this.abandon('closed');
+  /** Abandons the request if its client left and nothing ended it before: what reading and the signal's listener share. */
+  #noticeLeaving(): void {
+    if (this.#abandoned === undefined && this.#left()) this.abandon('closed');
   }
 
   expire(): void {
