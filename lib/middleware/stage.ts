@@ -1,4 +1,4 @@
-import type { Context } from '../transport/index.js';
+import { directCallOf, withDirectCall, type Context, type DirectCall } from '../transport/index.js';
 import { CallStream, isAsyncIterable, outcomeOf, type CallOutcome, type CallScope } from './call-end.js';
 import { isSyncIterator, SyncReplies } from './reply-stream.js';
 import type { Handler, Middleware } from './types.js';
@@ -80,14 +80,28 @@ function fused(given: readonly Stage[]): Middleware {
   // One object shape for every stage (each middleware's literal has its own), so the frame's reads of
   // begin/end/scope/recover/enter stay monomorphic however many kinds of stage a run holds.
   const stages: Stage[] = given.map((s) => ({ begin: s.begin, scope: s.scope, end: s.end, recover: s.recover, enter: s.enter }) as Stage);
-  return (next: Handler): Handler =>
-    (req, ctx) => new Frame(stages, next, req, ctx).run();
+  return (next: Handler): Handler => {
+    const handler: Handler = (req, ctx) => new Frame(stages, next, false, req, ctx).run() as Promise<unknown>;
+    // When the run is all there is between the transport and a method called as it is, the run has a
+    // direct form too: a synchronous reply is settled and handed back in the call, with no promise.
+    const direct = directCallOf(next);
+    return direct === undefined ? handler : withDirectCall(handler, (req, ctx) => new Frame(stages, direct, true, req, ctx).run());
+  };
 }
 
-/** One call through a run of stages. */
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * One call through a run of stages. Direct (see DirectCall): `next` may return a value, and a value
+ * is settled at once and returned as it is; a failure is still a rejected promise, a pending reply
+ * still watched by one `.then`.
+ */
 class Frame {
   readonly #stages: readonly Stage[];
-  readonly #next: Handler;
+  readonly #next: DirectCall;
+  readonly #direct: boolean;
   readonly #req: unknown;
   readonly #ctx: Context;
   readonly #states: unknown[];
@@ -95,15 +109,16 @@ class Frame {
   /** How many stages have begun: only those are told the end. */
   #begun = 0;
 
-  constructor(stages: readonly Stage[], next: Handler, req: unknown, ctx: Context) {
+  constructor(stages: readonly Stage[], next: DirectCall, direct: boolean, req: unknown, ctx: Context) {
     this.#stages = stages;
     this.#next = next;
+    this.#direct = direct;
     this.#req = req;
     this.#ctx = ctx;
     this.#states = new Array<unknown>(stages.length);
   }
 
-  run(): Promise<unknown> {
+  run(): unknown {
     const head = this.#stages[0]!;
     if (head.enter === undefined) return this.#run();
     let state: unknown;
@@ -118,11 +133,11 @@ class Frame {
     return state === UNWATCHED ? this.#run() : head.enter(state, Frame.#runOf, this);
   }
 
-  static #runOf(frame: Frame): Promise<unknown> {
+  static #runOf(frame: Frame): unknown {
     return frame.#run();
   }
 
-  #run(): Promise<unknown> {
+  #run(): unknown {
     let reply: unknown;
     try {
       reply = this.#enter();
@@ -132,6 +147,13 @@ class Frame {
         return Promise.resolve(this.#settle(false, err));
       } catch (e) {
         return Promise.reject(e);
+      }
+    }
+    if (this.#direct && !isThenable(reply)) {
+      try {
+        return this.#ok(reply);
+      } catch (err) {
+        return Promise.reject(err);
       }
     }
     return Promise.resolve(reply).then(
