@@ -50,14 +50,14 @@ export class OperationBuilder {
       ...this.#resolver.resolveAll(d.method.middleware, where),
     ];
     const call = methodCall(d.instance, d.method.propertyKey, owner);
-    const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(d.streams === true ? streamingHandler(call) : promised(call));
-    const handler = chainFor(d.name, middleware)(refusing(own));
-    // Nothing between the transport and the method: it may call the method as it is (no promise for a
-    // synchronous one). A failure is still a rejected promise, so the transport answers it a microtask
-    // later, as it did (node has then read the whole request: a failure answered inside its head would
-    // close the connection).
-    const bare = middleware.length === 0 && d.method.validate === undefined && (d.checks ?? []).length === 0 && d.streams !== true;
-    return bare ? withDirectCall(handler, refusing(call)) : handler;
+    const own = refusing(chain(...validation(d.method.validate), ...(d.checks ?? []))(d.streams === true ? streamingHandler(call) : promised(call)));
+    // Nothing of the operation's own between the middleware and the method: it may be called as it is
+    // (no promise for a synchronous one). A failure is still a rejected promise, so the transport
+    // answers it a microtask later, as it did (node has then read the whole request: a failure answered
+    // inside its head would close the connection). The transport calls this direct form when nothing
+    // wraps it, or when only a fused run of the built-ins does, which hands it on (middleware/stage.ts).
+    const bare = d.method.validate === undefined && (d.checks ?? []).length === 0 && d.streams !== true;
+    return chainFor(d.name, middleware)(bare ? withDirectCall(own, refusing(call)) : own);
   }
 
   #moduleMiddleware(node: ModuleNode): Middleware[] {
