@@ -51,13 +51,15 @@ export class OperationBuilder {
     ];
     const call = methodCall(d.instance, d.method.propertyKey, owner);
     const own = chain(...validation(d.method.validate), ...(d.checks ?? []))(d.streams === true ? streamingHandler(call) : promised(call));
-    const handler = chainFor(d.name, middleware)(refusing(own));
-    // Nothing between the transport and the method: it may call the method as it is (no promise for a
-    // synchronous one). A failure is still a rejected promise, so the transport answers it a microtask
-    // later, as it did (node has then read the whole request: a failure answered inside its head would
-    // close the connection).
-    const bare = middleware.length === 0 && d.method.validate === undefined && (d.checks ?? []).length === 0 && d.streams !== true;
-    return bare ? withDirectCall(handler, refusing(call)) : handler;
+    // Nothing of the operation's own between the chain and the method: whoever comes last may call the
+    // method as it is (no promise for a synchronous one): the transport when there is no middleware,
+    // else a fused run of the built-ins (lib/middleware/stage.ts). A failure is still a rejected promise,
+    // so the transport answers it a microtask later, as it did (node has then read the whole request: a
+    // failure answered inside its head would close the connection).
+    const direct = d.method.validate === undefined && (d.checks ?? []).length === 0 && d.streams !== true;
+    const inner = direct ? withDirectCall(refusing(own), refusing(call)) : refusing(own);
+    const handler = chainFor(d.name, middleware)(inner);
+    return middleware.length === 0 && direct ? withDirectCall(handler, refusing(call)) : handler;
   }
 
   #moduleMiddleware(node: ModuleNode): Middleware[] {

@@ -1,4 +1,4 @@
-import type { Context } from '../transport/index.js';
+import { directCallOf, withDirectCall, type Context, type DirectCall } from '../transport/index.js';
 import { CallStream, isAsyncIterable, outcomeOf, type CallOutcome, type CallScope } from './call-end.js';
 import { isSyncIterator, SyncReplies } from './reply-stream.js';
 import type { Handler, Middleware } from './types.js';
@@ -80,14 +80,27 @@ function fused(given: readonly Stage[]): Middleware {
   // One object shape for every stage (each middleware's literal has its own), so the frame's reads of
   // begin/end/scope/recover/enter stay monomorphic however many kinds of stage a run holds.
   const stages: Stage[] = given.map((s) => ({ begin: s.begin, scope: s.scope, end: s.end, recover: s.recover, enter: s.enter }) as Stage);
-  return (next: Handler): Handler =>
-    (req, ctx) => new Frame(stages, next, req, ctx).run();
+  return (next: Handler): Handler => {
+    // The method itself when nothing else is between (see DirectCall): a synchronous reply is then
+    // settled at once, without the operation's promise and a `.then` of the frame's on it.
+    const inner = directCallOf(next) ?? next;
+    const handler: Handler = (req, ctx) => {
+      const out = new Frame(stages, inner, req, ctx).run();
+      return out instanceof Promise ? out : Promise.resolve(out);
+    };
+    // So is the run: a transport calling it directly answers a synchronous reply without a promise.
+    return withDirectCall(handler, (req, ctx) => new Frame(stages, inner, req, ctx).run());
+  };
+}
+
+function isThenable(v: unknown): boolean {
+  return typeof (v as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 /** One call through a run of stages. */
 class Frame {
   readonly #stages: readonly Stage[];
-  readonly #next: Handler;
+  readonly #next: DirectCall;
   readonly #req: unknown;
   readonly #ctx: Context;
   readonly #states: unknown[];
@@ -95,7 +108,7 @@ class Frame {
   /** How many stages have begun: only those are told the end. */
   #begun = 0;
 
-  constructor(stages: readonly Stage[], next: Handler, req: unknown, ctx: Context) {
+  constructor(stages: readonly Stage[], next: DirectCall, req: unknown, ctx: Context) {
     this.#stages = stages;
     this.#next = next;
     this.#req = req;
@@ -103,7 +116,8 @@ class Frame {
     this.#states = new Array<unknown>(stages.length);
   }
 
-  run(): Promise<unknown> {
+  /** The call's reply, or a promise of it: a value only when the rest answered synchronously and every end was told. */
+  run(): unknown {
     const head = this.#stages[0]!;
     if (head.enter === undefined) return this.#run();
     let state: unknown;
@@ -118,11 +132,11 @@ class Frame {
     return state === UNWATCHED ? this.#run() : head.enter(state, Frame.#runOf, this);
   }
 
-  static #runOf(frame: Frame): Promise<unknown> {
+  static #runOf(frame: Frame): unknown {
     return frame.#run();
   }
 
-  #run(): Promise<unknown> {
+  #run(): unknown {
     let reply: unknown;
     try {
       reply = this.#enter();
@@ -132,6 +146,15 @@ class Frame {
         return Promise.resolve(this.#settle(false, err));
       } catch (e) {
         return Promise.reject(e);
+      }
+    }
+    // A reply that is already there (a synchronous method, called directly) ends the call now: one
+    // promise for the transport instead of the method's and a `.then` of the frame's.
+    if (!isThenable(reply)) {
+      try {
+        return this.#ok(reply);
+      } catch (err) {
+        return Promise.reject(err);
       }
     }
     return Promise.resolve(reply).then(
