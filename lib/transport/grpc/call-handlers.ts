@@ -13,6 +13,7 @@ import type { Logger } from '../../log/index.js';
 import type { CallRunner } from '../context.js';
 import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import { RefusedRequest } from '../refused.js';
+import { directCallOf } from '../direct-call.js';
 import { writeReplies, type ReplySink } from '../../middleware/index.js';
 import type { GrpcMethod } from './method.js';
 
@@ -141,7 +142,7 @@ function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext
 
 /**
  * The grpc-js handler for `m`, running its chain once per call whatever the call kind. A unary call
- * costs its context, one closure to end it and one `.then` on the handler's promise; nothing waits
+ * costs its context and one closure to end it, and a `.then` only when its reply is a promise; nothing waits
  * for the client's cancellation unless the handler or a middleware asks for the signal.
  */
 export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
@@ -149,6 +150,8 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
   const operation = schema.operation;
   const chainRefusals = m.acceptsRefused === true;
   if (!schema.responseStream) {
+    // The handler's direct form where it has one (see DirectCall): a value for a synchronous reply.
+    const answer = directCallOf(handler) ?? handler;
     return (call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       let done = false;
       const finish = (err: unknown, reply?: unknown): void => {
@@ -163,8 +166,12 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       ctx.unaryReply = true;
       const req = schema.requestStream ? incoming(call as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerUnaryCall<unknown, unknown>).request;
       if (!chainRefusals && req instanceof RefusedRequest) return finish(req.error);
-      env.run(ctx, () => handler(req, ctx)).then(
-        (reply) => finish(undefined, reply),
+      const reply = env.run(ctx, () => answer(req, ctx));
+      // A reply already there (a synchronous method, bare or under the fused built-ins) is sent now,
+      // as raw grpc-js sends it: no promise and no `.then` per call.
+      if (typeof (reply as PromiseLike<unknown> | null | undefined)?.then !== 'function') return finish(undefined, reply);
+      Promise.resolve(reply).then(
+        (value) => finish(undefined, value),
         (err: unknown) => finish(err ?? new Error('rejected')),
       );
     };

@@ -1,5 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { NoopLogger } from '../../../lib/log/index.js';
 import { PrometheusMeter } from '../../../lib/metrics/index.js';
 import { chain, type Handler, type Middleware } from '../../../lib/middleware/index.js';
@@ -10,7 +11,8 @@ import { recovery } from '../../../lib/middleware/recovery/index.js';
 import { tracingServer } from '../../../lib/middleware/tracing/index.js';
 import { Logger, type Level } from '../../../lib/log/index.js';
 import { createTracing } from '../../../lib/tracing/index.js';
-import { fewestPromisesPerCall } from '../../helpers/fused-vs-nested.js';
+import { directCallOf, runWithContext, withDirectCall, type DirectCall } from '../../../lib/transport/index.js';
+import { fewestPromisesPerCall, unaryServerCall } from '../../helpers/fused-vs-nested.js';
 
 // With the ambient context on (tracing needs it), Node runs async_hooks work for every promise a call
 // makes, and on a socket each costs more than in process (docs/performance.md, "The fifth round").
@@ -40,5 +42,33 @@ describe('the observing defaults, fused', () => {
     assert.equal(fused - bare, 1);
     // Access log, recovery and metrics one each (tracing with the sampler off watches nothing here).
     assert.equal(nested - bare, 3);
+  });
+
+  it('should call a synchronous method directly and answer it with one promise, or none through its own direct form', async () => {
+    // The operation's handler as the app builds it (lib/app/operations.ts): a promise always, and the method as its direct form.
+    const method: DirectCall = (req) => ({ message: `Hello ${(req as { name: string }).name}` });
+    const operation = withDirectCall<Handler>((req, ctx) => Promise.resolve(method(req, ctx)), method);
+    const fused = chain(...defaults())(operation);
+    // As many as the bare async handler's own; before, the method's promise and the frame's `.then` on it: one more.
+    assert.equal(await fewestPromisesPerCall(fused), await fewestPromisesPerCall(handler));
+    const direct = directCallOf(fused);
+    assert.ok(direct !== undefined);
+    let promises = 0;
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE') promises++;
+      },
+    }).enable();
+    const replies: unknown[] = [];
+    try {
+      for (let i = 0; i < 100; i++) {
+        const ctx = unaryServerCall();
+        replies.push(runWithContext(ctx, () => direct({ name: 'x' }, ctx)));
+      }
+    } finally {
+      hook.disable();
+    }
+    assert.equal(promises, 0);
+    assert.deepEqual(replies[99], { message: 'Hello x' });
   });
 });
