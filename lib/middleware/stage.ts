@@ -81,11 +81,16 @@ function fused(given: readonly Stage[]): Middleware {
   // begin/end/scope/recover/enter stay monomorphic however many kinds of stage a run holds.
   const stages: Stage[] = given.map((s) => ({ begin: s.begin, scope: s.scope, end: s.end, recover: s.recover, enter: s.enter }) as Stage);
   return (next: Handler): Handler => {
-    const handler: Handler = (req, ctx) => new Frame(stages, next, false, req, ctx).run() as Promise<unknown>;
-    // When the run is all there is between the transport and a method called as it is, the run has a
-    // direct form too: a synchronous reply is settled and handed back in the call, with no promise.
     const direct = directCallOf(next);
-    return direct === undefined ? handler : withDirectCall(handler, (req, ctx) => new Frame(stages, direct, true, req, ctx).run());
+    if (direct === undefined) return (req, ctx) => new Frame(stages, next, false, req, ctx).run() as Promise<unknown>;
+    // The method is called as it is (see DirectCall) whoever calls the run: a synchronous reply is
+    // settled at once, without the method's promise and a `.then` of the frame's on it. The run has a
+    // direct form too, so a transport calling it gets that reply with no promise at all.
+    const handler: Handler = (req, ctx) => {
+      const out = new Frame(stages, direct, true, req, ctx).run();
+      return out instanceof Promise ? out : Promise.resolve(out);
+    };
+    return withDirectCall(handler, (req, ctx) => new Frame(stages, direct, true, req, ctx).run());
   };
 }
 
