@@ -1,3 +1,5 @@
+import { runCallWithTraceContext, runWithTraceContext } from '../transport/index.js';
+import { ownsContext } from './otel-globals.js';
 import { context, trace, TraceFlags, type Context as OtelContext, type Span, type SpanContext, type TraceState } from '@opentelemetry/api';
 
 // OTel's key of the active span in a context: a global symbol, so every copy of the API shares it.
@@ -102,11 +104,11 @@ export class UnsampledCallSpan extends CallSpanContext {
   }
 
   runInContext<T>(fn: () => T): T {
-    return context.with(this, fn);
+    return ownsContext() ? runWithTraceContext(this, fn) : context.with(this, fn);
   }
 
   runCall<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T {
-    return context.with(this, fn, undefined, a, b);
+    return ownsContext() ? runCallWithTraceContext(this, fn, a, b) : context.with(this, fn, undefined, a, b);
   }
 
   end(): void {}

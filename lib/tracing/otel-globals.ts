@@ -45,6 +45,16 @@ export const HEADER_SETTER: TextMapSetter<Header> = {
 
 let installed = false;
 let ours: TextMapPropagator | undefined;
+let owned = false;
+
+/**
+ * True once {@link installOtelGlobals} made the shared context manager OTel's (not when someone's SDK
+ * came first): a call's scope then writes the call store directly rather than through `context.with`,
+ * which would land there anyway after the API's global lookup, a bind and rest arguments.
+ */
+export function ownsContext(): boolean {
+  return owned;
+}
 
 /** The propagator {@link installOtelGlobals} made global, if it did: calls use it directly, not through the API's lookup. */
 export function ownGlobalPropagator(): TextMapPropagator | undefined {
@@ -93,7 +103,8 @@ export function installOtelGlobals(propagator: TextMapPropagator): void {
   if (!present) {
     const manager = sharedContextManager();
     // Never uninstalled: other apps in the process and user code may already rely on it.
-    if (!context.setGlobalContextManager(manager.enable())) manager.disable();
+    if (context.setGlobalContextManager(manager.enable())) owned = true;
+    else manager.disable();
   }
   if (propagation.fields().length === 0 && propagator !== NO_PROPAGATION && propagation.setGlobalPropagator(propagator)) ours = propagator;
 }

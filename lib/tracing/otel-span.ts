@@ -1,10 +1,10 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Context as OtelContext, type Span } from '@opentelemetry/api';
 import { fromError } from '../errors/index.js';
-import type { Context } from '../transport/index.js';
+import { runCallWithTraceContext, runWithTraceContext, type Context } from '../transport/index.js';
 import { ATTR_RPC_STATUS_CODE, callAttributes } from './attributes.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { CallSpanContext, UnsampledCallSpan } from './otel-call-context.js';
-import { HEADER_GETTER, HEADER_SETTER, readsOnlyItsFields } from './otel-globals.js';
+import { HEADER_GETTER, HEADER_SETTER, ownsContext, readsOnlyItsFields } from './otel-globals.js';
 import type { Tracing } from './otel-tracing.js';
 
 /** A started call span, as much of it as middleware needs without touching OTel. */
@@ -43,11 +43,11 @@ class RecordedSpanHandle implements SpanHandle {
   }
 
   runInContext<T>(fn: () => T): T {
-    return context.with(this.active, fn);
+    return ownsContext() ? runWithTraceContext(this.active, fn) : context.with(this.active, fn);
   }
 
   runCall<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T {
-    return context.with(this.active, fn, undefined, a, b);
+    return ownsContext() ? runCallWithTraceContext(this.active, fn, a, b) : context.with(this.active, fn, undefined, a, b);
   }
 
   end(err?: unknown): void {

@@ -107,6 +107,14 @@ export function runWithTraceContext<A extends unknown[], R>(trace: unknown, fn: 
   return storage.run({ call: storage.getStore()?.call, trace }, fn, ...args);
 }
 
+/**
+ * {@link runWithTraceContext} with two fixed arguments, for the tracing scope of a server call when
+ * the shared context manager is OTel's: no API dispatch, rest arguments or bind per call.
+ */
+export function runCallWithTraceContext<A, B, R>(trace: unknown, fn: (a: A, b: B) => R, a: A, b: B): R {
+  return storage.run({ call: storage.getStore()?.call, trace }, fn, a, b);
+}
+
 /** Makes `trace` ambient for the rest of the current flow; the returned function restores what was. */
 export function enterTraceContext(trace: unknown): () => void {
   const before = storage.getStore();

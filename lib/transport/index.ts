@@ -1,4 +1,4 @@
-export { currentContext, runWithContext, callRunner, currentTraceContext, runWithTraceContext, enterTraceContext, type CallRunner } from './context.js';
+export { currentContext, runWithContext, callRunner, currentTraceContext, runWithTraceContext, runCallWithTraceContext, enterTraceContext, type CallRunner } from './context.js';
 export type { Context, Header, Kind, Side } from './context.js';
 export type { Server } from './server.js';
 export { parseEndpoint } from './endpoint.js';
