@@ -9,7 +9,8 @@
 //   TRAFFIC_CASES='none=0/36;121k/36=121000/36;30k/9=30250/9;484k/144=484000/144;121k/144=121000/144;otlp=sampled'
 //   node bench/per-call/export-traffic.mjs    (TRAFFIC_SECONDS=4, TRAFFIC_ROUNDS=3)
 // A case is <label>=<bytes>/<ms>[/<mode>][/unix][/core1][/fresh] (mode: one of export-posters.mjs's;
-// unix: to a collector on a unix socket; core1: to a collector on the server's core) or <label>=sampled (the real export), <label>=sampled@<root> for another build.
+// unix: to a collector on a unix socket; core1: to a collector on the server's core) or
+// <label>=sampled (the real export), <label>=sampled@<root> for another build.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
