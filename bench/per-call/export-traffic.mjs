@@ -8,14 +8,15 @@
 // system time: on loopback that is the receiving side's TCP work for the server's own sends).
 //   TRAFFIC_CASES='none=0/36;121k/36=121000/36;30k/9=30250/9;484k/144=484000/144;121k/144=121000/144;otlp=sampled'
 //   node bench/per-call/export-traffic.mjs    (TRAFFIC_SECONDS=4, TRAFFIC_ROUNDS=3)
-// A case is <label>=<bytes>/<ms>[/<mode>][/unix][/core1][/fresh] (mode: otel, end, close, fetch, as in
-// export-standin.mjs; unix: to a collector on a unix socket; core1: to a collector on the server's
-// core) or <label>=sampled (the real export), <label>=sampled@<root> for another build.
+// A case is <label>=<bytes>/<ms>[/<mode>][/unix][/core1][/fresh] (mode: one of export-posters.mjs's;
+// unix: to a collector on a unix socket; core1: to a collector on the server's core) or
+// <label>=sampled (the real export), <label>=sampled@<root> for another build.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpLoad, startServer, stopServer } from '../lib/load.mjs';
+import { MODES } from './export-posters.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SECONDS = Number(process.env.TRAFFIC_SECONDS ?? 4);
@@ -30,7 +31,7 @@ const cases = SPEC.split(';').filter(Boolean).map((s) => {
   const [label, rest] = s.split('=');
   if (rest.startsWith('sampled')) return { label, toggles: 'log,metrics,sampled', root: rest.split('@')[1], env: {} };
   const [bytes, ms, ...flags] = rest.split('/');
-  const mode = flags.find((f) => ['otel', 'end', 'close', 'fetch'].includes(f)) ?? 'otel';
+  const mode = flags.find((f) => MODES.includes(f)) ?? 'otel';
   const env = { STANDIN_BYTES: bytes, STANDIN_MS: ms, STANDIN_MODE: mode, STANDIN_FRESH: flags.includes('fresh') ? '1' : '0' };
   return { label, toggles: 'log,metrics,sampled-none', standin: true, env, unix: flags.includes('unix'), core1: flags.includes('core1') };
 });
