@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHook } from 'node:async_hooks';
+import { PromiseCounter } from './promise-counter.js';
 import { Metadata } from '../../lib/metadata/index.js';
 import type { Handler, Middleware } from '../../lib/middleware/index.js';
 import { runWithContext, type Context } from '../../lib/transport/index.js';
@@ -36,18 +36,13 @@ async function promisesPerCall(h: Handler, calls: number): Promise<number> {
     return runWithContext(ctx, () => h({ name: 'x' }, ctx));
   };
   for (let i = 0; i < 50; i++) await one();
-  let promises = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'PROMISE') promises++;
-    },
-  }).enable();
+  const counter = new PromiseCounter();
   try {
     for (let i = 0; i < calls; i++) await one();
   } finally {
-    hook.disable();
+    counter.stop();
   }
-  return promises / calls;
+  return counter.made / calls;
 }
 
 /** The fewest promises per call over three counts: anything else the process runs meanwhile (the test runner's reporting) only adds. */

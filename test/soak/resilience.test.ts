@@ -81,7 +81,9 @@ describe('resilience under real load (short)', () => {
 
   it('should refuse a gRPC call at the front door for less CPU than the rateLimit middleware takes (3 000 refusals/s, alternating)', async () => {
     const runs: RefusalCost[] = [];
-    for (let i = 0; i < 2; i++) for (const limit of ['bbr', 'front'] as const) runs.push(await refusalCost('grpc', limit, 2, 3000));
+    // Each limit's cheapest of three alternated runs: on a shared host one run of either can read 20 to 40 %
+    // high (main's build read front 117 and 105 against bbr 131 µs once in six, 28 Nov 2026), two were too few.
+    for (let i = 0; i < 3; i++) for (const limit of ['bbr', 'front'] as const) runs.push(await refusalCost('grpc', limit, 2, 3000));
     const best = (limit: string): number => Math.min(...runs.filter((c) => c.limit === limit).map((c) => c.usPerRefusal));
     assert.ok(runs.every((c) => c.refused > 3000), JSON.stringify(runs));
     assert.ok(best('front') < 0.8 * best('bbr'), `front door ${best('front').toFixed(0)} µs against ${best('bbr').toFixed(0)} µs per refusal`);

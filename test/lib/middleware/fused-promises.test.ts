@@ -1,6 +1,5 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHook } from 'node:async_hooks';
 import { NoopLogger } from '../../../lib/log/index.js';
 import { PrometheusMeter } from '../../../lib/metrics/index.js';
 import { chain, type Handler, type Middleware } from '../../../lib/middleware/index.js';
@@ -13,6 +12,7 @@ import { Logger, type Level } from '../../../lib/log/index.js';
 import { createTracing } from '../../../lib/tracing/index.js';
 import { directCallOf, runWithContext, withDirectCall, type DirectCall } from '../../../lib/transport/index.js';
 import { fewestPromisesPerCall, unaryServerCall } from '../../helpers/fused-vs-nested.js';
+import { PromiseCounter } from '../../helpers/promise-counter.js';
 
 // With the ambient context on (tracing needs it), Node runs async_hooks work for every promise a call
 // makes, and on a socket each costs more than in process (docs/performance.md, "The fifth round").
@@ -53,12 +53,7 @@ describe('the observing defaults, fused', () => {
     assert.equal(await fewestPromisesPerCall(fused), await fewestPromisesPerCall(handler));
     const direct = directCallOf(fused);
     assert.ok(direct !== undefined);
-    let promises = 0;
-    const hook = createHook({
-      init(_id, type) {
-        if (type === 'PROMISE') promises++;
-      },
-    }).enable();
+    const counter = new PromiseCounter();
     const replies: unknown[] = [];
     try {
       for (let i = 0; i < 100; i++) {
@@ -66,9 +61,9 @@ describe('the observing defaults, fused', () => {
         replies.push(runWithContext(ctx, () => direct({ name: 'x' }, ctx)));
       }
     } finally {
-      hook.disable();
+      counter.stop();
     }
-    assert.equal(promises, 0);
+    assert.equal(counter.made, 0);
     assert.deepEqual(replies[99], { message: 'Hello x' });
   });
 });

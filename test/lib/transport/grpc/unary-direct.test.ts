@@ -1,6 +1,5 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHook } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { Metadata, type sendUnaryData, type UntypedHandleCall } from '@grpc/grpc-js';
 import { DeadlineQueue } from '../../../../lib/internal/index.js';
@@ -17,6 +16,7 @@ import { callHandler } from '../../../../lib/transport/grpc/call-handlers.js';
 import { callRunner, withDirectCall, type DirectCall } from '../../../../lib/transport/index.js';
 import { CaptureLogger } from '../../../helpers/capture-logger.js';
 import { echoService } from '../../../helpers/echo-service.js';
+import { PromiseCounter } from '../../../helpers/promise-counter.js';
 
 // A unary call whose method answers synchronously is answered as raw grpc-js answers it: the callback
 // runs before the call handler returns, with no promise made per call, bare or under the defaults
@@ -56,12 +56,7 @@ function grpcHandler(handler: Handler): UntypedHandleCall {
 async function unaryCalls(h: UntypedHandleCall, calls: number): Promise<{ promises: number; answeredAtOnce: number; replies: unknown[] }> {
   const replies: unknown[] = [];
   let answeredAtOnce = 0;
-  let promises = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'PROMISE') promises++;
-    },
-  }).enable();
+  const counter = new PromiseCounter();
   try {
     for (let i = 0; i < calls; i++) {
       let answered = false;
@@ -73,10 +68,10 @@ async function unaryCalls(h: UntypedHandleCall, calls: number): Promise<{ promis
       if (answered) answeredAtOnce++;
     }
   } finally {
-    hook.disable();
+    counter.stop();
   }
   await new Promise((r) => setImmediate(r));
-  return { promises: promises / calls, answeredAtOnce, replies };
+  return { promises: counter.made / calls, answeredAtOnce, replies };
 }
 
 const method: DirectCall = (req) => ({ text: (req as { text: string }).text, n: 2 });
