@@ -1,4 +1,4 @@
-import { directCallOf, withDirectCall, type Context, type DirectCall } from '../transport/index.js';
+import { directCallOf, isThenable, withDirectCall, type Context, type DirectCall } from '../transport/index.js';
 import { CallStream, isAsyncIterable, outcomeOf, type CallOutcome, type CallScope } from './call-end.js';
 import { isSyncIterator, SyncReplies } from './reply-stream.js';
 import type { Handler, Middleware } from './types.js';
@@ -92,10 +92,6 @@ function fused(given: readonly Stage[]): Middleware {
     };
     return withDirectCall(handler, (req, ctx) => new Frame(stages, direct, true, req, ctx).run());
   };
-}
-
-function isThenable(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /**

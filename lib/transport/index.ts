@@ -9,4 +9,4 @@ export { Resolver, noDiscovery, unreached, markUnreached } from './resolver.js';
 export type { ResolverOptions } from './resolver.js';
 export { RefusedRequest } from './refused.js';
 export type { Admission } from './admission.js';
-export { withDirectCall, directCallOf, type DirectCall } from './direct-call.js';
+export { withDirectCall, directCallOf, isThenable, type DirectCall } from './direct-call.js';

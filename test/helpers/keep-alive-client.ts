@@ -1,5 +1,5 @@
-import { createHook } from 'node:async_hooks';
 import { connect } from 'node:net';
+import { PromiseCounter } from './promise-counter.js';
 
 /**
  * Sends `paths` one after the other on one keep-alive connection with a callback-only client (no
@@ -8,14 +8,13 @@ import { connect } from 'node:net';
 export function served(port: number, paths: readonly string[]): Promise<{ responses: string[]; promises: number }> {
   return new Promise((resolve, reject) => {
     const responses: string[] = [];
-    let promises = 0;
-    const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) });
+    let counter: PromiseCounter | undefined;
     const socket = connect(port, '127.0.0.1');
     let pending = Buffer.alloc(0);
     const next = (): void => {
       const path = paths[responses.length];
       if (path === undefined) {
-        hook.disable();
+        const promises = counter?.stop() ?? 0;
         socket.destroy();
         resolve({ responses, promises });
         return;
@@ -35,11 +34,11 @@ export function served(port: number, paths: readonly string[]): Promise<{ respon
     });
     socket.on('error', reject);
     socket.on('close', () => {
-      hook.disable();
+      counter?.stop();
       if (responses.length < paths.length) reject(new Error(`connection closed after ${responses.length} of ${paths.length} responses`));
     });
     socket.on('connect', () => {
-      hook.enable();
+      counter = new PromiseCounter();
       next();
     });
   });

@@ -13,7 +13,7 @@ import type { Logger } from '../../log/index.js';
 import type { CallRunner } from '../context.js';
 import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import { RefusedRequest } from '../refused.js';
-import { directCallOf } from '../direct-call.js';
+import { directCallOf, isThenable } from '../direct-call.js';
 import { writeReplies, type ReplySink } from '../../middleware/index.js';
 import type { GrpcMethod } from './method.js';
 
@@ -169,7 +169,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       const reply = env.run(ctx, () => answer(req, ctx));
       // A reply already there (a synchronous method, bare or under the fused built-ins) is sent now,
       // as raw grpc-js sends it: no promise and no `.then` per call.
-      if (typeof (reply as PromiseLike<unknown> | null | undefined)?.then !== 'function') return finish(undefined, reply);
+      if (!isThenable(reply)) return finish(undefined, reply);
       Promise.resolve(reply).then(
         (value) => finish(undefined, value),
         (err: unknown) => finish(err ?? new Error('rejected')),

@@ -81,8 +81,3 @@ export function httpStatus(code: number): number {
 export function errorBodyText(e: Status): string {
   return JSON.stringify({ code: e.code, reason: e.reason, message: e.message, metadata: e.metadata });
 }
-
-/** Whether a handler's result is to be awaited (a promise, or any thenable as `await` takes it). */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
