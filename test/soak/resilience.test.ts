@@ -79,14 +79,25 @@ describe('resilience under real load (short)', () => {
     assert.ok(paced.runs[0]!.goodputPct >= 15 && paced.runs[0]!.failed === 0, figures);
   });
 
-  it('should refuse a gRPC call at the front door for less CPU than the rateLimit middleware takes (3 000 refusals/s, alternating)', async () => {
-    const runs: RefusalCost[] = [];
+  it('should refuse a gRPC call at the front door for less CPU than the rateLimit middleware takes (3 000 refusals/s, alternating)', async (t) => {
     // Each limit's cheapest of three alternated runs: on a shared host one run of either can read 20 to 40 %
     // high (main's build read front 117 and 105 against bbr 131 µs once in six, 28 Nov 2026), two were too few.
-    for (let i = 0; i < 3; i++) for (const limit of ['bbr', 'front'] as const) runs.push(await refusalCost('grpc', limit, 2, 3000));
-    const best = (limit: string): number => Math.min(...runs.filter((c) => c.limit === limit).map((c) => c.usPerRefusal));
-    assert.ok(runs.every((c) => c.refused > 3000), JSON.stringify(runs));
-    assert.ok(best('front') < 0.8 * best('bbr'), `front door ${best('front').toFixed(0)} µs against ${best('bbr').toFixed(0)} µs per refusal`);
+    const measure = async (): Promise<{ runs: RefusalCost[]; front: number; bbr: number }> => {
+      const runs: RefusalCost[] = [];
+      for (let i = 0; i < 3; i++) for (const limit of ['bbr', 'front'] as const) runs.push(await refusalCost('grpc', limit, 2, 3000));
+      const best = (limit: string): number => Math.min(...runs.filter((c) => c.limit === limit).map((c) => c.usPerRefusal));
+      return { runs, front: best('front'), bbr: best('bbr') };
+    };
+    let m = await measure();
+    // Even the cheapest of three missed once (front 102 against bbr 124 µs, 28 Nov 2026, the ratio reading
+    // 0.56 to 0.82 over the day): the host's other work lands on whole runs. So a miss is measured again
+    // once, as the paced-probe check above does; a front door no cheaper than the middleware misses twice.
+    if (!(m.front < 0.8 * m.bbr)) {
+      t.diagnostic(`first measure: front door ${m.front.toFixed(0)} µs against ${m.bbr.toFixed(0)} µs per refusal`);
+      m = await measure();
+    }
+    assert.ok(m.runs.every((c) => c.refused > 3000), JSON.stringify(m.runs));
+    assert.ok(m.front < 0.8 * m.bbr, `front door ${m.front.toFixed(0)} µs against ${m.bbr.toFixed(0)} µs per refusal`);
   });
 
   for (const transport of ['http', 'grpc'] as const) {
