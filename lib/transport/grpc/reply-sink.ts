@@ -1,0 +1,159 @@
+import { Metadata, type ServerWritableStream } from '@grpc/grpc-js';
+import type { ReplySink } from '../../middleware/index.js';
+import type { GrpcContext } from './grpc-context.js';
+
+/** The HTTP/2 stream under a grpc-js server call, as far as the batching sink uses it. */
+interface Http2Out {
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+  readonly writableHighWaterMark: number;
+  write(chunk: Buffer): boolean;
+  on(event: 'drain', fn: () => void): unknown;
+  off(event: 'drain', fn: () => void): unknown;
+}
+
+/** grpc-js' BaseServerInterceptingCall (1.10 and later), whose `sendMessage` frames a message and writes it to `stream`. */
+interface BaseCall {
+  readonly stream: Http2Out;
+  readonly metadataSent: boolean;
+  readonly maxSendMessageSize: number;
+  /** channelz' counters of the call, when channelz is on (the server turns it off). */
+  readonly callEventTracker?: unknown;
+}
+
+/**
+ * The call's HTTP/2 stream when grpc-js would write our messages to it untouched: no server
+ * interceptor between (it could rewrite them), no size limit on sent messages (grpc-js answers an
+ * oversized one with a status, which is its to send). Undefined for anything else, and for a grpc-js
+ * that no longer keeps the stream where we look: the sink then writes through `call.write`.
+ */
+function http2Of(call: ServerWritableStream<unknown, unknown>): BaseCall | undefined {
+  const base = (call as unknown as { call?: Partial<BaseCall> }).call;
+  if (base === undefined || typeof base.metadataSent !== 'boolean' || base.maxSendMessageSize !== -1 || base.callEventTracker != null) return undefined;
+  const stream = base.stream;
+  if (typeof stream?.write !== 'function' || typeof stream.writableHighWaterMark !== 'number') return undefined;
+  return base as BaseCall;
+}
+
+/** Sends the reply header a handler or middleware set, once, before the first message or the status. */
+export function sendHeaders(call: { sendMetadata(md: Metadata): void }, ctx: GrpcContext): void {
+  if (ctx.headersSent) return;
+  ctx.headersSent = true;
+  const header = ctx.replyHeaderIfSet;
+  if (header !== undefined) call.sendMetadata(header.metadata);
+}
+
+/**
+ * Waits until `out` takes more, or the call is cancelled or past its deadline. The context's own
+ * abort hook rather than a listener on its AbortSignal: a busy stream waits here often, and an
+ * EventTarget listener costs far more than a field.
+ */
+function drained(out: { on(e: 'drain', fn: () => void): unknown; off(e: 'drain', fn: () => void): unknown }, ctx: GrpcContext): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      ctx.onAbort = undefined;
+      resolve();
+    };
+    out.on('drain', done);
+    ctx.onAbort = done;
+  });
+}
+
+/** The reply stream of one call written message by message through grpc-js' call. */
+class CallSink implements ReplySink {
+  readonly #call: ServerWritableStream<unknown, unknown>;
+  readonly #ctx: GrpcContext;
+
+  constructor(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext) {
+    this.#call = call;
+    this.#ctx = ctx;
+  }
+
+  write(item: unknown): boolean {
+    sendHeaders(this.#call, this.#ctx);
+    return this.#call.write(item);
+  }
+
+  drained(): Promise<void> {
+    return drained(this.#call, this.#ctx);
+  }
+
+  ended(): boolean {
+    return this.#ctx.aborted;
+  }
+}
+
+/**
+ * The reply stream of one call written in batches straight to its HTTP/2 stream. grpc-js writes each
+ * message as its own HTTP/2 write, and node makes a write request, a tick and four closures for each:
+ * with an AsyncLocalStorage entered (tracing's context), the storage's init hook runs for each of
+ * them too. The messages a synchronous reply has ready are framed as grpc-js frames them (a zero
+ * byte, the length as 4 bytes big-endian, the message) and sent as one write when the writer stops
+ * pulling (`flush`) or when they reach the stream's high-water mark. The status still goes through
+ * grpc-js (`call.end()`), after the last batch.
+ */
+class BatchSink implements ReplySink {
+  readonly #call: ServerWritableStream<unknown, unknown>;
+  readonly #ctx: GrpcContext;
+  readonly #base: BaseCall;
+  readonly #serialize: (value: unknown) => Buffer;
+  readonly #limit: number;
+  #held: Buffer[] = [];
+  #bytes = 0;
+
+  constructor(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, base: BaseCall, serialize: (value: unknown) => Buffer) {
+    this.#call = call;
+    this.#ctx = ctx;
+    this.#base = base;
+    this.#serialize = serialize;
+    this.#limit = base.stream.writableHighWaterMark;
+  }
+
+  // Serialized now, so that a message that cannot be encoded fails the writer at that message.
+  write(item: unknown): boolean {
+    const body = this.#serialize(item);
+    this.#held.push(body);
+    this.#bytes += body.byteLength + 5;
+    return this.#bytes < this.#limit || this.flush();
+  }
+
+  flush(): boolean {
+    const held = this.#held;
+    if (held.length === 0) return true;
+    sendHeaders(this.#call, this.#ctx);
+    // grpc-js sends its default headers before a call's first message, as `sendMessage` would.
+    if (!this.#base.metadataSent) this.#call.sendMetadata(new Metadata());
+    const chunk = Buffer.allocUnsafe(this.#bytes);
+    let at = 0;
+    for (const body of held) {
+      chunk[at] = 0;
+      chunk.writeUInt32BE(body.byteLength, at + 1);
+      body.copy(chunk, at + 5);
+      at += body.byteLength + 5;
+    }
+    this.#held = [];
+    this.#bytes = 0;
+    // A cancelled call's stream is gone (grpc-js drops messages then too); the writer sees `ended`.
+    const stream = this.#base.stream;
+    if (stream.destroyed || stream.writableEnded) return true;
+    return stream.write(chunk);
+  }
+
+  drained(): Promise<void> {
+    return drained(this.#base.stream, this.#ctx);
+  }
+
+  ended(): boolean {
+    return this.#ctx.aborted;
+  }
+}
+
+/**
+ * Where a server-streaming call's replies go: in batches straight to the HTTP/2 stream when grpc-js
+ * would write them untouched (see {@link http2Of}), else message by message through grpc-js.
+ */
+export function replySink(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, serialize: (value: unknown) => Buffer): ReplySink {
+  const base = http2Of(call);
+  return base === undefined ? new CallSink(call, ctx) : new BatchSink(call, ctx, base, serialize);
+}
