@@ -8,6 +8,7 @@ import {
   type UntypedHandleCall,
 } from '@grpc/grpc-js';
 import { findKratosError, KratosError, publicError, STATUS_DETAILS_KEY, toGrpcStatus, toKratosError } from '../../errors/index.js';
+import type protobuf from 'protobufjs';
 import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
 import type { CallRunner } from '../context.js';
@@ -15,7 +16,7 @@ import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import { RefusedRequest } from '../refused.js';
 import { directCallOf, isThenable } from '../direct-call.js';
 import { writeReplies } from '../../middleware/index.js';
-import { responseSerializer, type GrpcMethod } from './method.js';
+import type { GrpcMethod } from './method.js';
 import { replySink, sendHeaders } from './reply-sink.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.
@@ -89,8 +90,8 @@ async function* incoming(call: ServerReadableStream<unknown, unknown>, ctx: Grpc
   }
 }
 
-function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, out: unknown, serialize: (value: unknown) => Buffer): Promise<void> {
-  return writeReplies(out, ctx.operation, replySink(call, ctx, serialize));
+function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, out: unknown, type: protobuf.Type): Promise<void> {
+  return writeReplies(out, ctx.operation, replySink(call, ctx, type));
 }
 
 /**
@@ -129,7 +130,6 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
       );
     };
   }
-  const serialize = responseSerializer(schema);
   return (call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>) => {
     let done = false;
     const fail = (err: unknown): void => {
@@ -144,7 +144,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
     ctx.listen();
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;
     if (!chainRefusals && req instanceof RefusedRequest) return fail(req.error);
-    env.run(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx), serialize)).then(
+    env.run(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx), schema.responseType)).then(
       () => {
         if (done) return;
         done = true;

@@ -35,12 +35,6 @@ const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes 
  */
 const UNCHECKED_BELOW = Math.min(2 * DEFAULT_DECODE_LIMITS.maxDepth, DEFAULT_DECODE_LIMITS.maxElements);
 
-/** A reply message's bytes (the server's serializer, used by grpc-js and by the batching reply sink). */
-export function responseSerializer(m: GrpcMethodSchema): (value: unknown) => Buffer {
-  const Res = m.responseType;
-  return (o) => asBuffer(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish());
-}
-
 /** The grpc-js definition of an rpc, (de)serialising with protobufjs reflection. */
 export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown, unknown> {
   const Req = m.requestType;
@@ -63,7 +57,7 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
       }
       return Req.toObject(Req.decode(b), MESSAGE_OBJECT);
     },
-    responseSerialize: responseSerializer(m),
+    responseSerialize: (o) => asBuffer(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),
     responseDeserialize: (b) => Res.toObject(Res.decode(b), MESSAGE_OBJECT),
   };
 }

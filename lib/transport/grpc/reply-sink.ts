@@ -1,4 +1,5 @@
 import { Metadata, type ServerWritableStream } from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
 import type { ReplySink } from '../../middleware/index.js';
 import type { GrpcContext } from './grpc-context.js';
 
@@ -97,43 +98,46 @@ class BatchSink implements ReplySink {
   readonly #call: ServerWritableStream<unknown, unknown>;
   readonly #ctx: GrpcContext;
   readonly #base: BaseCall;
-  readonly #serialize: (value: unknown) => Buffer;
+  readonly #type: protobuf.Type;
   readonly #limit: number;
-  #held: Buffer[] = [];
-  #bytes = 0;
+  // The batch is encoded into one protobufjs writer, not one per message (a writer and a buffer each):
+  // every message behind 5 bytes kept for its frame header, filled in once the batch is one buffer.
+  #writer: protobuf.Writer | undefined;
+  readonly #frames: number[] = [];
 
-  constructor(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, base: BaseCall, serialize: (value: unknown) => Buffer) {
+  constructor(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, base: BaseCall, type: protobuf.Type) {
     this.#call = call;
     this.#ctx = ctx;
     this.#base = base;
-    this.#serialize = serialize;
+    this.#type = type;
     this.#limit = base.stream.writableHighWaterMark;
   }
 
-  // Serialized now, so that a message that cannot be encoded fails the writer at that message.
+  // Encoded now, so that a message that cannot be encoded fails the writer at that message.
   write(item: unknown): boolean {
-    const body = this.#serialize(item);
-    this.#held.push(body);
-    this.#bytes += body.byteLength + 5;
-    return this.#bytes < this.#limit || this.flush();
+    const message = this.#type.fromObject(item as Record<string, unknown>);
+    const w = (this.#writer ??= protobuf.Writer.create());
+    this.#frames.push(w.len);
+    this.#type.encode(message, w.fixed32(0).uint32(0));
+    return w.len < this.#limit || this.flush();
   }
 
   flush(): boolean {
-    const held = this.#held;
-    if (held.length === 0) return true;
+    const w = this.#writer;
+    if (w === undefined) return true;
     sendHeaders(this.#call, this.#ctx);
     // grpc-js sends its default headers before a call's first message, as `sendMessage` would.
     if (!this.#base.metadataSent) this.#call.sendMetadata(new Metadata());
-    const chunk = Buffer.allocUnsafe(this.#bytes);
-    let at = 0;
-    for (const body of held) {
+    const chunk = w.finish() as Buffer;
+    const frames = this.#frames;
+    for (let i = 0; i < frames.length; i++) {
+      const at = frames[i]!;
+      const end = i + 1 < frames.length ? frames[i + 1]! : chunk.length;
       chunk[at] = 0;
-      chunk.writeUInt32BE(body.byteLength, at + 1);
-      body.copy(chunk, at + 5);
-      at += body.byteLength + 5;
+      chunk.writeUInt32BE(end - at - 5, at + 1);
     }
-    this.#held = [];
-    this.#bytes = 0;
+    this.#writer = undefined;
+    frames.length = 0;
     // A cancelled call's stream is gone (grpc-js drops messages then too); the writer sees `ended`.
     const stream = this.#base.stream;
     if (stream.destroyed || stream.writableEnded) return true;
@@ -153,7 +157,7 @@ class BatchSink implements ReplySink {
  * Where a server-streaming call's replies go: in batches straight to the HTTP/2 stream when grpc-js
  * would write them untouched (see {@link http2Of}), else message by message through grpc-js.
  */
-export function replySink(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, serialize: (value: unknown) => Buffer): ReplySink {
+export function replySink(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, type: protobuf.Type): ReplySink {
   const base = http2Of(call);
-  return base === undefined ? new CallSink(call, ctx) : new BatchSink(call, ctx, base, serialize);
+  return base === undefined ? new CallSink(call, ctx) : new BatchSink(call, ctx, base, type);
 }
