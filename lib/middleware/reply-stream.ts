@@ -100,8 +100,9 @@ export interface ReplySink {
    */
   write(item: unknown): boolean;
   /**
-   * Sends the messages `write` kept; false when the buffer is then full. The writer calls it whenever
-   * it stops pulling (before a wait, at the end, on a failure) and after each message of an async reply.
+   * Sends the messages `write` kept; false when the buffer is then full. The writer calls it before it
+   * waits, at the end and on a failure; a sink that keeps messages sends them by itself before the
+   * process next looks for I/O (an async reply's next message may be long in coming).
    */
   flush?(): boolean;
   /** Resolves when the buffer has drained or the call ended. */
@@ -171,13 +172,18 @@ async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
 async function pumpAsync(it: AsyncIterator<unknown>, sink: ReplySink): Promise<void> {
   if (sink.ended()) return void (await it.return?.());
   for (let written = 1; ; written++) {
-    const step = await it.next();
-    if (step.done === true) return;
+    let step: IteratorResult<unknown>;
+    try {
+      step = await it.next();
+    } catch (err) {
+      sink.flush?.();
+      throw err;
+    }
+    if (step.done === true) return void sink.flush?.();
     if (sink.ended()) return void (await it.return?.());
     let more: boolean;
     try {
-      // An async reply's next message may be long in coming: each is sent as it is written.
-      more = sink.write(step.value) && (sink.flush?.() ?? true);
+      more = sink.write(step.value);
     } catch (err) {
       sink.flush?.();
       await Promise.resolve()
@@ -186,6 +192,7 @@ async function pumpAsync(it: AsyncIterator<unknown>, sink: ReplySink): Promise<v
       throw err;
     }
     if (!more || written % MESSAGES_PER_TURN === 0) {
+      if (more && sink.flush !== undefined) more = sink.flush();
       if (sink.ended()) return void (await it.return?.());
       await (more ? nextTurn() : sink.drained());
       if (sink.ended()) return void (await it.return?.());

@@ -85,13 +85,15 @@ class CallSink implements ReplySink {
   }
 }
 
+const flushHeld = (sink: BatchSink): void => void sink.flush();
+
 /**
  * The reply stream of one call written in batches straight to its HTTP/2 stream. grpc-js writes each
  * message as its own HTTP/2 write, and node makes a write request, a tick and four closures for each:
  * with an AsyncLocalStorage entered (tracing's context), the storage's init hook runs for each of
  * them too. The messages a synchronous reply has ready are framed as grpc-js frames them (a zero
  * byte, the length as 4 bytes big-endian, the message) and sent as one write when the writer stops
- * pulling (`flush`) or when they reach the stream's high-water mark. The status still goes through
+ * pulling (`flush`), when they reach the stream's high-water mark, or at the latest from a tick. The status still goes through
  * grpc-js (`call.end()`), after the last batch.
  */
 class BatchSink implements ReplySink {
@@ -116,7 +118,13 @@ class BatchSink implements ReplySink {
   // Encoded now, so that a message that cannot be encoded fails the writer at that message.
   write(item: unknown): boolean {
     const message = this.#type.fromObject(item as Record<string, unknown>);
-    const w = (this.#writer ??= protobuf.Writer.create());
+    let w = this.#writer;
+    if (w === undefined) {
+      w = this.#writer = protobuf.Writer.create();
+      // Sent before the process next looks for I/O (when node's HTTP/2 session would send it anyway)
+      // if the writer has not flushed by then: an async reply's messages come a few microtasks apart.
+      process.nextTick(flushHeld, this);
+    }
     this.#frames.push(w.len);
     this.#type.encode(message, w.fixed32(0).uint32(0));
     return w.len < this.#limit || this.flush();

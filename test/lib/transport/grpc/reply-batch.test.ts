@@ -1,5 +1,6 @@
-// A synchronous reply stream (a `*` generator, an array) is written to the call's HTTP/2 stream in
-// batches, not one HTTP/2 write per message as grpc-js' `call.write` does (docs/performance.md "The
+// A reply stream is written to the call's HTTP/2 stream in batches (what a synchronous reply has ready,
+// what an async one yields before the process next looks for I/O), not one HTTP/2 write per message
+// as grpc-js' `call.write` does (docs/performance.md "The
 // eleventh round: server streams"): node makes a write request, a tick and four closures per write,
 // and with an AsyncLocalStorage entered its init hook runs for each. Every message still arrives, in
 // order, after the handler's reply header, with the stream's status last; a reader that stops still
@@ -71,7 +72,7 @@ async function read(port: number, req: Msg): Promise<{ ns: number[]; header: unk
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-describe('a synchronous gRPC reply stream', () => {
+describe('a gRPC reply stream written in batches', () => {
   it('should reach the client in order in far fewer HTTP/2 writes than messages, after its reply header', async () => {
     const port = await serve((req, ctx) => {
       ctx.replyHeader.set('x-reply', 'r1');
@@ -109,6 +110,36 @@ describe('a synchronous gRPC reply stream', () => {
     const big = await read(port, { text: 'x'.repeat(100), n: 3 });
     assert.equal(big.code, status.RESOURCE_EXHAUSTED);
     assert.deepEqual(big.ns, []);
+  });
+
+  it('should batch an async reply too', async () => {
+    const port = await serve(async (req) => (async function* () {
+      yield* count(req);
+    })());
+    const got = await read(port, { text: 'tick', n: 20_000 });
+    assert.deepEqual(got.ns, range(20_000));
+    assert.ok(got.writes < 20_000 / 20, `${got.writes} HTTP/2 writes for 20,000 messages`);
+  });
+
+  it("should send an async reply's message before its next one is produced", async () => {
+    // The generator waits until the client has read its first message: a message kept for a batch
+    // that never fills would stall it.
+    let firstRead!: () => void;
+    const seen = new Promise<void>((resolve) => (firstRead = resolve));
+    const port = await serve(async () => (async function* () {
+      yield { text: 'first', n: 1 };
+      await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error('the first message was kept')), 3000))]);
+      yield { text: 'second', n: 2 };
+    })());
+    client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+    const texts = await new Promise<string[]>((resolve, reject) => {
+      const out: string[] = [];
+      const call = client!.makeServerStreamRequest(countSchema.operation, (m: Msg) => Buffer.from(Msg.encode(m).finish()), (b: Buffer) => Msg.decode(b) as unknown as Msg, { text: '', n: 0 });
+      call.on('data', (m: Msg) => (out.push(m.text), firstRead()));
+      call.on('error', reject);
+      call.on('status', (st: { code: number }) => st.code === status.OK && resolve(out));
+    });
+    assert.deepEqual(texts, ['first', 'second']);
   });
 
   it('should be read to its end, in order, by python3-grpcio', async () => {
