@@ -102,10 +102,9 @@ class BatchSink implements ReplySink {
   readonly #base: BaseCall;
   readonly #type: protobuf.Type;
   readonly #limit: number;
-  // The batch is encoded into one protobufjs writer, not one per message (a writer and a buffer each):
-  // every message behind 5 bytes kept for its frame header, filled in once the batch is one buffer.
+  // The batch is encoded into one protobufjs writer, not one per message (a writer and a buffer each),
+  // every message behind its 5-byte frame header.
   #writer: protobuf.Writer | undefined;
-  readonly #frames: number[] = [];
 
   constructor(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, base: BaseCall, type: protobuf.Type) {
     this.#call = call;
@@ -125,9 +124,22 @@ class BatchSink implements ReplySink {
       // if the writer has not flushed by then: an async reply's messages come a few microtasks apart.
       process.nextTick(flushHeld, this);
     }
-    this.#frames.push(w.len);
-    this.#type.encode(message, w.fixed32(0).uint32(0));
-    return w.len < this.#limit || this.flush();
+    const at = w.pos;
+    try {
+      this.#type.encode(message, w.fixed32(0).uint32(0));
+    } catch (err) {
+      w.pos = at; // the batch keeps the messages before, without a part of this one
+      throw err;
+    }
+    // The frame header, written once the length is known (protobufjs 8's writer is one growing buffer).
+    const len = w.pos - at - 5;
+    const b = w.buf;
+    b[at] = 0;
+    b[at + 1] = len >>> 24;
+    b[at + 2] = (len >>> 16) & 0xff;
+    b[at + 3] = (len >>> 8) & 0xff;
+    b[at + 4] = len & 0xff;
+    return w.pos < this.#limit || this.flush();
   }
 
   flush(): boolean {
@@ -136,16 +148,9 @@ class BatchSink implements ReplySink {
     sendHeaders(this.#call, this.#ctx);
     // grpc-js sends its default headers before a call's first message, as `sendMessage` would.
     if (!this.#base.metadataSent) this.#call.sendMetadata(new Metadata());
-    const chunk = w.finish() as Buffer;
-    const frames = this.#frames;
-    for (let i = 0; i < frames.length; i++) {
-      const at = frames[i]!;
-      const end = i + 1 < frames.length ? frames[i + 1]! : chunk.length;
-      chunk[at] = 0;
-      chunk.writeUInt32BE(end - at - 5, at + 1);
-    }
+    // The writer's own buffer, not a copy: the writer is dropped with the batch.
+    const chunk = w.finish(true) as Buffer;
     this.#writer = undefined;
-    frames.length = 0;
     // A cancelled call's stream is gone (grpc-js drops messages then too); the writer sees `ended`.
     const stream = this.#base.stream;
     if (stream.destroyed || stream.writableEnded) return true;
