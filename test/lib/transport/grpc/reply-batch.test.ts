@@ -1,11 +1,11 @@
 // A reply stream is written to the call's HTTP/2 stream in batches (what a synchronous reply has ready,
 // what an async one yields before the process next looks for I/O), not one HTTP/2 write per message
-// as grpc-js' `call.write` does (docs/performance.md "The
-// eleventh round: server streams"): node makes a write request, a tick and four closures per write,
-// and with an AsyncLocalStorage entered its init hook runs for each. Every message still arrives, in
-// order, after the handler's reply header, with the stream's status last; a reader that stops still
-// stops the writer (test/lib/middleware/reply-stream.test.ts), and a server whose grpc-js must see
-// each message (a send size limit) keeps writing through it.
+// as grpc-js' `call.write` does (docs/performance.md "The eleventh round: server streams"): node makes
+// a write request, a tick and four closures per write, and with an AsyncLocalStorage entered its init
+// hook runs for each. Every message still arrives, in order, after the handler's reply header, with
+// the stream's status last; a reader that stops still stops the writer
+// (test/lib/middleware/reply-stream.test.ts), and a server whose grpc-js must see each message (a send
+// size limit) keeps writing through it.
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
@@ -91,6 +91,16 @@ describe('a gRPC reply stream written in batches', () => {
     const got = await read(port, { text: 'tick', n: 5000 });
     assert.equal(got.code, status.INTERNAL);
     assert.deepEqual(got.ns, range(2500));
+  });
+
+  it('should send the messages before one that cannot be encoded, then INTERNAL', async () => {
+    const port = await serve((req) => (function* () {
+      yield* count(req);
+      yield null;
+    })());
+    const got = await read(port, { text: 'tick', n: 3000 });
+    assert.equal(got.code, status.INTERNAL);
+    assert.deepEqual(got.ns, range(3000));
   });
 
   it('should write an array, and an empty reply as a status alone', async () => {
