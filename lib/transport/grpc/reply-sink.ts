@@ -91,10 +91,10 @@ const flushHeld = (sink: BatchSink): void => void sink.flush();
  * The reply stream of one call written in batches straight to its HTTP/2 stream. grpc-js writes each
  * message as its own HTTP/2 write, and node makes a write request, a tick and four closures for each:
  * with an AsyncLocalStorage entered (tracing's context), the storage's init hook runs for each of
- * them too. The messages a synchronous reply has ready are framed as grpc-js frames them (a zero
- * byte, the length as 4 bytes big-endian, the message) and sent as one write when the writer stops
- * pulling (`flush`), when they reach the stream's high-water mark, or at the latest from a tick. The status still goes through
- * grpc-js (`call.end()`), after the last batch.
+ * them too. The messages a reply has ready are framed as grpc-js frames them (a zero byte, the length
+ * as 4 bytes big-endian, the message) and sent as one write when the writer stops pulling (`flush`),
+ * when they reach the stream's high-water mark, or at the latest from a tick. The status still goes
+ * through grpc-js (`call.end()`), after the last batch.
  */
 class BatchSink implements ReplySink {
   readonly #call: ServerWritableStream<unknown, unknown>;
