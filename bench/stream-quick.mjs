@@ -6,6 +6,7 @@
 // Prints msg/s per round and the server's CPU time per message (from /proc, so it holds when other
 // processes share the machine), the medians and the ratios. Needs `npm run build` and `npm --prefix bench ci` first.
 //   node bench/stream-quick.mjs            (BENCH_SECONDS=5 BENCH_ROUNDS=3 by default)
+//   KRATOS_BEFORE=/work/wt/base STREAM_ONLY='raw|sync$|kratos$|before' node bench/stream-quick.mjs
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HERE } from './lib/boot.mjs';
@@ -24,7 +25,12 @@ const CASES = [
   // The floors: the same handlers with the built-in middleware and the ambient context off.
   { id: 'stream-kratos-bare', cmd: server('kratos.mjs', 'grpc-bare') },
   { id: 'stream-kratos-sync-bare', cmd: server('kratos.mjs', 'grpc-sync-bare') },
-];
+  // With KRATOS_BEFORE=<another build's root> (main's, say), its defaults rows beside this build's.
+  ...(process.env.KRATOS_BEFORE === undefined ? [] : [
+    { id: 'stream-kratos-sync-before', cmd: ['node', join(process.env.KRATOS_BEFORE, 'bench', 'servers', 'kratos.mjs'), 'grpc-sync'] },
+    { id: 'stream-kratos-before', cmd: ['node', join(process.env.KRATOS_BEFORE, 'bench', 'servers', 'kratos.mjs'), 'grpc'] },
+  ]),
+].filter((c) => process.env.STREAM_ONLY === undefined || new RegExp(process.env.STREAM_ONLY).test(c.id));
 
 // utime + stime of a process, in clock ticks (100 per second on Linux).
 function cpuTicks(pid) {
@@ -58,9 +64,12 @@ const LABELS = {
   'stream-kratos': 'defaults, `async *` handler over the sync generator',
   'stream-kratos-sync-bare': 'built-ins and ambient context off, sync handler',
   'stream-kratos-bare': 'built-ins and ambient context off, `async *` handler',
+  'stream-kratos-sync-before': 'KRATOS_BEFORE\'s build, defaults, sync handler',
+  'stream-kratos-before': 'KRATOS_BEFORE\'s build, defaults, `async *` handler',
 };
 console.log(`raw grpc-js (handler iterates a sync generator): ${Math.round(rawRate)} msg/s, ${rawCpu.toFixed(2)} µs server CPU/msg`);
 for (const [id, label] of Object.entries(LABELS)) {
+  if (!cpu.has(id)) continue;
   const c = median(cpu.get(id));
   const r = median(rates.get(id));
   console.log(`kratos-ts ${label}: ${Math.round(r)} msg/s (${(r / rawRate).toFixed(2)}x), ${c.toFixed(2)} µs/msg: ${(rawCpu / c).toFixed(2)}x raw by CPU${id === 'stream-kratos-sync' ? ' (goal >= 0.9x)' : ''}`);

@@ -94,8 +94,17 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /** Where a transport writes the messages of a reply stream (a gRPC call, a gRPC-Web or NDJSON/SSE response). */
 export interface ReplySink {
-  /** Writes one message; false when the connection's buffer is full and the writer should wait. */
+  /**
+   * Writes one message, or keeps it to send with the next ones when the sink has `flush`; false when
+   * the connection's buffer is full (what was kept then sent) and the writer should wait.
+   */
   write(item: unknown): boolean;
+  /**
+   * Sends the messages `write` kept; false when the buffer is then full. The writer calls it before it
+   * waits, at the end and on a failure; a sink that keeps messages sends them by itself before the
+   * process next looks for I/O (an async reply's next message may be long in coming).
+   */
+  flush?(): boolean;
   /** Resolves when the buffer has drained or the call ended. */
   drained(): Promise<void>;
   /** True once the call is over (cancelled, past its deadline, its client gone): pull no more. */
@@ -133,16 +142,25 @@ function pump(it: AsyncIterator<unknown>, sink: ReplySink): Promise<void> {
 async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
   if (sink.ended()) return closeQuietly(() => it.return?.());
   for (let written = 1; ; written++) {
-    const step = it.next();
-    if (step.done === true) return;
+    let step: IteratorResult<unknown>;
+    try {
+      step = it.next();
+    } catch (err) {
+      // The messages before the failure reach the client, then the failure's status.
+      sink.flush?.();
+      throw err;
+    }
+    if (step.done === true) return void sink.flush?.();
     let more: boolean;
     try {
       more = sink.write(step.value);
     } catch (err) {
+      sink.flush?.();
       closeQuietly(() => it.return?.());
       throw err;
     }
     if (!more || written % MESSAGES_PER_TURN === 0) {
+      if (more && sink.flush !== undefined) more = sink.flush();
       if (sink.ended()) return closeQuietly(() => it.return?.());
       await (more ? nextTurn() : sink.drained());
       if (sink.ended()) return closeQuietly(() => it.return?.());
@@ -154,19 +172,27 @@ async function pumpSync(it: Iterator<unknown>, sink: ReplySink): Promise<void> {
 async function pumpAsync(it: AsyncIterator<unknown>, sink: ReplySink): Promise<void> {
   if (sink.ended()) return void (await it.return?.());
   for (let written = 1; ; written++) {
-    const step = await it.next();
-    if (step.done === true) return;
+    let step: IteratorResult<unknown>;
+    try {
+      step = await it.next();
+    } catch (err) {
+      sink.flush?.();
+      throw err;
+    }
+    if (step.done === true) return void sink.flush?.();
     if (sink.ended()) return void (await it.return?.());
     let more: boolean;
     try {
       more = sink.write(step.value);
     } catch (err) {
+      sink.flush?.();
       await Promise.resolve()
         .then(() => it.return?.())
         .catch(() => undefined);
       throw err;
     }
     if (!more || written % MESSAGES_PER_TURN === 0) {
+      if (more && sink.flush !== undefined) more = sink.flush();
       if (sink.ended()) return void (await it.return?.());
       await (more ? nextTurn() : sink.drained());
       if (sink.ended()) return void (await it.return?.());

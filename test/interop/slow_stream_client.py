@@ -23,13 +23,17 @@ def classes():
     tick = fdp.message_type.add(name="Tick")
     tick.field.add(name="n", number=1, type=INT32, label=OPTIONAL)
     tick.field.add(name="pad", number=2, type=STRING, label=OPTIONAL)
+    return message_classes(fdp, "ticker.v1.TicksRequest", "ticker.v1.Tick")
+
+
+def message_classes(fdp, *names):
+    """The message classes of a FileDescriptorProto, by full name (older protobuf has no GetMessageClass)."""
     pool = descriptor_pool.DescriptorPool()
     pool.Add(fdp)
     get = getattr(message_factory, "GetMessageClass", None)
     if get is None:
-        factory = message_factory.MessageFactory(pool)
-        return factory.GetPrototype(pool.FindMessageTypeByName("ticker.v1.TicksRequest")), factory.GetPrototype(pool.FindMessageTypeByName("ticker.v1.Tick"))
-    return get(pool.FindMessageTypeByName("ticker.v1.TicksRequest")), get(pool.FindMessageTypeByName("ticker.v1.Tick"))
+        get = message_factory.MessageFactory(pool).GetPrototype
+    return tuple(get(pool.FindMessageTypeByName(n)) for n in names)
 
 
 def main():

@@ -8,14 +8,16 @@ import {
   type UntypedHandleCall,
 } from '@grpc/grpc-js';
 import { findKratosError, KratosError, publicError, STATUS_DETAILS_KEY, toGrpcStatus, toKratosError } from '../../errors/index.js';
+import type protobuf from 'protobufjs';
 import type { DeadlineQueue } from '../../internal/index.js';
 import type { Logger } from '../../log/index.js';
 import type { CallRunner } from '../context.js';
 import { GrpcContext, type CancellableCall } from './grpc-context.js';
 import { RefusedRequest } from '../refused.js';
 import { directCallOf, isThenable } from '../direct-call.js';
-import { writeReplies, type ReplySink } from '../../middleware/index.js';
+import { writeReplies } from '../../middleware/index.js';
 import type { GrpcMethod } from './method.js';
+import { replySink, sendHeaders } from './reply-sink.js';
 
 // Every grpc-js server call is an EventEmitter with these; the union of their classes is not callable.
 interface AnyCall extends CancellableCall {
@@ -79,13 +81,6 @@ export function statusOf(err: unknown, ctx: GrpcContext, env: CallEnv): { code: 
   return { code: s.code, details: s.details, metadata };
 }
 
-function sendHeaders(call: AnyCall, ctx: GrpcContext): void {
-  if (ctx.headersSent) return;
-  ctx.headersSent = true;
-  const header = ctx.replyHeaderIfSet;
-  if (header !== undefined) call.sendMetadata(header.metadata);
-}
-
 // A client stream as an AsyncIterable that ends when the call is cancelled. The default iterator
 // destroys the stream when it finishes, which for a bidi call would kill the reply side too.
 async function* incoming(call: ServerReadableStream<unknown, unknown>, ctx: GrpcContext): AsyncIterable<unknown> {
@@ -95,49 +90,8 @@ async function* incoming(call: ServerReadableStream<unknown, unknown>, ctx: Grpc
   }
 }
 
-/**
- * Waits until the reply stream takes more, or the call is cancelled or past its deadline. The
- * context's own abort hook rather than a listener on its AbortSignal: a busy stream waits here
- * often, and an EventTarget listener costs far more than a field.
- */
-function drained(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      call.off('drain', done);
-      ctx.onAbort = undefined;
-      resolve();
-    };
-    call.on('drain', done);
-    ctx.onAbort = done;
-  });
-}
-
-/** The reply stream of one call as the writer sees it: grpc-js' call, headers sent before the first message. */
-class CallSink implements ReplySink {
-  readonly #call: ServerWritableStream<unknown, unknown>;
-  readonly #ctx: GrpcContext;
-
-  constructor(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext) {
-    this.#call = call;
-    this.#ctx = ctx;
-  }
-
-  write(item: unknown): boolean {
-    if (!this.#ctx.headersSent) sendHeaders(this.#call, this.#ctx);
-    return this.#call.write(item);
-  }
-
-  drained(): Promise<void> {
-    return drained(this.#call, this.#ctx);
-  }
-
-  ended(): boolean {
-    return this.#ctx.aborted;
-  }
-}
-
-function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, out: unknown): Promise<void> {
-  return writeReplies(out, ctx.operation, new CallSink(call, ctx));
+function writeAll(call: ServerWritableStream<unknown, unknown>, ctx: GrpcContext, out: unknown, type: protobuf.Type): Promise<void> {
+  return writeReplies(out, ctx.operation, replySink(call, ctx, type));
 }
 
 /**
@@ -159,7 +113,7 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
         done = true;
         settle(ctx, env);
         if (err !== undefined) return callback(statusOf(err, ctx, env));
-        if (!ctx.headersSent) sendHeaders(call, ctx);
+        sendHeaders(call, ctx);
         callback(null, reply);
       };
       const ctx = contextFor(call, operation, env, env.timeout, finish);
@@ -190,12 +144,12 @@ export function callHandler(m: GrpcMethod, env: CallEnv): UntypedHandleCall {
     ctx.listen();
     const req = schema.requestStream ? incoming(call as unknown as ServerReadableStream<unknown, unknown>, ctx) : (call as ServerWritableStream<unknown, unknown>).request;
     if (!chainRefusals && req instanceof RefusedRequest) return fail(req.error);
-    env.run(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx))).then(
+    env.run(ctx, async () => writeAll(call as ServerWritableStream<unknown, unknown>, ctx, await handler(req, ctx), schema.responseType)).then(
       () => {
         if (done) return;
         done = true;
         settle(ctx, env);
-        if (!ctx.headersSent) sendHeaders(call, ctx);
+        sendHeaders(call, ctx);
         call.end();
       },
       (err: unknown) => fail(err ?? new Error('rejected')),
