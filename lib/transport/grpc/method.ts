@@ -26,6 +26,14 @@ export interface GrpcMethod {
 /** How messages look in handlers: protobufjs plain objects, 64-bit as strings, enums as names. */
 export const MESSAGE_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, arrays: true, objects: true };
 
+/**
+ * A handler's plain object as protobuf bytes, appended to `writer` (a new one when absent): the one
+ * way messages are encoded for grpc-js, one at a time, and by the batching reply sink, many into one writer.
+ */
+export function encodeObject(type: protobuf.Type, object: unknown, writer?: protobuf.Writer): protobuf.Writer {
+  return type.encode(type.fromObject(object as Record<string, unknown>), writer);
+}
+
 /** The encoded bytes as a Buffer without copying them (protobufjs already returns a Buffer on Node). */
 const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
@@ -44,7 +52,7 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
     requestStream: m.requestStream,
     responseStream: m.responseStream,
     originalName: m.name,
-    requestSerialize: (o) => asBuffer(Req.encode(Req.fromObject(o as Record<string, unknown>)).finish()),
+    requestSerialize: (o) => asBuffer(encodeObject(Req, o).finish()),
     // The same budget as HTTP bodies: protobufjs decodes nested messages recursively. grpc-js answers
     // a throwing deserializer with INTERNAL, so a unary request over budget travels to the handler as
     // a RefusedRequest, which the call handler turns into InvalidArgument.
@@ -57,7 +65,7 @@ export function methodDefinition(m: GrpcMethodSchema): MethodDefinition<unknown,
       }
       return Req.toObject(Req.decode(b), MESSAGE_OBJECT);
     },
-    responseSerialize: (o) => asBuffer(Res.encode(Res.fromObject(o as Record<string, unknown>)).finish()),
+    responseSerialize: (o) => asBuffer(encodeObject(Res, o).finish()),
     responseDeserialize: (b) => Res.toObject(Res.decode(b), MESSAGE_OBJECT),
   };
 }

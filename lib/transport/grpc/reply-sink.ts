@@ -2,6 +2,7 @@ import { Metadata, type ServerWritableStream } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import type { ReplySink } from '../../middleware/index.js';
 import type { GrpcContext } from './grpc-context.js';
+import { encodeObject } from './method.js';
 
 /** The HTTP/2 stream under a grpc-js server call, as far as the batching sink uses it. */
 interface Http2Out {
@@ -116,7 +117,6 @@ class BatchSink implements ReplySink {
 
   // Encoded now, so that a message that cannot be encoded fails the writer at that message.
   write(item: unknown): boolean {
-    const message = this.#type.fromObject(item as Record<string, unknown>);
     let w = this.#writer;
     if (w === undefined) {
       w = this.#writer = protobuf.Writer.create();
@@ -126,7 +126,8 @@ class BatchSink implements ReplySink {
     }
     const at = w.pos;
     try {
-      this.#type.encode(message, w.fixed32(0).uint32(0));
+      // fixed32 and a one-byte varint keep the 5 bytes of the frame header, filled in below.
+      encodeObject(this.#type, item, w.fixed32(0).uint32(0));
     } catch (err) {
       w.pos = at; // the batch keeps the messages before, without a part of this one
       throw err;
@@ -144,13 +145,14 @@ class BatchSink implements ReplySink {
 
   flush(): boolean {
     const w = this.#writer;
-    if (w === undefined) return true;
+    this.#writer = undefined;
+    // Nothing kept, or only a first message that failed to encode: nothing to send, headers included.
+    if (w === undefined || w.pos === 0) return true;
     sendHeaders(this.#call, this.#ctx);
     // grpc-js sends its default headers before a call's first message, as `sendMessage` would.
     if (!this.#base.metadataSent) this.#call.sendMetadata(new Metadata());
     // The writer's own buffer, not a copy: the writer is dropped with the batch.
     const chunk = w.finish(true) as Buffer;
-    this.#writer = undefined;
     // A cancelled call's stream is gone (grpc-js drops messages then too); the writer sees `ended`.
     const stream = this.#base.stream;
     if (stream.destroyed || stream.writableEnded) return true;

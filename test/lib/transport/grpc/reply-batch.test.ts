@@ -103,6 +103,12 @@ describe('a gRPC reply stream written in batches', () => {
     assert.deepEqual(got.ns, range(3000));
   });
 
+  it('should answer INTERNAL and send no message when the first message cannot be encoded', async () => {
+    const port = await serve(() => [null, { text: 'never', n: 1 }]);
+    const got = await read(port, { text: '', n: 1 });
+    assert.deepEqual([got.code, got.ns], [status.INTERNAL, []]);
+  });
+
   it('should write an array, and an empty reply as a status alone', async () => {
     const port = await serve((req) => (req.n === 0 ? [] : Array.from({ length: req.n }, (_, n) => ({ text: 'a', n }))));
     assert.deepEqual((await read(port, { text: '', n: 700 })).ns, range(700));
