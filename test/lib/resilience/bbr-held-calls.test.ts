@@ -8,23 +8,41 @@ import { FakeClock } from './fixtures.js';
 // "Paced admission" and the twelfth round under "Figures".
 
 const SATURATED = { cpu: 1000, elu: 1, delay: 0 };
-const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** When the call the tests ask about was admitted (then held by the pacer), ms. */
+const HELD_AT = 100;
 
 /**
  * A saturated limiter on hand-moved clocks (wall and CPU alike), its loop's idle time moved by `idle`,
  * that has been told a pacer measures `cost` ms of CPU per call: with the default 10 ms target, three
- * calls of 6 ms fill it (a CPU-bound handler), three of 1.3 ms do not (an async one).
+ * calls of 6 ms fill it (a CPU-bound handler), three of 1.3 ms do not (an async one). A call is
+ * admitted at HELD_AT, first of its loop turn: the held call whose turn comes later.
  */
 function pacedLimiter(cost: number) {
   const clock = new FakeClock();
   const idle = { ms: 0 };
   const limiter = new BbrLimiter({ signals: () => SATURATED, clock: clock.read, workClock: clock.read, idleClock: () => idle.ms });
+  /** An arrival that finds `ahead` ms of work held (one call): admitted when none is. */
+  const arrive = (ahead = 0): LimiterDone | undefined => limiter.tryAllow({ cost, ahead, held: ahead > 0 ? 1 : 0 });
+  clock.now = HELD_AT;
+  assert.notEqual(arrive(), undefined, 'the call then held');
   return {
     clock,
     idle,
     limiter,
-    /** An arrival the pacer holds after one held call: admitted when no work is held ahead of it. */
-    arrive: (ahead = 0): LimiterDone | undefined => limiter.tryAllow({ cost, ahead, held: ahead > 0 ? 1 : 0 }),
+    arrive,
+    /** Ends the held call's turn, the loop then waiting `idleMs` of `ms` for I/O, and opens the next with an arrival. */
+    nextTurn: async (ms: number, ahead: number, idleMs = 0): Promise<LimiterDone | undefined> => {
+      await new Promise((r) => setImmediate(r));
+      clock.advance(ms);
+      idle.ms += idleMs;
+      return arrive(ahead);
+    },
+    /** Whether the held call is refused at its turn, `heldMs` after HELD_AT. */
+    staleAfter: (heldMs: number): boolean => {
+      clock.now = HELD_AT + heldMs;
+      return limiter.stale(heldMs);
+    },
   };
 }
 
@@ -72,62 +90,35 @@ describe('BbrLimiter with a pacer holding calls', () => {
 
   describe('a held call at its turn (stale)', () => {
     it('should be refused past 1.5 calls\' CPU once a later loop turn than its own refused an arrival (the overload goes on)', async () => {
-      const { clock, limiter, arrive } = pacedLimiter(6);
-      clock.now = 100;
-      assert.notEqual(arrive(), undefined, 'the call then held');
-      await nextTurn();
-      clock.advance(5);
-      assert.equal(arrive(18), undefined, 'a later turn refuses an arrival with 18 ms of work ahead');
-      clock.now = 108;
-      assert.equal(limiter.stale(8), false, 'one call ahead of it (6 ms) and a bit: it runs');
-      clock.now = 110;
-      assert.equal(limiter.stale(10), true, 'past 9 ms (1.5 calls of 6 ms): refused at its turn');
+      const { limiter, nextTurn, staleAfter } = pacedLimiter(6);
+      assert.equal(await nextTurn(5, 18), undefined, 'a later turn refuses an arrival with 18 ms of work ahead');
+      assert.equal(staleAfter(8), false, 'one call ahead of it (6 ms) and a bit: it runs');
+      assert.equal(staleAfter(10), true, 'past 9 ms (1.5 calls of 6 ms): refused at its turn');
       assert.equal(limiter.stat().shedQueued, 2, 'the arrival and the held call');
     });
 
     it('should not count the refusals of its own turn: its burst\'s excess, refused with it', async () => {
-      const { clock, limiter, arrive } = pacedLimiter(6);
-      clock.now = 100;
-      assert.notEqual(arrive(), undefined, 'the call then held');
+      const { arrive, nextTurn, staleAfter } = pacedLimiter(6);
       assert.equal(arrive(18), undefined, 'the rest of its burst');
-      await nextTurn();
-      clock.advance(15);
-      assert.equal(limiter.stale(15), false, 'no later turn refused anything: main\'s bound (twice the target, 20 ms)');
-      assert.notEqual(arrive(), undefined, 'a later turn that admits');
-      clock.now = 119;
-      assert.equal(limiter.stale(19), false);
-      clock.now = 121;
-      assert.equal(limiter.stale(21), true, 'past twice the target');
+      assert.notEqual(await nextTurn(15, 0), undefined, 'a later turn that admits');
+      assert.equal(staleAfter(19), false, 'no later turn refused anything: main\'s bound (twice the target, 20 ms)');
+      assert.equal(staleAfter(21), true, 'past twice the target');
     });
 
     it('should add the slack to that bound: with bursty clients the loop waits between bursts, and a held call is the work that fills the wait', async () => {
-      const { clock, idle, limiter, arrive } = pacedLimiter(6);
-      clock.now = 100;
-      assert.notEqual(arrive(), undefined, 'the call then held');
+      const { limiter, arrive, nextTurn, staleAfter } = pacedLimiter(6);
       assert.equal(arrive(18), undefined);
-      await nextTurn();
-      // The loop waited 4 ms for I/O after a turn that refused: 4 ms of slack.
-      clock.advance(8);
-      idle.ms += 4;
-      assert.equal(arrive(18), undefined, 'a later turn refuses an arrival');
+      assert.equal(await nextTurn(8, 18, 4), undefined, 'a later turn, after the loop waited 4 ms for I/O, refuses an arrival');
       assert.equal(limiter.stat().slack, 4);
-      clock.now = 112;
-      assert.equal(limiter.stale(12), false, 'within 9 + 4 ms');
-      clock.now = 114;
-      assert.equal(limiter.stale(14), true, 'past 9 + 4 ms, well within twice the target');
+      assert.equal(staleAfter(12), false, 'within 9 + 4 ms');
+      assert.equal(staleAfter(14), true, 'past 9 + 4 ms, well within twice the target');
     });
 
     it('should keep twice the target for cheap calls (three do not fill it), whatever was refused', async () => {
-      const { clock, limiter, arrive } = pacedLimiter(1.3);
-      clock.now = 100;
-      assert.notEqual(arrive(), undefined, 'the call then held');
-      await nextTurn();
-      clock.advance(5);
-      assert.equal(arrive(12), undefined, 'a later turn refuses an arrival with 12 ms of work ahead');
-      clock.now = 119;
-      assert.equal(limiter.stale(19), false, 'an async handler\'s held calls wait for the target, not for calls');
-      clock.now = 121;
-      assert.equal(limiter.stale(21), true);
+      const { nextTurn, staleAfter } = pacedLimiter(1.3);
+      assert.equal(await nextTurn(5, 12), undefined, 'a later turn refuses an arrival with 12 ms of work ahead');
+      assert.equal(staleAfter(19), false, 'an async handler\'s held calls wait for the target, not for calls');
+      assert.equal(staleAfter(21), true);
     });
 
     it('should, without loop turns, count a refusal made after the call was held', () => {
