@@ -33,9 +33,10 @@ const DROP_HOLD_MS = 1000;
  * way a Node process saturates. The capacity is estimated as the best throughput times the best
  * latency (maxPass · minRT); while the sampled signals say the process is saturated (its CPU against
  * one core, event-loop utilisation or event-loop delay above their thresholds), a call is rejected
- * with 429 when more than that many are in flight already; while they or the limiter's own reading of
- * the loop (at every call, so within ~80 ms of an overload) say so, when it has queued longer than
- * `queueTarget` (CoDel's sojourn time), queueing counted from the transport's arrival time or the start
+ * with 429 when more than that many are in flight already (not counting the calls a pacer holds:
+ * CallArrival.held); while they or the limiter's own reading of the loop (at every call, so within
+ * ~80 ms of an overload) say so, when it has queued longer than `queueTarget` (CoDel's sojourn
+ * time), queueing counted from the transport's arrival time or the start
  * of the event-loop turn that runs it, whichever is earlier. The second rule is what sheds a CPU-bound
  * synchronous handler, which never has two calls in flight: its backlog waits in the socket and the
  * loop, not in the middleware.
