@@ -17,6 +17,13 @@ const loopIdleMillis = (): number => performance.eventLoopUtilization().idle;
 const STALE_FACTOR = 2;
 /** ...unless that many calls' CPU fill the queue target: then past that many calls' CPU (or twice the target), as a fixed cap of four calls in flight holds at most three. */
 const STALE_CALLS = 3;
+/**
+ * ...and past this many calls' CPU plus the slack, once an arriving call was refused in a later loop
+ * turn than the one that held it (the overload goes on): at most one call ahead of it, as a fixed cap
+ * of two calls in flight. Not counting refusals of the held call's own turn: its burst's excess is
+ * refused with it, and a bursty client's next calls come only with the next burst.
+ */
+const STALE_CALLS_REFUSING = 1.5;
 
 /** How long shedding continues once started, even if the signals drop below their thresholds, ms. */
 const DROP_HOLD_MS = 1000;
@@ -26,9 +33,10 @@ const DROP_HOLD_MS = 1000;
  * way a Node process saturates. The capacity is estimated as the best throughput times the best
  * latency (maxPass · minRT); while the sampled signals say the process is saturated (its CPU against
  * one core, event-loop utilisation or event-loop delay above their thresholds), a call is rejected
- * with 429 when more than that many are in flight already; while they or the limiter's own reading of
- * the loop (at every call, so within ~80 ms of an overload) say so, when it has queued longer than
- * `queueTarget` (CoDel's sojourn time), queueing counted from the transport's arrival time or the start
+ * with 429 when more than that many are in flight already (not counting the calls a pacer holds:
+ * CallArrival.held); while they or the limiter's own reading of the loop (at every call, so within
+ * ~80 ms of an overload) say so, when it has queued longer than `queueTarget` (CoDel's sojourn
+ * time), queueing counted from the transport's arrival time or the start
  * of the event-loop turn that runs it, whichever is earlier. The second rule is what sheds a CPU-bound
  * synchronous handler, which never has two calls in flight: its backlog waits in the socket and the
  * loop, not in the middleware.
@@ -49,6 +57,8 @@ export class BbrLimiter implements Limiter {
   #shedInFlight = 0;
   #shedQueued = 0;
   #dropStartedAt: number | undefined;
+  /** When the loop turn that last refused an arriving call began (without loop turns, when it refused). */
+  #refusedTurn = -Infinity;
   /** A pacer's cost per call (CallArrival.cost), and since when every call found work held ahead of it. */
   #cost = 0;
   #aheadSince: number | undefined;
@@ -104,7 +114,10 @@ export class BbrLimiter implements Limiter {
     const start = this.#clock();
     this.#turns?.enter(start);
     if (call?.cost !== undefined && call.cost > 0) this.#cost = call.cost;
-    if (this.#shouldDrop(start, call?.arrivedAt, call?.ahead ?? 0)) return undefined;
+    if (this.#shouldDrop(start, call?.arrivedAt, call?.ahead ?? 0, call?.held ?? 0)) {
+      this.#refusedTurn = this.#turns?.startedAt ?? start;
+      return undefined;
+    }
     this.#turns?.admitted();
     this.#inFlight++;
     let finished = false;
@@ -130,19 +143,29 @@ export class BbrLimiter implements Limiter {
    * handler of 3.4 ms of CPU or more with the default 10), not past three calls' CPU or twice the
    * target, whichever is longer: minRT and the slack raise such a handler's limit to four calls' CPU,
    * and twice that let its calls wait up to eight (about 45 ms for 5 ms calls) where a fixed cap of four
-   * calls in flight bounds the wait at three. Counted in shedQueued.
+   * calls in flight bounds the wait at three. While a later turn than the one that held it refused an
+   * arriving call, past 1.5 calls' CPU plus the slack if that is less (STALE_CALLS_REFUSING). Counted in
+   * shedQueued.
    */
   stale(heldMs: number): boolean {
     const now = this.#clock();
-    if (heldMs <= this.#staleAfter(now) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
+    if (heldMs <= this.#staleAfter(now, heldMs) || !(this.#sampledBusy() || this.#loopBusy(now) || now - (this.#aheadSince ?? now) >= this.#standing)) return false;
     this.#shedQueued++;
     return true;
   }
 
-  #staleAfter(now: number): number {
+  // Cheap calls (three do not fill the target) keep twice the limit: their wait is the target's, not a
+  // few calls'. A dear call held while the overload goes on waits for the next burst's calls as well
+  // as the held ones ahead, so it is refused once more than one call is ahead (plus the slack, which
+  // measures how bursty the clients are: a bound without it idled the loop between h2load's bursts,
+  // goodput lost); after the overload no arrival is refused, and the looser bound lets a bunch through.
+  #staleAfter(now: number, heldMs: number): number {
     const doubled = STALE_FACTOR * this.#queueLimit(now);
-    const calls = STALE_CALLS * this.#perCall();
-    return calls < this.#queueTarget ? doubled : Math.min(doubled, Math.max(STALE_FACTOR * this.#queueTarget, calls));
+    const perCall = this.#perCall();
+    if (STALE_CALLS * perCall < this.#queueTarget) return doubled;
+    const bound = Math.min(doubled, Math.max(STALE_FACTOR * this.#queueTarget, STALE_CALLS * perCall));
+    if (this.#refusedTurn <= now - heldMs) return bound;
+    return Math.min(bound, STALE_CALLS_REFUSING * perCall + (this.#turns?.slack ?? 0));
   }
 
   /** A snapshot for dashboards and tests. */
@@ -186,7 +209,7 @@ export class BbrLimiter implements Limiter {
     return this.#sampledBusy() || this.#loopBusy(now) || this.#holding(now);
   }
 
-  #shouldDrop(now: number, arrivedAt: number | undefined, ahead: number): boolean {
+  #shouldDrop(now: number, arrivedAt: number | undefined, ahead: number, held: number): boolean {
     const sampled = this.#sampledBusy();
     // The in-flight rule follows the sampled signals and the hold; the queue rule follows either reading
     // but never the hold, so a burst met by an idle loop is served, not cut down to the target. The
@@ -197,7 +220,10 @@ export class BbrLimiter implements Limiter {
     const byFlight = sampled || this.#holding(now);
     const byQueue = sampled || now - (this.#aheadSince ?? now) >= this.#standing || this.#loopBusy(now);
     if (!byFlight && !byQueue) return false;
-    if (byFlight && this.#inFlight > 1 && this.#inFlight > this.#tolerance * this.#maxInFlight(now)) {
+    // Held calls are queueing, which the queue rule bounds: counted in flight, they had rule 1 (and its
+    // 1 s hold) refuse arrivals of a CPU-bound handler behind a burst the pacer was still handing over.
+    const inFlight = this.#inFlight - held;
+    if (byFlight && inFlight > 1 && inFlight > this.#tolerance * this.#maxInFlight(now)) {
       this.#shedInFlight++;
       // Only the start of a shedding episode is recorded, so the hold runs from when it began (as aegis).
       this.#dropStartedAt ??= now;

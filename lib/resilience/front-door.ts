@@ -65,7 +65,7 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
   if (pacer !== undefined && (pacer === null || typeof pacer.hold !== 'function')) throw new FrameworkError('KRATOS_ERR_OPTIONS_INVALID', 'limiterAdmission: option `pacer` must be a Pacer');
   const decide = tryAllowOf(limiter, options.onError);
   // One object per admission, rewritten at each call: the limiter reads it synchronously.
-  const arrival: { arrivedAt: undefined; ahead: number; cost: number | undefined } = { arrivedAt: undefined, ahead: 0, cost: undefined };
+  const arrival: { arrivedAt: undefined; ahead: number; held: number; cost: number | undefined } = { arrivedAt: undefined, ahead: 0, held: 0, cost: undefined };
   const exempt = (target: string): boolean => {
     if (exact.size > 0) {
       const q = target.indexOf('?');
@@ -78,7 +78,7 @@ export function limiterAdmission(limiter: Limiter, options: LimiterAdmissionOpti
     refusal: rateLimited(),
     admit(target) {
       if (exempt(target)) return NOTHING_TO_DO;
-      if (pacer !== undefined) (arrival.ahead = pacer.ahead()), (arrival.cost = pacer.perCall);
+      if (pacer !== undefined) (arrival.ahead = pacer.ahead()), (arrival.held = pacer.held), (arrival.cost = pacer.perCall);
       const done = decide(arrival);
       if (done === undefined) onRefuse?.();
       return done;

@@ -27,6 +27,12 @@ export interface CallArrival {
    * not done yet but will, counted as done.
    */
   readonly ahead?: number | undefined;
+  /**
+   * Calls that pacer holds ahead of it: admitted (so counted in flight) but not running yet. They are
+   * queueing, which the queue rule bounds, not concurrency: a limiter counting them in flight would
+   * refuse by in flight the arrivals the queue rule would have judged.
+   */
+  readonly held?: number | undefined;
   /** CPU a call costs the event loop, ms, as that pacer measures it between hand-overs. */
   readonly cost?: number | undefined;
 }

@@ -58,6 +58,7 @@ export class LoopTurns {
   #admittedAt = 0;
   #readAt = 0;
   #end = -Infinity;
+  #startedAt = -Infinity;
   #workStart = 0;
   /** CPU time the last turn took. */
   #work = 0;
@@ -112,6 +113,11 @@ export class LoopTurns {
     return work - this.#workStart + this.#pending * this.#perCall + this.#carried;
   }
 
+  /** When the current turn (or the last, between turns) began, wall ms: which turn a call was decided in. */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
   /** CPU time a turn takes per call it admitted (refusals' share included), ms, smoothed over turns: 0 before the first. */
   get perCall(): number {
     return this.#perCall;
@@ -164,6 +170,7 @@ export class LoopTurns {
     // Only time the loop did wait (not other work between the turns) counts, and only after refusals.
     else if (this.#refused) this.#slack += Math.min(gap, Math.max(0, this.#clocks.idleClock() - this.#idleAtEnd));
     this.#open = true;
+    this.#startedAt = now;
     this.#workStart = this.#clocks.workClock();
     this.#calls = 0;
     this.#admitted = 0;
