@@ -1,8 +1,11 @@
 import { randomFillSync } from 'node:crypto';
 
 // Random bytes are drawn a block at a time, and turned into hex once per block: one fill serves some
-// hundred calls' ids, and an id is a slice of the block's hex (V8 shares the characters, no copy).
-const POOL = Buffer.allocUnsafe(4096);
+// hundreds of calls' ids, and an id is a slice of the block's hex (V8 shares the characters, no copy).
+// A fill's fixed cost (about 6-9 µs on the bench host, whatever the size up to 16 KiB) is what a block
+// amortises; past 16 KiB the hex string no longer pays (V8 makes a large string of it).
+export const ID_POOL_BYTES = 16 * 1024;
+const POOL = Buffer.allocUnsafe(ID_POOL_BYTES);
 let hex = '';
 let used = POOL.length;
 

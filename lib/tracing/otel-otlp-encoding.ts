@@ -36,47 +36,61 @@ function plainTime(t: HrTime): boolean {
 
 /** The export request of `spans`, or undefined when one of them is for the SDK's serializer (see {@link encodable}). */
 export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array | undefined {
+  // A server's spans almost always share one resource and one scope: then they are written as they
+  // come, with no grouping built per batch (a map and an array pushed to per span).
+  const first = spans[0];
+  let oneGroup = true;
+  for (const span of spans) {
+    if (!encodable(span)) return undefined;
+    if (span.resource !== first!.resource || span.instrumentationScope !== first!.instrumentationScope) oneGroup = false;
+  }
+  const w = (out ??= new ProtoWriter(64 * 1024));
+  w.reset();
+  if (first === undefined) return w.finish();
+  if (oneGroup) {
+    writeResourceSpans(w, first.resource, [[first.instrumentationScope, spans]]);
+    return w.finish();
+  }
   // Grouped by resource, then scope, by identity and in order of first appearance, as the SDK groups them.
   const groups = new Map<Resource, Map<Scope, ReadableSpan[]>>();
   for (const span of spans) {
-    if (!encodable(span)) return undefined;
     let byScope = groups.get(span.resource);
     if (byScope === undefined) groups.set(span.resource, (byScope = new Map()));
     const list = byScope.get(span.instrumentationScope);
     if (list === undefined) byScope.set(span.instrumentationScope, [span]);
     else list.push(span);
   }
-  const w = (out ??= new ProtoWriter(64 * 1024));
-  w.reset();
-  for (const [resource, byScope] of groups) {
-    w.byte(0x0a); // resource_spans = 1
-    const resourceSpans = w.begin();
-    w.byte(0x0a); // resource = 1
-    w.raw(resourceBytes(resource));
-    for (const [scope, list] of byScope) {
-      w.byte(0x12); // scope_spans = 2
-      const scopeSpans = w.begin();
-      w.byte(0x0a); // scope = 1
-      w.raw(scopeBytes(scope));
-      for (const span of list) {
-        w.byte(0x12); // spans = 2
-        const s = w.begin();
-        writeSpan(w, span);
-        w.end(s);
-      }
-      if (scope.schemaUrl) {
-        w.byte(0x1a);
-        w.string(scope.schemaUrl);
-      }
-      w.end(scopeSpans);
-    }
-    if (resource.schemaUrl) {
-      w.byte(0x1a);
-      w.string(resource.schemaUrl);
-    }
-    w.end(resourceSpans);
-  }
+  for (const [resource, byScope] of groups) writeResourceSpans(w, resource, byScope);
   return w.finish();
+}
+
+function writeResourceSpans(w: ProtoWriter, resource: Resource, byScope: Iterable<readonly [Scope, readonly ReadableSpan[]]>): void {
+  w.byte(0x0a); // resource_spans = 1
+  const resourceSpans = w.begin();
+  w.byte(0x0a); // resource = 1
+  w.raw(resourceBytes(resource));
+  for (const [scope, list] of byScope) {
+    w.byte(0x12); // scope_spans = 2
+    const scopeSpans = w.begin();
+    w.byte(0x0a); // scope = 1
+    w.raw(scopeBytes(scope));
+    for (const span of list) {
+      w.byte(0x12); // spans = 2
+      const s = w.begin();
+      writeSpan(w, span);
+      w.end(s);
+    }
+    if (scope.schemaUrl) {
+      w.byte(0x1a);
+      w.string(scope.schemaUrl);
+    }
+    w.end(scopeSpans);
+  }
+  if (resource.schemaUrl) {
+    w.byte(0x1a);
+    w.string(resource.schemaUrl);
+  }
+  w.end(resourceSpans);
 }
 
 function writeSpan(w: ProtoWriter, span: ReadableSpan): void {

@@ -62,8 +62,16 @@ export class ProtoWriter {
 
   fixed32(value: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(value >>> 0, this.pos);
-    this.pos += 4;
+    this.word(value >>> 0);
+  }
+
+  // Byte by byte rather than Buffer's writeUInt32LE, whose checks cost more than the write.
+  private word(v: number): void {
+    const buf = this.buf;
+    buf[this.pos++] = v & 0xff;
+    buf[this.pos++] = (v >>> 8) & 0xff;
+    buf[this.pos++] = (v >>> 16) & 0xff;
+    buf[this.pos++] = v >>> 24;
   }
 
   /** An OTel HrTime [seconds, nanoseconds] as fixed64 nanoseconds, exact beyond 2^53. */
@@ -77,9 +85,8 @@ export class ProtoWriter {
     const low = lowSum >>> 0;
     const high = (Math.floor(a / 0x100000000) + ((b / 0x10000) >>> 0) + Math.floor(lowSum / 0x100000000)) >>> 0;
     this.ensure(8);
-    this.buf.writeUInt32LE(low, this.pos);
-    this.buf.writeUInt32LE(high, this.pos + 4);
-    this.pos += 8;
+    this.word(low);
+    this.word(high);
   }
 
   double(value: number): void {
