@@ -38,15 +38,15 @@ function plainTime(t: HrTime): boolean {
 export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array | undefined {
   // A server's spans almost always share one resource and one scope: then they are written as they
   // come, with no grouping built per batch (a map and an array pushed to per span).
+  const w = (out ??= new ProtoWriter(64 * 1024));
+  w.reset();
   const first = spans[0];
+  if (first === undefined) return w.finish();
   let oneGroup = true;
   for (const span of spans) {
     if (!encodable(span)) return undefined;
-    if (span.resource !== first!.resource || span.instrumentationScope !== first!.instrumentationScope) oneGroup = false;
+    if (span.resource !== first.resource || span.instrumentationScope !== first.instrumentationScope) oneGroup = false;
   }
-  const w = (out ??= new ProtoWriter(64 * 1024));
-  w.reset();
-  if (first === undefined) return w.finish();
   if (oneGroup) {
     writeResourceSpans(w, first.resource, [[first.instrumentationScope, spans]]);
     return w.finish();
