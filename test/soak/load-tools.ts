@@ -1,9 +1,10 @@
 // Drivers for the overload runs: an instance child process with IPC counters, wrk and h2load at a
 // chosen rate, and a probe client that times individual calls while they run.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGrpcClient } from '../../lib/transport/grpc/index.js';
@@ -201,19 +202,41 @@ export interface Probed {
  * Calls the instance `perSecond` times a second (open loop: one call every 1/perSecond s whether or
  * not the previous answered) until `stop` resolves; a client's view of an admitted call's latency.
  */
-export async function probe(target: { http?: string; path?: string; grpc?: string; text?: string }, perSecond: number, stop: Promise<void>): Promise<Probed> {
+/** What the probe calls: an HTTP path, or the echo service's Say with a text. */
+export interface ProbeTarget {
+  http?: string;
+  path?: string;
+  grpc?: string;
+  text?: string;
+}
+
+export async function probe(target: ProbeTarget, perSecond: number, stop: Promise<void>): Promise<Probed> {
   const result: Probed = { okMs: [], rejected: 0, failed: 0 };
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const grpc = target.grpc === undefined ? undefined : (createGrpcClient(echoService(), { endpoint: target.grpc, timeout: 5000 }) as unknown as { say(r: { text: string }): Promise<unknown>; close(): void });
+  // With TRACE (the overload instance's trace file), each HTTP call by wall clock (a line `q <n> <sent> <answered> <status>`).
+  const trace = process.env['TRACE'];
+  const traced: string[] = [];
+  // ... and the probe process' own GC pauses (a line `g <start> <pause ms> <kind>`): a pause here delays the probe, not the instance.
+  const gcs = trace === undefined ? undefined : new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) traced.push(`g ${(performance.timeOrigin + e.startTime).toFixed(2)} ${e.duration.toFixed(2)} ${(e as { detail?: { kind?: number } }).detail?.kind ?? 0}`);
+  });
+  gcs?.observe({ entryTypes: ['gc'] });
+  let calls = 0;
   const one = async (): Promise<void> => {
     const t0 = performance.now();
+    const id = calls++;
+    const query = trace === undefined ? '' : `?probe=${id}`;
     try {
       if (grpc !== undefined) await grpc.say({ text: target.text ?? 'probe' });
       else {
         const status = await new Promise<number>((resolve, reject) => {
-          const req = request(`${target.http}${target.path}`, { agent }, (res) => {
+          const req = request(`${target.http}${target.path}${query}`, { agent }, (res) => {
             res.resume();
-            res.once('end', () => resolve(res.statusCode ?? 0));
+            res.once('end', () => {
+              if (trace !== undefined) traced.push(`q ${id} ${(performance.timeOrigin + t0).toFixed(2)} ${(performance.timeOrigin + performance.now()).toFixed(2)} ${res.statusCode ?? 0}`);
+              resolve(res.statusCode ?? 0);
+            });
           });
           req.once('error', reject);
           req.end();
@@ -240,6 +263,8 @@ export async function probe(target: { http?: string; path?: string; grpc?: strin
   await Promise.all(pending);
   agent.destroy();
   grpc?.close();
+  gcs?.disconnect();
+  if (trace !== undefined && traced.length > 0) appendFileSync(trace, traced.map((x) => x + '\n').join(''));
   return result;
 }
 

@@ -2,7 +2,8 @@
 // measured in the same run, with a CPU-bound synchronous handler and an async one, over HTTP (wrk) and
 // gRPC (h2load). Reports shed rate, goodput, p99 of admitted calls (timed by a probe client alongside
 // the load), the time until shedding stops once the overload ends, and the RSS peak.
-import { Child, h2load, percentile, probe, sleep, wrk, type Counters, type Generated } from './load-tools.js';
+import { Child, h2load, percentile, sleep, wrk, type Counters, type Generated, type ProbeTarget } from './load-tools.js';
+import { ProbeProcess } from './probe-process.js';
 
 export type Handler = 'cpu' | 'async';
 export type Transport = 'http' | 'grpc';
@@ -70,14 +71,14 @@ function drive(child: Child, transport: Transport, handler: Handler, seconds: nu
   return rate === undefined ? h2load(child.grpc, handler, seconds, 4, undefined, handler === 'cpu' ? 1 : 8) : h2load(child.grpc, handler, seconds, 8, rate, 64);
 }
 
-function target(child: Child, transport: Transport, handler: Handler): { http?: string; path?: string; grpc?: string; text?: string } {
+function target(child: Child, transport: Transport, handler: Handler): ProbeTarget {
   return transport === 'http' ? { http: child.http, path: `/${handler}` } : { grpc: child.grpc, text: handler };
 }
 
 const delta = (a: Counters, b: Counters): { ok: number; shed: number; failed: number; atFront: number } => ({ ok: b.ok - a.ok, shed: b.shed - a.shed, failed: b.failed - a.failed, atFront: b.atFront - a.atFront });
 
 /** Capacity (calls/s, flat out) and the probe's p99 alone, ms, on an instance started from `app` with `env`. */
-async function unloaded(app: string, env: Record<string, string>, transport: Transport, handler: Handler, seconds: number): Promise<{ capacity: number; unloadedP99: number }> {
+async function unloaded(prober: ProbeProcess, app: string, env: Record<string, string>, transport: Transport, handler: Handler, seconds: number): Promise<{ capacity: number; unloadedP99: number }> {
   const measure = Math.max(2, Math.round(seconds / 2));
   const plain = await Child.start(app, env);
   try {
@@ -85,7 +86,7 @@ async function unloaded(app: string, env: Record<string, string>, transport: Tra
     const c0 = await plain.counters();
     await drive(plain, transport, handler, measure);
     const c1 = await plain.counters();
-    const p = await probe(target(plain, transport, handler), PROBE_RATE, sleep(measure * 1000));
+    const p = await prober.run(target(plain, transport, handler), PROBE_RATE, measure);
     return { capacity: (c1.ok - c0.ok) / measure, unloadedP99: percentile(p.okMs, 0.99) };
   } finally {
     await plain.stop();
@@ -93,12 +94,12 @@ async function unloaded(app: string, env: Record<string, string>, transport: Tra
 }
 
 /** `factors` times `capacity` for `seconds` each on a started instance, the probe alongside. */
-async function loaded(child: Child, transport: Transport, handler: Handler, seconds: number, capacity: number, factors: number[]): Promise<OverloadResult['runs']> {
+async function loaded(prober: ProbeProcess, child: Child, transport: Transport, handler: Handler, seconds: number, capacity: number, factors: number[]): Promise<OverloadResult['runs']> {
   await drive(child, transport, handler, 1, capacity / 2);
   const runs: OverloadResult['runs'] = [];
   for (const factor of factors) {
     const before = await child.counters();
-    const [, probed] = await Promise.all([drive(child, transport, handler, seconds, capacity * factor), probe(target(child, transport, handler), PROBE_RATE, sleep(seconds * 1000))]);
+    const [, probed] = await Promise.all([drive(child, transport, handler, seconds, capacity * factor), prober.run(target(child, transport, handler), PROBE_RATE, seconds)]);
     const after = await child.counters();
     const d = delta(before, after);
     const goodput = d.ok / seconds;
@@ -131,7 +132,16 @@ const scenarioName = (transport: Transport, handler: Handler): string => `${tran
  */
 export async function overload(transport: Transport, handler: Handler, seconds: number, factors: number[] = [2, 4], recoveryLoad = 0.5, limit: Limit = 'front', env: Record<string, string> = {}, control = false): Promise<OverloadResult> {
   const scenario = `${scenarioName(transport, handler)}${limit === 'bbr' ? ', in the middleware' : ''}`;
-  const { capacity, unloadedP99 } = await unloaded('overload-instance', { LIMIT: 'none' }, transport, handler, seconds);
+  const prober = await ProbeProcess.start();
+  try {
+    return await overloadProbed(prober, scenario, transport, handler, seconds, factors, recoveryLoad, limit, env, control);
+  } finally {
+    await prober.close();
+  }
+}
+
+async function overloadProbed(prober: ProbeProcess, scenario: string, transport: Transport, handler: Handler, seconds: number, factors: number[], recoveryLoad: number, limit: Limit, env: Record<string, string>, control: boolean): Promise<OverloadResult> {
+  const { capacity, unloadedP99 } = await unloaded(prober, 'overload-instance', { LIMIT: 'none' }, transport, handler, seconds);
   const child = await Child.start('overload-instance', { ...env, LIMIT: limit });
   try {
     let before: Awaited<ReturnType<typeof recovery>> | undefined;
@@ -139,7 +149,7 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
       await drive(child, transport, handler, 1, capacity / 2);
       before = await recovery(child, transport, handler, capacity * recoveryLoad);
     }
-    const runs = await loaded(child, transport, handler, seconds, capacity, factors);
+    const runs = await loaded(prober, child, transport, handler, seconds, capacity, factors);
     const { recoveryS, slices, lateShed } = await recovery(child, transport, handler, capacity * recoveryLoad);
     return { scenario, capacity: Math.round(capacity), unloadedP99, runs, recoveryS, recoverySlices: slices, lateShed, ...(before && { control: before }), rssPeakMiB: child.rssPeakMiB };
   } finally {
@@ -155,18 +165,23 @@ export async function overload(transport: Transport, handler: Handler, seconds: 
  */
 export async function reference(transport: Transport, handler: Handler, seconds: number, caps: number[], pace = false, hops = 1, factors: number[] = [2, 4]): Promise<OverloadResult[]> {
   const app = '../../soak/bare-reference';
-  const { capacity, unloadedP99 } = await unloaded(app, { CAP: '0' }, transport, handler, seconds);
-  const results: OverloadResult[] = [];
-  for (const cap of caps) {
-    const child = await Child.start(app, { CAP: String(cap), PACE: pace ? '1' : '0', HOPS: String(hops) });
-    try {
-      const runs = await loaded(child, transport, handler, seconds, capacity, factors);
-      results.push({ scenario: `${scenarioName(transport, handler)}, bare node reference, cap ${cap}${pace ? `, paced (${hops} hop${hops > 1 ? 's' : ''})` : ''}`, capacity: Math.round(capacity), unloadedP99, runs, recoveryS: NaN, rssPeakMiB: child.rssPeakMiB, oracle: true });
-    } finally {
-      await child.stop();
+  const prober = await ProbeProcess.start();
+  try {
+    const { capacity, unloadedP99 } = await unloaded(prober, app, { CAP: '0' }, transport, handler, seconds);
+    const results: OverloadResult[] = [];
+    for (const cap of caps) {
+      const child = await Child.start(app, { CAP: String(cap), PACE: pace ? '1' : '0', HOPS: String(hops) });
+      try {
+        const runs = await loaded(prober, child, transport, handler, seconds, capacity, factors);
+        results.push({ scenario: `${scenarioName(transport, handler)}, bare node reference, cap ${cap}${pace ? `, paced (${hops} hop${hops > 1 ? 's' : ''})` : ''}`, capacity: Math.round(capacity), unloadedP99, runs, recoveryS: NaN, rssPeakMiB: child.rssPeakMiB, oracle: true });
+      } finally {
+        await child.stop();
+      }
     }
+    return results;
+  } finally {
+    await prober.close();
   }
-  return results;
 }
 
 // Half the capacity for 3 s right after the overload: the end of the last 250 ms slice that shed, and
