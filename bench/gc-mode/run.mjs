@@ -5,6 +5,8 @@
 // (`+ full GC`), which every long-lived connection meets. Bytes promoted are a count, not a time:
 // they read the same on a busy host.
 //   node bench/gc-mode/run.mjs     (GC_SECONDS=3, GC_ROUNDS=3, GC_ONLY=regex, KRATOS_BEFORE=<other build's root>)
+// GC_NODE_FLAGS: node flags for every server alike, e.g. '--max-semi-space-size=64' (node refuses
+// most V8 flags in NODE_OPTIONS).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuMicros, grpcUnary, startServer } from '../lib/load.mjs';
@@ -15,6 +17,7 @@ const SECONDS = Number(process.env.GC_SECONDS ?? 3);
 const ROUNDS = Number(process.env.GC_ROUNDS ?? 3);
 const ONLY = process.env.GC_ONLY === undefined ? undefined : new RegExp(process.env.GC_ONLY);
 const FORCE = `--expose-gc --import ${join(HERE, 'full-gc-per-connection.mjs')}`;
+const FLAGS = process.env.GC_NODE_FLAGS ?? '';
 const builds = [['kratos-ts', ROOT], ...(process.env.KRATOS_BEFORE === undefined ? [] : [['kratos-ts before', process.env.KRATOS_BEFORE]])];
 const servers = [
   ...builds.flatMap(([name, root]) => [
@@ -29,7 +32,7 @@ async function measure(c) {
   if (c.root === undefined) delete process.env.KRATOS_ROOT;
   else process.env.KRATOS_ROOT = c.root;
   // V8 writes its trace to stdout, which startServer discards: sent to stderr, where it is read.
-  const proc = await startServer(['sh', '-c', `exec node --trace-gc-nvp ${c.flags} ${c.script} 1>&2`], '1', 'grpc');
+  const proc = await startServer(['sh', '-c', `exec node --trace-gc-nvp ${FLAGS} ${c.flags} ${c.script} 1>&2`], '1', 'grpc');
   let trace = '';
   proc.stderr.on('data', (d) => (trace += d));
   try {
