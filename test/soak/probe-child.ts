@@ -4,10 +4,15 @@ import { exitWithParent } from '../fixtures/apps/parent-link.js';
 import { probe, sleep, type ProbeTarget } from './load-tools.js';
 
 exitWithParent();
-// Started with --expose-gc (probe-process.ts): the garbage of the last phase goes before the next one starts.
+// Started with --expose-gc (probe-process.ts): its garbage is collected once it has answered, never as
+// a phase starts (the runner starts the load as it asks; a probe that started a GC late had its first
+// call land in the overload's first burst, opening its connection behind it).
 const collect = (globalThis as { gc?: () => void }).gc;
 process.on('message', (m: { target: ProbeTarget; perSecond: number; seconds: number }) => {
-  collect?.();
-  void probe(m.target, m.perSecond, sleep(m.seconds * 1000)).then((probed) => process.send?.(probed));
+  void probe(m.target, m.perSecond, sleep(m.seconds * 1000)).then((probed) => {
+    process.send?.(probed);
+    collect?.();
+  });
 });
+collect?.();
 process.send?.('ready');

@@ -5,7 +5,7 @@
 // had ended the call 40 to 58 ms before the probe saw it: docs/resilience-and-security.md, "Thirteenth
 // round"). A process that only probes allocates little, but V8's memory reducer still ran two full GCs
 // (16 to 45 ms) some ten seconds into its life, when it looked idle: so it runs without the reducer and
-// collects its garbage before each phase, never during one.
+// collects its garbage between phases, never during one.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ProbeTarget, Probed } from './load-tools.js';
