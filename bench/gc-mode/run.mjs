@@ -1,5 +1,5 @@
 // What garbage collection costs a gRPC unary call on a long-lived connection (docs/performance.md,
-// "The thirteenth round: grpc-js' GC mode"): bytes promoted per call, scavenge pause per call and the
+// "The thirteenth round: gRPC's GC mode"): bytes promoted per call, scavenge pause per call and the
 // full GCs, read from V8's own trace (--trace-gc-nvp), for kratos-ts bare and with its defaults and
 // for raw grpc-js, interleaved round by round; each also with a full GC forced into the connection
 // (`+ full GC`), which every long-lived connection meets. Bytes promoted are a count, not a time:
@@ -45,7 +45,6 @@ async function measure(c) {
     const scavenges = [...part.matchAll(/pause=([\d.]+) .*?gc=s .*?promoted=(\d+)/g)].map((m) => ({ ms: Number(m[1]), promoted: Number(m[2]) }));
     const calls = load.count;
     return {
-      calls,
       cpuUs: cpu / calls,
       promoted: scavenges.reduce((n, s) => n + s.promoted, 0) / calls,
       pauseUs: (scavenges.reduce((n, s) => n + s.ms, 0) * 1000) / calls,

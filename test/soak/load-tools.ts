@@ -198,10 +198,6 @@ export interface Probed {
   failed: number;
 }
 
-/**
- * Calls the instance `perSecond` times a second (open loop: one call every 1/perSecond s whether or
- * not the previous answered) until `stop` resolves; a client's view of an admitted call's latency.
- */
 /** What the probe calls: an HTTP path, or the echo service's Say with a text. */
 export interface ProbeTarget {
   http?: string;
@@ -210,6 +206,10 @@ export interface ProbeTarget {
   text?: string;
 }
 
+/**
+ * Calls the instance `perSecond` times a second (open loop: one call every 1/perSecond s whether or
+ * not the previous answered) until `stop` resolves; a client's view of an admitted call's latency.
+ */
 export async function probe(target: ProbeTarget, perSecond: number, stop: Promise<void>): Promise<Probed> {
   const result: Probed = { okMs: [], rejected: 0, failed: 0 };
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });

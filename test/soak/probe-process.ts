@@ -1,6 +1,6 @@
 // The probe times admitted calls from the client's side. Run inside the soak's runner it also timed
 // the runner's own garbage collection: the runner keeps wrk's and h2load's output, the instances'
-// counters and its test modules, and its full GCs (38 to 46 ms on 29 Nov 2026) stalled whatever probe
+// counters and its test modules, and its full GCs (23 to 46 ms on 29 Nov 2026) stalled whatever probe
 // call was in flight, which the 4x rows then reported as their slowest admitted call (the instance
 // had ended the call 40 to 58 ms before the probe saw it: docs/resilience-and-security.md, "Thirteenth
 // round"). A process that only probes allocates little, but V8's memory reducer still ran two full GCs
@@ -31,8 +31,14 @@ export class ProbeProcess {
 
   /** Calls `target` `perSecond` times a second for `seconds` (see `probe` in load-tools.ts). */
   run(target: ProbeTarget, perSecond: number, seconds: number): Promise<Probed> {
-    return new Promise((resolve) => {
-      this.#proc.once('message', (m) => resolve(m as Probed));
+    return new Promise((resolve, reject) => {
+      // A probe process that dies mid-phase fails the run instead of leaving it waiting.
+      const died = (code: number | null): void => reject(new Error(`the probe process exited with ${code} during a phase`));
+      this.#proc.once('exit', died);
+      this.#proc.once('message', (m) => {
+        this.#proc.off('exit', died);
+        resolve(m as Probed);
+      });
       this.#proc.send({ target, perSecond, seconds });
     });
   }
