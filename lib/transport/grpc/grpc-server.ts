@@ -9,6 +9,7 @@ import { frontDoor } from './front-door.js';
 import { guardService, type GuardFor } from './guarded-service.js';
 import { callHandler, type CallEnv } from './call-handlers.js';
 import { methodDefinition, type GrpcMethod } from './method.js';
+import { keepStreamTablesYoung } from './stream-tables.js';
 
 /** TLS material; with `ca` and `requireClientCert`, clients must present a certificate (mutual TLS). */
 export interface GrpcTlsOptions {
@@ -132,6 +133,7 @@ export class GrpcServer implements Server {
     const h2 = (this.#server as unknown as { http2Servers?: Map<NodeJS.EventEmitter, unknown> }).http2Servers;
     for (const server of h2?.keys() ?? []) server.prependListener('stream', keepRepeatedHeaders);
     if (this.#admission !== undefined) frontDoor(h2?.keys(), this.#admission, this.#env.exposeErrorDetail);
+    for (const server of h2?.keys() ?? []) keepStreamTablesYoung(server);
     this.#started = true;
     const scheme = this.#tls === undefined ? 'grpc' : 'grpcs';
     this.#env.endpoint = `${scheme}://${formatHostPort(advertisedHost(this.#addr.host), this.#port)}`;
