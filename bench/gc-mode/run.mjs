@@ -1,7 +1,8 @@
 // What garbage collection costs a gRPC unary call on a long-lived connection (docs/performance.md,
 // "The thirteenth round: gRPC's GC mode"): bytes promoted per call, scavenge pause per call and the
 // full GCs, read from V8's own trace (--trace-gc-nvp), for kratos-ts bare and with its defaults and
-// for raw grpc-js, interleaved round by round; each also with a full GC forced into the connection
+// for raw grpc-js (and raw grpc-js with its stream tables renewed as kratos-ts' server renews them,
+// "The fourteenth round"), interleaved round by round; each also with a full GC forced into the connection
 // (`+ full GC`), which every long-lived connection meets. Bytes promoted are a count, not a time:
 // they read the same on a busy host.
 //   node bench/gc-mode/run.mjs     (GC_SECONDS=3, GC_ROUNDS=3, GC_ONLY=regex, KRATOS_BEFORE=<other build's root>)
@@ -25,6 +26,7 @@ const servers = [
     { name: `${name} defaults`, root, script: `${join(HERE, '..', 'per-call', 'server.mjs')} grpc log,metrics,tracing` },
   ]),
   { name: 'raw grpc-js', script: join(HERE, '..', 'servers', 'grpc-raw.mjs') },
+  { name: 'raw grpc-js renewed', script: `${join(HERE, '..', 'servers', 'grpc-raw.mjs')} renewed` },
 ];
 const cases = servers.flatMap((s) => [{ ...s, flags: '' }, { ...s, name: `${s.name} + full GC`, flags: FORCE }]).filter((c) => ONLY === undefined || ONLY.test(c.name));
 

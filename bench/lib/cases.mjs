@@ -36,6 +36,7 @@ export const CASES = [
   http('http-kratos-2w', 'kratos-ts proto route, 2 workers (cluster)', server('kratos.mjs', 'http-proto', '2'), { cores: '0,1', note: 'both cores serve; load shares them' }),
   // gRPC unary.
   { id: 'grpc-raw', label: 'raw @grpc/grpc-js', group: 'grpc', cmd: server('grpc-raw.mjs'), baseline: true },
+  { id: 'grpc-raw-renewed', label: 'raw @grpc/grpc-js, its stream tables renewed as kratos-ts renews them', group: 'grpc', cmd: server('grpc-raw.mjs', 'renewed') },
   { id: 'grpc-kratos-bare', label: 'kratos-ts @Rpc, built-ins off (ambient context too)', group: 'grpc', cmd: server('kratos.mjs', 'grpc-bare') },
   { id: 'grpc-kratos-bare-ambient', label: 'kratos-ts @Rpc, built-ins off, ambient context on', group: 'grpc', cmd: server('kratos.mjs', 'grpc-bare-ambient') },
   { id: 'grpc-kratos', label: 'kratos-ts @Rpc, default middleware', group: 'grpc', cmd: server('kratos.mjs', 'grpc') },
