@@ -5,7 +5,7 @@ import { metadataClient, type MetadataClientOptions } from '../../middleware/met
 import { ClientContext, outgoingDeadline, type CallOptions } from '../client-context.js';
 import { parseEndpoint } from '../endpoint.js';
 import { markUnreached, unreached } from '../resolver.js';
-import { channelPool } from './channel-pool.js';
+import { channelPool, type Lease } from './channel-pool.js';
 import type { Discovery } from '../../registry/index.js';
 import type { Balancer, NodeFilter } from '../../selector/index.js';
 import type { Logger } from '../../log/index.js';
@@ -114,6 +114,51 @@ function neverReached(err: ServiceError, call: Call, client: Client, gotHeaders:
   return !gotHeaders && err.details === 'Stream refused by server' && Object.keys(err.metadata.getMap()).length === 0;
 }
 
+function copyReplyHeaders(h: Metadata, ctx: ClientContext): void {
+  for (const [k, v] of Object.entries(h.getMap())) ctx.replyHeader.add(k, typeof v === 'string' ? v : v.toString('base64'));
+}
+
+/** What a unary attempt's reply callback settles. */
+interface UnaryAttempt {
+  ctx: ClientContext;
+  lease: Lease;
+  resolve(reply: unknown): void;
+  reject(err: unknown): void;
+  call?: Call;
+  gotHeaders: boolean;
+  logger: Logger | undefined;
+  operation: string;
+}
+
+/**
+ * The reply callback and `metadata` listener grpc-js keeps on its call object. Made here, outside the
+ * call's scope, and let go of the attempt once the reply came: grpc-js' call can outlive the call (its
+ * client keeps promoting finished calls to V8's old space, docs/performance.md "The fourteenth round"),
+ * and it must not keep the caller's context, middleware and promise with it.
+ */
+function unaryListeners(attempt: UnaryAttempt): { onReply: (err: ServiceError | null, reply?: unknown) => void; onHeaders: (h: Metadata) => void } {
+  let a: UnaryAttempt | undefined = attempt;
+  const onHeaders = (h: Metadata): void => {
+    if (a === undefined) return;
+    a.gotHeaders = true;
+    copyReplyHeaders(h, a.ctx);
+  };
+  const onReply = (err: ServiceError | null, reply?: unknown): void => {
+    if (a === undefined) return;
+    const { ctx, lease, call, gotHeaders, logger, operation, resolve, reject } = a;
+    a = undefined;
+    const e = err === null ? undefined : failure(err, ctx);
+    if (err !== null && e !== undefined) {
+      if (!ctx.signal.aborted && neverReached(err, call!, lease.client, gotHeaders)) markUnreached(e);
+      logger?.debug('call attempt failed', 'operation', operation, 'address', lease.address, 'unreached', unreached(e), 'error', e.message);
+    }
+    lease.done(e);
+    if (e === undefined) resolve(reply);
+    else reject(e);
+  };
+  return { onReply, onHeaders };
+}
+
 async function* mapErrors(stream: ClientReadableStream<unknown>, ctx: ClientContext, done: (err?: unknown) => void, early: () => unknown): AsyncIterable<unknown> {
   try {
     for await (const msg of stream) yield msg;
@@ -175,31 +220,20 @@ export function createGrpcClient(target: GrpcServiceLike | ProtoServiceRef, opti
       const lease = await pool.acquire(ctx.deadline, tried);
       tried.add(lease.address);
       const c = lease.client;
-      let gotHeaders = false;
-      const onHeaders = (h: Metadata): void => {
-        gotHeaders = true;
-        for (const [k, v] of Object.entries(h.getMap())) ctx.replyHeader.add(k, typeof v === 'string' ? v : v.toString('base64'));
-      };
       if (!m.responseStream) {
         return new Promise((resolve, reject) => {
-          const cb = (err: ServiceError | null, reply?: unknown): void => {
-            const e = err === null ? undefined : failure(err, ctx);
-            if (err !== null && e !== undefined) {
-              if (!ctx.signal.aborted && neverReached(err, call, c, gotHeaders)) markUnreached(e);
-              logger?.debug('call attempt failed', 'operation', m.operation, 'address', lease.address, 'unreached', unreached(e), 'error', e.message);
-            }
-            lease.done(e);
-            if (e === undefined) resolve(reply);
-            else reject(e);
-          };
+          const attempt: UnaryAttempt = { ctx, lease, resolve, reject, gotHeaders: false, logger, operation: m.operation };
+          const { onReply, onHeaders } = unaryListeners(attempt);
           const call: Call = m.requestStream
-            ? c.makeClientStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts, cb)
-            : c.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts, cb);
+            ? c.makeClientStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts, onReply)
+            : c.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts, onReply);
+          attempt.call = call;
           call.on('metadata', onHeaders);
           ctx.signal.addEventListener('abort', () => call.cancel(), { once: true });
           if (m.requestStream) pump(req, call as never).catch(reject);
         });
       }
+      const onHeaders = (h: Metadata): void => copyReplyHeaders(h, ctx);
       const call = m.requestStream
         ? c.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, md, callOpts)
         : c.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, req, md, callOpts);
