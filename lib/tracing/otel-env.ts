@@ -3,6 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
+import { EncodedBatchSpanProcessor } from './otel-encoded-batch.js';
 import { otlpProtoExporter } from './otel-otlp-exporter.js';
 
 // The OTel SDK environment, read with the SDK's own parsers. Everything here loads on first use:
@@ -19,11 +20,6 @@ interface SdkNodeEnv {
   getOtlpProtocolFromEnv(): string;
 }
 const sdkNode = lazyRequire<SdkNodeEnv>('@opentelemetry/sdk-node/build/src/utils.js');
-/** sdk-node's batch span processor from OTEL_BSP_* (the one getSpanProcessorsFromEnv builds). */
-interface SdkNodeCreate {
-  createBatchSpanProcessorFromEnv(exporter: SpanExporter, selfObservabilityMeterProvider: undefined): SpanProcessor;
-}
-const sdkNodeEnv = lazyRequire<SdkNodeCreate>('@opentelemetry/sdk-node/build/src/create-from-env.js');
 
 const otlpHttp = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-http')>('@opentelemetry/exporter-trace-otlp-http');
 const otlpGrpc = lazyRequire<typeof import('@opentelemetry/exporter-trace-otlp-grpc')>('@opentelemetry/exporter-trace-otlp-grpc');
@@ -75,10 +71,10 @@ const OTLP_ENDPOINTS = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACE
 export function envSpanProcessors(): SpanProcessor[] | undefined {
   const env = process.env;
   if (env['OTEL_TRACES_EXPORTER'] === undefined && !OTLP_ENDPOINTS.some((k) => env[k] !== undefined && env[k] !== '')) return undefined;
-  // OTLP alone over http/protobuf: sdk-node's batch processor over our exporter (otlpExporter), else sdk-node's own choice.
+  // OTLP alone over http/protobuf: our exporter (otlpExporter) batched as sdk-node batches it (OTEL_BSP_*), else sdk-node's own choice.
   const named = [...new Set(core().getStringListFromEnv('OTEL_TRACES_EXPORTER') ?? [])].filter((s) => s !== 'null');
   if ((named.length === 0 || (named.length === 1 && named[0] === 'otlp')) && sdkNode().getOtlpProtocolFromEnv() === 'http/protobuf') {
-    return [sdkNodeEnv().createBatchSpanProcessorFromEnv(otlpProtoExporter({}), undefined)];
+    return [new EncodedBatchSpanProcessor(otlpProtoExporter({}))];
   }
   return sdkNode().getSpanProcessorsFromEnv(undefined);
 }

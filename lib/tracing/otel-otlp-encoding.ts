@@ -24,7 +24,7 @@ const scopes = new WeakMap<Scope, Uint8Array>();
 let out: ProtoWriter | undefined;
 
 /** Whether {@link encodeSpans} writes `span` (ids of 32 and 16 characters, whole non-negative times); else the SDK's serializer must. */
-function encodable(span: ReadableSpan): boolean {
+export function encodable(span: ReadableSpan): boolean {
   const sc = span.spanContext();
   const parent = span.parentSpanContext?.spanId;
   return sc.traceId.length === 32 && sc.spanId.length === 16 && (parent === undefined || parent === '' || parent.length === 16) && plainTime(span.startTime) && plainTime(span.endTime);
@@ -64,7 +64,27 @@ export function encodeSpans(spans: readonly ReadableSpan[]): Uint8Array | undefi
   return w.finish();
 }
 
-function writeResourceSpans(w: ProtoWriter, resource: Resource, byScope: Iterable<readonly [Scope, readonly ReadableSpan[]]>): void {
+/**
+ * The export request of spans already written by {@link writeSpanEntry}, grouped by resource and then
+ * scope in the order each was first seen (as the SDK groups them).
+ */
+export function encodeWritten(groups: Iterable<readonly [Resource, Iterable<readonly [Scope, Uint8Array]>]>): Uint8Array {
+  const w = (out ??= new ProtoWriter(64 * 1024));
+  w.reset();
+  for (const [resource, byScope] of groups) writeResourceSpans(w, resource, byScope);
+  return w.finish();
+}
+
+/** One span as an entry of ScopeSpans.spans (tag, length and body), for {@link encodeWritten}. */
+export function writeSpanEntry(w: ProtoWriter, span: ReadableSpan): void {
+  w.byte(0x12); // spans = 2
+  const s = w.begin();
+  writeSpan(w, span);
+  w.end(s);
+}
+
+// A scope's spans: the span objects, or their entries already written.
+function writeResourceSpans(w: ProtoWriter, resource: Resource, byScope: Iterable<readonly [Scope, readonly ReadableSpan[] | Uint8Array]>): void {
   w.byte(0x0a); // resource_spans = 1
   const resourceSpans = w.begin();
   w.byte(0x0a); // resource = 1
@@ -74,12 +94,8 @@ function writeResourceSpans(w: ProtoWriter, resource: Resource, byScope: Iterabl
     const scopeSpans = w.begin();
     w.byte(0x0a); // scope = 1
     w.raw(scopeBytes(scope));
-    for (const span of list) {
-      w.byte(0x12); // spans = 2
-      const s = w.begin();
-      writeSpan(w, span);
-      w.end(s);
-    }
+    if (list instanceof Uint8Array) w.raw(list);
+    else for (const span of list) writeSpanEntry(w, span);
     if (scope.schemaUrl) {
       w.byte(0x1a);
       w.string(scope.schemaUrl);

@@ -4,6 +4,8 @@ import { FrameworkError } from '../errors/index.js';
 import { lazyRequire } from '../internal/index.js';
 import { appResource, checkOtelEnv, envPropagator, envSpanProcessors, otlpExporter, samplerFromEnv } from './otel-env.js';
 import { newSpanId, newTraceId } from './ids.js';
+import { EncodedBatchSpanProcessor } from './otel-encoded-batch.js';
+import { isOtlpProtoExporter } from './otel-otlp-exporter.js';
 import { installOtelGlobals, NO_PROPAGATION, ownGlobalPropagator, w3cPropagator } from './otel-globals.js';
 import { serverSpanStarter, type ServerSpanStarter } from './otel-server-span.js';
 
@@ -104,7 +106,8 @@ function spanProcessors(options: TracingOptions): { processors: SpanProcessor[];
   const exporter = makeExporter(kind, options.endpoint);
   if (exporter === undefined) return { processors: [], exporter };
   const batch = options.batch ?? (kind === 'otlp' || kind === 'otlp-http' || kind === 'otlp-grpc');
-  return { processors: [batch ? new (sdk().BatchSpanProcessor)(exporter) : new (sdk().SimpleSpanProcessor)(exporter)], exporter };
+  if (!batch) return { processors: [new (sdk().SimpleSpanProcessor)(exporter)], exporter };
+  return { processors: [isOtlpProtoExporter(exporter) ? new EncodedBatchSpanProcessor(exporter) : new (sdk().BatchSpanProcessor)(exporter)], exporter };
 }
 
 /** The provider a user (typically NodeSDK) installed as OTel's global, if any. */
