@@ -46,13 +46,23 @@ class Batch {
     if (byScope === undefined) this.written.set(span.resource, (byScope = new Map()));
     let w = byScope.get(span.instrumentationScope);
     if (w === undefined) byScope.set(span.instrumentationScope, (w = spare.pop() ?? new ProtoWriter(16 * 1024)));
-    writeSpanEntry(w, span);
+    const start = w.pos;
+    try {
+      writeSpanEntry(w, span);
+    } catch {
+      // Ending a span must not throw into the call that ended it: the SDK's serializer gets this one.
+      w.pos = start;
+      this.kept.push(span);
+    }
   }
 
   /** The export request of the written spans (undefined if none), their writers given back. */
   request(): EncodedSpans | undefined {
-    if (this.written.size === 0) return undefined;
-    const groups = [...this.written].map(([resource, byScope]) => [resource, [...byScope].map(([scope, w]) => [scope, w.buf.subarray(0, w.pos)] as const)] as const);
+    // A scope whose only spans failed to encode has an empty writer: it is not in the request.
+    const groups = [...this.written]
+      .map(([resource, byScope]) => [resource, [...byScope].filter(([, w]) => w.pos > 0).map(([scope, w]) => [scope, w.buf.subarray(0, w.pos)] as const)] as const)
+      .filter(([, scopes]) => scopes.length > 0);
+    if (groups.length === 0) return undefined;
     const bytes = encodeWritten(groups);
     for (const byScope of this.written.values()) {
       for (const w of byScope.values()) {
@@ -148,13 +158,12 @@ export class EncodedBatchSpanProcessor implements SpanProcessor {
         });
       return;
     }
-    if (this.#timer !== undefined) return;
+    if (this.#timer !== undefined || this.#current.count === 0) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (this.#current.count > 0) {
-        this.#full.push(this.#current);
-        this.#current = new Batch();
-      }
+      if (this.#current.count === 0) return;
+      this.#full.push(this.#current);
+      this.#current = new Batch();
       this.#schedule();
     }, this.#delay);
     this.#timer.unref();

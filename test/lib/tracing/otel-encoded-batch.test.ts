@@ -11,6 +11,7 @@ import { EncodedBatchSpanProcessor } from '../../../lib/tracing/otel-encoded-bat
 import { envSpanProcessors } from '../../../lib/tracing/otel-env.js';
 import { createTracing } from '../../../lib/tracing/index.js';
 import { otlpProtoExporter, type EncodedSpans, type OtlpProtoExporter } from '../../../lib/tracing/otel-otlp-exporter.js';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver.js';
 
 // The oracle is OTel's own pipeline: the SDK's BatchSpanProcessor in front of
@@ -111,14 +112,11 @@ describe('EncodedBatchSpanProcessor', () => {
     const receiver = await startOtlpReceiver();
     try {
       const tracing = createTracing({ serviceName: 'orders', exporter: 'otlp', endpoint: `${receiver.url}/v1/traces`, sampleRatio: 1, useGlobalProvider: false });
-      const refs: WeakRef<object>[] = [];
-      (() => {
-        for (let i = 0; i < 20; i++) {
-          const span = tracing.tracer.startSpan(`/helloworld.v1.Greeter/SayHello`, { kind: SpanKind.SERVER });
-          span.end();
-          refs.push(new WeakRef(span));
-        }
-      })();
+      const refs = (() => Array.from({ length: 20 }, () => {
+        const span = tracing.tracer.startSpan('/helloworld.v1.Greeter/SayHello', { kind: SpanKind.SERVER });
+        span.end();
+        return new WeakRef(span);
+      }))();
       await sleep(0);
       gc();
       assert.equal(refs.filter((r) => r.deref() !== undefined).length, 0);
@@ -131,8 +129,7 @@ describe('EncodedBatchSpanProcessor', () => {
     process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = 'http://127.0.0.1:9';
     try {
       const processors = envSpanProcessors() ?? [];
-      assert.equal(processors.length, 1);
-      assert.ok(processors[0] instanceof EncodedBatchSpanProcessor);
+      assert.ok(processors.length === 1 && processors[0] instanceof EncodedBatchSpanProcessor);
       process.env['OTEL_EXPORTER_OTLP_PROTOCOL'] = 'http/json';
       assert.ok(!((envSpanProcessors() ?? [])[0] instanceof EncodedBatchSpanProcessor));
       await Promise.all(processors.map((p) => p.shutdown()));
@@ -227,6 +224,44 @@ describe('EncodedBatchSpanProcessor', () => {
     assert.deepEqual(rec.kept, [[odd]]);
   });
 
+  it('should send a span it fails to write through the exporter as a span, leaving the request of the others whole', async () => {
+    const rec = recordingExporter();
+    const processor = new EncodedBatchSpanProcessor(rec.exporter, { scheduledDelayMillis: 60_000 });
+    const [first, broken, last] = spansOf(3);
+    const failing = Object.create(broken as object, { attributes: { get: () => { throw new Error('unreadable'); } } }) as ReadableSpan;
+    processor.onEnd(first!);
+    assert.doesNotThrow(() => processor.onEnd(failing));
+    processor.onEnd(last!);
+    await processor.forceFlush();
+    assert.deepEqual(rec.kept, [[failing]]);
+    assert.equal(rec.encoded.length, 1);
+    assert.deepEqual(Buffer.from(rec.encoded[0]!.bytes), Buffer.from(ProtobufTraceSerializer.serializeRequest([first!, last!])!));
+    // A batch whose only span fails sends no empty request.
+    const alone = recordingExporter();
+    const other = new EncodedBatchSpanProcessor(alone.exporter, { scheduledDelayMillis: 60_000 });
+    other.onEnd(failing);
+    await other.forceFlush();
+    assert.deepEqual([alone.encoded.length, alone.kept.length], [0, 1]);
+  });
+
+  it('should arm no timer while nothing waits', async () => {
+    const DELAY = 37;
+    const armed: number[] = [];
+    const original = globalThis.setTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => (ms === DELAY && armed.push(ms), original(fn, ms))) as typeof setTimeout;
+    try {
+      const rec = recordingExporter();
+      const tracer = provider([new EncodedBatchSpanProcessor(rec.exporter, { scheduledDelayMillis: DELAY })]).getTracer('kratos');
+      tracer.startSpan('one').end();
+      tracer.startSpan('two').end();
+      await sleep(DELAY * 6);
+      assert.deepEqual(rec.encoded.map((r) => r.length), [2]);
+      assert.equal(armed.length, 1);
+    } finally {
+      globalThis.setTimeout = original;
+    }
+  });
+
   it('should wait for a resource still detecting its attributes before exporting its spans', async () => {
     const rec = recordingExporter();
     const processor = new EncodedBatchSpanProcessor(rec.exporter, { scheduledDelayMillis: 60_000 });
@@ -247,7 +282,7 @@ describe('EncodedBatchSpanProcessor', () => {
     const processor = new EncodedBatchSpanProcessor(rec.exporter, { scheduledDelayMillis: 60_000 });
     const [first, second] = spansOf(2);
     processor.onEnd(first!);
-    await Promise.all([processor.shutdown(), processor.shutdown()]);
+    await Promise.all([processor.shutdown(), processor.shutdown()]); // once
     processor.onEnd(second!);
     await processor.forceFlush();
     assert.deepEqual(rec.encoded.map((r) => r.length), [1]);
