@@ -193,14 +193,19 @@ export class EncodedBatchSpanProcessor implements SpanProcessor {
     if (batch === undefined) return Promise.resolve();
     this.#queued -= batch.count;
     const { kept } = batch;
-    // The exporter's own HTTP request is not traced.
-    return context.with(core().suppressTracing(context.active()), () => {
-      const encoded = batch.request();
-      const sends: Promise<void>[] = [];
-      if (encoded !== undefined) sends.push(this.#send((done) => this.#exporter.exportEncoded(encoded, done)));
-      if (kept.length > 0) sends.push(this.#send((done) => this.#exportKept(kept, done)));
-      return Promise.all(sends).then(() => undefined);
-    });
+    try {
+      // The exporter's own HTTP request is not traced.
+      return context.with(core().suppressTracing(context.active()), () => {
+        const encoded = batch.request();
+        const sends: Promise<void>[] = [];
+        if (encoded !== undefined) sends.push(this.#send((done) => this.#exporter.exportEncoded(encoded, done)));
+        if (kept.length > 0) sends.push(this.#send((done) => this.#exportKept(kept, done)));
+        return Promise.all(sends).then(() => undefined);
+      });
+    } catch (e) {
+      // A request that cannot be written fails its export, as the SDK's serializer failing would: never the span's end.
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   #exportKept(spans: ReadableSpan[], done: (result: ExportResult) => void): void {

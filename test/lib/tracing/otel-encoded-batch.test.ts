@@ -44,6 +44,8 @@ function provider(processors: SpanProcessor[], attributes: Record<string, string
 }
 
 const spanCount = (requests: EncodedSpans[]) => requests.reduce((n, r) => n + r.length, 0);
+/** How many of `refs` a full collection leaves, a turn later. */
+const liveAfterGc = async (refs: WeakRef<object>[]) => (await sleep(0), gc(), refs.filter((r) => r.deref() !== undefined).length);
 
 describe('EncodedBatchSpanProcessor', () => {
   it('should send a collector the requests the SDK batch processor and exporter-trace-otlp-proto send for the same spans', async () => {
@@ -91,12 +93,7 @@ describe('EncodedBatchSpanProcessor', () => {
       }
       return refs;
     };
-    const alive = async (processor: SpanProcessor): Promise<number> => {
-      const refs = ended(processor);
-      await sleep(0);
-      gc();
-      return refs.filter((r) => r.deref() !== undefined).length;
-    };
+    const alive = (processor: SpanProcessor): Promise<number> => liveAfterGc(ended(processor));
     const options = { maxExportBatchSize: 512, scheduledDelayMillis: 60_000 };
     const ours = recordingExporter();
     const encoded = new EncodedBatchSpanProcessor(ours.exporter, options);
@@ -112,14 +109,9 @@ describe('EncodedBatchSpanProcessor', () => {
     const receiver = await startOtlpReceiver();
     try {
       const tracing = createTracing({ serviceName: 'orders', exporter: 'otlp', endpoint: `${receiver.url}/v1/traces`, sampleRatio: 1, useGlobalProvider: false });
-      const refs = (() => Array.from({ length: 20 }, () => {
-        const span = tracing.tracer.startSpan('/helloworld.v1.Greeter/SayHello', { kind: SpanKind.SERVER });
-        span.end();
-        return new WeakRef(span);
-      }))();
-      await sleep(0);
-      gc();
-      assert.equal(refs.filter((r) => r.deref() !== undefined).length, 0);
+      // Ended in a function of their own (see `ended` above).
+      const refs = (() => Array.from({ length: 20 }, () => { const s = tracing.tracer.startSpan('/helloworld.v1.Greeter/SayHello', { kind: SpanKind.SERVER }); s.end(); return new WeakRef(s); }))();
+      assert.equal(await liveAfterGc(refs), 0);
       await tracing.shutdown();
       assert.equal(receiver.spans.length, 20);
       assert.deepEqual(new Set(receiver.spans.map((s) => s.resource['service.name'])), new Set(['orders']));
@@ -236,6 +228,14 @@ describe('EncodedBatchSpanProcessor', () => {
     assert.deepEqual(rec.kept, [[failing]]);
     assert.equal(rec.encoded.length, 1);
     assert.deepEqual(Buffer.from(rec.encoded[0]!.bytes), Buffer.from(ProtobufTraceSerializer.serializeRequest([first!, last!])!));
+    // A request that cannot be written (its resource unreadable) fails its export, not the span's end.
+    const unreadable = Object.create(first!.resource as object, { attributes: { get: () => { throw new Error('resource gone'); } } }) as ReadableSpan['resource'];
+    const orphan = Object.create(spansOf(1)[0] as object, { resource: { value: unreadable } }) as ReadableSpan;
+    const full = new EncodedBatchSpanProcessor(recordingExporter().exporter, { maxExportBatchSize: 1, scheduledDelayMillis: 60_000 });
+    assert.doesNotThrow(() => full.onEnd(orphan)); // its export starts here
+    const later = new EncodedBatchSpanProcessor(recordingExporter().exporter, { scheduledDelayMillis: 60_000 });
+    later.onEnd(orphan);
+    await assert.rejects(later.forceFlush(), /resource gone/);
     // A batch whose only span fails sends no empty request.
     const alone = recordingExporter();
     const other = new EncodedBatchSpanProcessor(alone.exporter, { scheduledDelayMillis: 60_000 });
