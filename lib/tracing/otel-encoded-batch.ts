@@ -58,19 +58,21 @@ class Batch {
 
   /** The export request of the written spans (undefined if none), their writers given back. */
   request(): EncodedSpans | undefined {
-    // A scope whose only spans failed to encode has an empty writer: it is not in the request.
-    const groups = [...this.written]
-      .map(([resource, byScope]) => [resource, [...byScope].filter(([, w]) => w.pos > 0).map(([scope, w]) => [scope, w.buf.subarray(0, w.pos)] as const)] as const)
-      .filter(([, scopes]) => scopes.length > 0);
-    if (groups.length === 0) return undefined;
-    const bytes = encodeWritten(groups);
-    for (const byScope of this.written.values()) {
-      for (const w of byScope.values()) {
-        w.reset();
-        if (spare.length < MAX_SPARE) spare.push(w);
+    try {
+      // A scope whose only spans failed to encode has an empty writer: it is not in the request.
+      const groups = [...this.written]
+        .map(([resource, byScope]) => [resource, [...byScope].filter(([, w]) => w.pos > 0).map(([scope, w]) => [scope, w.buf.subarray(0, w.pos)] as const)] as const)
+        .filter(([, scopes]) => scopes.length > 0);
+      return groups.length === 0 ? undefined : new EncodedSpans(encodeWritten(groups), this.count - this.kept.length);
+    } finally {
+      for (const byScope of this.written.values()) {
+        for (const w of byScope.values()) {
+          w.reset();
+          if (spare.length < MAX_SPARE) spare.push(w);
+        }
       }
+      this.written.clear();
     }
-    return new EncodedSpans(bytes, this.count - this.kept.length);
   }
 }
 
