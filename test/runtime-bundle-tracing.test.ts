@@ -89,6 +89,16 @@ describe('the OTel SDK in the bundled runtime', () => {
     assert.ok(booted.packages.includes('@opentelemetry/exporter-trace-otlp-http'), booted.packages.join());
   });
 
+  it('should export over OTLP http/protobuf from the bundle, spans written as they end (EncodedBatchSpanProcessor)', async () => {
+    receiver.reset();
+    const booted = await boot('protobuf', { exporter: 'otlp', endpoint: `${receiver.url}/v1/traces`, sampleRatio: 1 });
+    assert.equal(booted.status, 200);
+    assert.deepEqual(receiver.exports.map((e) => e.contentType), ['application/x-protobuf']);
+    const server = receiver.spans.filter((s) => s.kind === 2 /* SERVER */);
+    assert.ok(server.some((s) => s.name.endsWith('/SayHello')), `server spans: ${JSON.stringify(server.map((s) => s.name))}`);
+    assert.deepEqual(booted.packages.filter((p) => BUNDLED_SDK.test(p)), []);
+  });
+
   it('should not evaluate the bundled SDK nor load any OTel package when tracing is off', async () => {
     const booted = await boot('off', false);
     assert.equal(booted.status, 200);
