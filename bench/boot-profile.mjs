@@ -15,9 +15,9 @@
 // by wrapping their exported classes. imports: each module imported alone in a fresh process, median of 3.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from './lib/ports.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -29,17 +29,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuMsOf = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, t) => a + Number(t) * 10, 0);
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function bootOnce() {
-  const [http, grpc] = [await freePort(), await freePort()];
+  const [http, grpc] = await freePorts(2);
   const url = `http://127.0.0.1:${http}/helloworld/kratos`;
   const env = { ...process.env, HTTP_ADDR: `127.0.0.1:${http}`, GRPC_ADDR: `127.0.0.1:${grpc}`, LOG_LEVEL: 'warn' };
   const started = performance.now();
@@ -103,7 +94,7 @@ process.exit(0);
 async function phases() {
   const rows = [];
   for (let i = 0; i < RUNS; i++) {
-    const [http, grpc] = [await freePort(), await freePort()];
+    const [http, grpc] = await freePorts(2);
     const env = { ...process.env, HTTP_ADDR: `127.0.0.1:${http}`, GRPC_ADDR: `127.0.0.1:${grpc}`, LOG_LEVEL: 'warn' };
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', PHASE_CHILD], { env, encoding: 'utf8', cwd: join(DIST, 'samples', 'helloworld') });
     if (r.status !== 0) throw new Error(r.stderr);

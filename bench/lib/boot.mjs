@@ -2,10 +2,10 @@
 // module of 200 providers.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { HERE } from './grpc-client.mjs';
 import { median } from './report.mjs';
+import { freePort, freePorts } from './ports.mjs';
 
 export { HERE };
 const ROOT = join(HERE, '..');
@@ -18,15 +18,6 @@ export const IDLE_MS = QUICK ? 3_000 : 20_000;
 export function measureRss(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m === null ? undefined : Number(m[1]) / 1024;
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -93,7 +84,7 @@ export async function measureBoot() {
   const module200 = join(gen, 'providers-200.mjs');
   generateModule(module200);
   const helloworld = await series(async () => {
-    const [http, grpc] = [await freePort(), await freePort()];
+    const [http, grpc] = await freePorts(2);
     return bootOnce([join(ROOT, 'dist', 'samples', 'helloworld', 'main.js')], `http://127.0.0.1:${http}/helloworld/boot`, { HTTP_ADDR: `127.0.0.1:${http}`, GRPC_ADDR: `127.0.0.1:${grpc}`, LOG_LEVEL: 'info' });
   });
   const providers200 = await series(async () => {

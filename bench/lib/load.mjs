@@ -1,24 +1,15 @@
 // Starting a pinned server, checking it answers correctly, and loading it with wrk, h2load or the stream client.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { greeterClient, HERE } from './grpc-client.mjs';
+import { freePort } from './ports.mjs';
 
 const run = promisify(execFile);
 const REQUEST_FILE = join(HERE, 'proto', 'say-hello.bin');
 let port = 0;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address();
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;

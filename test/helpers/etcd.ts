@@ -1,26 +1,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from './daemon.js';
+import { restartablePorts } from './ports.js';
 
 /** A real etcd (Debian's etcd-server) on free loopback ports with a temporary data dir. */
 export interface TestEtcd extends Daemon {
   endpoint: string;
   /** Kills etcd, deletes its data and starts it again on the same ports: a cluster that lost everything. */
   restartEmpty(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitHealthy(endpoint: string, deadline: number): Promise<void> {
@@ -39,7 +28,8 @@ async function waitHealthy(endpoint: string, deadline: number): Promise<void> {
 /** Starts etcd; resolves once it answers /health. Stopped by PID in stop(). */
 export async function startEtcd(): Promise<TestEtcd> {
   const dir = mkdtempSync(join(tmpdir(), 'kratos-etcd-'));
-  const [client, peer] = [await freePort(), await freePort()];
+  // Restartable: restartEmpty() listens on them again.
+  const [client, peer] = (await restartablePorts(2)) as [number, number];
   const endpoint = `http://127.0.0.1:${client}`;
   const args = [
     '--data-dir', join(dir, 'data'),

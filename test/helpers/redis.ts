@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from './daemon.js';
-import { freePort } from './etcd.js';
+import { restartablePort } from './ports.js';
 
 /** A real Redis (Debian's redis-server) on a free loopback port, no persistence, stopped by PID. */
 export interface TestRedis extends Daemon {
@@ -29,7 +29,8 @@ async function waitPong(port: number, deadline: number): Promise<void> {
 
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'kratos-redis-'));
-  const port = await freePort();
+  // Restartable: restart() listens on it again.
+  const port = await restartablePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const daemon = await startDaemon('redis-server', args, dir, () => waitPong(port, Date.now() + 10_000));
   return { addr: `127.0.0.1:${port}`, ...daemon };

@@ -4,7 +4,7 @@ import protobuf from 'protobufjs';
 import { CacheAside, MemoryCache, RedisCache, type Cache } from '../../../lib/cache/index.js';
 import { KratosError } from '../../../lib/errors/index.js';
 import { PrometheusMeter } from '../../../lib/metrics/index.js';
-import { freePort } from '../../helpers/etcd.js';
+import { restartablePort } from '../../helpers/ports.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -152,7 +152,7 @@ describe('with Redis', () => {
   });
 
   it('should answer from the backend when Redis is down from the start, waiting at most the timeout once', async () => {
-    const cache = new RedisCache({ addr: `127.0.0.1:${await freePort()}`, timeout: 200 });
+    const cache = new RedisCache({ addr: `127.0.0.1:${await restartablePort()}`, timeout: 200 });
     const aside = new CacheAside({ cache });
     const b = backend();
     try {

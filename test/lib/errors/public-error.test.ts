@@ -1,6 +1,5 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { credentials, Client, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { Get, Module, Rpc, Service } from '../../../decorators/index.js';
 import { fromError, fromGrpcStatus, hasInternalDetail, KratosError, publicError, withInternalDetail } from '../../../lib/errors/index.js';
@@ -8,6 +7,7 @@ import { Logger, type Level } from '../../../lib/log/index.js';
 import { createTestApp } from '../../../lib/testing/index.js';
 import { createGrpcClient, createHttpClient } from '../../../lib/index.js';
 import { repoPath } from '../../helpers/echo-service.js';
+import { restartablePort } from '../../helpers/ports.js';
 
 const proto = repoPath('test/fixtures/grpc/echo.proto');
 
@@ -16,16 +16,6 @@ class Capture extends Logger {
   log(_level: Level, ...kv: unknown[]): void {
     this.text.push(kv.map((v) => (v instanceof Error ? `${v.stack} ${String((v as { cause?: unknown }).cause)}` : String(v))).join(' '));
   }
-}
-
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe('publicError', () => {
@@ -53,7 +43,7 @@ describe('publicError', () => {
 describe('errors leaving a service', () => {
   let port: number;
   before(async () => {
-    port = await closedPort();
+    port = await restartablePort();
   });
 
   @Service({ proto })

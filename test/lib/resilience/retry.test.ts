@@ -1,11 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { FrameworkError, gatewayTimeout, internalServer, KratosError, notFound, serviceUnavailable } from '../../../lib/errors/index.js';
 import { neverSent, retry, retryable, type RetryOptions } from '../../../lib/resilience/index.js';
 import { HttpClient, HttpServer } from '../../../lib/transport/http/index.js';
 import { markUnreached } from '../../../lib/transport/index.js';
+import { restartablePort } from '../../helpers/ports.js';
 import { ctxFor, FakeClock, isKratos } from './fixtures.js';
 
 // As the transports make it: marked as never sent (a bare message proves nothing).
@@ -22,32 +21,6 @@ function backend(...errors: unknown[]) {
     return 'ok';
   };
   return { handler, starts, attempts: () => starts.length };
-}
-
-/**
- * A free loopback port below the kernel's ephemeral range. The restart below leaves its port unbound
- * for a while; a port from the ephemeral range (what listening on port 0 gives) can meanwhile be taken
- * as the local port of any outgoing connection on the host (other suites and benchmarks on a shared host,
- * some with hundreds of wrk connections), or by the client's own connect (TCP self-connect), and the
- * second server then cannot listen. The kernel never hands out ports outside that range by itself.
- */
-async function restartablePort(): Promise<number> {
-  let low = 32768;
-  try {
-    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-  } catch {
-    // Not Linux: keep Linux's default range's start.
-  }
-  for (let tries = 0; tries < 50; tries++) {
-    const port = 10_000 + Math.floor(Math.random() * Math.max(1, low - 10_000));
-    const free = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port below the ephemeral range');
 }
 
 const quick: RetryOptions = { backoff: { base: 1, jitter: 0 } };

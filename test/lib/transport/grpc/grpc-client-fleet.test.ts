@@ -6,7 +6,7 @@ import { KratosError, serviceUnavailable } from '../../../../lib/errors/index.js
 import { retry } from '../../../../lib/resilience/index.js';
 import { createGrpcClient, GrpcServer, type GrpcClient } from '../../../../lib/transport/grpc/index.js';
 import { echoService } from '../../../helpers/echo-service.js';
-import { freePort } from '../../../helpers/etcd.js';
+import { restartablePort } from '../../../helpers/ports.js';
 import { AttemptLog, registryOf, until } from '../fleet-fixtures.js';
 
 const svc = echoService();
@@ -50,7 +50,7 @@ function client(endpoints: string[], extra: Parameters<typeof createGrpcClient>[
 
 describe('gRPC client in a fleet', () => {
   it('should resend a call refused by a dead address to another node, stop picking it, and take it back once it listens', async () => {
-    const deadPort = await freePort();
+    const deadPort = await restartablePort();
     const dead = `127.0.0.1:${deadPort}`;
     const live = await echo('live');
     const { c, say, log } = await client([dead, live.address]);
@@ -73,7 +73,7 @@ describe('gRPC client in a fleet', () => {
   });
 
   it('should apply the same health rules to a direct:/// list', async () => {
-    const dead = `127.0.0.1:${await freePort()}`;
+    const dead = `127.0.0.1:${await restartablePort()}`;
     const live = await echo('live');
     const log = new AttemptLog();
     const c = createGrpcClient(svc, { endpoint: `direct:///${dead},${live.address}`, logger: log, timeout: 3000 });

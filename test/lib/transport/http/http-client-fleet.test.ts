@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { KratosError, serviceUnavailable } from '../../../../lib/errors/index.js';
 import { retry } from '../../../../lib/resilience/index.js';
 import { createHttpClient, HttpServer, type HttpClient } from '../../../../lib/transport/http/index.js';
-import { freePort } from '../../../helpers/etcd.js';
+import { restartablePort } from '../../../helpers/ports.js';
 import { AttemptLog, registryOf } from '../fleet-fixtures.js';
 
 /** An HTTP server answering GET /echo/{text} with `name:text`, or running `say` instead. */
@@ -47,7 +47,7 @@ async function resetter(): Promise<{ address: string; received: () => number; cl
 
 describe('HTTP client in a fleet', () => {
   it('should resend a call refused by a dead address to another node, stop picking it, and take it back once it listens', async () => {
-    const deadPort = await freePort();
+    const deadPort = await restartablePort();
     const dead = `127.0.0.1:${deadPort}`;
     const live = await echo('live');
     const { c, post, log } = await client([dead, live.address]);
@@ -129,7 +129,7 @@ describe('HTTP client in a fleet', () => {
   });
 
   it('should apply the same health rules to a direct:/// list', async () => {
-    const dead = `127.0.0.1:${await freePort()}`;
+    const dead = `127.0.0.1:${await restartablePort()}`;
     const live = await echo('live');
     const log = new AttemptLog();
     const c = createHttpClient({ endpoint: `direct:///${dead},${live.address}`, logger: log, timeout: 3000 });
