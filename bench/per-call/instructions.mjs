@@ -7,14 +7,14 @@
 // case's difference from the first, function by function.
 //   INSTR_CASES='koa;.@http-proto;/work/wt/base@http-proto' node bench/per-call/instructions.mjs
 //   (a case is `koa`, `fastify`, `grpc-raw`, or [root@]<variant> of that build's bench/servers/kratos.mjs;
-//   INSTR_REQUESTS=10000, INSTR_WARMUP=6000, INSTR_TOP=0; needs valgrind and h2load)
+//   INSTR_REQUESTS=10000, INSTR_WARMUP=6000, INSTR_TOP=0, INSTR_KEEP=<dir>; needs valgrind and h2load)
 // What it cannot see: time in the kernel (syscalls, the loopback's TCP), cache and branch misses, and
 // anything valgrind's 30-50x slowdown changes. Work a server amortises over wall time runs far more
 // often per request under it: a timestamp formatted once a millisecond (the access log's) is
 // formatted for every request, a span batch waits its 5 s for fewer spans. Compare builds of the same
 // server, not the figure with a timed one.
 import { execFile, spawn } from 'node:child_process';
-import { openSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -135,6 +135,8 @@ for (const c of cases) {
   const { dump, map, cleanup } = await count(c, REQUESTS);
   const total = Number(/^totals: (\d+)$/m.exec(readFileSync(dump, 'utf8'))?.[1] ?? NaN);
   const functions = TOP > 0 ? await byFunction(dump, map) : new Map();
+  // INSTR_KEEP=<dir>: each case's dump and perf map kept as <dir>/<n>.cg and <n>.map, for callgrind_annotate.
+  if (process.env.INSTR_KEEP) for (const [from, to] of [[dump, 'cg'], [map, 'map']]) copyFileSync(from, join(process.env.INSTR_KEEP, `${results.length}.${to}`));
   for (const f of cleanup) rmSync(f, { force: true });
   results.push({ id: c.id, perRequest: total / REQUESTS, functions });
   process.stderr.write(`${c.id}: ${(total / REQUESTS).toFixed(0)} instructions a request\n`);
