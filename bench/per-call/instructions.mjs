@@ -92,7 +92,8 @@ async function byFunction(dump, map) {
   const by = new Map();
   for (const [ir, fn] of rows) {
     const jit = /^\?\?\?:0x([0-9a-f]+) \[\?\?\?\]$/.exec(fn);
-    const name = jit !== null ? `js ${names.get(parseInt(jit[1], 16)) ?? '(unnamed code)'}` : fn.replace(/^\?\?\?:/, '').replace(/\s*\[[^\]]*\]$/, '');
+    // Paths from the build's own root on, so that the same function of two builds has one name.
+    const name = (jit !== null ? `js ${names.get(parseInt(jit[1], 16)) ?? '(unnamed code)'}` : fn.replace(/^\?\?\?:/, '').replace(/\s*\[[^\]]*\]$/, '')).replace(/(?:file:\/\/)?\/\S*?\/(dist|node_modules|bench)\//, '$1/');
     by.set(name, (by.get(name) ?? 0) + ir);
   }
   return by;
