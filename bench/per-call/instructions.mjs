@@ -7,7 +7,8 @@
 // case's difference from the first, function by function.
 //   INSTR_CASES='koa;.@http-proto;/work/wt/base@http-proto' node bench/per-call/instructions.mjs
 //   (a case is `koa`, `fastify`, `grpc-raw`, or [root@]<variant> of that build's bench/servers/kratos.mjs;
-//   INSTR_REQUESTS=10000, INSTR_WARMUP=6000, INSTR_TOP=0, INSTR_KEEP=<dir>; needs valgrind and h2load)
+//   INSTR_REQUESTS=10000, INSTR_WARMUP=6000, INSTR_TOP=0, INSTR_KEEP=<dir>, INSTR_CONNECTIONS=20 (HTTP);
+//   needs valgrind and h2load)
 // What it cannot see: time in the kernel (syscalls, the loopback's TCP), cache and branch misses, and
 // anything valgrind's 30-50x slowdown changes. Work a server amortises over wall time runs far more
 // often per request under it: a timestamp formatted once a millisecond (the access log's) is
@@ -26,6 +27,8 @@ const run = promisify(execFile);
 const REQUESTS = Number(process.env.INSTR_REQUESTS ?? 10_000);
 const WARMUP = Number(process.env.INSTR_WARMUP ?? 6_000);
 const TOP = Number(process.env.INSTR_TOP ?? 0);
+// HTTP connections: 20 keeps the server busy; 1 serves each request in a turn of its own, as an idle server does.
+const CONNECTIONS = Number(process.env.INSTR_CONNECTIONS ?? 20);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PEERS = { koa: ['http-koa.mjs'], fastify: ['http-fastify.mjs'], 'grpc-raw': ['grpc-raw.mjs'] };
 
@@ -37,7 +40,7 @@ const cases = (process.env.INSTR_CASES ?? 'koa;.@http-proto').split(';').filter(
 
 /** h2load sending `n` requests; resolves with how many succeeded. */
 async function load(port, grpc, n) {
-  const target = grpc ? ['-c1', '-m100', '-d', join(BENCH, 'proto', 'say-hello.bin'), '-H', 'content-type: application/grpc', '-H', 'te: trailers', `http://127.0.0.1:${port}/helloworld.v1.Greeter/SayHello`] : ['--h1', `-c${Math.min(20, n)}`, `http://127.0.0.1:${port}/helloworld/bench`];
+  const target = grpc ? ['-c1', '-m100', '-d', join(BENCH, 'proto', 'say-hello.bin'), '-H', 'content-type: application/grpc', '-H', 'te: trailers', `http://127.0.0.1:${port}/helloworld.v1.Greeter/SayHello`] : ['--h1', `-c${Math.min(CONNECTIONS, n)}`, `http://127.0.0.1:${port}/helloworld/bench`];
   const { stdout } = await run('h2load', ['-n', String(n), ...target], { maxBuffer: 1 << 20 });
   return Number(/requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded/.exec(stdout)?.[1] ?? 0);
 }
