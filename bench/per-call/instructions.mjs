@@ -7,7 +7,8 @@
 // case's difference from the first, function by function.
 //   INSTR_CASES='koa;.@http-proto;/work/wt/base@http-proto' node bench/per-call/instructions.mjs
 //   (a case is `koa`, `fastify`, `grpc-raw`, or [root@]<variant> of that build's bench/servers/kratos.mjs;
-//   INSTR_REQUESTS=10000, INSTR_WARMUP=6000, INSTR_TOP=0, INSTR_KEEP=<dir>, INSTR_CONNECTIONS=20 (HTTP);
+//   INSTR_REQUESTS=10000, INSTR_WARMUP=6000, INSTR_TOP=0, INSTR_KEEP=<dir>, INSTR_CONNECTIONS=20 (HTTP),
+//   INSTR_NODE_FLAGS='--perf-basic-prof' (node's flags; without that one, JIT code goes unnamed);
 //   needs valgrind and h2load)
 // What it cannot see: time in the kernel (syscalls, the loopback's TCP), cache and branch misses, and
 // anything valgrind's 30-50x slowdown changes. Work a server amortises over wall time runs far more
@@ -15,7 +16,7 @@
 // formatted for every request, a span batch waits its 5 s for fewer spans. Compare builds of the same
 // server, not the figure with a timed one.
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -30,10 +31,10 @@ const TOP = Number(process.env.INSTR_TOP ?? 0);
 // HTTP connections: 20 keeps the server busy; 1 serves each request in a turn of its own, as an idle server does.
 const CONNECTIONS = Number(process.env.INSTR_CONNECTIONS ?? 20);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const PEERS = { koa: ['http-koa.mjs'], fastify: ['http-fastify.mjs'], 'grpc-raw': ['grpc-raw.mjs'] };
+const PEERS = { koa: 'http-koa.mjs', fastify: 'http-fastify.mjs', 'grpc-raw': 'grpc-raw.mjs' };
 
 const cases = (process.env.INSTR_CASES ?? 'koa;.@http-proto').split(';').filter(Boolean).map((spec) => {
-  if (PEERS[spec] !== undefined) return { id: spec, grpc: spec.startsWith('grpc'), script: join(BENCH, 'servers', PEERS[spec][0]), args: [] };
+  if (PEERS[spec] !== undefined) return { id: spec, grpc: spec.startsWith('grpc'), script: join(BENCH, 'servers', PEERS[spec]), args: [] };
   const [root, variant] = spec.includes('@') ? spec.split('@') : ['.', spec];
   return { id: spec, grpc: variant.startsWith('grpc'), script: join(resolve(root), 'bench', 'servers', 'kratos.mjs'), args: [variant] };
 });
@@ -50,7 +51,7 @@ async function answers(port, grpc) {
   return load(port, grpc, 1).then((ok) => ok === 1, () => false);
 }
 
-/** Runs one case; returns the path of its callgrind dump and its perf map. */
+/** Runs one case; returns its instructions in all, the path of its callgrind dump and of its perf map. */
 async function count(c, n) {
   const port = await freePort();
   const out = `/tmp/instructions-${process.pid}-${port}.cg`;
@@ -74,8 +75,10 @@ async function count(c, n) {
     await control('-d');
     if (served !== n) throw new Error(`${c.id}: ${served} of ${n} requests succeeded`);
     const dump = `${out}.1`;
-    const pid = /^pid: (\d+)$/m.exec(readFileSync(dump, 'utf8').slice(0, 2000))?.[1];
-    return { dump, map: `/tmp/perf-${pid}.map`, cleanup: [out, dump, `/tmp/perf-${pid}.map`] };
+    const text = readFileSync(dump, 'utf8');
+    const pid = /^pid: (\d+)$/m.exec(text)?.[1];
+    const total = Number(/^totals: (\d+)$/m.exec(text)?.[1] ?? NaN);
+    return { total, dump, map: `/tmp/perf-${pid}.map`, cleanup: [out, dump, `/tmp/perf-${pid}.map`] };
   } finally {
     proc.kill('SIGKILL');
     await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
@@ -136,11 +139,10 @@ function lowerBound(sorted, v) {
 
 const results = [];
 for (const c of cases) {
-  const { dump, map, cleanup } = await count(c, REQUESTS);
-  const total = Number(/^totals: (\d+)$/m.exec(readFileSync(dump, 'utf8'))?.[1] ?? NaN);
+  const { total, dump, map, cleanup } = await count(c, REQUESTS);
   const functions = TOP > 0 ? await byFunction(dump, map) : new Map();
   // INSTR_KEEP=<dir>: each case's dump and perf map kept as <dir>/<n>.cg and <n>.map, for callgrind_annotate.
-  if (process.env.INSTR_KEEP) for (const [from, to] of [[dump, 'cg'], [map, 'map']]) copyFileSync(from, join(process.env.INSTR_KEEP, `${results.length}.${to}`));
+  if (process.env.INSTR_KEEP) for (const [from, to] of [[dump, 'cg'], [map, 'map']]) if (existsSync(from)) copyFileSync(from, join(process.env.INSTR_KEEP, `${results.length}.${to}`));
   for (const f of cleanup) rmSync(f, { force: true });
   results.push({ id: c.id, perRequest: total / REQUESTS, functions });
   process.stderr.write(`${c.id}: ${(total / REQUESTS).toFixed(0)} instructions a request\n`);

@@ -1,29 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 
-// Linux hands out a port it freed a moment ago again (2 in 20,000 listen(0) calls on this machine), so
-// a port found free and closed can be the next server's, or the second of two found in a row.
-
-/** A loopback port the kernel gave and freed: for a server that takes it at once. */
-export async function freePort(): Promise<number> {
-  return (await freePorts(1))[0] as number;
-}
-
-/** `n` distinct loopback ports, held together while they are chosen so none is given twice. */
-export async function freePorts(n: number): Promise<number[]> {
-  const held = await Promise.all(Array.from({ length: n }, () => listenOn(0)));
-  const ports = held.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(held.map(close));
-  return ports;
-}
-
 /**
  * A free loopback port below the kernel's ephemeral range, for an address that must stay dead or be
  * listened on again later (a node that dies and comes back, a daemon restarted on its ports). A port
  * from the ephemeral range can meanwhile become the local port of any outgoing connection on the host
  * (other suites, wrk's hundreds of connections), then nothing can listen on it; or of the test's own
- * connect to it (TCP self-connect), which then reaches itself instead of being refused. The kernel
- * never hands out ports below that range by itself.
+ * connect to it (TCP self-connect), which then reaches itself instead of being refused; or the next
+ * server started on port 0, since Linux hands out a port it freed a moment ago again (2 in 20,000
+ * listen(0) calls on the test machine). The kernel never hands out ports below that range by itself.
  */
 export async function restartablePort(): Promise<number> {
   return (await restartablePorts(1))[0] as number;
