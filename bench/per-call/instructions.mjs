@@ -16,7 +16,7 @@
 // formatted for every request, a span batch waits its 5 s for fewer spans. Compare builds of the same
 // server, not the figure with a timed one.
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -138,6 +138,7 @@ function lowerBound(sorted, v) {
 }
 
 const results = [];
+if (process.env.INSTR_KEEP) mkdirSync(process.env.INSTR_KEEP, { recursive: true });
 for (const c of cases) {
   const { total, dump, map, cleanup } = await count(c, REQUESTS);
   const functions = TOP > 0 ? await byFunction(dump, map) : new Map();

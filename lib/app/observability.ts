@@ -9,6 +9,10 @@ import type { HttpRoute } from '../transport/http/index.js';
 import type { AppSettings, TraceSettings } from './settings/index.js';
 
 /** What an app measures and reports (docs/observability.md#metrics-tracing-health, docs/observability.md#health-and-readiness): on by default, each part switched off by config. */
+// Trace and span ids are hex (generated, or checked when they came with the call) or '', and new with
+// each call: written unchecked, and not compared with the last line's.
+const ID_HINTS = { plain: true, repeats: false } as const;
+
 export interface Observability {
   meter: Meter;
   tracing: Tracing | undefined;
@@ -46,7 +50,7 @@ export function buildObservability(settings: Pick<AppSettings, 'metrics' | 'trac
     health,
     tracingMiddleware: tracing === undefined ? [] : [tracingServer(tracing)],
     metricsMiddleware: prom === undefined ? [] : [metricsServer({ meter })],
-    logFields: tracing === undefined ? [] : ['trace.id', valuer(traceIdValuer), 'span.id', valuer(spanIdValuer)],
+    logFields: tracing === undefined ? [] : ['trace.id', valuer(traceIdValuer, ID_HINTS), 'span.id', valuer(spanIdValuer, ID_HINTS)],
     routes: [...(adminAddr === undefined ? metricRoutes : []), ...(health === undefined ? [] : healthRoutes(health))],
     adminRoutes: adminAddr === undefined ? [] : metricRoutes,
     adminAddr,

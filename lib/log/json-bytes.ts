@@ -13,6 +13,7 @@ const UNIT_BYTES = 6;
 /** Longer than any JSON.stringify of a number (`-1.7976931348623157e+308` is 24). */
 const NUMBER_BYTES = 32;
 const LOOP_CHARS = 32;
+const PLAIN_LOOP_CHARS = 16;
 // Text JSON writes as it is, one byte a character: ASCII from space up, but `"` and `\`.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
 
@@ -53,6 +54,22 @@ export function putString(into: Buffer, pos: number, s: string): number {
     if (c === 0x22 || c === 0x5c) into[p++] = 0x5c;
     into[p++] = c;
   }
+  into[p] = 0x22;
+  return p + 1;
+}
+
+/**
+ * Writes a string that is JSON text as it is (ASCII from space up, no `"` or `\`: a valuer's
+ * promise, not checked), quoted; returns where it ends. The runtime copies all but short ones: it
+ * takes about the same time for 1 to 32 characters, where the byte loop, on the sliced strings ids
+ * are, grows past it at about 16.
+ */
+export function putPlain(into: Buffer, pos: number, s: string): number {
+  const n = s.length;
+  into[pos] = 0x22;
+  let p = pos + 1;
+  if (n > PLAIN_LOOP_CHARS) p += into.write(s, p, 'latin1');
+  else for (let i = 0; i < n; i++) into[p++] = s.charCodeAt(i);
   into[p] = 0x22;
   return p + 1;
 }

@@ -1,8 +1,8 @@
 import type { Level } from './level.js';
 import { SLOT } from './prepared.js';
 import { oneByte } from '../internal/index.js';
-import { isValuer, type Valuer } from './valuer.js';
-import { boundOf, putBytes, putValue } from './json-bytes.js';
+import { isValuer, valuerHints, type Valuer } from './valuer.js';
+import { boundOf, putBytes, putPlain, putValue } from './json-bytes.js';
 
 /**
  * One JSON line of a prepared shape, in two steps: `read` takes a write's values (its SLOTs, and its
@@ -107,6 +107,9 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   const tailBytes = Buffer.from(tail);
   // Where each valuer's last string was encoded: which chunk (a number, so no chunk is held) and where.
   const lastEncoded = new Array<unknown>(n).fill(undefined);
+  // Per member, what its valuer promised (ValuerHints): strings written unchecked, and compared with the last or not.
+  const plain = sources.map((src) => typeof src !== 'number' && valuerHints(src).plain === true);
+  const repeats = sources.map((src) => typeof src !== 'number' && valuerHints(src).repeats !== false);
   const lastChunks = new Array<number>(n).fill(-1);
   const lastStarts = new Array<number>(n).fill(0);
   const lastEnds = new Array<number>(n).fill(0);
@@ -153,7 +156,7 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
         p = putBytes(into, p, jointBytes[i] as Buffer);
         // A valuer's string repeated from the line before (the timestamp, the same for a millisecond's
         // lines) is copied from where its bytes were written in this chunk, which is never written over.
-        if (typeof v === 'string' && typeof sources[i] !== 'number') {
+        if (typeof v === 'string' && repeats[i] === true) {
           if (v === lastEncoded[i] && chunk === lastChunks[i]) {
             const start = lastStarts[i] as number;
             const end = lastEnds[i] as number;
@@ -164,11 +167,11 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
           lastEncoded[i] = v;
           lastChunks[i] = chunk;
           lastStarts[i] = p;
-          p = putValue(into, p, v);
+          p = plain[i] === true ? putPlain(into, p, v) : putValue(into, p, v);
           lastEnds[i] = p;
           continue;
         }
-        p = putValue(into, p, v);
+        p = typeof v === 'string' && plain[i] === true ? putPlain(into, p, v) : putValue(into, p, v);
       }
       return putBytes(into, p, tailBytes);
     },

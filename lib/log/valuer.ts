@@ -2,15 +2,36 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const VALUER = Symbol.for('kratos-ts/log/valuer');
+const HINTS = Symbol.for('kratos-ts/log/valuer-hints');
 // Frames from this package's log folder are the logger itself, never the caller.
 const LOG_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** A value computed each time a record is written (time, caller, trace id), not once. */
-export type Valuer = (() => unknown) & { readonly [VALUER]: true };
+export type Valuer = (() => unknown) & { readonly [VALUER]: true; readonly [HINTS]?: ValuerHints };
 
-/** Marks `fn` as a {@link Valuer}. */
-export function valuer(fn: () => unknown): Valuer {
-  return Object.assign(() => fn(), { [VALUER]: true as const });
+/** What a valuer's strings are like, so a JSON line writes them with less work; the line is the same. */
+export interface ValuerHints {
+  /**
+   * Its strings are JSON text as they are: ASCII from space up, without `"` or `\` (hex ids, ISO
+   * times). A JSON line copies them without checking, so a string that breaks the promise breaks the line.
+   */
+  readonly plain?: boolean;
+  /**
+   * It returns the same string again while its value holds (a timestamp, for a millisecond), so a
+   * JSON line compares each string with the last and copies a repeat's bytes. Default true; false for
+   * a value new every time (an id), where the comparison only costs.
+   */
+  readonly repeats?: boolean;
+}
+
+/** Marks `fn` as a {@link Valuer}, with what its values are like when known. */
+export function valuer(fn: () => unknown, hints?: ValuerHints): Valuer {
+  return Object.assign(() => fn(), hints === undefined ? { [VALUER]: true as const } : { [VALUER]: true as const, [HINTS]: { ...hints } });
+}
+
+/** The hints a valuer was made with; none for anything else. */
+export function valuerHints(v: unknown): ValuerHints {
+  return (isValuer(v) ? v[HINTS] : undefined) ?? {};
 }
 
 export function isValuer(v: unknown): v is Valuer {
@@ -18,7 +39,7 @@ export function isValuer(v: unknown): v is Valuer {
 }
 
 /** The current time, ISO 8601 (Kratos `DefaultTimestamp`). */
-export const timestamp: Valuer = valuer(isoNow);
+export const timestamp: Valuer = valuer(isoNow, { plain: true });
 
 // Records written in the same millisecond share one formatted time (a busy server writes many).
 let lastMs = -1;

@@ -5,7 +5,7 @@ import { compileJsonLine, type JsonLine } from '../../../lib/log/json-line.js';
 import { CHUNK_BYTES, LineBatch } from '../../../lib/log/line-batch.js';
 import type { Level } from '../../../lib/log/level.js';
 import { SLOT } from '../../../lib/log/prepared.js';
-import { valuer } from '../../../lib/log/valuer.js';
+import { timestamp, valuer, valuerHints } from '../../../lib/log/valuer.js';
 
 // A small deterministic generator (mulberry32), so a failure names a seed that reproduces it.
 function random(seed: number): () => number {
@@ -94,6 +94,43 @@ describe('a prepared line written as bytes', () => {
         assert.deepEqual(encoded(shape, 'info', [v], 3), Buffer.from(`{"level":"info","v":${JSON.stringify(v)}}\n`), JSON.stringify(v));
       }
     }
+  });
+});
+
+describe('a valuer that says what its strings are like (ValuerHints)', () => {
+  // Plain text of every length around the point where the copy changes from a loop to the runtime,
+  // as ids are made (slices of a longer string) and as flat strings.
+  const HEX = 'f74a4ab5fee18e9709b6cbd2cbb58a3a1d96a25ce8bb6115';
+  const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== '"' && c !== '\\').join('');
+  const plainStrings = [...Array.from({ length: 41 }, (_, n) => HEX.slice(7, 7 + n)), ...Array.from({ length: 41 }, (_, n) => PRINTABLE.slice(n, 2 * n)), PRINTABLE, '2026-11-29T13:52:34.710Z'];
+
+  it('should write a plain valuer\'s strings, repeated or not, as JSON.stringify of the record writes them', () => {
+    let i = 0;
+    let j = 0;
+    const template = ['ts', valuer(() => plainStrings[Math.floor(i++ / 2) % plainStrings.length], { plain: true }), 'trace.id', valuer(() => plainStrings[j++ % plainStrings.length], { plain: true, repeats: false }), 'args', SLOT];
+    const shape = compileJsonLine(template);
+    assert.ok(shape?.encode !== undefined);
+    // One buffer and one chunk number for every line, so a repeat may be copied from an earlier line.
+    const into = Buffer.alloc(1 << 16);
+    let pos = 0;
+    let expected = '';
+    for (let line = 0; line < 3 * plainStrings.length; line++) {
+      const got = new Array<unknown>(shape.size);
+      shape.read([line], got);
+      expected += JSON.stringify({ level: 'info', ts: got[0], 'trace.id': got[1], args: line }) + '\n';
+      pos = shape.encode('info', got, 0, into, pos, 1);
+    }
+    assert.equal(into.subarray(0, pos).toString(), expected);
+  });
+
+  it('should keep its hints apart from what it was given, and have none when made without', () => {
+    const hints = { plain: true };
+    const v = valuer(() => 'x', hints);
+    hints.plain = false;
+    assert.deepEqual(valuerHints(v), { plain: true });
+    assert.deepEqual(valuerHints(valuer(() => 'x')), {});
+    assert.deepEqual(valuerHints(() => 'x'), {});
+    assert.deepEqual(valuerHints(timestamp), { plain: true });
   });
 });
 

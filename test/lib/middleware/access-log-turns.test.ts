@@ -58,9 +58,10 @@ describe('the access log on a real HTTP server', () => {
     assert.deepEqual(new Set(access.map((l) => l.args)), new Set(Array.from({ length: 800 }, (_, i) => `{"name":"n${i}"}`)));
     assert.equal(counts.inRequest, 0, 'no access line encoded while a request is handled');
     // Each line encoded at the end of the turn that handled its request: every counted request's line
-    // at least once, and a few copies a line at most (a line of the app's own, such as a start-up or
-    // stop line, may fall in the counted window).
+    // at least once, and a few copies a line at most: its long constant parts (Buffer#set), its trace
+    // id and a new millisecond's timestamp (Buffer#write). A line of the app's own, such as a start-up
+    // or stop line, may fall in the counted window.
     assert.ok(counts.atTurnEnd >= 800, `${counts.atTurnEnd} encodes at the turn's end for 800 requests`);
-    assert.ok(counts.atTurnEnd <= 4 * (lines.length - 40), `${counts.atTurnEnd} encodes for ${lines.length - 40} lines after the warm-up`);
+    assert.ok(counts.atTurnEnd <= 6 * (lines.length - 40), `${counts.atTurnEnd} encodes for ${lines.length - 40} lines after the warm-up`);
   });
 });
