@@ -7,6 +7,7 @@ import { closeAfterReply } from './connections.js';
 import { HttpContext } from './http-context.js';
 import { httpStatus, writeReply } from './reply.js';
 import { absolutePath } from './request-errors.js';
+import { takenBodiless } from './body.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -51,6 +52,8 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
       replies.set(negotiated, out);
     }
     const unread = hasLargeBody(req);
+    // A refusal costs a turn's share of an overloaded server: one without a body is taken as read, not dumped.
+    if (!unread) takenBodiless(req, req.method ?? 'GET');
     writeReply(res, httpStatus(out.status ?? error.code), out, server.draining() || unread, req.method === 'HEAD');
     if (unread) closeAfterReply(req, res);
   };

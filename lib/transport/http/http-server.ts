@@ -8,7 +8,7 @@ import { NoopLogger, type Logger } from '../../log/index.js';
 import { callRunner, type CallRunner } from '../context.js';
 import { RefusedRequest } from '../refused.js';
 import type { Server } from '../server.js';
-import { badPercentEncoding, bodyLimitFor, markupLimit, readBody } from './body.js';
+import { badPercentEncoding, bodyLimitFor, markupLimit, readBody, takenBodiless } from './body.js';
 import { codecResponseEncoder, guardedErrorEncoder, plainRequestDecoder, rawResponseEncoder, statusErrorEncoder, type ErrorEncoder, type HttpCodecOptions } from './codecs.js';
 import type { Admission } from '../admission.js';
 import { frontDoor } from './front-door.js';
@@ -21,7 +21,6 @@ import { absolutePath, onClientError, timeoutError } from './request-errors.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpFilter, type HttpServerOptions } from './server-options.js';
 import { mountedCall, RouteTable, type HttpProtocol, type HttpRoute, type MountedRoute, type RouteMatch } from './route-table.js';
 
-const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -257,8 +256,7 @@ export class HttpServer implements Server {
   }
 
   #decode(req: IncomingMessage, ctx: HttpContext, method: string, query: string, match: RouteMatch): unknown {
-    const hasBody = !BODYLESS.has(method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return this.#decodeRead(req, ctx, EMPTY, query, match);
+    if (takenBodiless(req, method)) return this.#decodeRead(req, ctx, EMPTY, query, match);
     return readBody(req, bodyLimitFor(this.#codecs.forContentType(req.headers['content-type']), this.#bodyLimit, this.#markupLimit), this.#caps.bodyTimeout)
       .then((body) => this.#decodeRead(req, ctx, body, query, match));
   }
