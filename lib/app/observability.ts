@@ -8,11 +8,11 @@ import { createTracing, spanIdValuer, traceIdValuer, type Tracing, type TracingO
 import type { HttpRoute } from '../transport/http/index.js';
 import type { AppSettings, TraceSettings } from './settings/index.js';
 
-/** What an app measures and reports (docs/observability.md#metrics-tracing-health, docs/observability.md#health-and-readiness): on by default, each part switched off by config. */
 // Trace and span ids are hex (generated, or checked when they came with the call) or '', and new with
 // each call: written unchecked, and not compared with the last line's.
 const ID_HINTS = { plain: true, repeats: false } as const;
 
+/** What an app measures and reports (docs/observability.md#metrics-tracing-health, docs/observability.md#health-and-readiness): on by default, each part switched off by config. */
 export interface Observability {
   meter: Meter;
   tracing: Tracing | undefined;

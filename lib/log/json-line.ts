@@ -107,12 +107,12 @@ export function compileJsonLine(template: readonly unknown[]): JsonLine | undefi
   const tailBytes = Buffer.from(tail);
   // Where each valuer's last string was encoded: which chunk (a number, so no chunk is held) and where.
   const lastEncoded = new Array<unknown>(n).fill(undefined);
-  // Per member, what its valuer promised (ValuerHints): strings written unchecked, and compared with the last or not.
-  const plain = sources.map((src) => typeof src !== 'number' && valuerHints(src).plain === true);
-  const repeats = sources.map((src) => typeof src !== 'number' && valuerHints(src).repeats !== false);
   const lastChunks = new Array<number>(n).fill(-1);
   const lastStarts = new Array<number>(n).fill(0);
   const lastEnds = new Array<number>(n).fill(0);
+  // Per member, what its valuer promised (ValuerHints): strings written unchecked, and compared with the last or not.
+  const plain = sources.map((src) => typeof src !== 'number' && valuerHints(src).plain === true);
+  const repeats = sources.map((src) => typeof src !== 'number' && valuerHints(src).repeats !== false);
   const constBytes = jointBytes.reduce((sum, b) => sum + b.length, HEAD_BYTES.debug.length + HEAD_BYTES.error.length + tailBytes.length);
   return {
     size: n,

@@ -52,7 +52,7 @@ export function frontDoor(listener: Listener, admission: Admission | undefined, 
       replies.set(negotiated, out);
     }
     const unread = hasLargeBody(req);
-    // A refusal costs a turn's share of an overloaded server: one without a body is taken as read, not dumped.
+    // Refusals are much of what an overloaded server spends: one without a body is taken as read, not dumped.
     if (!unread) takenBodiless(req, req.method ?? 'GET');
     writeReply(res, httpStatus(out.status ?? error.code), out, server.draining() || unread, req.method === 'HEAD');
     if (unread) closeAfterReply(req, res);
