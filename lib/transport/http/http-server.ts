@@ -282,6 +282,7 @@ export class HttpServer implements Server {
   }
 
   #noRoute(req: IncomingMessage, res: ServerResponse, method: string, path: string): undefined {
+    takenBodiless(req, method);
     const allowed = this.#routes.allowed(path);
     if (allowed.length > 0) res.setHeader('allow', allowed.join(', '));
     if (allowed.length > 0 && method === 'OPTIONS') {
