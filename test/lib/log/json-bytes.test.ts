@@ -98,11 +98,12 @@ describe('a prepared line written as bytes', () => {
 });
 
 describe('a valuer that says what its strings are like (ValuerHints)', () => {
-  // Plain text of every length around the point where the copy changes from a loop to the runtime,
-  // as ids are made (slices of a longer string) and as flat strings.
+  // Plain text of 0 to 80 characters, around the point where the copy changes from a loop to the
+  // runtime, as ids are made (slices of a longer string) and as flat strings (copied through a Buffer).
   const HEX = 'f74a4ab5fee18e9709b6cbd2cbb58a3a1d96a25ce8bb6115';
   const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)).filter((c) => c !== '"' && c !== '\\').join('');
-  const plainStrings = [...Array.from({ length: 41 }, (_, n) => HEX.slice(7, 7 + n)), ...Array.from({ length: 41 }, (_, n) => PRINTABLE.slice(n, 2 * n)), PRINTABLE, '2026-11-29T13:52:34.710Z'];
+  const sliced = [...Array.from({ length: 41 }, (_, n) => HEX.slice(7, 7 + n)), ...Array.from({ length: 41 }, (_, n) => PRINTABLE.slice(3, 3 + 2 * n)), '2026-11-29T13:52:34.710Z'];
+  const plainStrings = [...sliced, ...sliced.map((s) => Buffer.from(s, 'latin1').toString('latin1'))];
 
   it('should write a plain valuer\'s strings, repeated or not, as JSON.stringify of the record writes them', () => {
     let i = 0;
