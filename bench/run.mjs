@@ -13,7 +13,8 @@ import { CASES } from './lib/cases.mjs';
 import { cpuMicros, grpcUnary, grpcStream, httpLoad, startServer, stopServer } from './lib/load.mjs';
 import { ensureTools } from './lib/tools.mjs';
 import { median, renderTable } from './lib/report.mjs';
-import { goals, middlewareCosts, peerObservability } from './lib/verdicts.mjs';
+import { measurePaired, pairedGroups, withControls } from './lib/paired.mjs';
+import { goals, middlewareCosts, peerObservability, RATIO_GOALS } from './lib/verdicts.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 1 : 10));
@@ -21,6 +22,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? (QUICK ? 1 : 2));
 const ONLY = process.env.BENCH_ONLY === undefined ? undefined : new RegExp(process.env.BENCH_ONLY);
 const cases = CASES.filter((c) => ONLY === undefined || ONLY.test(c.id));
+// The goals' servers again, in turn, in short slices (bench/lib/paired.mjs); BENCH_PAIRED=0 skips them.
+const PAIRED = process.env.BENCH_PAIRED === '0' ? undefined : {
+  seconds: Number(process.env.BENCH_PAIR_SECONDS ?? (QUICK ? 1 : 2)),
+  passes: Number(process.env.BENCH_PAIR_PASSES ?? (QUICK ? 2 : 4)),
+  rounds: Number(process.env.BENCH_PAIR_ROUNDS ?? ROUNDS),
+  warmup: WARMUP,
+};
 
 async function measure(c, collector) {
   const proc = await startServer(c.cmd, c.cores ?? '1', c.group);
@@ -45,7 +53,7 @@ function reprint(file) {
   const result = JSON.parse(readFileSync(file, 'utf8'));
   result.middlewareCosts = middlewareCosts(result.rows);
   result.peers = peerObservability(result.rows);
-  result.goals = goals(result.rows, result.boot);
+  result.goals = goals(result.rows, result.boot, result.paired?.slices);
   console.log(renderTable(result));
 }
 
@@ -57,6 +65,7 @@ async function main() {
   const collector = await startCollector();
   process.env.BENCH_COLLECTOR = collector.url;
   const samples = new Map(cases.map((c) => [c.id, []]));
+  let paired;
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const c of cases) {
@@ -66,6 +75,9 @@ async function main() {
         console.error(`round ${round}/${ROUNDS} ${c.id}: ${Math.round(r.rate)} ${c.group === 'stream' ? 'msg/s' : 'req/s'}${cpu}${r.errors ? `, ${r.errors} errors` : ''}`);
       }
     }
+    const pairs = RATIO_GOALS.map(([, a, b]) => [a, b]);
+    const groups = PAIRED === undefined ? [] : withControls(pairedGroups(pairs, cases), pairs.map(([, b]) => b));
+    if (groups.length > 0) paired = { ...PAIRED, groups: groups.map((g) => g.map((c) => c.id)), slices: await measurePaired(groups, PAIRED, (line) => console.error(line)) };
   } finally {
     collector.stop();
   }
@@ -114,11 +126,12 @@ async function main() {
       boot: { starts: STARTS, idleMs: IDLE_MS },
     },
     rows,
+    paired,
     boot,
   };
   result.middlewareCosts = middlewareCosts(rows);
   result.peers = peerObservability(rows);
-  result.goals = goals(rows, boot);
+  result.goals = goals(rows, boot, paired?.slices);
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const out = join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

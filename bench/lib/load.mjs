@@ -43,6 +43,8 @@ export async function startServer(cmd, cores, group) {
     await sleep(20);
   }
   await check(group);
+  // The load functions aim at the server started last unless given this port (bench/lib/paired.mjs keeps several up).
+  proc.port = port;
   return proc;
 }
 
@@ -81,17 +83,17 @@ function toMs(value, unit) {
 }
 
 /** wrk, one thread, 50 connections, on core 0. */
-export async function httpLoad(seconds) {
-  const { stdout } = await run('taskset', ['-c', '0', 'wrk', '-t1', '-c50', `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}/helloworld/kratos`]);
+export async function httpLoad(seconds, at = port) {
+  const { stdout } = await run('taskset', ['-c', '0', 'wrk', '-t1', '-c50', `-d${seconds}s`, '--latency', `http://127.0.0.1:${at}/helloworld/kratos`]);
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
   const errors = num(stdout, /Non-2xx or 3xx responses: (\d+)/) + [...stdout.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   return { rate: num(stdout, /Requests\/sec:\s+([\d.]+)/), count: num(stdout, /(\d+) requests in/), p99ms: p99 === null ? undefined : toMs(Number(p99[1]), p99[2]), errors };
 }
 
 /** h2load, one connection with 100 concurrent streams (the client that costs least CPU), on core 0. */
-export async function grpcUnary(seconds) {
+export async function grpcUnary(seconds, at = port) {
   const args = ['-c', '0', 'h2load', '-c1', '-m100', '-t1', '-D', String(seconds), '-d', REQUEST_FILE, '-H', 'content-type: application/grpc', '-H', 'te: trailers'];
-  const { stdout } = await run('taskset', [...args, `http://127.0.0.1:${port}/helloworld.v1.Greeter/SayHello`]);
+  const { stdout } = await run('taskset', [...args, `http://127.0.0.1:${at}/helloworld.v1.Greeter/SayHello`]);
   const mean = /time for request:\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)/.exec(stdout);
   return {
     rate: num(stdout, /finished in [\d.]+s, ([\d.]+) req\/s/),
@@ -102,7 +104,7 @@ export async function grpcUnary(seconds) {
 }
 
 /** Messages per second over server streams of 1000 replies, four at a time, read by grpc-js on core 0. */
-export async function grpcStream(seconds) {
-  const { stdout } = await run('taskset', ['-c', '0', 'node', join(HERE, 'lib', 'stream-client.mjs'), String(port), String(seconds)]);
+export async function grpcStream(seconds, at = port) {
+  const { stdout } = await run('taskset', ['-c', '0', 'node', join(HERE, 'lib', 'stream-client.mjs'), String(at), String(seconds)]);
   return JSON.parse(stdout);
 }

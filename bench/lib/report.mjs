@@ -1,4 +1,5 @@
 // Medians and the printed tables.
+import { controlRatios } from './paired.mjs';
 
 export function median(values) {
   if (values.length === 0) return undefined;
@@ -59,17 +60,24 @@ function peerTable(result, out) {
 }
 
 function goalTable(result, out) {
+  const p = result.paired;
+  const basis = p === undefined
+    ? 'inverse ratio of server CPU per request in this run'
+    : `inverse ratio of server CPU per request, median of the paired slices (${p.rounds} rounds of ${p.passes} passes of ${p.seconds} s, the goal's servers loaded in turn); the main rounds' ratio beside it`;
+  out.push('', `### Goals of issue 19 (ratios: ${basis}; throughput ratio beside it)`, '');
+  // How far the host alone moved a paired ratio in this run: two processes of the same server.
+  for (const c of controlRatios(p?.slices)) out.push(`- A/A control, ${c.of} against a second process of itself: ${fixed(c.value)}x (passes ${fixed(Math.min(...c.passes))} - ${fixed(Math.max(...c.passes))})`);
   out.push(
     '',
-    '### Goals of issue 19 (ratios: inverse ratio of server CPU per request in this run; throughput ratio beside it)',
-    '',
-    '| case | now | throughput ratio | each round (CPU) | goal | verdict |',
-    '|---|---|---|---|---|---|',
+    '| case | now | paired passes, min - max | main rounds | each main round (CPU) | throughput ratio | goal | verdict |',
+    '|---|---|---|---|---|---|---|---|',
   );
   for (const g of result.goals) {
     const rounds = g.rounds === undefined || g.rounds.length < 2 ? '' : g.rounds.map((r) => fixed(r)).join(', ');
-    if (g.skipped) out.push(`| ${g.row} | not measured | | | ${g.goal} | - |`);
-    else out.push(`| ${g.row} | ${g.display} | ${g.rateRatio === undefined ? '' : `${fixed(g.rateRatio)}x`} | ${rounds} | ${g.goal} | ${g.met ? 'met' : 'not met'} |`);
+    const passes = g.paired === undefined ? '' : `${fixed(Math.min(...g.paired.passes))} - ${fixed(Math.max(...g.paired.passes))}`;
+    const main = g.paired === undefined || missing(g.cpuRatio) ? '' : `${fixed(g.cpuRatio)}x`;
+    if (g.skipped) out.push(`| ${g.row} | not measured | | | | | ${g.goal} | - |`);
+    else out.push(`| ${g.row} | ${g.display} | ${passes} | ${main} | ${rounds} | ${missing(g.rateRatio) ? '' : `${fixed(g.rateRatio)}x`} | ${g.goal} | ${g.met ? 'met' : 'not met'} |`);
   }
 }
 

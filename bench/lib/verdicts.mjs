@@ -1,5 +1,6 @@
 // What the rows of one run add up to: the cost of each kratos-ts default (server CPU per request,
 // toggled one at a time), the peers with equal observability, and the goals of issue 19.
+import { pairedRatio } from './paired.mjs';
 
 const byId = (rows, id) => rows.find((r) => r.id === id);
 const cpu = (rows, id) => byId(rows, id)?.cpuUs;
@@ -54,36 +55,43 @@ export function peerObservability(rows) {
 
 // The verdict is on server CPU per request (b's over a's), which is what throughput measures when the
 // server is the bottleneck and stays right when something else on this shared machine takes CPU; the
-// throughput ratio is printed beside it.
-const ratioGoal = (row, rows, a, b, goal) => {
+// throughput ratio is printed beside it. With the paired slices (bench/lib/paired.mjs) the verdict is
+// their median; the main rounds' ratio is printed beside it.
+const ratioGoal = (row, rows, a, b, goal, paired) => {
   const x = byId(rows, a);
   const y = byId(rows, b);
-  if (x === undefined || y === undefined) return { row, goal: `>= ${goal.toFixed(2)}x`, skipped: true };
-  const rateRatio = x.rate / y.rate;
-  const cpuRatio = x.cpuUs && y.cpuUs ? y.cpuUs / x.cpuUs : undefined;
-  const value = cpuRatio ?? rateRatio;
+  const fromPairs = pairedRatio(paired, a, b);
+  if ((x === undefined || y === undefined) && fromPairs === undefined) return { row, goal: `>= ${goal.toFixed(2)}x`, skipped: true };
+  const rateRatio = x && y ? x.rate / y.rate : undefined;
+  const cpuRatio = x?.cpuUs && y?.cpuUs ? y.cpuUs / x.cpuUs : undefined;
+  const value = fromPairs?.value ?? cpuRatio ?? rateRatio;
   // The same ratio within each round: a noise burst on one case shows as one outlying round, not a shifted median.
-  const rounds = x.cpuRounds?.map((xc, i) => (xc && y.cpuRounds?.[i] ? y.cpuRounds[i] / xc : undefined)).filter((r) => r !== undefined);
-  return { row, a, b, value, display: `${value.toFixed(2)}x`, cpuRatio, rateRatio, rounds, goal: `>= ${goal.toFixed(2)}x`, met: value >= goal };
+  const rounds = x?.cpuRounds?.map((xc, i) => (xc && y.cpuRounds?.[i] ? y.cpuRounds[i] / xc : undefined)).filter((r) => r !== undefined);
+  return { row, a, b, value, display: `${value.toFixed(2)}x`, cpuRatio, rateRatio, rounds, paired: fromPairs, goal: `>= ${goal.toFixed(2)}x`, met: value >= goal };
 };
 const belowGoal = (row, value, goal, unit) =>
   value === undefined || value === null || Number.isNaN(value) ? { row, goal: `< ${goal} ${unit}`, skipped: true } : { row, value, display: `${Math.round(value)} ${unit}`, goal: `< ${goal} ${unit}`, met: value < goal };
 
-/** Issue 19's goals table: CPU-per-request ratios from this run (verdict), throughput ratios beside them. */
-export function goals(rows, boot) {
+// Issue 19's ratio goals: [row, kratos-ts case, the case it is compared with, goal].
+export const RATIO_GOALS = [
+  ['HTTP proto route, defaults (sampler off) vs bare koa + router', 'http-kratos-proto', 'http-koa', 1.0],
+  ['HTTP, all defaults + 100 % sampled tracing with batch export, vs bare koa + router', 'http-kratos-full', 'http-koa', 0.8],
+  ['HTTP defaults vs fastify + pino + prom-client + OTel (sampler off)', 'http-kratos-proto', 'http-fastify-obs', 2.0],
+  ['HTTP plain route, built-ins off (ambient context too), vs bare fastify', 'http-kratos-plain', 'http-fastify', 0.9],
+  ['gRPC unary, defaults vs raw grpc-js', 'grpc-kratos', 'grpc-raw', 0.85],
+  ['gRPC unary, bare @Rpc vs raw grpc-js', 'grpc-kratos-bare', 'grpc-raw', 0.95],
+  // Like for like: raw grpc-js spared the GC state kratos-ts' server avoids (its stream tables renewed).
+  ['gRPC unary, defaults vs raw grpc-js with its stream tables renewed (like for like)', 'grpc-kratos', 'grpc-raw-renewed', 0.85],
+  ['gRPC unary, bare @Rpc vs raw grpc-js with its stream tables renewed (like for like)', 'grpc-kratos-bare', 'grpc-raw-renewed', 0.95],
+  // Like with like: both handlers iterate a sync generator. The `async *` row is printed beside it.
+  ['gRPC server stream, defaults vs raw grpc-js (messages/s; both handlers iterate a sync generator)', 'stream-kratos-sync', 'stream-raw', 0.9],
+  ['gRPC server stream, defaults with an `async *` handler vs raw grpc-js\'s sync loop (not like for like)', 'stream-kratos', 'stream-raw', 0.9],
+];
+
+/** Issue 19's goals table: CPU-per-request ratios (verdict: the paired slices' when measured), throughput ratios beside them. */
+export function goals(rows, boot, paired) {
   return [
-    ratioGoal('HTTP proto route, defaults (sampler off) vs bare koa + router', rows, 'http-kratos-proto', 'http-koa', 1.0),
-    ratioGoal('HTTP, all defaults + 100 % sampled tracing with batch export, vs bare koa + router', rows, 'http-kratos-full', 'http-koa', 0.8),
-    ratioGoal('HTTP defaults vs fastify + pino + prom-client + OTel (sampler off)', rows, 'http-kratos-proto', 'http-fastify-obs', 2.0),
-    ratioGoal('HTTP plain route, built-ins off (ambient context too), vs bare fastify', rows, 'http-kratos-plain', 'http-fastify', 0.9),
-    ratioGoal('gRPC unary, defaults vs raw grpc-js', rows, 'grpc-kratos', 'grpc-raw', 0.85),
-    ratioGoal('gRPC unary, bare @Rpc vs raw grpc-js', rows, 'grpc-kratos-bare', 'grpc-raw', 0.95),
-    // Like for like: raw grpc-js spared the GC state kratos-ts' server avoids (its stream tables renewed).
-    ratioGoal('gRPC unary, defaults vs raw grpc-js with its stream tables renewed (like for like)', rows, 'grpc-kratos', 'grpc-raw-renewed', 0.85),
-    ratioGoal('gRPC unary, bare @Rpc vs raw grpc-js with its stream tables renewed (like for like)', rows, 'grpc-kratos-bare', 'grpc-raw-renewed', 0.95),
-    // Like with like: both handlers iterate a sync generator. The `async *` row is printed beside it.
-    ratioGoal('gRPC server stream, defaults vs raw grpc-js (messages/s; both handlers iterate a sync generator)', rows, 'stream-kratos-sync', 'stream-raw', 0.9),
-    ratioGoal('gRPC server stream, defaults with an `async *` handler vs raw grpc-js\'s sync loop (not like for like)', rows, 'stream-kratos', 'stream-raw', 0.9),
+    ...RATIO_GOALS.map(([row, a, b, goal]) => ratioGoal(row, rows, a, b, goal, paired)),
     belowGoal('process start to first reply, helloworld (HTTP + gRPC + metrics + tracing)', boot?.helloworld.firstReplyMs, 300, 'ms'),
     belowGoal('createApp + start, 200 providers', boot?.providers200.appMs, 50, 'ms'),
     belowGoal('helloworld idle RSS', boot?.helloworld.idleRssMiB, 70, 'MiB'),
