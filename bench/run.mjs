@@ -25,8 +25,9 @@ const cases = CASES.filter((c) => ONLY === undefined || ONLY.test(c.id));
 // The goals' servers again, in turn, in short slices (bench/lib/paired.mjs); BENCH_PAIRED=0 skips them.
 const PAIRED = process.env.BENCH_PAIRED === '0' ? undefined : {
   seconds: Number(process.env.BENCH_PAIR_SECONDS ?? (QUICK ? 1 : 2)),
-  passes: Number(process.env.BENCH_PAIR_PASSES ?? (QUICK ? 2 : 4)),
-  rounds: Number(process.env.BENCH_PAIR_ROUNDS ?? ROUNDS),
+  passes: Number(process.env.BENCH_PAIR_PASSES ?? 2),
+  // Each round starts new processes: two of the same server differ by up to 10 % (HTTP) for the whole of their lives.
+  rounds: Number(process.env.BENCH_PAIR_ROUNDS ?? (QUICK ? 1 : 6)),
   warmup: WARMUP,
 };
 

@@ -4,7 +4,8 @@
 // share a case are started together (all pinned to core 1, idle while another is loaded), warmed,
 // then loaded one at a time in short slices, the order reversed every pass (A B C, C B A, ...), so
 // that drift lands on every side of a ratio alike. Each pass gives each goal one ratio; the verdict
-// is the median of the passes of every round.
+// is the median of the passes of every round. Rounds start new processes: two processes of one server
+// differ for their whole lives (docs/performance.md, "Method"), which only more processes average out.
 import { cpuMicros, grpcStream, grpcUnary, httpLoad, startServer, stopServer } from './load.mjs';
 import { median } from './report.mjs';
 
@@ -67,11 +68,18 @@ async function groupRound(group, { seconds, passes, warmup }, log) {
   }
 }
 
-/** Every group, `rounds` times: { id: [round][pass] { count, cpuUs, errors } }. */
+/**
+ * Every group, `rounds` times: { id: [round][pass] { count, cpuUs, errors } }. Each round the group's
+ * order (which server starts, is warmed and loaded first) turns by one: in one fixed order the server
+ * started last cost more in nearly every round (the A/A control's second process: 5-11 % on HTTP,
+ * a third on gRPC unary), so every server takes every place in turn.
+ */
 export async function measurePaired(groups, options, log) {
   const out = {};
   for (let round = 1; round <= options.rounds; round++) {
-    for (const group of groups) {
+    for (const fixed of groups) {
+      const turn = (round - 1) % fixed.length;
+      const group = [...fixed.slice(turn), ...fixed.slice(0, turn)];
       const slices = await groupRound(group, options, (line) => log(`paired round ${round}/${options.rounds}: ${line}`));
       for (const [id, s] of slices) (out[id] ??= []).push(s);
     }
