@@ -24,7 +24,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Starts `args`, polls `url` until 200 (every 2 ms), sends a few more requests, reads RSS a second
 // later and again once idle (IDLE_MS after the first reply).
-async function bootOnce(args, url, env) {
+async function bootOnce(args, url, env, idle = true) {
   const started = performance.now();
   const proc = spawn('taskset', ['-c', '1', 'node', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'] });
   let stderr = '';
@@ -41,6 +41,7 @@ async function bootOnce(args, url, env) {
     for (let i = 0; i < 20; i++) await fetch(url).then((r) => r.arrayBuffer());
     await sleep(1000);
     const startedRssMiB = measureRss(proc.pid);
+    if (!idle) return { firstReplyMs, appMs: NaN, startedRssMiB, idleRssMiB: NaN };
     // Idle means settled: V8 keeps the young generation that start-up grew until its memory reducer
     // runs, some 10-20 s into idleness, so RSS a second after start-up overstates what an idle app holds.
     await sleep(Math.max(0, IDLE_MS - (performance.now() - started - firstReplyMs)));
@@ -91,5 +92,10 @@ export async function measureBoot() {
     const port = await freePort();
     return bootOnce([module200], `http://127.0.0.1:${port}/ready`, { PORT: String(port) });
   });
-  return { helloworld, providers200 };
+  // The host's own speed at starting a process: a bare node:http server, read beside the goals.
+  const rawNode = await series(async () => {
+    const port = await freePort();
+    return bootOnce([join(HERE, 'servers', 'http-raw.mjs')], `http://127.0.0.1:${port}/helloworld/boot`, { PORT: String(port) }, false);
+  });
+  return { helloworld, providers200, rawNode };
 }
