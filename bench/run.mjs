@@ -13,7 +13,8 @@ import { CASES } from './lib/cases.mjs';
 import { cpuMicros, grpcUnary, grpcStream, httpLoad, startServer, stopServer } from './lib/load.mjs';
 import { ensureTools } from './lib/tools.mjs';
 import { median, renderTable } from './lib/report.mjs';
-import { measurePaired, pairedGroups, withControls } from './lib/paired.mjs';
+import { measurePaired } from './lib/paired.mjs';
+import { controlRatios, pairedGroups, withControls } from './lib/pairs.mjs';
 import { goals, middlewareCosts, peerObservability, RATIO_GOALS } from './lib/verdicts.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -55,6 +56,7 @@ function reprint(file) {
   result.middlewareCosts = middlewareCosts(result.rows);
   result.peers = peerObservability(result.rows);
   result.goals = goals(result.rows, result.boot, result.paired?.slices);
+  result.controls = controlRatios(result.paired?.slices);
   console.log(renderTable(result));
 }
 
@@ -133,6 +135,7 @@ async function main() {
   result.middlewareCosts = middlewareCosts(rows);
   result.peers = peerObservability(rows);
   result.goals = goals(rows, boot, paired?.slices);
+  result.controls = controlRatios(paired?.slices);
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const out = join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

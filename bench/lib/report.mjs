@@ -1,5 +1,4 @@
 // Medians and the printed tables.
-import { controlRatios } from './paired.mjs';
 
 export function median(values) {
   if (values.length === 0) return undefined;
@@ -66,7 +65,7 @@ function goalTable(result, out) {
     : `inverse ratio of server CPU per request, median of the paired slices (${p.rounds} rounds of ${p.passes} passes of ${p.seconds} s, the goal's servers loaded in turn); the main rounds' ratio beside it`;
   out.push('', `### Goals of issue 19 (ratios: ${basis}; throughput ratio beside it)`, '');
   // How far the host alone moved a paired ratio in this run: two processes of the same server.
-  for (const c of controlRatios(p?.slices)) out.push(`- A/A control, ${c.of} against a second process of itself: ${fixed(c.value)}x (passes ${fixed(Math.min(...c.passes))} - ${fixed(Math.max(...c.passes))})`);
+  for (const c of result.controls ?? []) out.push(`- A/A control, ${c.of} against a second process of itself: ${fixed(c.value)}x (passes ${fixed(Math.min(...c.passes))} - ${fixed(Math.max(...c.passes))})`);
   out.push(
     '',
     '| case | now | paired passes, min - max | main rounds | each main round (CPU) | throughput ratio | goal | verdict |',

@@ -1,6 +1,6 @@
 // What the rows of one run add up to: the cost of each kratos-ts default (server CPU per request,
 // toggled one at a time), the peers with equal observability, and the goals of issue 19.
-import { pairedRatio } from './paired.mjs';
+import { pairedRatio } from './pairs.mjs';
 
 const byId = (rows, id) => rows.find((r) => r.id === id);
 const cpu = (rows, id) => byId(rows, id)?.cpuUs;
