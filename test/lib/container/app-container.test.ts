@@ -131,6 +131,29 @@ describe('AppContainer', () => {
         assert.equal(c.get(B).sh, c.get(Shared));
       });
 
+      it('should give a transient the singletons it needs, however deep, its properties and its missing optionals', async () => {
+        const NAME = token<string>('NAME');
+        const MISSING = token<string>('MISSING');
+        @Service() class Db {}
+        @Service() class Repo { constructor(readonly db: Db) {} }
+        @Service({ scope: 'transient' }) class Job {
+          @Inject(NAME) name!: string;
+          constructor(readonly repo: Repo, @Optional() @Inject(MISSING) readonly missing?: string) {}
+        }
+        @Service({ scope: 'transient' }) class Step { constructor(readonly job: Job) {} }
+        @Service() class Unrelated { constructor(readonly db: Db) {} }
+        @Module({ providers: [Db, Repo, Job, Step, Unrelated, { provide: NAME, useValue: 'nightly' }] }) class AppModule {}
+        const c = await AppContainer.create(AppModule);
+        const step = c.get(Step);
+        assert.equal(step.job.repo, c.get(Repo));
+        assert.equal(step.job.repo.db, c.get(Db));
+        assert.equal(step.job.name, 'nightly');
+        assert.equal(step.job.missing, undefined);
+        assert.notEqual(c.get(Step).job, step.job);
+        assert.equal(c.get(Unrelated).db, c.get(Db));
+        assert.equal(await c.resolve(Unrelated), c.get(Unrelated));
+      });
+
       it('should take the scope of a provider object over the class default', async () => {
         @Service() class Thing {}
         const T = token<Thing>('T');
