@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from './lib/ports.mjs';
+import { describeHost, probeHost } from './lib/host.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -175,6 +176,7 @@ function providers() {
 
 const what = process.argv[2] ?? 'all';
 console.log(`boot profile, node ${process.version}, ${new Date().toISOString()}`);
+console.log(describeHost(probeHost()));
 if (what === 'all' || what === 'boot') await boot();
 if (what === 'all' || what === 'phases') await phases();
 if (what === 'all' || what === 'providers') providers();

@@ -12,6 +12,7 @@ import { collectorStats, startCollector } from './lib/collector-process.mjs';
 import { CASES } from './lib/cases.mjs';
 import { cpuMicros, grpcUnary, grpcStream, httpLoad, startServer, stopServer } from './lib/load.mjs';
 import { ensureTools } from './lib/tools.mjs';
+import { probeHost } from './lib/host.mjs';
 import { median, renderTable } from './lib/report.mjs';
 import { measurePaired } from './lib/paired.mjs';
 import { controlRatios, pairedGroups, withControls } from './lib/pairs.mjs';
@@ -65,6 +66,7 @@ async function main() {
   ensureTools();
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0];
+  const hostAtStart = probeHost();
   const collector = await startCollector();
   process.env.BENCH_COLLECTOR = collector.url;
   const samples = new Map(cases.map((c) => [c.id, []]));
@@ -115,6 +117,8 @@ async function main() {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) },
     // Other work on the machine: with a 1-minute load average above 2 on 2 cores the servers shared their core.
     loadAverage: { start: loadAtStart, end: loadavg()[0] },
+    // What the host's kernel work cost (bench/lib/host.mjs), at the start and at the end.
+    host: { start: hostAtStart, end: probeHost() },
     node: process.version,
     tools: { wrk: toolVersion('wrk', ['-v']), h2load: toolVersion('h2load', ['--version']) },
     method: {

@@ -1,4 +1,5 @@
 // Medians and the printed tables.
+import { describeHost } from './host.mjs';
 
 export function median(values) {
   if (values.length === 0) return undefined;
@@ -97,6 +98,7 @@ export function renderTable(result) {
   const { method } = result;
   out.push(`kratos-ts bench${result.quick ? ' (QUICK: smoke run, figures not comparable)' : ''}, ${result.startedAt}, node ${result.node}, ${result.machine.cpus} cpus (${result.machine.model})`);
   if (result.loadAverage !== undefined) out.push(`1-minute load average ${fixed(result.loadAverage.start)} at the start, ${fixed(result.loadAverage.end)} at the end (2 and more: other work shared the cores)`);
+  if (result.host !== undefined) out.push(`${describeHost(result.host.start)}; at the end ${result.host.end.syscallUs.toFixed(2)} and ${result.host.end.pageFaultUs.toFixed(2)} µs`);
   out.push(`${method.rounds} rounds of ${method.seconds} s after ${method.warmup} s warm-up, server on core ${method.serverCore}, load on core ${method.loadCore}; HTTP: ${method.http} (${result.tools.wrk}); gRPC: ${method.grpc} (${result.tools.h2load})`);
   caseTables(result, out);
   costTable(result, out);

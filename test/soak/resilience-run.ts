@@ -10,6 +10,8 @@
 // REF_PACE=1 runs its admitted handlers one per loop iteration, REF_HOPS apart) print beside ours,
 // marked as the oracle's and left out of the exit status.
 import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { breakerRecovery, type BreakerResult } from './breaker-recovery.js';
 import { hungRedis, type HungRedisResult } from './hung-redis.js';
 import { pinLoad } from './load-tools.js';
@@ -17,6 +19,12 @@ import { overload, reference, type Limit, type OverloadResult } from './overload
 import { refusalCost, type RefusalCost } from './refusal-cost.js';
 
 const f = (n: number, d = 0): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
+
+// The bench's reading of the host's kernel work (bench/lib/host.mjs, plain JavaScript outside the
+// build): where a system call or a fresh page is dear, capacity, a refusal's cost and latencies move with it.
+interface HostProbe { probeHost(): object; describeHost(host: object): string }
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const hostProbe = async (): Promise<HostProbe> => (await import(pathToFileURL(join(root, 'bench', 'lib', 'host.mjs')).href)) as HostProbe;
 
 /** The limiter's goals: 429s for the excess, goodput ≥ 90 %, p99 ≤ 2x unloaded, recovered within 2 s. */
 export function overloadPasses(r: OverloadResult): boolean {
@@ -48,6 +56,8 @@ const LIMITS: Record<string, Limit[]> = { front: ['front'], bbr: ['bbr'], both: 
 export async function runResilience(seconds = Number(process.env['SOAK_SECONDS'] ?? 60)): Promise<boolean> {
   const phase = Math.max(3, Math.min(10, Math.round(seconds / 6)));
   const loadBefore = loadavg()[0] ?? 0;
+  const probe = await hostProbe();
+  const host = probe.probeHost();
   // Read before pinning: pinned to one core, this process sees only that one.
   const cores = availableParallelism();
   pinLoad(process.env['SOAK_PIN'] !== '0');
@@ -80,6 +90,7 @@ export async function runResilience(seconds = Number(process.env['SOAK_SECONDS']
 
   // Latencies and capacity measure the host as much as the service when other work shares its cores.
   console.log(`\nHost load average (1 min): ${loadBefore.toFixed(1)} before the runs, ${(loadavg()[0] ?? 0).toFixed(1)} after (${cores} cores)`);
+  console.log(probe.describeHost(host));
   if (overloads.length > 0) printOverloads(overloads, phase);
   if (breakers.length > 0) printBreakers(breakers, phase);
   if (redis !== undefined) printRedis(redis, phase);
