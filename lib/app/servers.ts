@@ -2,7 +2,7 @@ import type { AppContainer } from '../container/index.js';
 import type { Logger } from '../log/index.js';
 import { chainFor, type Middleware } from '../middleware/index.js';
 import { descriptorIndex, ProtoLoader, resolveProtoPaths, type DescriptorIndex } from '../proto/index.js';
-import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoots, reflectionServices } from '../transport/grpc/index.js';
+import { GrpcServer, HealthService, HEALTH_SERVICE, healthRoot, reflectionRoot, reflectionServices } from '../transport/grpc/index.js';
 import { HttpServer, type HttpRoute } from '../transport/http/index.js';
 import type { Admission } from '../transport/index.js';
 import { grpcWebFor } from './grpc-web.js';
@@ -66,7 +66,7 @@ export async function buildServers(
     // Health and reflection describe themselves too, so tools can call them by reflection alone.
     // Built on the first reflection request (a few hundred ms for googleapis-sized imports), then kept.
     let source: DescriptorIndex | undefined;
-    const describe = (): DescriptorIndex => (source ??= descriptorIndex([...bound.map((b) => b.schema.root), healthRoot, reflectionRoots.v1, reflectionRoots.v1alpha]));
+    const describe = (): DescriptorIndex => (source ??= descriptorIndex([...bound.map((b) => b.schema.root), healthRoot(), reflectionRoot('v1'), reflectionRoot('v1alpha')]));
     for (const [name, raw] of reflectionServices(describe, () => grpc.services)) grpc.addRawService(name, raw, guard);
   }
   return { http, grpc, health };

@@ -4,16 +4,18 @@ import type protobuf from 'protobufjs';
 import { bundledIncludeDir, ProtoLoader } from '../../proto/index.js';
 import type { RawService } from './grpc-server.js';
 
-/** grpc.health.v1 (the standard gRPC health protocol), from the proto shipped with kratos-ts. */
-export const healthRoot: protobuf.Root = new ProtoLoader().loadSync(join(bundledIncludeDir(), 'grpc/health/v1/health.proto'));
+let root: protobuf.Root | undefined;
+
+/**
+ * grpc.health.v1 (the standard gRPC health protocol), from the proto shipped with kratos-ts; parsed
+ * when a server first serves health, not when kratos-ts is imported (an HTTP-only app never needs it).
+ */
+export function healthRoot(): protobuf.Root {
+  return (root ??= new ProtoLoader().loadSync(join(bundledIncludeDir(), 'grpc/health/v1/health.proto')));
+}
 
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
 export type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
-
-const Req = healthRoot.lookupType('grpc.health.v1.HealthCheckRequest');
-const Res = healthRoot.lookupType('grpc.health.v1.HealthCheckResponse');
-const encodeRes = (status: string): Buffer => Buffer.from(Res.encode(Res.fromObject({ status })).finish());
-const decodeReq = (b: Buffer): { service: string } => Req.toObject(Req.decode(b), { defaults: true }) as { service: string };
 
 /**
  * The health service (docs/observability.md#health-and-readiness): '' and every registered service report SERVING while the server serves
@@ -40,6 +42,10 @@ export class HealthService {
 
   /** The grpc-js service to add to the server. */
   raw(): RawService {
+    const Req = healthRoot().lookupType('grpc.health.v1.HealthCheckRequest');
+    const Res = healthRoot().lookupType('grpc.health.v1.HealthCheckResponse');
+    const encodeRes = (status: string): Buffer => Buffer.from(Res.encode(Res.fromObject({ status })).finish());
+    const decodeReq = (b: Buffer): { service: string } => Req.toObject(Req.decode(b), { defaults: true }) as { service: string };
     const def = (name: string, responseStream: boolean) => ({
       path: `/${HEALTH_SERVICE}/${name}`,
       requestStream: false,

@@ -9,5 +9,5 @@ export { createGrpcClient } from './grpc-client.js';
 export type { GrpcClient, GrpcClientOptions, GrpcClientTls, GrpcServiceLike, ProtoServiceRef, ClientMethod } from './grpc-client.js';
 export { HealthService, HEALTH_SERVICE, healthRoot } from './health.js';
 export type { ServingStatus } from './health.js';
-export { reflectionServices, reflectionRoots } from './reflection.js';
+export { reflectionServices, reflectionRoot } from './reflection.js';
 export type { DescriptorSource } from './reflection.js';

@@ -13,11 +13,15 @@ export interface DescriptorSource {
   extensions?: Map<string, Map<number, string>>;
 }
 
-/** The reflection protos (v1 and v1alpha) shipped with kratos-ts; also described by reflection itself. */
-export const reflectionRoots: Record<'v1' | 'v1alpha', protobuf.Root> = {
-  v1: new ProtoLoader().loadSync(join(bundledIncludeDir(), 'grpc/reflection/v1/reflection.proto')),
-  v1alpha: new ProtoLoader().loadSync(join(bundledIncludeDir(), 'grpc/reflection/v1alpha/reflection.proto')),
-};
+const roots: Partial<Record<'v1' | 'v1alpha', protobuf.Root>> = {};
+
+/**
+ * The reflection proto of `version` shipped with kratos-ts (also described by reflection itself);
+ * parsed when a server first serves reflection, not when kratos-ts is imported.
+ */
+export function reflectionRoot(version: 'v1' | 'v1alpha'): protobuf.Root {
+  return (roots[version] ??= new ProtoLoader().loadSync(join(bundledIncludeDir(), `grpc/reflection/${version}/reflection.proto`)));
+}
 
 type Request = {
   host?: string;
@@ -31,8 +35,8 @@ type Request = {
 /** The reflection services (v1 and v1alpha) answering from `source`, listing `services()`. */
 export function reflectionServices(source: () => DescriptorSource, services: () => string[]): [string, RawService][] {
   return (['v1', 'v1alpha'] as const).map((v) => {
-    const Req = reflectionRoots[v].lookupType(`grpc.reflection.${v}.ServerReflectionRequest`);
-    const Res = reflectionRoots[v].lookupType(`grpc.reflection.${v}.ServerReflectionResponse`);
+    const Req = reflectionRoot(v).lookupType(`grpc.reflection.${v}.ServerReflectionRequest`);
+    const Res = reflectionRoot(v).lookupType(`grpc.reflection.${v}.ServerReflectionResponse`);
     const name = `grpc.reflection.${v}.ServerReflection`;
     const definition = {
       ServerReflectionInfo: {

@@ -5,7 +5,7 @@ import { Module, Rpc, Service } from '../../../decorators/index.js';
 import { jwtServer } from '../../../lib/auth/index.js';
 import { selector } from '../../../lib/middleware/selector/index.js';
 import { createTestApp, type TestApp } from '../../../lib/testing/index.js';
-import { healthRoot, reflectionRoots } from '../../../lib/transport/grpc/index.js';
+import { healthRoot, reflectionRoot } from '../../../lib/transport/grpc/index.js';
 import { repoPath } from '../../helpers/echo-service.js';
 import { bytes, signToken } from '../auth/fixtures.js';
 
@@ -21,10 +21,10 @@ class Echo {
 }
 @Module({ services: [Echo] }) class M {}
 
-const RReq = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionRequest');
-const RRes = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionResponse');
-const HReq = healthRoot.lookupType('grpc.health.v1.HealthCheckRequest');
-const HRes = healthRoot.lookupType('grpc.health.v1.HealthCheckResponse');
+const RReq = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionRequest');
+const RRes = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionResponse');
+const HReq = healthRoot().lookupType('grpc.health.v1.HealthCheckRequest');
+const HRes = healthRoot().lookupType('grpc.health.v1.HealthCheckResponse');
 
 function metadata(token?: string): Metadata {
   const md = new Metadata();

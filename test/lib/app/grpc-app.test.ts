@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { credentials, Client, Metadata } from '@grpc/grpc-js';
 import { Module, Rpc, Service } from '../../../decorators/index.js';
 import { createTestApp } from '../../../lib/testing/index.js';
-import { healthRoot, reflectionRoots } from '../../../lib/transport/grpc/index.js';
+import { healthRoot, reflectionRoot } from '../../../lib/transport/grpc/index.js';
 import descriptor from 'protobufjs/ext/descriptor.js';
 import { repoPath } from '../../helpers/echo-service.js';
 
 const proto = repoPath('test/fixtures/grpc/echo.proto');
-const Req = healthRoot.lookupType('grpc.health.v1.HealthCheckRequest');
-const Res = healthRoot.lookupType('grpc.health.v1.HealthCheckResponse');
+const Req = healthRoot().lookupType('grpc.health.v1.HealthCheckRequest');
+const Res = healthRoot().lookupType('grpc.health.v1.HealthCheckResponse');
 
 function check(client: Client, service = ''): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -79,8 +79,8 @@ describe('the gRPC server of an app', () => {
   it('should describe its own health service through reflection', async () => {
     const t = await createTestApp(PlainModule, { http: false });
     const c = new Client(t.grpcAddress, credentials.createInsecure());
-    const RReq = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionRequest');
-    const RRes = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionResponse');
+    const RReq = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionRequest');
+    const RRes = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionResponse');
     try {
       const call = c.makeBidiStreamRequest('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
         (o: object) => Buffer.from(RReq.encode(RReq.fromObject(o)).finish()), (b: Buffer) => RRes.toObject(RRes.decode(b)) as { fileDescriptorResponse?: { fileDescriptorProto: Uint8Array[] } });

@@ -8,7 +8,7 @@ import { KratosError } from '../../../../lib/errors/index.js';
 import type { PrometheusMeter } from '../../../../lib/metrics/index.js';
 import type { Handler } from '../../../../lib/middleware/index.js';
 import { createTestApp, type TestApp } from '../../../../lib/testing/index.js';
-import { healthRoot, reflectionRoots } from '../../../../lib/transport/grpc/index.js';
+import { healthRoot, reflectionRoot } from '../../../../lib/transport/grpc/index.js';
 import type { Context } from '../../../../lib/transport/index.js';
 import { repoPath } from '../../../helpers/echo-service.js';
 import { CaptureLogger as Capture } from '../../../helpers/capture-logger.js';
@@ -24,10 +24,10 @@ class Echo {
 
 const WATCH = '/grpc.health.v1.Health/Watch';
 const REFLECT = '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo';
-const HReq = healthRoot.lookupType('grpc.health.v1.HealthCheckRequest');
-const HRes = healthRoot.lookupType('grpc.health.v1.HealthCheckResponse');
-const RReq = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionRequest');
-const RRes = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionResponse');
+const HReq = healthRoot().lookupType('grpc.health.v1.HealthCheckRequest');
+const HRes = healthRoot().lookupType('grpc.health.v1.HealthCheckResponse');
+const RReq = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionRequest');
+const RRes = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionResponse');
 
 
 /** What a middleware in front of the guarded services saw of each call: its context and, once it ended, its signal's reason. */

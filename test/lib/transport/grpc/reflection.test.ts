@@ -4,15 +4,15 @@ import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { Module, Rpc, Service } from '../../../../decorators/index.js';
 import { ProtoLoader } from '../../../../lib/proto/index.js';
 import { createTestApp, type TestApp } from '../../../../lib/testing/index.js';
-import { reflectionRoots } from '../../../../lib/transport/grpc/index.js';
+import { reflectionRoot } from '../../../../lib/transport/grpc/index.js';
 import { repoPath } from '../../../helpers/echo-service.js';
 
 const dir = repoPath('test/fixtures/reflection');
 type Answer = { errorResponse?: { errorCode: number; errorMessage: string }; listServicesResponse?: { service: { name: string }[] } };
 
 async function ask(t: TestApp, requests: object[]): Promise<Answer[]> {
-  const Req = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionRequest');
-  const Res = reflectionRoots.v1.lookupType('grpc.reflection.v1.ServerReflectionResponse');
+  const Req = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionRequest');
+  const Res = reflectionRoot('v1').lookupType('grpc.reflection.v1.ServerReflectionResponse');
   const c = new Client(t.grpcAddress, credentials.createInsecure());
   try {
     const call = c.makeBidiStreamRequest('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
