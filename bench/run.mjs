@@ -53,12 +53,16 @@ async function measure(c, collector) {
 
 // BENCH_REPORT=<result.json> prints the tables of an earlier run again, with this version's verdicts.
 function reprint(file) {
-  const result = JSON.parse(readFileSync(file, 'utf8'));
+  console.log(renderTable(judge(JSON.parse(readFileSync(file, 'utf8')))));
+}
+
+// What a run's rows, boot and paired slices add up to (a new run's, or an earlier one's with this version's verdicts).
+function judge(result) {
   result.middlewareCosts = middlewareCosts(result.rows);
   result.peers = peerObservability(result.rows);
   result.goals = goals(result.rows, result.boot, result.paired?.slices);
   result.controls = controlRatios(result.paired?.slices);
-  console.log(renderTable(result));
+  return result;
 }
 
 async function main() {
@@ -136,10 +140,7 @@ async function main() {
     paired,
     boot,
   };
-  result.middlewareCosts = middlewareCosts(rows);
-  result.peers = peerObservability(rows);
-  result.goals = goals(rows, boot, paired?.slices);
-  result.controls = controlRatios(paired?.slices);
+  judge(result);
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const out = join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
