@@ -17,12 +17,13 @@ const REQUIRE = "import { createRequire as __kratosRequire } from 'node:module';
 /** dist file to bundle in place, and the packages left as imports (global singletons). */
 const ENTRIES = [
   { file: 'dist/lib/container/inversify.js', external: ['reflect-metadata'] },
-  { file: 'dist/lib/tracing/otel-sdk.js', external: ['@opentelemetry/api'], banner: REQUIRE },
+  // ES module builds first: their imports of @opentelemetry/semantic-conventions tree-shake (bundle-runtime.mjs).
+  { file: 'dist/lib/tracing/otel-sdk.js', external: ['@opentelemetry/api'], banner: REQUIRE, mainFields: ['module', 'main'] },
   { file: 'dist/lib/metrics/prometheus-client.js', external: [], banner: REQUIRE },
   { file: 'dist/lib/internal/yaml.js', external: [], banner: REQUIRE },
 ];
 
-for (const { file, external, banner } of ENTRIES) {
+for (const { file, external, banner, mainFields } of ENTRIES) {
   const path = join(root, file);
   if (!existsSync(path)) throw new Error(`${file}: not built; run tsc first`);
   await build({
@@ -34,6 +35,7 @@ for (const { file, external, banner } of ENTRIES) {
     platform: 'node',
     target: 'node20',
     external,
+    ...(mainFields === undefined ? {} : { mainFields }),
     legalComments: 'inline',
     ...(banner === undefined ? {} : { banner: { js: banner } }),
     logLevel: 'warning',

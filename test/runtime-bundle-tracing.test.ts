@@ -44,6 +44,8 @@ interface Booted {
   packages: string[];
   /** Whether the bundle's OTel SDK part (dist/lib/tracing/otel-sdk.js inside runtime.cjs) was evaluated. */
   sdkEvaluated: boolean;
+  /** Bundled modules of @opentelemetry/semantic-conventions' CommonJS build that were evaluated. */
+  semconvCjs: string[];
 }
 
 describe('the OTel SDK in the bundled runtime', () => {
@@ -66,13 +68,15 @@ describe('the OTel SDK in the bundled runtime', () => {
     const booted = JSON.parse(stdout) as Omit<Booted, 'sdkEvaluated'>;
     // V8's precise coverage names each bundled module's body by its path; count 0: never evaluated.
     let sdk: { ranges: { count: number }[] } | undefined;
+    const semconvCjs: string[] = [];
     for (const file of readdirSync(coverage)) {
       const scripts = (JSON.parse(readFileSync(join(coverage, file), 'utf8')) as { result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[] }).result;
       const runtime = scripts.find((s) => s.url.endsWith('/dist/bundle/runtime.cjs'));
       sdk ??= runtime?.functions.find((f) => f.functionName === 'dist/lib/tracing/otel-sdk.js');
+      for (const f of runtime?.functions ?? []) if (/semantic-conventions\/.*\.cjs$/.test(f.functionName) && (f.ranges[0]?.count ?? 0) > 0) semconvCjs.push(f.functionName);
     }
     assert.ok(sdk !== undefined, 'no coverage of the bundled OTel SDK part: did scripts/bundle-runtime.mjs stop bundling it?');
-    return { ...booted, sdkEvaluated: (sdk.ranges[0]?.count ?? 0) > 0 };
+    return { ...booted, sdkEvaluated: (sdk.ranges[0]?.count ?? 0) > 0, semconvCjs };
   }
 
   it('should trace a sampled app and export its spans over OTLP with the SDK from the bundle only', async () => {
@@ -83,6 +87,11 @@ describe('the OTel SDK in the bundled runtime', () => {
     const server = receiver.spans.filter((s) => s.kind === 2 /* SERVER */);
     assert.ok(server.some((s) => s.name.endsWith('/SayHello')), `server spans: ${JSON.stringify(server.map((s) => s.name))}`);
     assert.equal(server[0]?.resource['service.name'], 'bundle-tracing');
+    // The SDK comes from its ES module builds: of semantic-conventions only the names it uses, none of
+    // the CommonJS build's tables (milliseconds of a traced app's start), and the SDK's own attributes intact.
+    assert.deepEqual(booted.semconvCjs, []);
+    assert.equal(server[0]?.resource['telemetry.sdk.name'], 'opentelemetry');
+    assert.equal(server[0]?.resource['telemetry.sdk.language'], 'nodejs');
     // The OTLP exporter is a package of its own (lazy, outside the bundle) with its own dependencies;
     // none of the SDK packages the bundle holds came from node_modules.
     assert.deepEqual(booted.packages.filter((p) => BUNDLED_SDK.test(p)), []);
