@@ -17,7 +17,8 @@ const signed = (n) => (missing(n) ? '-' : `${n >= 0 ? '+' : ''}${n.toFixed(1)}`)
 function caseTables(result, out) {
   const titles = { http: ['HTTP GET /helloworld/{name}', 'req/s', 'p99 ms', 'x koa+router'], grpc: ['gRPC unary SayHello', 'calls/s', 'mean ms', 'x raw grpc-js'], stream: ['gRPC server stream', 'msg/s', 'mean ms', 'x raw grpc-js'] };
   for (const [group, [title, unit, latency, versus]] of Object.entries(titles)) {
-    const rows = result.rows.filter((r) => r.group === group);
+    // A case the main rounds did not run (BENCH_ROUNDS=0: the paired slices only) has no row.
+    const rows = result.rows.filter((r) => r.group === group && !missing(r.rate));
     if (rows.length === 0) continue;
     const per = group === 'stream' ? 'msg' : group === 'http' ? 'req' : 'call';
     out.push('', `### ${title}`, '', `| server | ${unit} (median) | min - max | CPU µs/${per} | server core busy % | ${latency} | RSS MiB | errors | ${versus} |`, '|---|---|---|---|---|---|---|---|---|');
@@ -33,18 +34,20 @@ function caseTables(result, out) {
 
 function costTable(result, out) {
   const costs = result.middlewareCosts;
-  if (costs.length === 0) return;
+  if (costs.every((c) => missing(c.us))) return;
   out.push('', '### What each kratos-ts default costs (server CPU µs per call: with it minus without it)', '', '| default | HTTP proto route | gRPC unary | measured as (HTTP) | how it is switched off |', '|---|---|---|---|---|');
   for (const name of [...new Set(costs.map((c) => c.name))]) {
     const http = costs.find((c) => c.name === name && c.transport === 'http');
     const grpc = costs.find((c) => c.name === name && c.transport === 'grpc');
     const any = http ?? grpc;
+    if (missing(http?.us) && missing(grpc?.us)) continue;
     out.push(`| ${name} | ${signed(http?.us)} | ${signed(grpc?.us)} | ${any.on} - ${any.off} | ${any.how} |`);
   }
 }
 
 function peerTable(result, out) {
-  if (result.peers.length === 0) return;
+  const measured = (p) => [p.bare, p.samplerOff, p.sampled].some((c) => !missing(c?.cpuUs));
+  if (!result.peers.some(measured)) return;
   out.push(
     '',
     '### Equal observability: one JSON log line, prom-client counter + histogram, OpenTelemetry (server CPU µs per request)',
@@ -52,7 +55,7 @@ function peerTable(result, out) {
     '| stack | bare | + log, metrics, tracing (sampler off) | 100 % sampled, OTLP batch export | OTLP bytes/req sampled | kratos-ts defaults vs its sampler-off row (CPU) |',
     '|---|---|---|---|---|---|',
   );
-  for (const p of result.peers) {
+  for (const p of result.peers.filter(measured)) {
     const cell = (c) => (c === undefined ? '-' : fixed(c.cpuUs, 1));
     const delta = (c) => (c === undefined || p.bare === undefined ? '' : ` (${signed(c.cpuUs - p.bare.cpuUs)})`);
     out.push(`| ${p.name} | ${cell(p.bare)} | ${cell(p.samplerOff)}${delta(p.samplerOff)} | ${cell(p.sampled)}${delta(p.sampled)} | ${int(p.sampled?.exportedBytes)} | ${missing(p.kratosDefaultsVsSamplerOff) ? '-' : `${fixed(p.kratosDefaultsVsSamplerOff)}x`} |`);
@@ -99,7 +102,8 @@ export function renderTable(result) {
   out.push(`kratos-ts bench${result.quick ? ' (QUICK: smoke run, figures not comparable)' : ''}, ${result.startedAt}, node ${result.node}, ${result.machine.cpus} cpus (${result.machine.model})`);
   if (result.loadAverage !== undefined) out.push(`1-minute load average ${fixed(result.loadAverage.start)} at the start, ${fixed(result.loadAverage.end)} at the end (2 and more: other work shared the cores)`);
   if (result.host !== undefined) out.push(`${describeHost(result.host.start)}; at the end ${result.host.end.syscallUs.toFixed(2)} and ${result.host.end.pageFaultUs.toFixed(2)} µs`);
-  out.push(`${method.rounds} rounds of ${method.seconds} s after ${method.warmup} s warm-up, server on core ${method.serverCore}, load on core ${method.loadCore}; HTTP: ${method.http} (${result.tools.wrk}); gRPC: ${method.grpc} (${result.tools.h2load})`);
+  const rounds = method.rounds === 0 ? 'no main rounds (BENCH_ROUNDS=0)' : `${method.rounds} rounds of ${method.seconds} s after ${method.warmup} s warm-up`;
+  out.push(`${rounds}, server on core ${method.serverCore}, load on core ${method.loadCore}; HTTP: ${method.http} (${result.tools.wrk}); gRPC: ${method.grpc} (${result.tools.h2load})`);
   caseTables(result, out);
   costTable(result, out);
   peerTable(result, out);
