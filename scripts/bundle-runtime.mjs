@@ -71,7 +71,12 @@ const otelEsmBuilds = {
   name: 'otel-esm-builds',
   setup(b) {
     b.onResolve({ filter: OTEL_ESM }, (args) => {
-      const manifest = createRequire(join(args.resolveDir, 'importer.js')).resolve(`${args.path}/package.json`);
+      let manifest;
+      try {
+        manifest = createRequire(join(args.resolveDir, 'importer.js')).resolve(`${args.path}/package.json`);
+      } catch {
+        return undefined; // a release whose "exports" hides package.json: esbuild's own resolution
+      }
       const { module } = JSON.parse(readFileSync(manifest, 'utf8'));
       return module === undefined ? undefined : { path: join(dirname(manifest), module) };
     });
